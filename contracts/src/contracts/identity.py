@@ -1,0 +1,88 @@
+"""Identity service: RPC requests and replies, and the public events it publishes."""
+
+from datetime import datetime
+from typing import Annotated, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from contracts.base import Event
+from contracts.rpc import PingV1, Request
+
+
+class _Result(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+# --- captcha -------------------------------------------------------------------------
+
+
+class CaptchaCreatedV1(_Result):
+    captcha_id: str
+    expires_at: datetime
+
+
+class CreateCaptchaV1(Request):
+    MESSAGE_TYPE: ClassVar[str] = "identity.create_captcha.v1"
+    RESULT: ClassVar[type[BaseModel]] = CaptchaCreatedV1
+    kind: Literal["identity.create_captcha.v1"] = "identity.create_captcha.v1"
+
+
+class CaptchaImageV1(_Result):
+    media_type: str
+    content: str
+
+
+class GetCaptchaImageV1(Request):
+    MESSAGE_TYPE: ClassVar[str] = "identity.get_captcha_image.v1"
+    RESULT: ClassVar[type[BaseModel]] = CaptchaImageV1
+    kind: Literal["identity.get_captcha_image.v1"] = "identity.get_captcha_image.v1"
+    captcha_id: str
+
+
+# --- registration (sign-up) ----------------------------------------------------------
+
+
+class RegistrationStepV1(_Result):
+    registration_id: str
+    step: str
+
+
+class StartRegistrationV1(Request):
+    """Step 1 of sign-up: an e-mail address and a solved captcha."""
+
+    MESSAGE_TYPE: ClassVar[str] = "identity.start_registration.v1"
+    RESULT: ClassVar[type[BaseModel]] = RegistrationStepV1
+    kind: Literal["identity.start_registration.v1"] = "identity.start_registration.v1"
+    email: str
+    captcha_id: str
+    captcha_answer: str
+
+
+class VerifyRegistrationCodeV1(Request):
+    """Step 2 of sign-up: the 6-digit code received by e-mail."""
+
+    MESSAGE_TYPE: ClassVar[str] = "identity.verify_registration_code.v1"
+    RESULT: ClassVar[type[BaseModel]] = RegistrationStepV1
+    kind: Literal["identity.verify_registration_code.v1"] = "identity.verify_registration_code.v1"
+    registration_id: str
+    code: str
+
+
+IdentityRequest = Annotated[
+    PingV1 | CreateCaptchaV1 | GetCaptchaImageV1 | StartRegistrationV1 | VerifyRegistrationCodeV1,
+    Field(discriminator="kind"),
+]
+
+
+# --- public events (never a code, token or password) ---------------------------------
+
+
+class RegistrationStartedV1(Event):
+    MESSAGE_TYPE: ClassVar[str] = "identity.registration.started.v1"
+    registration_id: str
+    expires_at: datetime
+
+
+class RegistrationEmailVerifiedV1(Event):
+    MESSAGE_TYPE: ClassVar[str] = "identity.registration.email_verified.v1"
+    registration_id: str

@@ -1,0 +1,77 @@
+"""`python -m devstack run`: the whole system on this machine, until Ctrl-C."""
+
+import argparse
+import signal
+import sys
+import time
+from pathlib import Path
+
+from devstack.processes import Stack
+from devstack.settings import DevstackSettings
+from devstack.system import (
+    Endpoints,
+    service_env,
+    start_maildev,
+    start_mongodb,
+    start_rabbitmq,
+    start_services,
+    wait_ready,
+)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def run() -> int:
+    settings = DevstackSettings()
+    data_dir = settings.data_dir.resolve()
+    logs = data_dir / "logs"
+    stack = Stack()
+    signal.signal(signal.SIGTERM, _interrupt)
+    started = time.monotonic()
+    try:
+        management_url = mail_ui_url = None
+        amqp_url = settings.amqp_url
+        if amqp_url is None:
+            node = start_rabbitmq(stack, data_dir, settings.amqp_port, settings.management_port)
+            amqp_url, management_url = node.amqp_url, node.management_url
+        mongodb_url = settings.mongodb_url or start_mongodb(stack, data_dir, settings.mongodb_port)
+        smtp_url = settings.smtp_url
+        if smtp_url is None:
+            smtp_url, mail_ui_url = start_maildev(stack, data_dir, settings.smtp_port, settings.mail_ui_port)
+        endpoints = Endpoints(amqp_url, mongodb_url, smtp_url, management_url, mail_ui_url)
+        children = start_services(stack, service_env(endpoints, data_dir, settings.gateway_port), logs)
+        gateway = f"http://127.0.0.1:{settings.gateway_port}"
+        wait_ready(gateway, children)
+        print(f"\nEFP Connect is up in {time.monotonic() - started:.1f}s.\n")
+        print(f"  Gateway API docs   {gateway}/docs")
+        if management_url:
+            print(f"  RabbitMQ console   {management_url}  (guest / guest, loopback only)")
+        if mail_ui_url:
+            print(f"  Mail catcher       {mail_ui_url}")
+        print(f"  Logs               {logs}/")
+        print(f"  Data               {data_dir}/\n\nCtrl-C stops everything.", flush=True)
+        while True:
+            for name, child in children.items():
+                if not child.alive():
+                    print(f"{name} exited; see {child.log_path}", file=sys.stderr)
+                    return 1
+            time.sleep(1)
+    except KeyboardInterrupt:
+        print("\nStopping…", flush=True)
+        return 0
+    finally:
+        stack.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m devstack", description=__doc__)
+    parser.add_argument("command", choices=["run"])
+    parser.parse_args()
+    Path(".devstack").mkdir(exist_ok=True)
+    sys.exit(run())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,119 @@
+"""Start the infrastructure and the four services, as the run command and the tests both need."""
+
+import secrets
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from devstack import rabbitmq
+from devstack.processes import Child, Stack, port_open, spawn, wait_until
+
+SERVICES = ("identity", "habilitation", "notification")
+MAILDEV = Path(".devstack/node/node_modules/.bin/maildev")
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    amqp_url: str
+    mongodb_url: str
+    smtp_url: str
+    management_url: str | None = None
+    mail_ui_url: str | None = None
+
+
+def start_mongodb(stack: Stack, data_dir: Path, port: int) -> str:
+    storage = data_dir / "secantusdb"
+    storage.mkdir(parents=True, exist_ok=True)
+    child = spawn(
+        "secantusdb",
+        [sys.executable, "-m", "devstack.secantus_server", "--port", str(port), "--storage-path", str(storage)],
+        data_dir / "logs",
+    )
+    stack.add(child)
+    wait_until(lambda: port_open(port) or not child.alive(), 60, "SecantusDB")
+    if not child.alive():
+        raise RuntimeError(f"SecantusDB exited:\n{child.log_tail()}")
+    # retryWrites=false: with retryable writes SecantusDB's inserts slow down ~20x over time.
+    return f"mongodb://127.0.0.1:{port}/?retryWrites=false&directConnection=true"
+
+
+def start_maildev(stack: Stack, data_dir: Path, smtp_port: int, web_port: int) -> tuple[str, str]:
+    if not MAILDEV.exists():
+        raise RuntimeError("maildev is not installed: run scripts/bootstrap --mail-ui")
+    child = stack.add(
+        spawn(
+            "maildev",
+            [
+                str(MAILDEV),
+                "--ip",
+                "127.0.0.1",
+                "--smtp",
+                str(smtp_port),
+                "--web",
+                str(web_port),
+                "--web-ip",
+                "127.0.0.1",
+            ],
+            data_dir / "logs",
+        )
+    )
+    wait_until(lambda: (port_open(smtp_port) and port_open(web_port)) or not child.alive(), 60, "MailDev")
+    if not child.alive():
+        raise RuntimeError(f"MailDev exited:\n{child.log_tail()}")
+    return f"smtp://127.0.0.1:{smtp_port}", f"http://127.0.0.1:{web_port}/"
+
+
+def secret_key(data_dir: Path) -> str:
+    """The identity service's HMAC key: made once per data dir, so stored hashes stay valid."""
+    path = data_dir / "identity-secret-key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def service_env(
+    endpoints: Endpoints, data_dir: Path, gateway_port: int, extra: dict[str, str] | None = None
+) -> dict[str, str]:
+    return {
+        "AMQP_URL": endpoints.amqp_url,
+        "MONGODB_URL": endpoints.mongodb_url,
+        "SMTP_URL": endpoints.smtp_url,
+        "GATEWAY_PORT": str(gateway_port),
+        "IDENTITY_SECRET_KEY": secret_key(data_dir),
+        **(extra or {}),
+    }
+
+
+def start_service(stack: Stack, name: str, env: dict[str, str], log_dir: Path) -> Child:
+    return stack.add(spawn(name, [sys.executable, "-m", name], log_dir, env=env))
+
+
+def start_services(stack: Stack, env: dict[str, str], log_dir: Path) -> dict[str, Child]:
+    children = {name: start_service(stack, name, env, log_dir) for name in (*SERVICES, "gateway")}
+    return children
+
+
+def wait_ready(gateway_url: str, children: dict[str, Child], timeout: float = 90) -> None:
+    """Ready when the gateway says every service answers its RPC ping."""
+
+    def ready() -> bool:
+        dead = [name for name, child in children.items() if not child.alive()]
+        if dead:
+            logs = "\n".join(f"--- {n}\n{children[n].log_tail()}" for n in dead)
+            raise RuntimeError(f"{', '.join(dead)} exited:\n{logs}")
+        try:
+            return httpx.get(f"{gateway_url}/health/ready", timeout=2).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    wait_until(ready, timeout, "the services", interval=0.3)
+
+
+def start_rabbitmq(
+    stack: Stack, data_dir: Path, amqp_port: int, management_port: int, management: bool = True
+) -> rabbitmq.RabbitNode:
+    return rabbitmq.start_into(stack, data_dir, rabbitmq.RabbitPorts.free(amqp_port, management_port), management)

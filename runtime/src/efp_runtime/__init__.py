@@ -1,0 +1,1 @@
+"""The runtime kit shared by every service: plumbing only, no domain."""

@@ -1,0 +1,164 @@
+"""Transactional outbox kept inside the aggregate document, and the relay that drains it.
+
+A use case saves the aggregate and the messages it caused in one single-document write
+(`pending_messages(...)` goes into the same `$set`). The relay publishes each message with
+publisher confirms and only then pulls it from the document. A crash between the two makes
+the relay publish it again: consumers deduplicate on the message id.
+"""
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from aiormq.spec import Basic
+from faststream.rabbit import RabbitBroker, RabbitExchange
+from pymongo.asynchronous.collection import AsyncCollection
+
+from contracts.base import Command, Event
+from contracts.envelope import Envelope
+from efp_runtime.broker import COMMANDS, EVENTS
+from efp_runtime.message_context import MessageContext, amqp_properties
+
+OUTBOX_FIELD = "outbox"
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    """A message waiting in an aggregate document to be published."""
+
+    message_id: str
+    type: str
+    exchange: str
+    routing_key: str
+    body: str
+    correlation_id: str
+    causation_id: str | None
+    occurred_at: datetime
+    producer: str
+    # Commands must reach their queue (an unroutable one stays in the outbox);
+    # an event nobody subscribes to yet is not an error.
+    mandatory: bool
+
+    def envelope(self) -> Envelope:
+        return Envelope(
+            message_id=self.message_id,
+            type=self.type,
+            occurred_at=self.occurred_at,
+            correlation_id=self.correlation_id,
+            causation_id=self.causation_id,
+            producer=self.producer,
+        )
+
+
+def event_message(event: Event, context: MessageContext, producer: str) -> OutboxMessage:
+    """A public event; its type is its routing key on the events exchange."""
+    envelope = context.envelope_for(event.MESSAGE_TYPE, producer)
+    return _message(envelope, EVENTS.name, event.MESSAGE_TYPE, event.model_dump_json(), mandatory=False)
+
+
+def command_message(command: Command, routing_key: str, context: MessageContext, producer: str) -> OutboxMessage:
+    """A private command to another service's command queue."""
+    envelope = context.envelope_for(command.MESSAGE_TYPE, producer)
+    return _message(envelope, COMMANDS.name, routing_key, command.model_dump_json(), mandatory=True)
+
+
+def _message(envelope: Envelope, exchange: str, routing_key: str, body: str, *, mandatory: bool) -> OutboxMessage:
+    return OutboxMessage(
+        message_id=envelope.message_id,
+        type=envelope.type,
+        exchange=exchange,
+        routing_key=routing_key,
+        body=body,
+        correlation_id=envelope.correlation_id,
+        causation_id=envelope.causation_id,
+        occurred_at=envelope.occurred_at,
+        producer=envelope.producer,
+        mandatory=mandatory,
+    )
+
+
+def pending_messages(messages: Sequence[OutboxMessage]) -> list[dict[str, Any]]:
+    """The documents to store under `outbox` in the aggregate's write."""
+    return [asdict(m) for m in messages]
+
+
+class OutboxRelay:
+    """Publishes the outbox of the given collections: at once when kicked, and by polling.
+
+    Polling finds what a crashed process left behind. Documents are drained one at a
+    time per relay; several replicas may publish a message twice, never zero times.
+    """
+
+    def __init__(
+        self,
+        broker: RabbitBroker,
+        collections: Sequence[AsyncCollection[dict[str, Any]]],
+        poll_seconds: float,
+    ) -> None:
+        self._broker = broker
+        self._collections = {c.name: c for c in collections}
+        self._poll_seconds = poll_seconds
+        self._kicks: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
+        self._exchanges = {e.name: e for e in (EVENTS, COMMANDS)}
+
+    def kick(self, collection: str, document_id: Any) -> None:
+        """Ask for a document's outbox to be published now (after a successful write)."""
+        self._kicks.put_nowait((collection, document_id))
+
+    async def run(self) -> None:
+        """Run until cancelled."""
+        while True:
+            try:
+                name, doc_id = await asyncio.wait_for(self._kicks.get(), self._poll_seconds)
+                await self.drain(name, doc_id)
+            except TimeoutError:
+                await self.drain_all()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                # The broker or store is away: the messages stay in the outbox.
+                logger.exception("outbox relay failed; retrying in %ss", self._poll_seconds)
+                await asyncio.sleep(self._poll_seconds)
+
+    async def drain_all(self) -> int:
+        """Publish every pending message of every collection; returns how many."""
+        published = 0
+        for name, collection in self._collections.items():
+            async for doc in collection.find({f"{OUTBOX_FIELD}.0": {"$exists": True}}, {"_id": 1}):
+                published += await self.drain(name, doc["_id"])
+        return published
+
+    async def drain(self, collection_name: str, document_id: Any) -> int:
+        collection = self._collections[collection_name]
+        doc = await collection.find_one({"_id": document_id}, {OUTBOX_FIELD: 1})
+        pending = [OutboxMessage(**m) for m in (doc or {}).get(OUTBOX_FIELD, [])]
+        for message in pending:
+            await self._publish(message)
+            await collection.update_one(
+                {"_id": document_id},
+                {"$pull": {OUTBOX_FIELD: {"message_id": message.message_id}}},
+            )
+        return len(pending)
+
+    async def _publish(self, message: OutboxMessage) -> None:
+        exchange: RabbitExchange = self._exchanges[message.exchange]
+        confirmation = await self._broker.publish(
+            message.body.encode(),
+            exchange=exchange,
+            routing_key=message.routing_key,
+            persist=True,
+            mandatory=message.mandatory,
+            content_type="application/json",
+            **amqp_properties(message.envelope()),
+        )
+        # Anything but an ack (a returned message, a nack) leaves it in the outbox for later.
+        if not isinstance(confirmation, Basic.Ack):
+            raise NotPublished(f"{message.type} {message.message_id} to {message.routing_key}: {confirmation!r}")
+
+
+class NotPublished(Exception):
+    """The broker did not take the message (no queue bound for a command, or a nack)."""

@@ -1,0 +1,108 @@
+"""Request/reply over RabbitMQ: the caller's client and the services' middleware.
+
+The client keeps one consumer on RabbitMQ's direct reply-to pseudo-queue and matches
+replies by a fresh correlation id per request, so many requests are in flight at once
+and a late reply can never answer the wrong request. Requests expire in the queue when
+their caller has stopped waiting, so a service never acts on an abandoned request.
+"""
+
+import asyncio
+from datetime import UTC, datetime
+from typing import TypeVar
+
+import aio_pika
+from aio_pika.abc import AbstractIncomingMessage, AbstractRobustConnection
+from pydantic import BaseModel
+
+from contracts.envelope import CORRELATION_HEADER
+from contracts.rpc import Request, RpcError, RpcReply
+from contracts.topology import rpc_queue
+from efp_runtime.message_context import correlation_id_var, new_id
+
+REPLY_QUEUE = "amq.rabbitmq.reply-to"
+ResultT = TypeVar("ResultT", bound=BaseModel)
+
+
+class RpcUnavailable(Exception):
+    """The service did not answer in time, or its queue does not exist."""
+
+
+class RpcRefused(Exception):
+    """The service answered with a refusal a user can read."""
+
+    def __init__(self, error: RpcError) -> None:
+        super().__init__(error.code)
+        self.error = error
+
+
+class RpcClient:
+    def __init__(self, amqp_url: str, producer: str, timeout_seconds: float) -> None:
+        self._url = amqp_url
+        self._producer = producer
+        self._timeout = timeout_seconds
+        self._pending: dict[str, asyncio.Future[bytes]] = {}
+        self._connection: AbstractRobustConnection | None = None
+        self._channel: aio_pika.abc.AbstractChannel | None = None
+
+    async def connect(self) -> None:
+        self._connection = await aio_pika.connect_robust(
+            self._url, client_properties={"connection_name": self._producer}
+        )
+        self._channel = await self._connection.channel(publisher_confirms=True, on_return_raises=True)
+        replies = await self._channel.declare_queue(REPLY_QUEUE, passive=True)
+        await replies.consume(self._on_reply, no_ack=True)
+
+    async def close(self) -> None:
+        if self._connection is not None:
+            await self._connection.close()
+        for future in self._pending.values():
+            future.cancel()
+
+    @property
+    def connected(self) -> bool:
+        return self._connection is not None and not self._connection.is_closed
+
+    async def call(self, service: str, request: Request, result_model: type[ResultT]) -> ResultT:
+        """Send `request` to `service` and return its result, or raise `RpcRefused`/`RpcUnavailable`."""
+        if self._channel is None:
+            raise RpcUnavailable("not connected")
+        request_id = new_id()
+        future: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
+        self._pending[request_id] = future
+        message = aio_pika.Message(
+            request.model_dump_json().encode(),
+            content_type="application/json",
+            delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+            correlation_id=request_id,
+            message_id=request_id,
+            reply_to=REPLY_QUEUE,
+            type=request.MESSAGE_TYPE,
+            app_id=self._producer,
+            timestamp=datetime.now(UTC),
+            expiration=self._timeout,
+            headers={CORRELATION_HEADER: correlation_id_var.get() or request_id},
+        )
+        try:
+            await self._channel.default_exchange.publish(message, routing_key=rpc_queue(service), mandatory=True)
+            body = await asyncio.wait_for(future, self._timeout)
+        except (TimeoutError, aio_pika.exceptions.DeliveryError, aio_pika.exceptions.AMQPError) as exc:
+            raise RpcUnavailable(f"{service} did not answer {request.MESSAGE_TYPE}") from exc
+        finally:
+            self._pending.pop(request_id, None)
+        reply = RpcReply[result_model].model_validate_json(body)  # type: ignore[valid-type]
+        if reply.error is not None:
+            raise RpcRefused(reply.error)
+        if reply.result is None:
+            raise RpcUnavailable(f"{service} sent an empty reply to {request.MESSAGE_TYPE}")
+        return reply.result
+
+    async def _on_reply(self, message: AbstractIncomingMessage) -> None:
+        future = self._pending.get(message.correlation_id or "")
+        if future is not None and not future.done():
+            future.set_result(message.body)
+
+
+INTERNAL_ERROR = RpcError(
+    code="internal_error",
+    detail="Une erreur technique est survenue. Veuillez réessayer dans quelques instants.",
+)

@@ -1,0 +1,5 @@
+"""`python -m gateway` runs the HTTP gateway."""
+
+from gateway.main import run
+
+run()

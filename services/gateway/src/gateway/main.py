@@ -1,0 +1,63 @@
+"""Gateway entry point: create_app() builds the FastAPI app; run() serves it with uvicorn."""
+
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+import uvicorn
+from fastapi import FastAPI, Request, Response
+
+from efp_runtime.message_context import correlation_id_var
+from efp_runtime.rpc import RpcClient
+from efp_runtime.structured_logging import configure_logging
+from gateway import problems
+from gateway.config import GatewaySettings
+from gateway.routes import account, health
+
+SERVICE = "gateway"
+CORRELATION_HEADER = "X-Correlation-ID"
+
+
+def create_app(settings: GatewaySettings | None = None) -> FastAPI:
+    settings = settings or GatewaySettings()
+    configure_logging(SERVICE, settings.log_level, settings.log_format)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        rpc = RpcClient(settings.amqp_url, SERVICE, settings.rpc_timeout_seconds)
+        await rpc.connect()
+        app.state.rpc = rpc
+        try:
+            yield
+        finally:
+            await rpc.close()
+
+    app = FastAPI(
+        title="EFP Connect — passerelle HTTP",
+        version="1.0.0",
+        description="API du compte EFP Connect et de la gestion des accès (voir API.md).",
+        lifespan=lifespan,
+    )
+    problems.install(app)
+
+    @app.middleware("http")
+    async def correlation(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        # A caller's id is kept only if it is short and plain, so logs cannot be forged through it.
+        given = request.headers.get(CORRELATION_HEADER, "")
+        correlation_id = given if 0 < len(given) <= 64 and given.replace("-", "").isalnum() else str(uuid.uuid4())
+        token = correlation_id_var.set(correlation_id)
+        try:
+            response = await call_next(request)
+        finally:
+            correlation_id_var.reset(token)
+        response.headers[CORRELATION_HEADER] = correlation_id
+        return response
+
+    app.include_router(health.router)
+    app.include_router(account.router)
+    return app
+
+
+def run() -> None:
+    settings = GatewaySettings()
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None, access_log=False)

@@ -1,0 +1,137 @@
+"""Errors as RFC 9457 problem+json: a stable machine `code` and a French `detail` for the user."""
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from contracts.rpc import FieldError, RpcError
+from efp_runtime.rpc import RpcRefused, RpcUnavailable
+
+logger = logging.getLogger(__name__)
+MEDIA_TYPE = "application/problem+json"
+
+# The HTTP status of each refusal code a service may answer.
+STATUS_BY_CODE = {
+    "validation_error": 422,
+    "invalid_captcha": 400,
+    "invalid_code": 400,
+    "code_expired": 410,
+    "registration_expired": 410,
+    "too_many_attempts": 409,
+    "wrong_step": 409,
+    "conflict": 409,
+    "not_found": 404,
+    "method_not_allowed": 405,
+    "rate_limited": 429,
+    "internal_error": 500,
+    "service_unavailable": 503,
+}
+TITLES = {
+    400: "Requête refusée",
+    404: "Introuvable",
+    405: "Méthode non autorisée",
+    409: "Conflit",
+    410: "Expiré",
+    422: "Données invalides",
+    429: "Trop de requêtes",
+    500: "Erreur interne",
+    503: "Service indisponible",
+}
+UNAVAILABLE = "Le service est momentanément indisponible. Veuillez réessayer dans quelques instants."
+
+
+class Problem(BaseModel):
+    """The body of every error response (documented in the OpenAPI schema)."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+    errors: list[FieldError] = []
+
+
+def problem_response(
+    code: str, detail: str, errors: list[FieldError] | None = None, status: int | None = None
+) -> JSONResponse:
+    status = status or STATUS_BY_CODE.get(code, 400)
+    body = Problem(
+        type=f"urn:efp-connect:problem:{code}",
+        title=TITLES.get(status, "Erreur"),
+        status=status,
+        detail=detail,
+        code=code,
+        errors=errors or [],
+    )
+    return JSONResponse(body.model_dump(), status_code=status, media_type=MEDIA_TYPE)
+
+
+def from_rpc_error(error: RpcError) -> JSONResponse:
+    return problem_response(error.code, error.detail, list(error.errors))
+
+
+# Pydantic error types → the French sentence shown beside the field.
+_MESSAGES = {
+    "missing": "Ce champ est obligatoire.",
+    "string_type": "Ce champ doit être un texte.",
+    "string_too_short": "Ce champ est trop court.",
+    "string_too_long": "Ce champ est trop long.",
+    "string_pattern_mismatch": "Le format de ce champ n'est pas valide.",
+    "json_invalid": "Le contenu envoyé n'est pas un JSON valide.",
+    "model_attributes_type": "Le contenu envoyé doit être un objet JSON.",
+    "dict_type": "Le contenu envoyé doit être un objet JSON.",
+    "literal_error": "Cette valeur n'est pas autorisée.",
+    "bool_type": "Ce champ doit valoir true ou false.",
+    "extra_forbidden": "Ce champ n'est pas attendu.",
+}
+
+
+def _field_errors(exc: RequestValidationError) -> list[FieldError]:
+    errors = []
+    for error in exc.errors():
+        location = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path")]
+        message = _MESSAGES.get(error.get("type", ""), "Cette valeur n'est pas valide.")
+        errors.append(FieldError(field=".".join(location) or "body", message=message))
+    return errors
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def on_validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return problem_response(
+            "validation_error", "Certaines informations saisies sont invalides.", _field_errors(exc)
+        )
+
+    @app.exception_handler(RpcRefused)
+    async def on_refused(request: Request, exc: RpcRefused) -> JSONResponse:
+        return from_rpc_error(exc.error)
+
+    @app.exception_handler(RpcUnavailable)
+    async def on_unavailable(request: Request, exc: RpcUnavailable) -> JSONResponse:
+        logger.warning("service unavailable: %s", exc)
+        return problem_response("service_unavailable", UNAVAILABLE)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def on_http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        detail = {404: "Cette adresse n'existe pas.", 405: "Cette méthode n'est pas autorisée ici."}.get(
+            exc.status_code, str(exc.detail)
+        )
+        return problem_response(code, detail, status=exc.status_code)
+
+    @app.exception_handler(Exception)
+    async def on_crash(request: Request, exc: Exception) -> JSONResponse:
+        logger.exception("unhandled error on %s %s", request.method, request.url.path)
+        return problem_response("internal_error", "Une erreur technique est survenue. Veuillez réessayer plus tard.")
+
+
+# Responses every route may give, for the OpenAPI document.
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    return {
+        s: {"model": Problem, "content": {MEDIA_TYPE: {}}, "description": TITLES.get(s, "Erreur")} for s in statuses
+    }

@@ -1,0 +1,1 @@
+"""Habilitation service: who may do what, on which establishment, until when."""

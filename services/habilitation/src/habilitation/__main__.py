@@ -1,0 +1,5 @@
+"""`python -m habilitation` runs the service."""
+
+from habilitation.main import run
+
+run()

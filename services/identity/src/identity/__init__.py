@@ -1,0 +1,1 @@
+"""Identity service: EFP Connect accounts."""

@@ -1,0 +1,5 @@
+"""`python -m identity` runs the service."""
+
+from identity.main import run
+
+run()

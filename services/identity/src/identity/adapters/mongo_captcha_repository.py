@@ -1,0 +1,52 @@
+"""Captchas in MongoDB; a TTL index deletes them once expired (they have no audit value)."""
+
+from datetime import datetime
+from typing import Any
+
+from pymongo import ReturnDocument
+from pymongo.asynchronous.collection import AsyncCollection
+
+from efp_runtime.mongo import IndexSpec
+from identity.domain.captcha import Captcha
+
+COLLECTION = "captchas"
+INDEXES = [IndexSpec(COLLECTION, [("expires_at", 1)], expire_after_seconds=0)]
+
+
+class MongoCaptchaRepository:
+    def __init__(self, collection: AsyncCollection[dict[str, Any]]) -> None:
+        self._collection = collection
+
+    async def add(self, captcha: Captcha) -> None:
+        await self._collection.insert_one(
+            {
+                "_id": captcha.id,
+                "answer_hash": captcha.answer_hash,
+                "image_svg": captcha.image_svg,
+                "expires_at": captcha.expires_at,
+                "used_at": None,
+            }
+        )
+
+    async def get(self, captcha_id: str) -> Captcha | None:
+        doc = await self._collection.find_one({"_id": captcha_id})
+        return _captcha(doc) if doc else None
+
+    async def use(self, captcha_id: str, at: datetime) -> Captcha | None:
+        """Atomically mark it used; returns it as it was before, or None if used already."""
+        doc = await self._collection.find_one_and_update(
+            {"_id": captcha_id, "used_at": None},
+            {"$set": {"used_at": at}},
+            return_document=ReturnDocument.BEFORE,
+        )
+        return _captcha(doc) if doc else None
+
+
+def _captcha(doc: dict[str, Any]) -> Captcha:
+    return Captcha(
+        id=doc["_id"],
+        answer_hash=doc["answer_hash"],
+        image_svg=doc["image_svg"],
+        expires_at=doc["expires_at"],
+        used_at=doc.get("used_at"),
+    )

@@ -1,0 +1,83 @@
+"""Registrations in MongoDB, each saved together with its outbox in one document write."""
+
+from typing import Any
+
+from pymongo.asynchronous.collection import AsyncCollection
+
+from efp_runtime.mongo import IndexSpec
+from efp_runtime.outbox import OUTBOX_FIELD, OutboxMessage, OutboxRelay, pending_messages
+from identity.domain.errors import Conflict
+from identity.domain.registration import HistoryEntry, Registration, Step
+
+COLLECTION = "registrations"
+INDEXES = [
+    IndexSpec(COLLECTION, [("state", 1), ("expires_at", 1)]),
+    IndexSpec(COLLECTION, [("email", 1)]),
+    IndexSpec(COLLECTION, [(f"{OUTBOX_FIELD}.message_id", 1)], sparse=True),
+]
+
+
+class MongoRegistrationRepository:
+    def __init__(self, collection: AsyncCollection[dict[str, Any]], relay: OutboxRelay) -> None:
+        self._collection = collection
+        self._relay = relay
+
+    async def add(self, registration: Registration, messages: list[OutboxMessage]) -> None:
+        doc = _document(registration)
+        doc["version"] = 1
+        doc[OUTBOX_FIELD] = pending_messages(messages)
+        await self._collection.insert_one(doc)
+        registration.version = 1
+        self._kick(registration, messages)
+
+    async def get(self, registration_id: str) -> Registration | None:
+        doc = await self._collection.find_one({"_id": registration_id}, {OUTBOX_FIELD: 0})
+        return _registration(doc) if doc else None
+
+    async def update(self, registration: Registration, messages: list[OutboxMessage]) -> None:
+        fields = _document(registration)
+        del fields["_id"]
+        update: dict[str, Any] = {"$set": fields, "$inc": {"version": 1}}
+        if messages:
+            update["$push"] = {OUTBOX_FIELD: {"$each": pending_messages(messages)}}
+        result = await self._collection.update_one({"_id": registration.id, "version": registration.version}, update)
+        if result.matched_count != 1:
+            raise Conflict()
+        registration.version += 1
+        self._kick(registration, messages)
+
+    def _kick(self, registration: Registration, messages: list[OutboxMessage]) -> None:
+        if messages:
+            self._relay.kick(COLLECTION, registration.id)
+
+
+def _document(r: Registration) -> dict[str, Any]:
+    return {
+        "_id": r.id,
+        "email": r.email,
+        "state": r.state.value,
+        "code_hash": r.code_hash,
+        "code_expires_at": r.code_expires_at,
+        "wrong_codes": r.wrong_codes,
+        "created_at": r.created_at,
+        "last_activity_at": r.last_activity_at,
+        "expires_at": r.expires_at,
+        "history": [
+            {"at": h.at, "trigger": h.trigger, "source": h.source.value, "dest": h.dest.value} for h in r.history
+        ],
+    }
+
+
+def _registration(doc: dict[str, Any]) -> Registration:
+    return Registration(
+        id=doc["_id"],
+        email=doc["email"],
+        state=Step(doc["state"]),
+        code_hash=doc["code_hash"],
+        code_expires_at=doc["code_expires_at"],
+        wrong_codes=doc["wrong_codes"],
+        created_at=doc["created_at"],
+        last_activity_at=doc["last_activity_at"],
+        version=doc["version"],
+        history=[HistoryEntry(h["at"], h["trigger"], Step(h["source"]), Step(h["dest"])) for h in doc["history"]],
+    )

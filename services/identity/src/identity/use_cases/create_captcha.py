@@ -1,0 +1,36 @@
+"""Create a captcha: a fresh random text, kept only as a keyed hash and as its image."""
+
+import secrets
+from collections.abc import Callable
+from datetime import datetime
+
+from contracts.identity import CaptchaCreatedV1
+from efp_runtime.message_context import new_id
+from identity.domain.captcha import ALPHABET, LENGTH, VALIDITY, Captcha
+from identity.use_cases.ports import CaptchaRenderer, CaptchaRepository, SecretHasher
+
+
+class CreateCaptcha:
+    def __init__(
+        self,
+        captchas: CaptchaRepository,
+        renderer: CaptchaRenderer,
+        hasher: SecretHasher,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._captchas = captchas
+        self._renderer = renderer
+        self._hasher = hasher
+        self._clock = clock
+
+    async def __call__(self) -> CaptchaCreatedV1:
+        captcha_id = new_id()
+        text = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
+        captcha = Captcha(
+            id=captcha_id,
+            answer_hash=self._hasher.hash(captcha_id, text),
+            image_svg=self._renderer.render_svg(text),
+            expires_at=self._clock() + VALIDITY,
+        )
+        await self._captchas.add(captcha)
+        return CaptchaCreatedV1(captcha_id=captcha_id, expires_at=captcha.expires_at)

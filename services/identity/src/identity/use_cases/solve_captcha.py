@@ -1,0 +1,33 @@
+"""Check a captcha answer. A captcha is used up by the first attempt, right or wrong."""
+
+from collections.abc import Callable
+from datetime import datetime
+
+from identity.domain.captcha import normalise_answer
+from identity.domain.errors import InvalidCaptcha
+from identity.use_cases.ports import CaptchaRepository, SecretHasher
+
+
+class SolveCaptcha:
+    def __init__(
+        self,
+        captchas: CaptchaRepository,
+        hasher: SecretHasher,
+        clock: Callable[[], datetime],
+        test_answer: str | None,
+    ) -> None:
+        self._captchas = captchas
+        self._hasher = hasher
+        self._clock = clock
+        # Set only by test configuration (EFP_CAPTCHA_TEST_ANSWER); production settings refuse it.
+        self._test_answer = test_answer
+
+    async def __call__(self, captcha_id: str, answer: str) -> None:
+        now = self._clock()
+        captcha = await self._captchas.use(captcha_id, now)
+        if captcha is None:
+            raise InvalidCaptcha(field="captcha_answer")
+        if self._test_answer is not None and answer == self._test_answer and now < captcha.expires_at:
+            return
+        if not captcha.accepts(self._hasher.hash(captcha.id, normalise_answer(answer)), now):
+            raise InvalidCaptcha(field="captcha_answer")

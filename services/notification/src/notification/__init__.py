@@ -1,0 +1,1 @@
+"""Notification service: every e-mail the platform sends."""

@@ -1,0 +1,5 @@
+"""`python -m notification` runs the service."""
+
+from notification.main import run
+
+run()

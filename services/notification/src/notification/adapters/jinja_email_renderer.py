@@ -1,0 +1,28 @@
+"""Renders the French e-mail templates (text and HTML) with Jinja2; HTML is autoescaped."""
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from contracts.notification import EmailContent
+from notification.domain.catalogue import MASK, SUBJECTS
+from notification.use_cases.ports import RenderedEmail
+
+
+class JinjaEmailRenderer:
+    def __init__(self) -> None:
+        self._env = Environment(
+            loader=PackageLoader("notification", "templates"),
+            autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
+            undefined=StrictUndefined,
+            keep_trailing_newline=True,
+        )
+
+    def render(self, content: EmailContent, masked: bool = False) -> RenderedEmail:
+        data = content.model_dump()
+        if masked:
+            data.update({name: MASK for name in content.SECRET_FIELDS})
+        subject = SUBJECTS[content.template]
+        return RenderedEmail(
+            subject=subject,
+            text=self._env.get_template(f"{content.template}.txt.j2").render(subject=subject, **data),
+            html=self._env.get_template(f"{content.template}.html.j2").render(subject=subject, **data),
+        )
