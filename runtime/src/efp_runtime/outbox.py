@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from aiormq.spec import Basic
+from pamqp.commands import Basic
 from faststream.rabbit import RabbitBroker, RabbitExchange
 from pymongo.asynchronous.collection import AsyncCollection
 

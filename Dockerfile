@@ -1,0 +1,46 @@
+# One image for the four services; docker-compose.yml picks one per container with
+# `command: ["python", "-m", "<service>"]`.
+
+# --- build: install the packages into a self-contained virtualenv -------------------------
+FROM python:3.11-slim AS build
+
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PIP_NO_CACHE_DIR=1
+# The venv is copied whole into the runtime stage, so it must live at the same path there.
+RUN python -m venv /opt/venv
+ENV PATH=/opt/venv/bin:$PATH
+
+WORKDIR /src
+# constraints.txt is the single place third-party versions are pinned.
+COPY constraints.txt ./
+COPY contracts/ contracts/
+COPY runtime/ runtime/
+COPY services/ services/
+# Non-editable: the runtime stage gets installed packages, not links back into /src.
+RUN pip install --no-cache-dir -c constraints.txt \
+        ./contracts ./runtime \
+        ./services/identity ./services/habilitation ./services/notification ./services/gateway
+
+# --- runtime: slim base + the venv, no sources, no build tools -----------------------------
+FROM python:3.11-slim AS runtime
+
+ENV PATH=/opt/venv/bin:$PATH \
+    PYTHONUNBUFFERED=1 \
+    PYTHONDONTWRITEBYTECODE=1
+
+# A fixed, unprivileged uid so volume ownership and read-only root filesystems behave predictably.
+RUN groupadd --system --gid 10001 efp \
+    && useradd --system --uid 10001 --gid efp --no-create-home --home-dir /nonexistent \
+        --shell /usr/sbin/nologin efp
+
+COPY --from=build /opt/venv /opt/venv
+
+WORKDIR /app
+USER 10001:10001
+
+# No HEALTHCHECK here: it differs per service, so docker-compose.yml defines it.
+# The gateway listens on GATEWAY_PORT (8000 in compose); the workers open no port.
+EXPOSE 8000
+
+# No sensible default service: say how to choose one instead of silently starting the wrong one.
+CMD ["python", "-c", "import sys; sys.exit('efp-connect image: run one service with `python -m identity|habilitation|notification|gateway`')"]

@@ -1,0 +1,110 @@
+"""Pytest fixtures that start the real infrastructure once per session, on free ports in a temp dir.
+
+RabbitMQ (Debian's package) and SecantusDB start only if a test asks for them; AMQP_URL
+and MONGODB_URL in the environment point the tests at servers started elsewhere instead.
+SMTP is always this session's own recording server, since tests read what it received.
+Everything started is stopped at the end of the session, whatever happened.
+"""
+
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+
+from devstack.mail_recorder import MailRecorder
+from devstack.processes import Child, Stack, free_port
+from devstack.system import SERVICES, Endpoints, service_env, start_mongodb, start_rabbitmq, start_service, wait_ready
+
+CAPTCHA_TEST_ANSWER = "TEST-ANSWER"
+
+
+@dataclass
+class Infrastructure:
+    amqp_url: str
+    mongodb_url: str
+    state_dir: Path
+    # Databases are per session, so a shared server (MONGODB_URL) keeps runs apart.
+    database_prefix: str = field(default_factory=lambda: f"t{uuid.uuid4().hex[:8]}_")
+
+
+@dataclass
+class RunningSystem:
+    """The four services as separate processes, and the gateway's base URL."""
+
+    infrastructure: Infrastructure
+    gateway_url: str
+    env: dict[str, str]
+    children: dict[str, Child]
+    stack: Stack
+    log_dir: Path
+
+    def kill(self, name: str) -> None:
+        """kill -9: the process gets no chance to finish or acknowledge anything."""
+        self.children[name].kill()
+
+    def start(self, name: str) -> None:
+        self.children[name] = start_service(self.stack, name, self.env, self.log_dir)
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        wait_ready(self.gateway_url, self.children, timeout)
+
+    def logs(self) -> str:
+        return "\n".join(path.read_text(errors="replace") for path in sorted(self.log_dir.glob("*.log")))
+
+    def client(self) -> httpx.Client:
+        return httpx.Client(base_url=self.gateway_url, timeout=15)
+
+
+@pytest.fixture(scope="session")
+def infrastructure(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Infrastructure]:
+    state_dir = tmp_path_factory.mktemp("infrastructure")
+    stack = Stack()
+    try:
+        amqp_url = os.environ.get("AMQP_URL") or start_rabbitmq(stack, state_dir, free_port(), free_port()).amqp_url
+        mongodb_url = os.environ.get("MONGODB_URL") or start_mongodb(stack, state_dir, free_port())
+        yield Infrastructure(amqp_url, mongodb_url, state_dir)
+    finally:
+        stack.stop()
+
+
+@pytest.fixture(scope="session")
+def mail_server() -> Iterator[MailRecorder]:
+    recorder = MailRecorder(free_port())
+    recorder.start()
+    try:
+        yield recorder
+    finally:
+        recorder.stop()
+
+
+@pytest.fixture(scope="session")
+def system(infrastructure: Infrastructure, mail_server: MailRecorder) -> Iterator[RunningSystem]:
+    log_dir = infrastructure.state_dir / "service-logs"
+    gateway_port = free_port()
+    endpoints = Endpoints(infrastructure.amqp_url, infrastructure.mongodb_url, mail_server.url)
+    prefix = infrastructure.database_prefix
+    env = service_env(
+        endpoints,
+        infrastructure.state_dir,
+        gateway_port,
+        {
+            "EFP_ENVIRONMENT": "test",
+            "EFP_CAPTCHA_TEST_ANSWER": CAPTCHA_TEST_ANSWER,
+            "EFP_LOG_LEVEL": "DEBUG",
+            "EFP_OUTBOX_POLL_SECONDS": "0.5",
+            **{f"{name.upper()}_DATABASE": f"{prefix}{name}" for name in SERVICES},
+        },
+    )
+    stack = Stack()
+    running = RunningSystem(infrastructure, f"http://127.0.0.1:{gateway_port}", env, {}, stack, log_dir)
+    try:
+        for name in (*SERVICES, "gateway"):
+            running.start(name)
+        running.wait_ready()
+        yield running
+    finally:
+        stack.stop()

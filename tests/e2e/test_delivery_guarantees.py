@@ -1,0 +1,124 @@
+"""Nothing lost, nothing sent twice, no secret on the public bus: with real processes, broker and SMTP."""
+
+import asyncio
+import json
+import uuid
+
+import aio_pika
+import httpx
+import pytest
+
+from contracts.topology import (
+    COMMANDS_EXCHANGE,
+    EVENTS_EXCHANGE,
+    NOTIFICATION_COMMANDS_QUEUE,
+    SEND_EMAIL_ROUTING_KEY,
+    dead_letter_queue,
+)
+from devstack.mail_recorder import MailRecorder
+from devstack.pytest_plugin import RunningSystem
+from tests.e2e.journeys import code_in, start_registration, unique_email
+
+pytestmark = pytest.mark.e2e
+
+
+def test_a_notification_service_killed_before_the_email_still_delivers_exactly_one(
+    system: RunningSystem, client: httpx.Client, mail_server: MailRecorder
+) -> None:
+    system.kill("notification")
+    try:
+        email = unique_email()
+        start_registration(client, email)
+        # The command waits in the durable queue while nobody consumes it.
+        with pytest.raises(AssertionError):
+            mail_server.wait_for_mail(email, timeout=2)
+    finally:
+        system.start("notification")
+        system.wait_ready()
+
+    [mail] = mail_server.wait_for_mail(email)
+    assert mail.subject == "Validation de votre compte EFP CONNECT"
+    # Give a duplicate every chance to show up before counting.
+    client.get("/health/ready")
+    with pytest.raises(AssertionError):
+        mail_server.wait_for_mail(email, count=2, timeout=3)
+
+
+async def test_the_code_never_travels_on_the_public_exchange_nor_in_logs(
+    system: RunningSystem, client: httpx.Client, mail_server: MailRecorder
+) -> None:
+    connection = await aio_pika.connect(system.infrastructure.amqp_url)
+    async with connection:
+        channel = await connection.channel()
+        tap = await channel.declare_queue(exclusive=True, auto_delete=True)
+        await tap.bind(await channel.get_exchange(EVENTS_EXCHANGE), routing_key="#")
+
+        email = unique_email()
+        registration_id = start_registration(client, email)
+        code = code_in(mail_server.wait_for_mail(email)[0].body())
+        assert client.post(f"/api/v1/registrations/{registration_id}/verify", json={"code": code}).status_code == 200
+
+        seen = await _drain(tap, expected_types={"identity.registration.email_verified.v1"})
+    mine = [m for m in seen if registration_id.encode() in m.body]
+    assert {m.type for m in mine} == {"identity.registration.started.v1", "identity.registration.email_verified.v1"}
+    for message in mine:
+        assert code.encode() not in message.body
+        assert code not in json.dumps(message.headers, default=str)
+        assert message.message_id and message.correlation_id and message.app_id == "identity"
+    assert code not in system.logs()
+
+
+async def test_a_poison_command_is_dead_lettered_and_the_service_keeps_sending(
+    system: RunningSystem, client: httpx.Client, mail_server: MailRecorder
+) -> None:
+    poison_id = str(uuid.uuid4())
+    connection = await aio_pika.connect(system.infrastructure.amqp_url)
+    async with connection:
+        channel = await connection.channel()
+        commands = await channel.get_exchange(COMMANDS_EXCHANGE)
+        await commands.publish(
+            aio_pika.Message(
+                b'{"to": "not an address", "content": {}}', content_type="application/json", message_id=poison_id
+            ),
+            routing_key=SEND_EMAIL_ROUTING_KEY,
+        )
+        dead_letters = await channel.declare_queue(dead_letter_queue(NOTIFICATION_COMMANDS_QUEUE), passive=True)
+        dead = await _wait_for_message(dead_letters, poison_id)
+    assert dead.headers["x-first-death-reason"] == "rejected"
+
+    email = unique_email()
+    start_registration(client, email)
+    assert len(mail_server.wait_for_mail(email)) == 1
+
+
+async def _drain(queue: aio_pika.abc.AbstractQueue, expected_types: set[str], timeout: float = 10) -> list:  # type: ignore[type-arg]
+    """Everything the queue received, once every expected type has been seen (or timeout)."""
+    received: list[aio_pika.abc.AbstractIncomingMessage] = []
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        message = await queue.get(no_ack=True, fail=False)
+        if message is None:
+            if expected_types <= {m.type for m in received}:
+                return received
+            await asyncio.sleep(0.05)
+            continue
+        received.append(message)
+    return received
+
+
+async def _wait_for_message(
+    queue: aio_pika.abc.AbstractQueue, message_id: str, timeout: float = 10
+) -> aio_pika.abc.AbstractIncomingMessage:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        message = await queue.get(no_ack=False, fail=False)
+        if message is None:
+            await asyncio.sleep(0.05)
+        elif message.message_id == message_id:
+            await message.ack()
+            return message
+        else:
+            await message.nack(requeue=True)
+    raise AssertionError(f"message {message_id} not in {queue.name}")
