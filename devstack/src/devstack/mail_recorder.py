@@ -31,7 +31,7 @@ class ReceivedMail:
     def body(self, subtype: str = "plain") -> str:
         part = self.message.get_body(preferencelist=(subtype,))
         assert part is not None, f"no text/{subtype} part"
-        return str(part.get_content()).replace("\r\n", "\n")  # type: ignore[attr-defined]
+        return str(part.get_content()).replace("\r\n", "\n")
 
 
 class _Handler:
@@ -45,7 +45,7 @@ class _Handler:
             return self.refusal
         message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
         with self.lock:
-            self.mails.append(ReceivedMail(list(envelope.rcpt_tos), message))  # type: ignore[arg-type]
+            self.mails.append(ReceivedMail(list(envelope.rcpt_tos), message))
         return "250 Message accepted for delivery"
 
 

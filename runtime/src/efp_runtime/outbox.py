@@ -13,8 +13,8 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from pamqp.commands import Basic
 from faststream.rabbit import RabbitBroker, RabbitExchange
+from pamqp.commands import Basic
 from pymongo.asynchronous.collection import AsyncCollection
 
 from contracts.base import Command, Event

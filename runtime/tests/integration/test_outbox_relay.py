@@ -1,0 +1,171 @@
+"""The outbox relay against the real broker and store: published with confirms, never lost, duplicates deduplicated."""
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any, ClassVar
+
+import aio_pika
+import pytest
+from aio_pika.abc import AbstractIncomingMessage, AbstractQueue
+from faststream.rabbit import RabbitBroker
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.collection import AsyncCollection
+
+from contracts.base import Command, Event
+from contracts.envelope import CAUSATION_HEADER, CORRELATION_HEADER
+from contracts.topology import COMMANDS_EXCHANGE, EVENTS_EXCHANGE
+from devstack.pytest_plugin import Infrastructure
+from efp_runtime.broker import create_broker, declare_exchanges
+from efp_runtime.idempotency import PROCESSED_MESSAGES, ProcessedMessages
+from efp_runtime.message_context import MessageContext
+from efp_runtime.mongo import create_mongo_client
+from efp_runtime.outbox import OUTBOX_FIELD, OutboxRelay, command_message, event_message, pending_messages
+from efp_runtime.settings import RuntimeSettings
+
+pytestmark = pytest.mark.integration
+
+
+class ThingHappenedV1(Event):
+    MESSAGE_TYPE: ClassVar[str] = "test.thing.happened.v1"
+    thing_id: str
+
+
+class DoThingV1(Command):
+    MESSAGE_TYPE: ClassVar[str] = "test.thing.do.v1"
+    thing_id: str
+
+
+@pytest.fixture
+async def broker(infrastructure: Infrastructure) -> AsyncIterator[RabbitBroker]:
+    settings = RuntimeSettings(AMQP_URL=infrastructure.amqp_url)  # type: ignore[call-arg]
+    rabbit = create_broker(settings, "outbox-test")
+    await rabbit.connect()
+    await declare_exchanges(rabbit)
+    yield rabbit
+    await rabbit.stop()
+
+
+@pytest.fixture
+async def mongo(infrastructure: Infrastructure) -> AsyncIterator[AsyncMongoClient[dict[str, Any]]]:
+    client = create_mongo_client(infrastructure.mongodb_url)
+    yield client
+    await client.close()
+
+
+@pytest.fixture
+async def things(mongo: AsyncMongoClient[dict[str, Any]], infrastructure: Infrastructure) -> AsyncCollection[dict[str, Any]]:
+    return mongo[f"{infrastructure.database_prefix}outbox"][f"things_{uuid.uuid4().hex[:6]}"]
+
+
+@pytest.fixture
+async def channel(infrastructure: Infrastructure) -> AsyncIterator[aio_pika.abc.AbstractChannel]:
+    connection = await aio_pika.connect(infrastructure.amqp_url)
+    async with connection:
+        yield await connection.channel()
+
+
+async def _tap(channel: aio_pika.abc.AbstractChannel, exchange: str, routing_key: str) -> AbstractQueue:
+    queue = await channel.declare_queue(exclusive=True, auto_delete=True)
+    await queue.bind(await channel.get_exchange(exchange), routing_key=routing_key)
+    return queue
+
+
+async def _received(queue: AbstractQueue, count: int) -> list[AbstractIncomingMessage]:
+    messages: list[AbstractIncomingMessage] = []
+    async with asyncio.timeout(10):
+        while len(messages) < count:
+            message = await queue.get(no_ack=True, fail=False)
+            if message is None:
+                await asyncio.sleep(0.02)
+            else:
+                messages.append(message)
+    return messages
+
+
+async def _save_with_outbox(things: AsyncCollection[dict[str, Any]], thing_id: str, messages: list[Any]) -> None:
+    await things.insert_one({"_id": thing_id, "state": "done", OUTBOX_FIELD: pending_messages(messages)})
+
+
+async def test_pending_messages_are_published_with_their_envelope_then_removed(
+    broker: RabbitBroker, things: AsyncCollection[dict[str, Any]], channel: aio_pika.abc.AbstractChannel
+) -> None:
+    tap = await _tap(channel, EVENTS_EXCHANGE, ThingHappenedV1.MESSAGE_TYPE)
+    cause = MessageContext(message_id="cause-1", correlation_id="corr-1")
+    event = event_message(ThingHappenedV1(thing_id="t1"), cause, "outbox-test")
+    await _save_with_outbox(things, "t1", [event])
+    relay = OutboxRelay(broker, [things], poll_seconds=60)
+
+    assert await relay.drain(things.name, "t1") == 1
+
+    [message] = await _received(tap, 1)
+    assert message.message_id == event.message_id
+    assert message.type == "test.thing.happened.v1"
+    assert message.correlation_id == "corr-1"
+    assert message.headers[CORRELATION_HEADER] == "corr-1"
+    assert message.headers[CAUSATION_HEADER] == "cause-1"
+    assert message.delivery_mode == aio_pika.DeliveryMode.PERSISTENT
+    assert ThingHappenedV1.model_validate_json(message.body) == ThingHappenedV1(thing_id="t1")
+    assert (await things.find_one({"_id": "t1"}))[OUTBOX_FIELD] == []  # type: ignore[index]
+
+
+async def test_a_crash_between_publish_and_removal_publishes_again_and_consumers_deduplicate(
+    broker: RabbitBroker,
+    things: AsyncCollection[dict[str, Any]],
+    channel: aio_pika.abc.AbstractChannel,
+    mongo: AsyncMongoClient[dict[str, Any]],
+    infrastructure: Infrastructure,
+) -> None:
+    tap = await _tap(channel, EVENTS_EXCHANGE, ThingHappenedV1.MESSAGE_TYPE)
+    event = event_message(ThingHappenedV1(thing_id="t2"), MessageContext.fresh(), "outbox-test")
+    await _save_with_outbox(things, "t2", [event])
+    # The first relay publishes, then "crashes" before removing the message from the document.
+    await OutboxRelay(broker, [things], poll_seconds=60)._publish(event)
+    # After the restart, the polling pass finds the message still pending and publishes it again.
+    assert await OutboxRelay(broker, [things], poll_seconds=60).drain_all() == 1
+
+    first, second = await _received(tap, 2)
+    assert first.message_id == second.message_id == event.message_id
+    processed = ProcessedMessages(mongo[f"{infrastructure.database_prefix}outbox"][PROCESSED_MESSAGES])
+    handled = 0
+    for delivery in (first, second):
+        if not await processed.seen(str(delivery.message_id)):
+            handled += 1
+            await processed.remember(str(delivery.message_id), "test")
+    assert handled == 1
+
+
+async def test_a_command_with_no_queue_to_take_it_stays_in_the_outbox_until_one_exists(
+    broker: RabbitBroker, things: AsyncCollection[dict[str, Any]], channel: aio_pika.abc.AbstractChannel
+) -> None:
+    routing_key = f"test.thing.do.{uuid.uuid4().hex[:6]}"
+    command = command_message(DoThingV1(thing_id="t3"), routing_key, MessageContext.fresh(), "outbox-test")
+    await _save_with_outbox(things, "t3", [command])
+    relay = OutboxRelay(broker, [things], poll_seconds=60)
+
+    with pytest.raises(Exception, match="test.thing.do.v1"):
+        await relay.drain(things.name, "t3")
+    assert len((await things.find_one({"_id": "t3"}))[OUTBOX_FIELD]) == 1  # type: ignore[index]
+
+    queue = await _tap(channel, COMMANDS_EXCHANGE, routing_key)
+    assert await relay.drain(things.name, "t3") == 1
+    [message] = await _received(queue, 1)
+    assert message.message_id == command.message_id
+
+
+async def test_the_running_relay_publishes_what_it_is_kicked_for(
+    broker: RabbitBroker, things: AsyncCollection[dict[str, Any]], channel: aio_pika.abc.AbstractChannel
+) -> None:
+    tap = await _tap(channel, EVENTS_EXCHANGE, ThingHappenedV1.MESSAGE_TYPE)
+    relay = OutboxRelay(broker, [things], poll_seconds=60)
+    task = asyncio.create_task(relay.run())
+    try:
+        event = event_message(ThingHappenedV1(thing_id="t4"), MessageContext.fresh(), "outbox-test")
+        await _save_with_outbox(things, "t4", [event])
+        relay.kick(things.name, "t4")
+        [message] = await _received(tap, 1)
+        assert message.message_id == event.message_id
+    finally:
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
