@@ -7,6 +7,7 @@ Everything started is stopped at the end of the session, whatever happened.
 """
 
 import os
+import signal
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,6 +21,15 @@ from devstack.processes import Child, Stack, free_port
 from devstack.system import SERVICES, Endpoints, service_env, start_mongodb, start_rabbitmq, start_service, wait_ready
 
 CAPTCHA_TEST_ANSWER = "TEST-ANSWER"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # A CI timeout or `kill` sends SIGTERM: turn it into an interrupt so the session's
+    # fixtures still stop the broker, the store and the services they started.
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
 
 
 @dataclass
