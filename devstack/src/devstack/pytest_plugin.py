@@ -1,7 +1,8 @@
 """Pytest fixtures that start the real infrastructure once per session, on free ports in a temp dir.
 
 RabbitMQ (Debian's package) and SecantusDB start only if a test asks for them; AMQP_URL
-and MONGODB_URL in the environment point the tests at servers started elsewhere instead.
+and MONGODB_URL in the environment point the tests at servers started elsewhere instead,
+and EFP_TEST_INFRA=containers starts them in Docker with testcontainers where an engine exists.
 SMTP is always this session's own recording server, since tests read what it received.
 Everything started is stopped at the end of the session, whatever happened.
 """
@@ -74,8 +75,13 @@ def infrastructure(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Infrast
     state_dir = tmp_path_factory.mktemp("infrastructure")
     stack = Stack()
     try:
-        amqp_url = os.environ.get("AMQP_URL") or start_rabbitmq(stack, state_dir, free_port(), free_port()).amqp_url
-        mongodb_url = os.environ.get("MONGODB_URL") or start_mongodb(stack, state_dir, free_port())
+        if os.environ.get("EFP_TEST_INFRA") == "containers":
+            from devstack.containers import start_containers  # imports Docker's client: only when asked
+
+            amqp_url, mongodb_url = start_containers(stack.cleanups)
+        else:
+            amqp_url = os.environ.get("AMQP_URL") or start_rabbitmq(stack, state_dir, free_port(), free_port()).amqp_url
+            mongodb_url = os.environ.get("MONGODB_URL") or start_mongodb(stack, state_dir, free_port())
         yield Infrastructure(amqp_url, mongodb_url, state_dir)
     finally:
         stack.stop()
