@@ -20,7 +20,14 @@ from efp_runtime.broker import create_broker, declare_exchanges
 from efp_runtime.idempotency import PROCESSED_MESSAGES, ProcessedMessages
 from efp_runtime.message_context import MessageContext
 from efp_runtime.mongo import create_mongo_client
-from efp_runtime.outbox import OUTBOX_FIELD, OutboxRelay, command_message, event_message, pending_messages
+from efp_runtime.outbox import (
+    OUTBOX_FIELD,
+    NotPublished,
+    OutboxRelay,
+    command_message,
+    event_message,
+    pending_messages,
+)
 from efp_runtime.settings import RuntimeSettings
 
 pytestmark = pytest.mark.integration
@@ -54,7 +61,9 @@ async def mongo(infrastructure: Infrastructure) -> AsyncIterator[AsyncMongoClien
 
 
 @pytest.fixture
-async def things(mongo: AsyncMongoClient[dict[str, Any]], infrastructure: Infrastructure) -> AsyncCollection[dict[str, Any]]:
+async def things(
+    mongo: AsyncMongoClient[dict[str, Any]], infrastructure: Infrastructure
+) -> AsyncCollection[dict[str, Any]]:
     return mongo[f"{infrastructure.database_prefix}outbox"][f"things_{uuid.uuid4().hex[:6]}"]
 
 
@@ -143,7 +152,7 @@ async def test_a_command_with_no_queue_to_take_it_stays_in_the_outbox_until_one_
     await _save_with_outbox(things, "t3", [command])
     relay = OutboxRelay(broker, [things], poll_seconds=60)
 
-    with pytest.raises(Exception, match="test.thing.do.v1"):
+    with pytest.raises(NotPublished, match=r"test\.thing\.do\.v1"):
         await relay.drain(things.name, "t3")
     assert len((await things.find_one({"_id": "t3"}))[OUTBOX_FIELD]) == 1  # type: ignore[index]
 

@@ -95,6 +95,8 @@ def _field_errors(exc: RequestValidationError) -> list[FieldError]:
     errors = []
     for error in exc.errors():
         location = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path")]
+        if error.get("type") == "json_invalid":
+            location = []  # its loc ends with a character offset, not a field
         message = _MESSAGES.get(error.get("type", ""), "Cette valeur n'est pas valide.")
         errors.append(FieldError(field=".".join(location) or "body", message=message))
     return errors

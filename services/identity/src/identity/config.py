@@ -14,6 +14,7 @@ class IdentitySettings(RuntimeSettings):
 
     @model_validator(mode="after")
     def _no_test_hooks_in_production(self) -> "IdentitySettings":
-        if self.environment == "production" and self.captcha_test_answer:
+        # Even an empty value: production configuration must not mention the hook at all.
+        if self.environment == "production" and self.captcha_test_answer is not None:
             raise ValueError("EFP_CAPTCHA_TEST_ANSWER must not be set when EFP_ENVIRONMENT=production")
         return self

@@ -20,7 +20,8 @@ class SolveCaptcha:
         self._hasher = hasher
         self._clock = clock
         # Set only by test configuration (EFP_CAPTCHA_TEST_ANSWER); production settings refuse it.
-        self._test_answer = test_answer
+        # An empty value counts as unset, so an empty answer never solves a captcha.
+        self._test_answer = test_answer or None
 
     async def __call__(self, captcha_id: str, answer: str) -> None:
         now = self._clock()

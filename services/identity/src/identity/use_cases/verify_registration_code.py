@@ -23,7 +23,7 @@ class VerifyRegistrationCode:
 
     async def __call__(self, registration_id: str, code: str, context: MessageContext) -> RegistrationStepV1:
         code = code.strip()
-        if not (len(code) == 6 and code.isdigit()):
+        if not (len(code) == 6 and code.isascii() and code.isdigit()):
             raise InvalidInput("Le code de validation est composé de 6 chiffres.", field="code")
         registration = await self._registrations.get(registration_id)
         if registration is None:

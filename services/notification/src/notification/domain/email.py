@@ -73,12 +73,12 @@ class Email:
         self._fire("send", now)
 
     def sent(self, now: datetime, reply: str) -> None:
-        self.attempts.append(Attempt(now, "sent", reply))
         self._fire("deliver", now)
+        self.attempts.append(Attempt(now, "sent", reply))
 
     def failed(self, now: datetime, reply: str, permanent: bool) -> None:
-        self.attempts.append(Attempt(now, "permanent_failure" if permanent else "transient_failure", reply))
         self._fire("abandon" if permanent else "defer", now)
+        self.attempts.append(Attempt(now, "permanent_failure" if permanent else "transient_failure", reply))
 
     def _fire(self, trigger: str, now: datetime) -> None:
         source = self.state

@@ -1,0 +1,65 @@
+"""Identity settings: the secret key is required and the captcha test hook never reaches production."""
+
+import pytest
+from pydantic import ValidationError
+
+from identity.config import IdentitySettings
+
+SECRET = "s" * 32
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("EFP_ENVIRONMENT", "EFP_CAPTCHA_TEST_ANSWER", "IDENTITY_SECRET_KEY", "IDENTITY_DATABASE"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_the_secret_key_is_required() -> None:
+    with pytest.raises(ValidationError, match="IDENTITY_SECRET_KEY"):
+        IdentitySettings()
+
+
+def test_settings_are_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IDENTITY_SECRET_KEY", SECRET)
+    monkeypatch.setenv("IDENTITY_DATABASE", "identity_x")
+
+    settings = IdentitySettings()
+
+    assert settings.secret_key.get_secret_value() == SECRET
+    assert SECRET not in repr(settings)
+    assert settings.database == "identity_x"
+    assert settings.captcha_test_answer is None
+
+
+def test_a_test_answer_is_refused_in_production(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IDENTITY_SECRET_KEY", SECRET)
+    monkeypatch.setenv("EFP_ENVIRONMENT", "production")
+    monkeypatch.setenv("EFP_CAPTCHA_TEST_ANSWER", "TEST-ANSWER")
+
+    with pytest.raises(ValidationError, match="EFP_CAPTCHA_TEST_ANSWER"):
+        IdentitySettings()
+
+
+def test_production_without_a_test_answer_is_accepted(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IDENTITY_SECRET_KEY", SECRET)
+    monkeypatch.setenv("EFP_ENVIRONMENT", "production")
+
+    assert IdentitySettings().environment == "production"
+
+
+@pytest.mark.parametrize("environment", ["development", "test"])
+def test_a_test_answer_is_allowed_outside_production(monkeypatch: pytest.MonkeyPatch, environment: str) -> None:
+    monkeypatch.setenv("IDENTITY_SECRET_KEY", SECRET)
+    monkeypatch.setenv("EFP_ENVIRONMENT", environment)
+    monkeypatch.setenv("EFP_CAPTCHA_TEST_ANSWER", "TEST-ANSWER")
+
+    assert IdentitySettings().captcha_test_answer == "TEST-ANSWER"
+
+
+def test_an_empty_test_answer_is_refused_in_production(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IDENTITY_SECRET_KEY", SECRET)
+    monkeypatch.setenv("EFP_ENVIRONMENT", "production")
+    monkeypatch.setenv("EFP_CAPTCHA_TEST_ANSWER", "")
+
+    with pytest.raises(ValidationError):
+        IdentitySettings()
