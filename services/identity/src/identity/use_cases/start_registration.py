@@ -1,5 +1,6 @@
 """Sign-up step 1: an e-mail address and a solved captcha start a registration and send a code."""
 
+import logging
 import secrets
 from collections.abc import Callable
 from datetime import datetime
@@ -17,6 +18,7 @@ from identity.use_cases.ports import RegistrationRepository, SecretHasher
 from identity.use_cases.solve_captcha import SolveCaptcha
 
 PRODUCER = "identity"
+logger = logging.getLogger(__name__)
 
 
 def normalise_email(raw: str) -> str:
@@ -52,6 +54,7 @@ class StartRegistration:
             registration_id, address, code, self._hasher.hash(registration_id, code), self._clock()
         )
         await self._registrations.add(registration, _messages(registration, context))
+        logger.info("registration %s started; validation code sent for e-mail", registration.id)
         return RegistrationStepV1(registration_id=registration.id, step=registration.state.value)
 
 

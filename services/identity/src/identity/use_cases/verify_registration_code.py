@@ -1,5 +1,6 @@
 """Sign-up step 2: the 6-digit code received by e-mail proves the address."""
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 
@@ -11,6 +12,7 @@ from identity.domain.registration import EmailVerified, Registration
 from identity.use_cases.ports import RegistrationRepository, SecretHasher
 
 PRODUCER = "identity"
+logger = logging.getLogger(__name__)
 
 
 class VerifyRegistrationCode:
@@ -36,7 +38,9 @@ class VerifyRegistrationCode:
             raise
         await self._registrations.update(registration, _messages(registration, context))
         if not verified:
+            logger.info("registration %s: wrong validation code (%d so far)", registration.id, registration.wrong_codes)
             raise InvalidCode(field="code")
+        logger.info("registration %s: e-mail address verified", registration.id)
         return RegistrationStepV1(registration_id=registration.id, step=registration.state.value)
 
 
