@@ -27,15 +27,26 @@ class CreateCaptchaV1(Request):
     kind: Literal["identity.create_captcha.v1"] = "identity.create_captcha.v1"
 
 
-class CaptchaImageV1(_Result):
+class CaptchaMediaV1(_Result):
+    """An image or audio rendering of a captcha, base64-encoded for the JSON wire."""
+
     media_type: str
-    content: str
+    content_base64: str
 
 
 class GetCaptchaImageV1(Request):
     MESSAGE_TYPE: ClassVar[str] = "identity.get_captcha_image.v1"
-    RESULT: ClassVar[type[BaseModel]] = CaptchaImageV1
+    RESULT: ClassVar[type[BaseModel]] = CaptchaMediaV1
     kind: Literal["identity.get_captcha_image.v1"] = "identity.get_captcha_image.v1"
+    captcha_id: str
+
+
+class GetCaptchaAudioV1(Request):
+    """The audio alternative: the characters spoken in French."""
+
+    MESSAGE_TYPE: ClassVar[str] = "identity.get_captcha_audio.v1"
+    RESULT: ClassVar[type[BaseModel]] = CaptchaMediaV1
+    kind: Literal["identity.get_captcha_audio.v1"] = "identity.get_captcha_audio.v1"
     captcha_id: str
 
 

@@ -12,7 +12,7 @@ from efp_runtime.rpc import RpcClient
 from efp_runtime.structured_logging import configure_logging
 from gateway import problems
 from gateway.config import GatewaySettings
-from gateway.routes import account, health
+from gateway.routes import captchas, health, registrations
 
 SERVICE = "gateway"
 CORRELATION_HEADER = "X-Correlation-ID"
@@ -54,7 +54,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         return response
 
     app.include_router(health.router)
-    app.include_router(account.router)
+    app.include_router(captchas.router)
+    app.include_router(registrations.router)
     return app
 
 

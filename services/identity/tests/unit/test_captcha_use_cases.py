@@ -1,5 +1,6 @@
 """Creating, showing and solving captchas, with an in-memory repository and a fixed clock."""
 
+import base64
 from datetime import timedelta
 
 import pytest
@@ -80,7 +81,7 @@ async def test_the_image_of_a_fresh_captcha_is_svg(captchas, hasher, clock) -> N
     image = await GetCaptchaImage(captchas, clock)("c-1")
 
     assert image.media_type == "image/svg+xml"
-    assert image.content == "<svg>c-1</svg>"
+    assert base64.b64decode(image.content_base64) == b"<svg>c-1</svg>"
 
 
 async def test_the_image_of_an_unknown_captcha_is_not_found(captchas, clock) -> None:

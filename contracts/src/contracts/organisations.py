@@ -1,0 +1,51 @@
+"""Organisations directory (owned by the identity service): search and look-up requests."""
+
+from typing import ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from contracts.rpc import Request
+
+
+class EstablishmentV1(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    siret: str
+    name: str
+    address: str
+    postcode: str
+    city: str
+
+
+class OrganisationV1(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    siren: str
+    name: str
+    # Open establishments only (état administratif A).
+    establishments: list[EstablishmentV1]
+
+
+class OrganisationsFoundV1(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    organisations: list[OrganisationV1]
+
+
+class SearchOrganisationsV1(Request):
+    """By raison sociale (words or prefixes, accents and case ignored), SIREN or SIRET."""
+
+    MESSAGE_TYPE: ClassVar[str] = "identity.search_organisations.v1"
+    RESULT: ClassVar[type[BaseModel]] = OrganisationsFoundV1
+    kind: Literal["identity.search_organisations.v1"] = "identity.search_organisations.v1"
+    q: str
+    limit: int = Field(20, ge=1, le=50)
+
+
+class GetOrganisationV1(Request):
+    """One organisation by SIREN (not_found if unknown or with no open establishment)."""
+
+    MESSAGE_TYPE: ClassVar[str] = "identity.get_organisation.v1"
+    RESULT: ClassVar[type[BaseModel]] = OrganisationV1
+    kind: Literal["identity.get_organisation.v1"] = "identity.get_organisation.v1"
+    siren: str

@@ -1,0 +1,48 @@
+"""Captcha routes (identity service): a challenge, its image and its audio alternative."""
+
+import base64
+
+from fastapi import APIRouter, Request, Response, status
+from pydantic import BaseModel, Field
+
+from contracts.identity import CaptchaCreatedV1, CaptchaMediaV1, CreateCaptchaV1, GetCaptchaImageV1
+from gateway.problems import problem_responses
+from gateway.rpc import IDENTITY, rpc_client
+
+router = APIRouter(prefix="/api/v1", tags=["Compte EFP Connect"])
+
+
+class CaptchaOut(BaseModel):
+    captcha_id: str
+    image_url: str
+    audio_url: str | None = Field(None, description="Alternative audio (pas encore disponible).")
+    expires_at: str
+
+
+@router.post(
+    "/captchas", status_code=status.HTTP_201_CREATED, response_model=CaptchaOut, responses=problem_responses(503)
+)
+async def create_captcha(request: Request) -> CaptchaOut:
+    created = await rpc_client(request).call(IDENTITY, CreateCaptchaV1(), CaptchaCreatedV1)
+    return CaptchaOut(
+        captcha_id=created.captcha_id,
+        image_url=str(request.url_for("captcha_image", captcha_id=created.captcha_id).path),
+        expires_at=created.expires_at.isoformat().replace("+00:00", "Z"),
+    )
+
+
+@router.get(
+    "/captchas/{captcha_id}/image",
+    name="captcha_image",
+    response_class=Response,
+    responses={200: {"content": {"image/svg+xml": {}}}, **problem_responses(404, 503)},
+)
+async def captcha_image(captcha_id: str, request: Request) -> Response:
+    image = await rpc_client(request).call(IDENTITY, GetCaptchaImageV1(captcha_id=captcha_id), CaptchaMediaV1)
+    return _media(image)
+
+
+def _media(media: CaptchaMediaV1) -> Response:
+    return Response(
+        base64.b64decode(media.content_base64), media_type=media.media_type, headers={"Cache-Control": "no-store"}
+    )
