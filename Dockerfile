@@ -33,6 +33,11 @@ RUN groupadd --system --gid 10001 efp \
     && useradd --system --uid 10001 --gid efp --no-create-home --home-dir /nonexistent \
         --shell /usr/sbin/nologin efp
 
+# espeak-ng speaks the audio captcha (identity); the other services just carry it.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends espeak-ng \
+    && rm -rf /var/lib/apt/lists/*
+
 COPY --from=build /opt/venv /opt/venv
 
 WORKDIR /app

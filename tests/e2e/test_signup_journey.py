@@ -93,16 +93,6 @@ def test_a_wrong_captcha_is_refused_and_the_captcha_is_used_up(client: httpx.Cli
     assert mail_server.mails_to(email) == []
 
 
-def test_the_captcha_image_is_served_as_svg(client: httpx.Client) -> None:
-    response = client.post("/api/v1/captchas")
-    image = client.get(response.json()["image_url"])
-
-    assert image.status_code == 200
-    assert image.headers["content-type"].startswith("image/svg+xml")
-    assert image.headers["cache-control"] == "no-store"
-    assert image.text.startswith("<svg")
-
-
 def test_an_invalid_email_is_a_validation_error_and_sends_nothing(client: httpx.Client) -> None:
     response = client.post(
         "/api/v1/registrations",

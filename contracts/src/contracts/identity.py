@@ -1,12 +1,12 @@
 """Identity service: RPC requests and replies, and the public events it publishes."""
 
 from datetime import datetime
-from typing import Annotated, ClassVar, Literal
+from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 from contracts.base import Event
-from contracts.rpc import PingV1, Request
+from contracts.rpc import Request
 
 
 class _Result(BaseModel):
@@ -77,12 +77,6 @@ class VerifyRegistrationCodeV1(Request):
     kind: Literal["identity.verify_registration_code.v1"] = "identity.verify_registration_code.v1"
     registration_id: str
     code: str
-
-
-IdentityRequest = Annotated[
-    PingV1 | CreateCaptchaV1 | GetCaptchaImageV1 | StartRegistrationV1 | VerifyRegistrationCodeV1,
-    Field(discriminator="kind"),
-]
 
 
 # --- public events (never a code, token or password) ---------------------------------

@@ -21,7 +21,55 @@ class SignupVerificationCodeV1(BaseModel):
     SECRET_FIELDS: ClassVar[tuple[str, ...]] = ("code",)
 
 
-EmailContent = Annotated[SignupVerificationCodeV1, Field(discriminator="template")]
+class SignupAttemptOnExistingAccountV1(BaseModel):
+    """Someone tried to create an account with an address that has one already."""
+
+    model_config = ConfigDict(frozen=True)
+
+    template: Literal["signup_attempt_existing_account"] = "signup_attempt_existing_account"
+    SECRET_FIELDS: ClassVar[tuple[str, ...]] = ()
+
+
+class AccountCreatedEmailV1(BaseModel):
+    """« Votre compte EFP Connect est créé »."""
+
+    model_config = ConfigDict(frozen=True)
+
+    template: Literal["account_created"] = "account_created"
+    civility: str | None
+    last_name: str
+    first_name: str
+    SECRET_FIELDS: ClassVar[tuple[str, ...]] = ()
+
+
+class PasswordResetCodeV1(BaseModel):
+    """Guide §5.2: the single-use reset code, valid 24 hours."""
+
+    model_config = ConfigDict(frozen=True)
+
+    template: Literal["password_reset_code"] = "password_reset_code"
+    code: str = Field(pattern=r"^\d{6}$")
+    valid_for_hours: int = 24
+    SECRET_FIELDS: ClassVar[tuple[str, ...]] = ("code",)
+
+
+class PasswordChangedEmailV1(BaseModel):
+    """« Votre mot de passe a été modifié »."""
+
+    model_config = ConfigDict(frozen=True)
+
+    template: Literal["password_changed"] = "password_changed"
+    SECRET_FIELDS: ClassVar[tuple[str, ...]] = ()
+
+
+EmailContent = Annotated[
+    SignupVerificationCodeV1
+    | SignupAttemptOnExistingAccountV1
+    | AccountCreatedEmailV1
+    | PasswordResetCodeV1
+    | PasswordChangedEmailV1,
+    Field(discriminator="template"),
+]
 
 
 class SendEmailV1(Command):

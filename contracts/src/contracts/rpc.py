@@ -22,6 +22,8 @@ class RpcError(BaseModel):
     code: str
     detail: str
     errors: list[FieldError] = []
+    # For `rate_limited`: when trying again can succeed (the gateway's Retry-After).
+    retry_after_seconds: int | None = None
 
 
 ResultT = TypeVar("ResultT", bound=BaseModel)
@@ -43,6 +45,9 @@ class Request(Message):
     kind: str
     # The model the `result` of the reply is parsed into.
     RESULT: ClassVar[type[BaseModel]]
+    # True for requests carrying a password or a session token: sent to the service's
+    # credentials queue (transient) instead of its durable RPC queue.
+    CARRIES_SECRET: ClassVar[bool] = False
 
 
 class PongV1(BaseModel):

@@ -24,3 +24,12 @@ def rpc_queue(service: str) -> str:
 def dead_letter_queue(queue: str) -> str:
     """Where the messages rejected from `queue` are kept for operators."""
     return f"{queue}.dead-letter"
+
+
+def credentials_queue(service: str) -> str:
+    """Request/reply queue for requests that carry passwords or session tokens.
+
+    Classic and transient, without dead-lettering: such a request must never rest on the
+    broker's disk (a quorum queue writes every message to its log).
+    """
+    return f"{service}.credentials"

@@ -10,6 +10,7 @@ from devstack.processes import Stack
 from devstack.settings import DevstackSettings
 from devstack.system import (
     Endpoints,
+    load_sirene_sample,
     service_env,
     start_maildev,
     start_mongodb,
@@ -41,7 +42,9 @@ def run() -> int:
         if smtp_url is None:
             smtp_url, mail_ui_url = start_maildev(stack, data_dir, settings.smtp_port, settings.mail_ui_port)
         endpoints = Endpoints(amqp_url, mongodb_url, smtp_url, management_url, mail_ui_url)
-        children = start_services(stack, service_env(endpoints, data_dir, settings.gateway_port), logs)
+        env = service_env(endpoints, data_dir, settings.gateway_port)
+        load_sirene_sample(env, logs)
+        children = start_services(stack, env, logs)
         gateway = f"http://127.0.0.1:{settings.gateway_port}"
         wait_ready(gateway, children)
         print(f"\nEFP Connect is up in {time.monotonic() - started:.1f}s.\n")

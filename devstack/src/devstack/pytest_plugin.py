@@ -19,7 +19,16 @@ import pytest
 
 from devstack.mail_recorder import MailRecorder
 from devstack.processes import Child, Stack, free_port
-from devstack.system import SERVICES, Endpoints, service_env, start_mongodb, start_rabbitmq, start_service, wait_ready
+from devstack.system import (
+    SERVICES,
+    Endpoints,
+    load_sirene_sample,
+    service_env,
+    start_mongodb,
+    start_rabbitmq,
+    start_service,
+    wait_ready,
+)
 
 CAPTCHA_TEST_ANSWER = "TEST-ANSWER"
 
@@ -118,6 +127,7 @@ def system(infrastructure: Infrastructure, mail_server: MailRecorder) -> Iterato
     stack = Stack()
     running = RunningSystem(infrastructure, f"http://127.0.0.1:{gateway_port}", env, {}, stack, log_dir)
     try:
+        load_sirene_sample(env, log_dir)
         for name in (*SERVICES, "gateway"):
             running.start(name)
         running.wait_ready()

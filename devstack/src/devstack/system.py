@@ -12,6 +12,9 @@ from devstack.processes import Child, Stack, port_open, spawn, wait_until
 
 SERVICES = ("identity", "habilitation", "notification")
 MAILDEV = Path(".devstack/node/node_modules/.bin/maildev")
+REPOSITORY = Path(__file__).resolve().parents[3]
+# Made-up organisations in the SIRENE stock-file format, loaded by `run` and the tests.
+SIRENE_SAMPLE = REPOSITORY / "services/identity/data/sirene-sample"
 
 
 @dataclass(frozen=True)
@@ -117,3 +120,23 @@ def start_rabbitmq(
     stack: Stack, data_dir: Path, amqp_port: int, management_port: int, management: bool = True
 ) -> rabbitmq.RabbitNode:
     return rabbitmq.start_into(stack, data_dir, rabbitmq.RabbitPorts.free(amqp_port, management_port), management)
+
+
+def load_sirene_sample(env: dict[str, str], log_dir: Path) -> None:
+    """Import the sample organisations into the identity database (idempotent)."""
+    child = spawn(
+        "import-sirene",
+        [
+            sys.executable,
+            "-m",
+            "identity.entrypoints.import_sirene",
+            "--unites-legales",
+            str(SIRENE_SAMPLE / "StockUniteLegale_sample.csv"),
+            "--etablissements",
+            str(SIRENE_SAMPLE / "StockEtablissement_sample.csv"),
+        ],
+        log_dir,
+        env=env,
+    )
+    if child.process.wait(120) != 0:
+        raise RuntimeError(f"the SIRENE sample import failed:\n{child.log_tail()}")

@@ -73,6 +73,15 @@ def quorum_queue(name: str, settings: RuntimeSettings, routing_key: str = "") ->
     )
 
 
+def transient_queue(name: str) -> RabbitQueue:
+    """A classic, non-durable queue without dead-lettering, for requests carrying secrets.
+
+    Losing one on a broker restart is harmless (its caller times out and the person tries
+    again); writing a password to the broker's disk is not.
+    """
+    return RabbitQueue(name, queue_type=QueueType.CLASSIC, durable=False, auto_delete=False)
+
+
 async def declare_dead_letter_queues(broker: RabbitBroker, queue_names: list[str]) -> None:
     """Declare the dead-letter exchange and one dead-letter queue per consumed queue.
 

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from contracts.envelope import CORRELATION_HEADER
 from contracts.rpc import Request, RpcError, RpcReply
-from contracts.topology import rpc_queue
+from contracts.topology import credentials_queue, rpc_queue
 from efp_runtime.message_context import correlation_id_var, new_id
 
 REPLY_QUEUE = "amq.rabbitmq.reply-to"
@@ -72,7 +72,10 @@ class RpcClient:
         message = aio_pika.Message(
             request.model_dump_json().encode(),
             content_type="application/json",
-            delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+            # A password or token must not be written to the broker's disk.
+            delivery_mode=(
+                aio_pika.DeliveryMode.NOT_PERSISTENT if request.CARRIES_SECRET else aio_pika.DeliveryMode.PERSISTENT
+            ),
             correlation_id=request_id,
             message_id=request_id,
             reply_to=REPLY_QUEUE,
@@ -83,7 +86,8 @@ class RpcClient:
             headers={CORRELATION_HEADER: correlation_id_var.get() or request_id},
         )
         try:
-            await self._channel.default_exchange.publish(message, routing_key=rpc_queue(service), mandatory=True)
+            queue = credentials_queue(service) if request.CARRIES_SECRET else rpc_queue(service)
+            await self._channel.default_exchange.publish(message, routing_key=queue, mandatory=True)
             body = await asyncio.wait_for(future, self._timeout)
         except (TimeoutError, aio_pika.exceptions.DeliveryError, aio_pika.exceptions.AMQPError) as exc:
             raise RpcUnavailable(f"{service} did not answer {request.MESSAGE_TYPE}") from exc

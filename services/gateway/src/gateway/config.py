@@ -10,3 +10,12 @@ class GatewaySettings(RuntimeSettings):
     port: int = Field(8000, validation_alias=AliasChoices("GATEWAY_PORT"))
     # How long a request waits for a service before answering 503.
     rpc_timeout_seconds: float = Field(5.0, gt=0, validation_alias=AliasChoices("GATEWAY_RPC_TIMEOUT_SECONDS"))
+    # Secure cookies need HTTPS: on by default, off only for local development and tests.
+    cookie_secure: bool | None = Field(None, validation_alias=AliasChoices("GATEWAY_COOKIE_SECURE"))
+    # Larger bodies are refused before they are read (413).
+    max_body_bytes: int = Field(64 * 1024, gt=0, validation_alias=AliasChoices("GATEWAY_MAX_BODY_BYTES"))
+
+    def secure_cookies(self) -> bool:
+        if self.cookie_secure is not None:
+            return self.cookie_secure
+        return self.environment == "production"

@@ -12,7 +12,7 @@ from efp_runtime.rpc import RpcClient
 from efp_runtime.structured_logging import configure_logging
 from gateway import problems
 from gateway.config import GatewaySettings
-from gateway.routes import captchas, health, registrations
+from gateway.routes import captchas, health, me, organisations, password_resets, registrations, session
 
 SERVICE = "gateway"
 CORRELATION_HEADER = "X-Correlation-ID"
@@ -38,7 +38,22 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         description="API du compte EFP Connect et de la gestion des accès (voir API.md).",
         lifespan=lifespan,
     )
+    app.state.settings = settings
     problems.install(app)
+
+    @app.middleware("http")
+    async def limit_body(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        # Refused before reading it; uvicorn rejects a body longer than its Content-Length.
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > settings.max_body_bytes):
+            return problems.problem_response("payload_too_large", "Le contenu envoyé est trop volumineux.")
+        if (
+            length is None
+            and request.method in ("POST", "PUT", "PATCH")
+            and "chunked" in request.headers.get("transfer-encoding", "")
+        ):
+            return problems.problem_response("payload_too_large", "Indiquez la taille du contenu envoyé.", status=411)
+        return await call_next(request)
 
     @app.middleware("http")
     async def correlation(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -53,9 +68,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         response.headers[CORRELATION_HEADER] = correlation_id
         return response
 
-    app.include_router(health.router)
-    app.include_router(captchas.router)
-    app.include_router(registrations.router)
+    for module in (health, captchas, registrations, organisations, session, me, password_resets):
+        app.include_router(module.router)
     return app
 
 

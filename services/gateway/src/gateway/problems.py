@@ -11,6 +11,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from contracts.rpc import FieldError, RpcError
 from efp_runtime.rpc import RpcRefused, RpcUnavailable
+from gateway import auth
 
 logger = logging.getLogger(__name__)
 MEDIA_TYPE = "application/problem+json"
@@ -28,11 +29,23 @@ STATUS_BY_CODE = {
     "not_found": 404,
     "method_not_allowed": 405,
     "rate_limited": 429,
+    "too_early": 429,
+    "invalid_credentials": 401,
+    "unauthenticated": 401,
+    "forbidden": 403,
+    "csrf_failed": 403,
+    "shared_mailbox": 422,
+    "weak_password": 422,
+    "payload_too_large": 413,
+    "audio_unavailable": 503,
     "internal_error": 500,
     "service_unavailable": 503,
 }
 TITLES = {
     400: "Requête refusée",
+    401: "Non authentifié",
+    403: "Accès refusé",
+    413: "Contenu trop volumineux",
     404: "Introuvable",
     405: "Méthode non autorisée",
     409: "Conflit",
@@ -72,7 +85,10 @@ def problem_response(
 
 
 def from_rpc_error(error: RpcError) -> JSONResponse:
-    return problem_response(error.code, error.detail, list(error.errors))
+    response = problem_response(error.code, error.detail, list(error.errors))
+    if error.retry_after_seconds is not None:
+        response.headers["Retry-After"] = str(error.retry_after_seconds)
+    return response
 
 
 # Pydantic error types → the French sentence shown beside the field.
@@ -88,6 +104,7 @@ _MESSAGES = {
     "literal_error": "Cette valeur n'est pas autorisée.",
     "bool_type": "Ce champ doit valoir true ou false.",
     "extra_forbidden": "Ce champ n'est pas attendu.",
+    "password_mismatch": "Les deux mots de passe saisis ne sont pas identiques.",
 }
 
 
@@ -118,12 +135,28 @@ def install(app: FastAPI) -> None:
         logger.warning("service unavailable: %s", exc)
         return problem_response("service_unavailable", UNAVAILABLE)
 
+    @app.exception_handler(auth.Unauthenticated)
+    async def on_unauthenticated(request: Request, exc: auth.Unauthenticated) -> JSONResponse:
+        return problem_response("unauthenticated", "Vous devez vous identifier pour accéder à cette page.")
+
+    @app.exception_handler(auth.CsrfFailed)
+    async def on_csrf_failed(request: Request, exc: auth.CsrfFailed) -> JSONResponse:
+        return problem_response("csrf_failed", "Jeton de sécurité (CSRF) absent ou invalide. Rechargez la page.")
+
+    @app.exception_handler(auth.Forbidden)
+    async def on_forbidden(request: Request, exc: auth.Forbidden) -> JSONResponse:
+        return problem_response("forbidden", "Vous n'avez pas les droits pour effectuer cette action.")
+
     @app.exception_handler(StarletteHTTPException)
     async def on_http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        detail = {404: "Cette adresse n'existe pas.", 405: "Cette méthode n'est pas autorisée ici."}.get(
-            exc.status_code, str(exc.detail)
+        code = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}.get(
+            exc.status_code, "http_error"
         )
+        detail = {
+            404: "Cette adresse n'existe pas.",
+            405: "Cette méthode n'est pas autorisée ici.",
+            413: "Le contenu envoyé est trop volumineux.",
+        }.get(exc.status_code, str(exc.detail))
         return problem_response(code, detail, status=exc.status_code)
 
     @app.exception_handler(Exception)

@@ -11,21 +11,64 @@ from pymongo import AsyncMongoClient
 from efp_runtime import idempotency
 from efp_runtime.mongo import IndexSpec, create_mongo_client
 from efp_runtime.outbox import OutboxRelay
-from identity.adapters import mongo_captcha_repository, mongo_registration_repository
+from identity.adapters import (
+    mongo_account_repository,
+    mongo_captcha_repository,
+    mongo_login_failure_log,
+    mongo_organisation_directory,
+    mongo_password_reset_repository,
+    mongo_rate_limiter,
+    mongo_registration_repository,
+    mongo_session_repository,
+)
+from identity.adapters.argon2_password_hasher import Argon2PasswordHasher
+from identity.adapters.common_password_list import CommonPasswordList
+from identity.adapters.espeak_captcha_voice import EspeakCaptchaVoice
 from identity.adapters.hmac_secret_hasher import HmacSecretHasher
+from identity.adapters.mongo_account_repository import MongoAccountRepository
 from identity.adapters.mongo_captcha_repository import MongoCaptchaRepository
+from identity.adapters.mongo_login_failure_log import MongoLoginFailureLog
+from identity.adapters.mongo_organisation_directory import MongoOrganisationDirectory
+from identity.adapters.mongo_password_reset_repository import MongoPasswordResetRepository
+from identity.adapters.mongo_rate_limiter import MongoRateLimiter
 from identity.adapters.mongo_registration_repository import MongoRegistrationRepository
-from identity.adapters.svg_captcha_renderer import SvgCaptchaRenderer
+from identity.adapters.mongo_session_repository import MongoSessionRepository
+from identity.adapters.pillow_captcha_renderer import PillowCaptchaRenderer
 from identity.config import IdentitySettings
+from identity.use_cases.abandon_idle_registrations import AbandonIdleRegistrations
+from identity.use_cases.authenticate_session import AuthenticateSession
+from identity.use_cases.choose_registration_password import ChooseRegistrationPassword
+from identity.use_cases.complete_registration import CompleteRegistration
+from identity.use_cases.create_agent import CreateAgent
 from identity.use_cases.create_captcha import CreateCaptcha
+from identity.use_cases.get_captcha_audio import GetCaptchaAudio
 from identity.use_cases.get_captcha_image import GetCaptchaImage
+from identity.use_cases.get_organisation import GetOrganisation
+from identity.use_cases.get_profile import GetProfile
+from identity.use_cases.give_registration_identity import GiveRegistrationIdentity
+from identity.use_cases.log_in import LogIn
+from identity.use_cases.log_out import LogOut
+from identity.use_cases.request_password_reset import RequestPasswordReset
+from identity.use_cases.resend_registration_code import ResendRegistrationCode
+from identity.use_cases.reset_password import ResetPassword
+from identity.use_cases.search_organisations import SearchOrganisations
 from identity.use_cases.solve_captcha import SolveCaptcha
 from identity.use_cases.start_registration import StartRegistration
+from identity.use_cases.update_profile import UpdateProfile
+from identity.use_cases.verify_password_reset_code import VerifyPasswordResetCode
 from identity.use_cases.verify_registration_code import VerifyRegistrationCode
 
-INDEXES: list[IndexSpec] = (
-    mongo_captcha_repository.INDEXES + mongo_registration_repository.INDEXES + idempotency.INDEXES
-)
+INDEXES: list[IndexSpec] = [
+    *mongo_captcha_repository.INDEXES,
+    *mongo_registration_repository.INDEXES,
+    *mongo_account_repository.INDEXES,
+    *mongo_session_repository.INDEXES,
+    *mongo_rate_limiter.INDEXES,
+    *mongo_login_failure_log.INDEXES,
+    *mongo_password_reset_repository.INDEXES,
+    *mongo_organisation_directory.INDEXES,
+    *idempotency.INDEXES,
+]
 
 
 @dataclass(frozen=True)
@@ -36,8 +79,25 @@ class Identity:
     relay: OutboxRelay
     create_captcha: CreateCaptcha
     get_captcha_image: GetCaptchaImage
+    get_captcha_audio: GetCaptchaAudio
     start_registration: StartRegistration
     verify_registration_code: VerifyRegistrationCode
+    resend_registration_code: ResendRegistrationCode
+    choose_registration_password: ChooseRegistrationPassword
+    give_registration_identity: GiveRegistrationIdentity
+    complete_registration: CompleteRegistration
+    search_organisations: SearchOrganisations
+    get_organisation: GetOrganisation
+    log_in: LogIn
+    authenticate_session: AuthenticateSession
+    log_out: LogOut
+    get_profile: GetProfile
+    update_profile: UpdateProfile
+    request_password_reset: RequestPasswordReset
+    verify_password_reset_code: VerifyPasswordResetCode
+    reset_password: ResetPassword
+    create_agent: CreateAgent
+    abandon_idle_registrations: AbandonIdleRegistrations
 
 
 def _utc_now() -> datetime:
@@ -47,17 +107,54 @@ def _utc_now() -> datetime:
 def build(settings: IdentitySettings, broker: RabbitBroker, clock: Callable[[], datetime] = _utc_now) -> Identity:
     mongo = create_mongo_client(settings.mongodb_url)
     database = mongo[settings.database]
-    registrations_collection = database[mongo_registration_repository.COLLECTION]
-    relay = OutboxRelay(broker, [registrations_collection], settings.outbox_poll_seconds)
+    outboxes = {
+        name: database[name]
+        for name in (
+            mongo_registration_repository.COLLECTION,
+            mongo_account_repository.COLLECTION,
+            mongo_session_repository.COLLECTION,
+            mongo_password_reset_repository.COLLECTION,
+        )
+    }
+    relay = OutboxRelay(broker, list(outboxes.values()), settings.outbox_poll_seconds)
     hasher = HmacSecretHasher(settings.secret_key.get_secret_value().encode())
+    passwords = Argon2PasswordHasher()
+    is_common = CommonPasswordList()
+    limiter = MongoRateLimiter(database[mongo_rate_limiter.COLLECTION])
     captchas = MongoCaptchaRepository(database[mongo_captcha_repository.COLLECTION])
-    registrations = MongoRegistrationRepository(registrations_collection, relay)
+    registrations = MongoRegistrationRepository(outboxes[mongo_registration_repository.COLLECTION], relay)
+    accounts = MongoAccountRepository(outboxes[mongo_account_repository.COLLECTION], relay)
+    sessions = MongoSessionRepository(outboxes[mongo_session_repository.COLLECTION], relay)
+    resets = MongoPasswordResetRepository(outboxes[mongo_password_reset_repository.COLLECTION], relay)
+    directory = MongoOrganisationDirectory(
+        database[mongo_organisation_directory.ORGANISATIONS], database[mongo_organisation_directory.ESTABLISHMENTS]
+    )
+    failures = MongoLoginFailureLog(database[mongo_login_failure_log.COLLECTION])
     solve_captcha = SolveCaptcha(captchas, hasher, clock, settings.captcha_test_answer)
     return Identity(
         mongo=mongo,
         relay=relay,
-        create_captcha=CreateCaptcha(captchas, SvgCaptchaRenderer(), hasher, clock),
+        create_captcha=CreateCaptcha(captchas, PillowCaptchaRenderer(), hasher, clock),
         get_captcha_image=GetCaptchaImage(captchas, clock),
-        start_registration=StartRegistration(registrations, solve_captcha, hasher, clock),
+        get_captcha_audio=GetCaptchaAudio(captchas, EspeakCaptchaVoice(settings.espeak_executable), clock),
+        start_registration=StartRegistration(
+            registrations, accounts, solve_captcha, hasher, limiter, settings.shared_mailbox_local_parts(), clock
+        ),
         verify_registration_code=VerifyRegistrationCode(registrations, hasher, clock),
+        resend_registration_code=ResendRegistrationCode(registrations, hasher, limiter, clock),
+        choose_registration_password=ChooseRegistrationPassword(registrations, passwords, is_common, clock),
+        give_registration_identity=GiveRegistrationIdentity(registrations, clock),
+        complete_registration=CompleteRegistration(registrations, accounts, directory, clock),
+        search_organisations=SearchOrganisations(directory),
+        get_organisation=GetOrganisation(directory),
+        log_in=LogIn(accounts, sessions, passwords, solve_captcha, limiter, failures, clock),
+        authenticate_session=AuthenticateSession(sessions, accounts, clock),
+        log_out=LogOut(sessions, clock),
+        get_profile=GetProfile(accounts),
+        update_profile=UpdateProfile(accounts, clock),
+        request_password_reset=RequestPasswordReset(resets, accounts, solve_captcha, hasher, limiter, clock),
+        verify_password_reset_code=VerifyPasswordResetCode(resets, hasher, clock),
+        reset_password=ResetPassword(resets, accounts, sessions, passwords, is_common, clock),
+        create_agent=CreateAgent(accounts, passwords, is_common, clock),
+        abandon_idle_registrations=AbandonIdleRegistrations(registrations, registrations, clock),
     )

@@ -3,12 +3,24 @@
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 
 from efp_runtime.settings import RuntimeSettings
+from identity.domain.mailbox import DEFAULT_SHARED_LOCAL_PARTS
 
 
 class IdentitySettings(RuntimeSettings):
     database: str = Field("identity", validation_alias=AliasChoices("IDENTITY_DATABASE"))
     # Key of the HMAC that stores codes and captcha answers (>= 32 bytes); from the environment.
     secret_key: SecretStr = Field(validation_alias=AliasChoices("IDENTITY_SECRET_KEY"))
+    # Role addresses refused as a login (comma-separated local parts), see domain/mailbox.py.
+    shared_mailboxes: str = Field(
+        ",".join(DEFAULT_SHARED_LOCAL_PARTS), validation_alias=AliasChoices("IDENTITY_SHARED_MAILBOXES")
+    )
+    # When set, an agent account with these credentials exists after start-up (created if missing).
+    bootstrap_agent_email: str | None = Field(None, validation_alias=AliasChoices("EFP_BOOTSTRAP_AGENT_EMAIL"))
+    bootstrap_agent_password: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("EFP_BOOTSTRAP_AGENT_PASSWORD")
+    )
+    sweep_seconds: float = Field(30.0, gt=0, validation_alias=AliasChoices("IDENTITY_SWEEP_SECONDS"))
+    espeak_executable: str = Field("espeak-ng", validation_alias=AliasChoices("IDENTITY_ESPEAK"))
     # Test harnesses only: every captcha also accepts this answer. Refused in production.
     captcha_test_answer: str | None = Field(None, validation_alias=AliasChoices("EFP_CAPTCHA_TEST_ANSWER"))
 
@@ -18,3 +30,6 @@ class IdentitySettings(RuntimeSettings):
         if self.environment == "production" and self.captcha_test_answer is not None:
             raise ValueError("EFP_CAPTCHA_TEST_ANSWER must not be set when EFP_ENVIRONMENT=production")
         return self
+
+    def shared_mailbox_local_parts(self) -> tuple[str, ...]:
+        return tuple(part.strip().lower() for part in self.shared_mailboxes.split(",") if part.strip())

@@ -2,11 +2,19 @@
 
 import asyncio
 import contextlib
+import logging
 
 from faststream import FastStream
 
-from contracts.topology import rpc_queue
-from efp_runtime.broker import create_broker, declare_dead_letter_queues, declare_exchanges, quorum_queue
+from contracts.topology import credentials_queue, rpc_queue
+from efp_runtime.broker import (
+    create_broker,
+    declare_dead_letter_queues,
+    declare_exchanges,
+    quorum_queue,
+    transient_queue,
+)
+from efp_runtime.message_context import MessageContext
 from efp_runtime.mongo import ensure_indexes
 from efp_runtime.structured_logging import configure_logging
 from identity import bootstrap
@@ -14,6 +22,7 @@ from identity.config import IdentitySettings
 from identity.entrypoints.rpc_handlers import make_rpc_handler
 
 SERVICE = "identity"
+logger = logging.getLogger(__name__)
 
 
 def create_app(settings: IdentitySettings | None = None) -> FastStream:
@@ -22,30 +31,50 @@ def create_app(settings: IdentitySettings | None = None) -> FastStream:
     broker = create_broker(settings, SERVICE)
     identity = bootstrap.build(settings, broker)
     rpc = quorum_queue(rpc_queue(SERVICE), settings)
-    broker.subscriber(rpc, title=rpc.name)(make_rpc_handler(identity))
+    credentials = transient_queue(credentials_queue(SERVICE))
+    handler = make_rpc_handler(identity)
+    broker.subscriber(rpc, title=rpc.name)(handler)
+    broker.subscriber(credentials, title=credentials.name)(handler)
     app = FastStream(broker)
-    relay_task: list[asyncio.Task[None]] = []
+    tasks: list[asyncio.Task[None]] = []
 
     @app.on_startup
-    async def declare_topology() -> None:
+    async def prepare() -> None:
         await ensure_indexes(identity.mongo[settings.database], bootstrap.INDEXES)
         await broker.connect()
         await declare_exchanges(broker)
         await declare_dead_letter_queues(broker, [rpc.name])
 
     @app.after_startup
-    async def start_relay() -> None:
-        relay_task.append(asyncio.create_task(identity.relay.run(), name="outbox-relay"))
+    async def start_background_work() -> None:
+        tasks.append(asyncio.create_task(identity.relay.run(), name="outbox-relay"))
+        tasks.append(asyncio.create_task(_sweep(identity, settings.sweep_seconds), name="sweeper"))
+        if settings.bootstrap_agent_email and settings.bootstrap_agent_password:
+            await identity.create_agent.ensure(
+                settings.bootstrap_agent_email,
+                settings.bootstrap_agent_password.get_secret_value(),
+                MessageContext.fresh(),
+            )
 
     @app.on_shutdown
     async def stop() -> None:
-        for task in relay_task:
+        for task in tasks:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         await identity.mongo.close()
 
     return app
+
+
+async def _sweep(identity: bootstrap.Identity, every_seconds: float) -> None:
+    """Expire idle registrations periodically; a failed pass is logged and retried next time."""
+    while True:
+        await asyncio.sleep(every_seconds)
+        try:
+            await identity.abandon_idle_registrations()
+        except Exception:
+            logger.exception("registration sweep failed")
 
 
 def run() -> None:

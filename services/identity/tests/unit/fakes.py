@@ -38,11 +38,12 @@ class FakeCaptchaRepository:
         return replace(captcha) if captcha else None
 
     async def use(self, captcha_id: str, at: datetime) -> Captcha | None:
-        # Like the Mongo adapter: marks it used once and returns it as it was before.
+        # Like the Mongo adapter: marks it used once, forgets its image and text, and returns
+        # it as it was before.
         captcha = self.captchas.get(captcha_id)
         if captcha is None or captcha.used_at is not None:
             return None
-        self.captchas[captcha_id] = replace(captcha, used_at=at)
+        self.captchas[captcha_id] = replace(captcha, used_at=at, image_png=b"", text="")
         return replace(captcha)
 
 

@@ -12,6 +12,7 @@ from identity.domain.registration import (
     EmailVerified,
     HistoryEntry,
     Registration,
+    RegistrationAbandoned,
     Step,
 )
 from services.identity.tests.unit.fakes import T0
@@ -78,7 +79,7 @@ def test_inactivity_expires_every_open_step_and_records_it(state: Step) -> None:
 
     assert registration.state is Step.EXPIRED
     assert registration.history == [HistoryEntry(now, "expire", state, Step.EXPIRED)]
-    assert registration.events == []
+    assert registration.events == [RegistrationAbandoned(registration.id, state)]
 
 
 def test_inactivity_does_not_expire_a_completed_registration() -> None:

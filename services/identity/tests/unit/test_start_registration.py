@@ -15,6 +15,7 @@ from identity.domain.errors import InvalidCaptcha, InvalidInput
 from identity.domain.registration import CODE_VALIDITY, INACTIVITY_LIMIT, Registration, Step
 from identity.use_cases.solve_captcha import SolveCaptcha
 from identity.use_cases.start_registration import StartRegistration, normalise_email
+from services.identity.tests.unit.account_fakes import FakeAccountRepository, FakeRateLimiter
 from services.identity.tests.unit.fakes import (
     KEY,
     T0,
@@ -34,11 +35,15 @@ class Service:
         self.hasher = HmacSecretHasher(KEY)
         self.captchas = FakeCaptchaRepository()
         self.registrations = FakeRegistrationRepository()
+        self.accounts = FakeAccountRepository()
+        self.limiter = FakeRateLimiter()
         solve = SolveCaptcha(self.captchas, self.hasher, self.clock, test_answer=None)
-        self.start = StartRegistration(self.registrations, solve, self.hasher, self.clock)
+        self.start = StartRegistration(
+            self.registrations, self.accounts, solve, self.hasher, self.limiter, ("contact", "rh"), self.clock
+        )
 
     async def with_captcha(self) -> "Service":
-        await self.captchas.add(Captcha("c-1", self.hasher.hash("c-1", "AC34DX"), "<svg/>", T0 + VALIDITY))
+        await self.captchas.add(Captcha("c-1", self.hasher.hash("c-1", "AC34DX"), b"png", T0 + VALIDITY))
         return self
 
     async def started(self, email: str = "Ada.Lovelace@Example.FR") -> Registration:
@@ -155,7 +160,7 @@ async def test_the_code_is_stored_only_as_its_scoped_hash(service: Service) -> N
 
 async def test_each_registration_gets_its_own_id(service: Service) -> None:
     first = await service.started()
-    await service.captchas.add(Captcha("c-1", service.hasher.hash("c-1", "AC34DX"), "<svg/>", T0 + VALIDITY))
+    await service.captchas.add(Captcha("c-1", service.hasher.hash("c-1", "AC34DX"), b"png", T0 + VALIDITY))
     second = await service.started()
 
     assert first.id != second.id

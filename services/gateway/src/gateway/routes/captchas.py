@@ -5,7 +5,13 @@ import base64
 from fastapi import APIRouter, Request, Response, status
 from pydantic import BaseModel, Field
 
-from contracts.identity import CaptchaCreatedV1, CaptchaMediaV1, CreateCaptchaV1, GetCaptchaImageV1
+from contracts.identity import (
+    CaptchaCreatedV1,
+    CaptchaMediaV1,
+    CreateCaptchaV1,
+    GetCaptchaAudioV1,
+    GetCaptchaImageV1,
+)
 from gateway.problems import problem_responses
 from gateway.rpc import IDENTITY, rpc_client
 
@@ -14,8 +20,8 @@ router = APIRouter(prefix="/api/v1", tags=["Compte EFP Connect"])
 
 class CaptchaOut(BaseModel):
     captcha_id: str
-    image_url: str
-    audio_url: str | None = Field(None, description="Alternative audio (pas encore disponible).")
+    image_url: str = Field(description="Image PNG des caractères à recopier.")
+    audio_url: str = Field(description="Alternative audio : les mêmes caractères épelés en français (WAV).")
     expires_at: str
 
 
@@ -27,6 +33,7 @@ async def create_captcha(request: Request) -> CaptchaOut:
     return CaptchaOut(
         captcha_id=created.captcha_id,
         image_url=str(request.url_for("captcha_image", captcha_id=created.captcha_id).path),
+        audio_url=str(request.url_for("captcha_audio", captcha_id=created.captcha_id).path),
         expires_at=created.expires_at.isoformat().replace("+00:00", "Z"),
     )
 
@@ -35,14 +42,27 @@ async def create_captcha(request: Request) -> CaptchaOut:
     "/captchas/{captcha_id}/image",
     name="captcha_image",
     response_class=Response,
-    responses={200: {"content": {"image/svg+xml": {}}}, **problem_responses(404, 503)},
+    responses={200: {"content": {"image/png": {}}}, **problem_responses(404, 503)},
 )
 async def captcha_image(captcha_id: str, request: Request) -> Response:
     image = await rpc_client(request).call(IDENTITY, GetCaptchaImageV1(captcha_id=captcha_id), CaptchaMediaV1)
     return _media(image)
 
 
+@router.get(
+    "/captchas/{captcha_id}/audio",
+    name="captcha_audio",
+    response_class=Response,
+    # 503 also when the speech engine is missing (`audio_unavailable`): the image still works.
+    responses={200: {"content": {"audio/wav": {}}}, **problem_responses(404, 503)},
+)
+async def captcha_audio(captcha_id: str, request: Request) -> Response:
+    audio = await rpc_client(request).call(IDENTITY, GetCaptchaAudioV1(captcha_id=captcha_id), CaptchaMediaV1)
+    return _media(audio)
+
+
 def _media(media: CaptchaMediaV1) -> Response:
+    # no-store: each captcha is single use, and a cached copy would outlive it.
     return Response(
         base64.b64decode(media.content_base64), media_type=media.media_type, headers={"Cache-Control": "no-store"}
     )

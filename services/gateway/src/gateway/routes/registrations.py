@@ -1,10 +1,20 @@
 """Sign-up routes (identity service). Paths and fields follow API.md « Account »."""
 
+from typing import Literal
+
 from fastapi import APIRouter, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 
+from contracts.accounts import (
+    AccountCreatedReplyV1,
+    ChooseRegistrationPasswordV1,
+    CompleteRegistrationV1,
+    GiveRegistrationIdentityV1,
+    ResendRegistrationCodeV1,
+)
 from contracts.identity import RegistrationStepV1, StartRegistrationV1, VerifyRegistrationCodeV1
 from gateway.problems import problem_responses
+from gateway.routes.passwords import NewPasswordIn
 from gateway.rpc import IDENTITY, rpc_client
 
 router = APIRouter(prefix="/api/v1", tags=["Compte EFP Connect"])
@@ -56,3 +66,89 @@ async def verify_registration(registration_id: str, body: VerifyIn, request: Req
         IDENTITY, VerifyRegistrationCodeV1(registration_id=registration_id, code=body.code), RegistrationStepV1
     )
     return RegistrationOut(registration_id=step.registration_id, step=step.step)
+
+
+@router.post(
+    "/registrations/{registration_id}/resend-code",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=RegistrationOut,
+    responses=problem_responses(404, 409, 410, 429, 503),
+)
+async def resend_registration_code(registration_id: str, request: Request) -> RegistrationOut:
+    """« Renvoyer le code » : un nouveau code de validation (au plus un par minute, 5 par 15 minutes)."""
+    step = await rpc_client(request).call(
+        IDENTITY, ResendRegistrationCodeV1(registration_id=registration_id), RegistrationStepV1
+    )
+    return RegistrationOut(registration_id=step.registration_id, step=step.step)
+
+
+@router.post(
+    "/registrations/{registration_id}/password",
+    response_model=RegistrationOut,
+    responses=problem_responses(404, 409, 410, 422, 503),
+)
+async def choose_password(registration_id: str, body: NewPasswordIn, request: Request) -> RegistrationOut:
+    """Étape 3 sur 5 : le mot de passe (12 caractères au moins, 3 types de caractères sur 4)."""
+    step = await rpc_client(request).call(
+        IDENTITY,
+        ChooseRegistrationPasswordV1(registration_id=registration_id, password=body.password),
+        RegistrationStepV1,
+    )
+    return RegistrationOut(registration_id=step.registration_id, step=step.step)
+
+
+class IdentityIn(_Body):
+    civility: Literal["madame", "monsieur"]
+    last_name: str = Field(min_length=1, max_length=80, examples=["Dupont"])
+    first_name: str = Field(min_length=1, max_length=80, examples=["Jean-Éric"])
+
+
+@router.post(
+    "/registrations/{registration_id}/identity",
+    response_model=RegistrationOut,
+    responses=problem_responses(404, 409, 410, 422, 503),
+)
+async def give_identity(registration_id: str, body: IdentityIn, request: Request) -> RegistrationOut:
+    """Étape 4 sur 5 : civilité, nom, prénom."""
+    step = await rpc_client(request).call(
+        IDENTITY,
+        GiveRegistrationIdentityV1(
+            registration_id=registration_id,
+            civility=body.civility,
+            last_name=body.last_name,
+            first_name=body.first_name,
+        ),
+        RegistrationStepV1,
+    )
+    return RegistrationOut(registration_id=step.registration_id, step=step.step)
+
+
+class OrganisationIn(_Body):
+    siren: str = Field(min_length=9, max_length=20, examples=["356000000"])
+    job_title: str | None = Field(None, max_length=100)
+    accept_terms: bool
+
+
+class AccountCreatedOut(BaseModel):
+    account_id: str
+
+
+@router.post(
+    "/registrations/{registration_id}/organisation",
+    status_code=status.HTTP_201_CREATED,
+    response_model=AccountCreatedOut,
+    responses=problem_responses(404, 409, 410, 422, 503),
+)
+async def complete_registration(registration_id: str, body: OrganisationIn, request: Request) -> AccountCreatedOut:
+    """Étape 5 sur 5 : l'entreprise, le poste (facultatif) et l'acceptation des CGU. Le compte est créé."""
+    created = await rpc_client(request).call(
+        IDENTITY,
+        CompleteRegistrationV1(
+            registration_id=registration_id,
+            siren=body.siren,
+            job_title=body.job_title,
+            accept_terms=body.accept_terms,
+        ),
+        AccountCreatedReplyV1,
+    )
+    return AccountCreatedOut(account_id=created.account_id)

@@ -22,7 +22,8 @@ class MongoCaptchaRepository:
             {
                 "_id": captcha.id,
                 "answer_hash": captcha.answer_hash,
-                "image_svg": captcha.image_svg,
+                "image_png": captcha.image_png,  # bytes: stored as BSON binary
+                "text": captcha.text,
                 "expires_at": captcha.expires_at,
                 "used_at": None,
             }
@@ -36,7 +37,9 @@ class MongoCaptchaRepository:
         """Atomically mark it used; returns it as it was before, or None if used already."""
         doc = await self._collection.find_one_and_update(
             {"_id": captcha_id, "used_at": None},
-            {"$set": {"used_at": at}},
+            # A used captcha is never shown again: forget what reveals its answer now,
+            # rather than when the TTL index deletes the document.
+            {"$set": {"used_at": at}, "$unset": {"image_png": "", "text": ""}},
             return_document=ReturnDocument.BEFORE,
         )
         return _captcha(doc) if doc else None
@@ -46,7 +49,9 @@ def _captcha(doc: dict[str, Any]) -> Captcha:
     return Captcha(
         id=doc["_id"],
         answer_hash=doc["answer_hash"],
-        image_svg=doc["image_svg"],
+        # Absent once used (see `use`), and in documents written before the PNG (the SVG era).
+        image_png=bytes(doc.get("image_png", b"")),
         expires_at=doc["expires_at"],
         used_at=doc.get("used_at"),
+        text=doc.get("text", ""),
     )

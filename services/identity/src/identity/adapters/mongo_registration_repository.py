@@ -1,5 +1,6 @@
 """Registrations in MongoDB, each saved together with its outbox in one document write."""
 
+from datetime import datetime
 from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
@@ -7,11 +8,11 @@ from pymongo.asynchronous.collection import AsyncCollection
 from efp_runtime.mongo import IndexSpec
 from efp_runtime.outbox import OUTBOX_FIELD, OutboxMessage, OutboxRelay, pending_messages
 from identity.domain.errors import Conflict
-from identity.domain.registration import HistoryEntry, Registration, Step
+from identity.domain.registration import OPEN_STEPS, HistoryEntry, Registration, Step
 
 COLLECTION = "registrations"
 INDEXES = [
-    IndexSpec(COLLECTION, [("state", 1), ("expires_at", 1)]),
+    IndexSpec(COLLECTION, [("state", 1), ("last_activity_at", 1)]),
     IndexSpec(COLLECTION, [("email", 1)]),
     IndexSpec(COLLECTION, [(f"{OUTBOX_FIELD}.message_id", 1)], sparse=True),
 ]
@@ -46,6 +47,17 @@ class MongoRegistrationRepository:
         registration.version += 1
         self._kick(registration, messages)
 
+    async def idle_since(self, before: datetime, limit: int) -> list[Registration]:
+        cursor = (
+            self._collection.find(
+                {"state": {"$in": [step.value for step in OPEN_STEPS]}, "last_activity_at": {"$lt": before}},
+                {OUTBOX_FIELD: 0},
+            )
+            .sort("last_activity_at", 1)
+            .limit(limit)
+        )
+        return [_registration(doc) async for doc in cursor]
+
     def _kick(self, registration: Registration, messages: list[OutboxMessage]) -> None:
         if messages:
             self._relay.kick(COLLECTION, registration.id)
@@ -62,6 +74,12 @@ def _document(r: Registration) -> dict[str, Any]:
         "created_at": r.created_at,
         "last_activity_at": r.last_activity_at,
         "expires_at": r.expires_at,
+        "code_sent_at": r.code_sent_at,
+        "decoy": r.decoy,
+        "password_hash": r.password_hash,
+        "civility": r.civility,
+        "last_name": r.last_name,
+        "first_name": r.first_name,
         "history": [
             {"at": h.at, "trigger": h.trigger, "source": h.source.value, "dest": h.dest.value} for h in r.history
         ],
@@ -78,6 +96,12 @@ def _registration(doc: dict[str, Any]) -> Registration:
         wrong_codes=doc["wrong_codes"],
         created_at=doc["created_at"],
         last_activity_at=doc["last_activity_at"],
+        code_sent_at=doc.get("code_sent_at"),
+        decoy=doc.get("decoy", False),
+        password_hash=doc.get("password_hash"),
+        civility=doc.get("civility"),
+        last_name=doc.get("last_name"),
+        first_name=doc.get("first_name"),
         version=doc["version"],
         history=[HistoryEntry(h["at"], h["trigger"], Step(h["source"]), Step(h["dest"])) for h in doc["history"]],
     )

@@ -1,8 +1,10 @@
-"""Captcha: a short single-use challenge shown as an image, proving a person is typing."""
+"""Captcha: a short single-use challenge shown as an image or spoken, proving a person is typing."""
 
 import hmac
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+
+from identity.domain.errors import IdentityError, NotFound
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B: letters a person reads the same way every time.
 ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -12,16 +14,45 @@ VALIDITY = timedelta(minutes=10)
 
 @dataclass
 class Captcha:
+    """The answer is checked only against `answer_hash`; `text` exists only to speak it.
+
+    The audio alternative is rarely asked for, so it is spoken on demand (some 15 ms) rather
+    than stored with every captcha (some 600 KB of WAV each); that needs the characters.
+    Keeping them in the clear exposes nothing the stored PNG does not already show to whoever
+    can read the store; both live 10 minutes at most (TTL index) and the repository drops
+    them as soon as the captcha is used. Encrypting them would add a key to manage for no gain.
+    """
+
     id: str
     answer_hash: str
-    image_svg: str
+    image_png: bytes = field(repr=False)
     expires_at: datetime
     used_at: datetime | None = None
+    # Empty once the captcha is used: the store forgets it then (see above).
+    text: str = field(default="", repr=False, kw_only=True)
+
+    def is_open(self, now: datetime) -> bool:
+        """Still worth showing or hearing: not used yet and not expired."""
+        return self.used_at is None and now < self.expires_at
 
     def accepts(self, answer_hash: str, now: datetime) -> bool:
-        return self.used_at is None and now < self.expires_at and hmac.compare_digest(answer_hash, self.answer_hash)
+        return self.is_open(now) and hmac.compare_digest(answer_hash, self.answer_hash)
 
 
 def normalise_answer(answer: str) -> str:
     """People type in any case and add spaces; the image has neither."""
     return "".join(answer.split()).upper()
+
+
+class CaptchaGone(NotFound):
+    detail = "Ce code de sécurité a expiré. Veuillez en demander un nouveau."
+
+
+class AudioUnavailable(IdentityError):
+    """The speech engine is missing, failed or is too slow; the image still works."""
+
+    code = "audio_unavailable"
+    detail = (
+        "La version audio du code de sécurité est momentanément indisponible. "
+        "Veuillez utiliser l'image ou réessayer dans quelques instants."
+    )

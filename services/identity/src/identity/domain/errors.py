@@ -5,11 +5,21 @@ class IdentityError(Exception):
     code = "identity_error"
     detail = "La demande n'a pas pu être traitée."
 
-    def __init__(self, detail: str | None = None, field: str | None = None) -> None:
+    def __init__(
+        self,
+        detail: str | None = None,
+        field: str | None = None,
+        *,
+        errors: list[tuple[str, str]] | None = None,
+        retry_after_seconds: int | None = None,
+    ) -> None:
         super().__init__(detail or self.detail)
         if detail:
             self.detail = detail
         self.field = field
+        # (field, French message) pairs when several rules failed at once.
+        self.errors = errors or ([(field, self.detail)] if field else [])
+        self.retry_after_seconds = retry_after_seconds
 
 
 class InvalidInput(IdentityError):
@@ -55,3 +65,38 @@ class WrongStep(IdentityError):
 class Conflict(IdentityError):
     code = "conflict"
     detail = "La demande a été modifiée entre-temps. Veuillez réessayer."
+
+
+class SharedMailbox(IdentityError):
+    code = "shared_mailbox"
+    detail = "Pour des raisons de sécurité, il est interdit d'utiliser une adresse e-mail partagée."
+
+
+class WeakPassword(IdentityError):
+    code = "weak_password"
+    detail = "Le mot de passe ne respecte pas les règles de sécurité."
+
+
+class RateLimited(IdentityError):
+    code = "rate_limited"
+    detail = "Trop de tentatives. Veuillez réessayer plus tard."
+
+
+class TooEarly(IdentityError):
+    code = "too_early"
+    detail = "Un code vient de vous être envoyé. Veuillez patienter avant d'en demander un nouveau."
+
+
+class InvalidCredentials(IdentityError):
+    code = "invalid_credentials"
+    detail = "Identifiant ou mot de passe incorrect."
+
+
+class Unauthenticated(IdentityError):
+    code = "unauthenticated"
+    detail = "Votre session a expiré. Veuillez vous identifier à nouveau."
+
+
+class AccountExists(IdentityError):
+    code = "conflict"
+    detail = "Un compte EFP Connect existe déjà pour cette adresse e-mail."

@@ -9,7 +9,7 @@ from typing import Any, cast
 from transitions import Machine
 
 from efp_runtime.state_machine import IllegalTransition, fire
-from identity.domain.errors import CodeExpired, RegistrationExpired, TooManyAttempts, WrongStep
+from identity.domain.errors import CodeExpired, RegistrationExpired, TooEarly, TooManyAttempts, WrongStep
 
 
 class Step(StrEnum):
@@ -25,6 +25,9 @@ OPEN_STEPS = [Step.VERIFY_EMAIL, Step.PASSWORD, Step.IDENTITY, Step.ORGANISATION
 
 TRANSITIONS = [
     {"trigger": "verify_email", "source": Step.VERIFY_EMAIL, "dest": Step.PASSWORD},
+    {"trigger": "set_password", "source": Step.PASSWORD, "dest": Step.IDENTITY},
+    {"trigger": "set_identity", "source": Step.IDENTITY, "dest": Step.ORGANISATION},
+    {"trigger": "complete", "source": Step.ORGANISATION, "dest": Step.COMPLETED},
     {"trigger": "expire", "source": OPEN_STEPS, "dest": Step.EXPIRED},
 ]
 
@@ -33,6 +36,8 @@ TRANSITIONS = [
 CODE_VALIDITY = timedelta(hours=1)
 MAX_WRONG_CODES = 5
 INACTIVITY_LIMIT = timedelta(hours=1)
+# A new code may be asked for once a minute (the 5-per-15-minutes cap is per address, in the use case).
+RESEND_COOLDOWN = timedelta(seconds=60)
 
 # One machine for every registration (model=None): thousands of aggregates, no per-object machine.
 _MACHINE = Machine(
@@ -58,6 +63,16 @@ class RegistrationStarted:
     email: str
     code: str
     expires_at: datetime
+    # The address already has an account: its owner is warned instead of sent a code.
+    decoy: bool = False
+
+
+@dataclass(frozen=True)
+class CodeResent:
+    registration_id: str
+    email: str
+    code: str
+    decoy: bool
 
 
 @dataclass(frozen=True)
@@ -65,7 +80,18 @@ class EmailVerified:
     registration_id: str
 
 
-DomainEvent = RegistrationStarted | EmailVerified
+@dataclass(frozen=True)
+class RegistrationCompleted:
+    registration_id: str
+
+
+@dataclass(frozen=True)
+class RegistrationAbandoned:
+    registration_id: str
+    step: "Step"
+
+
+DomainEvent = RegistrationStarted | CodeResent | EmailVerified | RegistrationCompleted | RegistrationAbandoned
 
 
 @dataclass
@@ -78,13 +104,25 @@ class Registration:
     wrong_codes: int
     created_at: datetime
     last_activity_at: datetime
+    code_sent_at: datetime | None = None
+    decoy: bool = False
+    password_hash: str | None = None
+    civility: str | None = None
+    last_name: str | None = None
+    first_name: str | None = None
     version: int = 0
     history: list[HistoryEntry] = field(default_factory=list)
     events: list[DomainEvent] = field(default_factory=list)
 
     @classmethod
-    def start(cls, registration_id: str, email: str, code: str, code_hash: str, now: datetime) -> "Registration":
-        """Step 1 done: the address is known and a code is on its way."""
+    def start(
+        cls, registration_id: str, email: str, code: str, code_hash: str, now: datetime, decoy: bool = False
+    ) -> "Registration":
+        """Step 1 done: the address is known and a code is on its way.
+
+        A decoy (the address has an account already) looks the same from outside, but its
+        code hash matches no code anybody was sent, so it can never be verified.
+        """
         registration = cls(
             id=registration_id,
             email=email,
@@ -94,8 +132,10 @@ class Registration:
             wrong_codes=0,
             created_at=now,
             last_activity_at=now,
+            code_sent_at=now,
+            decoy=decoy,
         )
-        registration.events.append(RegistrationStarted(registration_id, email, code, registration.expires_at))
+        registration.events.append(RegistrationStarted(registration_id, email, code, registration.expires_at, decoy))
         return registration
 
     @property
@@ -119,9 +159,54 @@ class Registration:
         self.events.append(EmailVerified(self.id))
         return True
 
+    def resend_code(self, code: str, code_hash: str, now: datetime) -> None:
+        """« Renvoyer le code »: a fresh code, fresh tries, at most once a minute."""
+        self._ensure_open(now)
+        if self.state is not Step.VERIFY_EMAIL:
+            raise WrongStep()
+        if self.code_sent_at is not None and now < self.code_sent_at + RESEND_COOLDOWN:
+            wait = int((self.code_sent_at + RESEND_COOLDOWN - now).total_seconds()) + 1
+            raise TooEarly(retry_after_seconds=wait)
+        self.code_hash = code_hash
+        self.code_expires_at = now + CODE_VALIDITY
+        self.wrong_codes = 0
+        self.code_sent_at = now
+        self.last_activity_at = now
+        self.events.append(CodeResent(self.id, self.email, code, self.decoy))
+
+    def choose_password(self, password_hash: str, now: datetime) -> None:
+        """Step 3: the password, already checked against the policy and hashed."""
+        self._advance("set_password", Step.PASSWORD, now)
+        self.password_hash = password_hash
+
+    def give_identity(self, civility: str, last_name: str, first_name: str, now: datetime) -> None:
+        """Step 4: civilité, nom, prénom (already validated)."""
+        self._advance("set_identity", Step.IDENTITY, now)
+        self.civility, self.last_name, self.first_name = civility, last_name, first_name
+
+    def complete(self, now: datetime) -> None:
+        """Step 5 done: the account exists."""
+        self._advance("complete", Step.ORGANISATION, now)
+        self.events.append(RegistrationCompleted(self.id))
+
+    def abandon_if_idle(self, now: datetime) -> bool:
+        """For the sweeper: expire an open registration left idle; True if it did."""
+        if self.state not in OPEN_STEPS or now < self.expires_at:
+            return False
+        step = self.state
+        self._fire("expire", now)
+        self.events.append(RegistrationAbandoned(self.id, step))
+        return True
+
+    def _advance(self, trigger: str, expected: Step, now: datetime) -> None:
+        self._ensure_open(now)
+        if self.state is not expected:
+            raise WrongStep()
+        self.last_activity_at = now
+        self._fire(trigger, now)
+
     def _ensure_open(self, now: datetime) -> None:
-        if self.state in OPEN_STEPS and now >= self.expires_at:
-            self._fire("expire", now)
+        self.abandon_if_idle(now)
         if self.state is Step.EXPIRED:
             raise RegistrationExpired()
 

@@ -1,4 +1,4 @@
-"""Create a captcha: a fresh random text, kept only as a keyed hash and as its image."""
+"""Create a captcha: a fresh random text, kept as a keyed hash, its image and (to speak it) itself."""
 
 import secrets
 from collections.abc import Callable
@@ -29,8 +29,10 @@ class CreateCaptcha:
         captcha = Captcha(
             id=captcha_id,
             answer_hash=self._hasher.hash(captcha_id, text),
-            image_svg=self._renderer.render_svg(text),
+            # Drawn once here: every display of this captcha shows the same picture.
+            image_png=self._renderer.render_png(text),
             expires_at=self._clock() + VALIDITY,
+            text=text,
         )
         await self._captchas.add(captcha)
         return CaptchaCreatedV1(captcha_id=captcha_id, expires_at=captcha.expires_at)

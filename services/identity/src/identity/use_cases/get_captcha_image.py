@@ -5,7 +5,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from contracts.identity import CaptchaMediaV1
-from identity.domain.errors import NotFound
+from identity.domain.captcha import CaptchaGone
 from identity.use_cases.ports import CaptchaRepository
 
 
@@ -16,8 +16,6 @@ class GetCaptchaImage:
 
     async def __call__(self, captcha_id: str) -> CaptchaMediaV1:
         captcha = await self._captchas.get(captcha_id)
-        if captcha is None or captcha.used_at is not None or captcha.expires_at <= self._clock():
-            raise NotFound("Ce code de sécurité a expiré. Veuillez en demander un nouveau.")
-        return CaptchaMediaV1(
-            media_type="image/svg+xml", content_base64=base64.b64encode(captcha.image_svg.encode()).decode()
-        )
+        if captcha is None or not captcha.is_open(self._clock()):
+            raise CaptchaGone()
+        return CaptchaMediaV1(media_type="image/png", content_base64=base64.b64encode(captcha.image_png).decode())

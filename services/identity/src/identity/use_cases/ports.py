@@ -15,7 +15,15 @@ class SecretHasher(Protocol):
 
 
 class CaptchaRenderer(Protocol):
-    def render_svg(self, text: str) -> str: ...
+    def render_png(self, text: str) -> bytes:
+        """A PNG a person reads and a parser does not: pixels only, the text in no metadata."""
+        ...
+
+
+class CaptchaVoice(Protocol):
+    async def speak(self, text: str) -> bytes:
+        """The characters spoken in French, as WAV; raises AudioUnavailable if it cannot."""
+        ...
 
 
 class CaptchaRepository(Protocol):

@@ -1,0 +1,228 @@
+"""Identity service: accounts, sessions and password reset — RPC requests, replies and public events.
+
+Requests that carry a password go to the identity service's credentials queue: classic,
+transient, no dead-lettering, so a password never rests on the broker's disk.
+"""
+
+from datetime import datetime
+from typing import ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from contracts.base import Event
+from contracts.identity import RegistrationStepV1
+from contracts.rpc import Request
+
+
+class _Result(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class DoneV1(_Result):
+    done: bool = True
+
+
+class AccountProfileV1(_Result):
+    account_id: str
+    email: str
+    kind: Literal["user", "agent"]
+    civility: str | None
+    last_name: str
+    first_name: str
+    job_title: str | None
+    phone: str | None
+    siren: str | None
+    agent_service: str | None = None
+    region: str | None = None
+
+
+class AccountCreatedReplyV1(_Result):
+    account_id: str
+
+
+# --- sign-up steps 1b, 3, 4, 5 -------------------------------------------------------
+
+
+class ResendRegistrationCodeV1(Request):
+    MESSAGE_TYPE: ClassVar[str] = "identity.resend_registration_code.v1"
+    RESULT: ClassVar[type[BaseModel]] = RegistrationStepV1
+    kind: Literal["identity.resend_registration_code.v1"] = "identity.resend_registration_code.v1"
+    registration_id: str
+
+
+class ChooseRegistrationPasswordV1(Request):
+    MESSAGE_TYPE: ClassVar[str] = "identity.choose_registration_password.v1"
+    RESULT: ClassVar[type[BaseModel]] = RegistrationStepV1
+    CARRIES_SECRET: ClassVar[bool] = True
+    kind: Literal["identity.choose_registration_password.v1"] = "identity.choose_registration_password.v1"
+    registration_id: str
+    password: str
+
+
+class GiveRegistrationIdentityV1(Request):
+    MESSAGE_TYPE: ClassVar[str] = "identity.give_registration_identity.v1"
+    RESULT: ClassVar[type[BaseModel]] = RegistrationStepV1
+    kind: Literal["identity.give_registration_identity.v1"] = "identity.give_registration_identity.v1"
+    registration_id: str
+    civility: str
+    last_name: str
+    first_name: str
+
+
+class CompleteRegistrationV1(Request):
+    MESSAGE_TYPE: ClassVar[str] = "identity.complete_registration.v1"
+    RESULT: ClassVar[type[BaseModel]] = AccountCreatedReplyV1
+    kind: Literal["identity.complete_registration.v1"] = "identity.complete_registration.v1"
+    registration_id: str
+    siren: str
+    job_title: str | None = None
+    accept_terms: bool
+
+
+# --- sessions -------------------------------------------------------------------------
+
+
+class SessionOpenedV1(_Result):
+    session_token: str
+    csrf_token: str
+    expires_at: datetime
+    account: AccountProfileV1
+
+
+class LogInV1(Request):
+    MESSAGE_TYPE: ClassVar[str] = "identity.log_in.v1"
+    RESULT: ClassVar[type[BaseModel]] = SessionOpenedV1
+    CARRIES_SECRET: ClassVar[bool] = True
+    kind: Literal["identity.log_in.v1"] = "identity.log_in.v1"
+    email: str
+    password: str
+    captcha_id: str
+    captcha_answer: str
+    client_ip: str | None = None
+    # The session the browser had before, revoked at login (ids are regenerated).
+    previous_session_token: str | None = None
+
+
+class SessionV1(_Result):
+    account_id: str
+    kind: Literal["user", "agent"]
+    csrf_token: str
+    siren: str | None
+
+
+class AuthenticateSessionV1(Request):
+    MESSAGE_TYPE: ClassVar[str] = "identity.authenticate_session.v1"
+    RESULT: ClassVar[type[BaseModel]] = SessionV1
+    CARRIES_SECRET: ClassVar[bool] = True
+    kind: Literal["identity.authenticate_session.v1"] = "identity.authenticate_session.v1"
+    session_token: str
+
+
+class LogOutV1(Request):
+    MESSAGE_TYPE: ClassVar[str] = "identity.log_out.v1"
+    RESULT: ClassVar[type[BaseModel]] = DoneV1
+    CARRIES_SECRET: ClassVar[bool] = True
+    kind: Literal["identity.log_out.v1"] = "identity.log_out.v1"
+    session_token: str
+
+
+# --- profile --------------------------------------------------------------------------
+
+
+class GetProfileV1(Request):
+    MESSAGE_TYPE: ClassVar[str] = "identity.get_profile.v1"
+    RESULT: ClassVar[type[BaseModel]] = AccountProfileV1
+    kind: Literal["identity.get_profile.v1"] = "identity.get_profile.v1"
+    account_id: str
+
+
+class UpdateProfileV1(Request):
+    """Only the fields present are changed; `null` clears job_title or phone."""
+
+    MESSAGE_TYPE: ClassVar[str] = "identity.update_profile.v1"
+    RESULT: ClassVar[type[BaseModel]] = AccountProfileV1
+    kind: Literal["identity.update_profile.v1"] = "identity.update_profile.v1"
+    account_id: str
+    changes: dict[str, str | None]
+
+
+# --- password reset (guide §5.2) ------------------------------------------------------
+
+
+class PasswordResetStepV1(_Result):
+    reset_id: str
+    step: str
+
+
+class RequestPasswordResetV1(Request):
+    MESSAGE_TYPE: ClassVar[str] = "identity.request_password_reset.v1"
+    RESULT: ClassVar[type[BaseModel]] = PasswordResetStepV1
+    kind: Literal["identity.request_password_reset.v1"] = "identity.request_password_reset.v1"
+    email: str
+    captcha_id: str
+    captcha_answer: str
+
+
+class VerifyPasswordResetCodeV1(Request):
+    MESSAGE_TYPE: ClassVar[str] = "identity.verify_password_reset_code.v1"
+    RESULT: ClassVar[type[BaseModel]] = PasswordResetStepV1
+    kind: Literal["identity.verify_password_reset_code.v1"] = "identity.verify_password_reset_code.v1"
+    reset_id: str
+    code: str
+
+
+class ResetPasswordV1(Request):
+    MESSAGE_TYPE: ClassVar[str] = "identity.reset_password.v1"
+    RESULT: ClassVar[type[BaseModel]] = PasswordResetStepV1
+    CARRIES_SECRET: ClassVar[bool] = True
+    kind: Literal["identity.reset_password.v1"] = "identity.reset_password.v1"
+    reset_id: str
+    password: str
+
+
+# --- public events (no password material, no codes, no tokens) -----------------------
+
+
+class AccountCreatedV1(Event):
+    MESSAGE_TYPE: ClassVar[str] = "identity.account.created.v1"
+    account_id: str
+    email: str
+    kind: Literal["user", "agent"]
+    civility: str | None
+    last_name: str
+    first_name: str
+    job_title: str | None
+    siren: str | None
+    created_at: datetime
+
+
+class AccountProfileUpdatedV1(Event):
+    MESSAGE_TYPE: ClassVar[str] = "identity.account.profile_updated.v1"
+    account_id: str
+    civility: str | None
+    last_name: str
+    first_name: str
+    job_title: str | None
+    phone: str | None
+    changed: list[str]
+
+
+class AccountPasswordChangedV1(Event):
+    MESSAGE_TYPE: ClassVar[str] = "identity.account.password_changed.v1"
+    account_id: str
+    changed_at: datetime
+
+
+class SessionStartedV1(Event):
+    """For audit: who logged in, when, from where (no session token)."""
+
+    MESSAGE_TYPE: ClassVar[str] = "identity.session.started.v1"
+    account_id: str
+    started_at: datetime
+    client_ip: str | None
+
+
+class RegistrationAbandonedV1(Event):
+    MESSAGE_TYPE: ClassVar[str] = "identity.registration.abandoned.v1"
+    registration_id: str
+    last_step: str

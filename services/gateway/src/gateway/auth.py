@@ -1,0 +1,73 @@
+"""Browser sessions at the gateway: the cookie, the CSRF check, the caller's identity.
+
+The session lives in the identity service; the gateway holds only the cookie's token and
+asks identity who is behind it on each request. State-changing calls made with the cookie
+must repeat the session's CSRF token in `X-CSRF-Token` (double submit against a secret the
+page got from the login or `GET /api/v1/me`, which another site cannot read).
+"""
+
+import hmac
+from typing import Annotated
+
+from fastapi import Depends, Request, Response
+
+from contracts.accounts import AuthenticateSessionV1, SessionV1
+from efp_runtime.rpc import RpcRefused
+from gateway.rpc import IDENTITY, rpc_client
+
+COOKIE = "efp_session"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+class Unauthenticated(Exception):
+    """No session, or one that ended."""
+
+
+class CsrfFailed(Exception):
+    """A state-changing call without the session's CSRF token."""
+
+
+class Forbidden(Exception):
+    """Authenticated, but this account may not do this."""
+
+
+def session_token(request: Request) -> str | None:
+    return request.cookies.get(COOKIE)
+
+
+async def current_session(request: Request) -> SessionV1:
+    token = session_token(request)
+    if not token:
+        raise Unauthenticated()
+    try:
+        session = await rpc_client(request).call(IDENTITY, AuthenticateSessionV1(session_token=token), SessionV1)
+    except RpcRefused as refused:
+        if refused.error.code == "unauthenticated":
+            raise Unauthenticated() from refused
+        raise
+    if request.method not in SAFE_METHODS:
+        given = request.headers.get(CSRF_HEADER, "")
+        if not hmac.compare_digest(given.encode(), session.csrf_token.encode()):
+            raise CsrfFailed()
+    return session
+
+
+async def current_agent(session: Annotated[SessionV1, Depends(current_session)]) -> SessionV1:
+    """For `/api/v1/agent/...`: ministry agents only."""
+    if session.kind != "agent":
+        raise Forbidden()
+    return session
+
+
+Session = Annotated[SessionV1, Depends(current_session)]
+Agent = Annotated[SessionV1, Depends(current_agent)]
+
+
+def set_session_cookie(response: Response, token: str, secure: bool) -> None:
+    # No Max-Age: the server decides when a session ends (24 h absolute, 30 min idle).
+    response.set_cookie(COOKIE, token, httponly=True, samesite="lax", secure=secure, path="/")
+
+
+def clear_session_cookie(response: Response, secure: bool) -> None:
+    response.delete_cookie(COOKIE, httponly=True, samesite="lax", secure=secure, path="/")

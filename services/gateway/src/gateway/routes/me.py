@@ -1,0 +1,60 @@
+"""The caller's own account: `GET` and `PATCH /api/v1/me`."""
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from contracts.accounts import AccountProfileV1, GetProfileV1, UpdateProfileV1
+from gateway import auth
+from gateway.problems import problem_responses
+from gateway.rpc import IDENTITY, rpc_client
+
+router = APIRouter(prefix="/api/v1", tags=["Compte EFP Connect"])
+
+
+class AccountOut(BaseModel):
+    account_id: str
+    email: str
+    civility: str | None
+    last_name: str
+    first_name: str
+    job_title: str | None
+    phone: str | None = Field(description="Format international : +33612345678.")
+    kind: str
+    siren: str | None
+    agent_service: str | None = None
+    region: str | None = None
+    # Filled by the habilitation service once access management exists (issue 4).
+    manager_of: list[str] = []
+    habilitations: list[dict[str, str]] = []
+    pending_access_requests_to_review: int = 0
+    csrf_token: str
+
+
+def account_out(profile: AccountProfileV1, csrf_token: str) -> AccountOut:
+    return AccountOut(**profile.model_dump(), csrf_token=csrf_token)
+
+
+class ProfileIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    civility: str | None = Field(None, examples=["madame"])
+    last_name: str | None = Field(None, max_length=80)
+    first_name: str | None = Field(None, max_length=80)
+    job_title: str | None = Field(None, max_length=100)
+    phone: str | None = Field(None, max_length=30, examples=["06 12 34 56 78"])
+
+
+@router.get("/me", response_model=AccountOut, responses=problem_responses(401, 503))
+async def me(session: auth.Session, request: Request) -> AccountOut:
+    profile = await rpc_client(request).call(IDENTITY, GetProfileV1(account_id=session.account_id), AccountProfileV1)
+    return account_out(profile, session.csrf_token)
+
+
+@router.patch("/me", response_model=AccountOut, responses=problem_responses(401, 403, 422, 503))
+async def update_me(body: ProfileIn, session: auth.Session, request: Request) -> AccountOut:
+    """Civilité, nom, prénom, poste, téléphone. Seuls les champs envoyés changent ; `null` efface poste ou téléphone."""
+    changes = body.model_dump(exclude_unset=True)
+    profile = await rpc_client(request).call(
+        IDENTITY, UpdateProfileV1(account_id=session.account_id, changes=changes), AccountProfileV1
+    )
+    return account_out(profile, session.csrf_token)

@@ -1,0 +1,61 @@
+"""Login and logout (identity service): a server-side session behind an HttpOnly cookie."""
+
+from fastapi import APIRouter, Request, Response, status
+from pydantic import BaseModel, ConfigDict, Field
+
+from contracts.accounts import DoneV1, LogInV1, LogOutV1, SessionOpenedV1
+from gateway import auth
+from gateway.problems import problem_responses
+from gateway.routes.me import AccountOut, account_out
+from gateway.rpc import IDENTITY, rpc_client
+
+router = APIRouter(prefix="/api/v1", tags=["Compte EFP Connect"])
+
+
+class LoginIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: str = Field(min_length=3, max_length=254, examples=["jean.dupont@entreprise.fr"])
+    password: str = Field(min_length=1, max_length=256)
+    captcha_id: str = Field(min_length=1, max_length=64)
+    captcha_answer: str = Field(min_length=1, max_length=32)
+
+
+class SessionOut(BaseModel):
+    account: AccountOut
+    csrf_token: str
+    expires_at: str
+
+
+@router.post("/session", response_model=SessionOut, responses=problem_responses(400, 401, 422, 429, 503))
+async def log_in(body: LoginIn, request: Request, response: Response) -> SessionOut:
+    """« Je m'identifie avec EFP CONNECT » : identifiant, mot de passe et code de sécurité."""
+    opened = await rpc_client(request).call(
+        IDENTITY,
+        LogInV1(
+            email=body.email,
+            password=body.password,
+            captcha_id=body.captcha_id,
+            captcha_answer=body.captcha_answer,
+            client_ip=request.client.host if request.client else None,
+            previous_session_token=auth.session_token(request),
+        ),
+        SessionOpenedV1,
+    )
+    auth.set_session_cookie(response, opened.session_token, request.app.state.settings.secure_cookies())
+    return SessionOut(
+        account=account_out(opened.account, opened.csrf_token),
+        csrf_token=opened.csrf_token,
+        expires_at=opened.expires_at.isoformat().replace("+00:00", "Z"),
+    )
+
+
+@router.delete("/session", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(401, 403, 503))
+async def log_out(session: auth.Session, request: Request) -> Response:
+    """Déconnexion : la session est fermée côté serveur."""
+    token = auth.session_token(request)
+    assert token is not None  # current_session found it
+    await rpc_client(request).call(IDENTITY, LogOutV1(session_token=token), DoneV1)
+    response = Response(status_code=status.HTTP_204_NO_CONTENT)
+    auth.clear_session_cookie(response, request.app.state.settings.secure_cookies())
+    return response

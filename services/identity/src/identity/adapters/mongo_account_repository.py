@@ -1,0 +1,91 @@
+"""Accounts in MongoDB: one document each, saved with its outbox; the e-mail is unique."""
+
+from typing import Any
+
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import DuplicateKeyError
+
+from efp_runtime.mongo import IndexSpec
+from efp_runtime.outbox import OUTBOX_FIELD, OutboxMessage, OutboxRelay, pending_messages
+from identity.domain.account import Account, AccountKind, Change
+from identity.domain.errors import AccountExists, Conflict
+
+COLLECTION = "accounts"
+INDEXES = [
+    IndexSpec(COLLECTION, [("email", 1)], unique=True),
+    IndexSpec(COLLECTION, [("registration_id", 1)], sparse=True),
+    IndexSpec(COLLECTION, [("siren", 1)], sparse=True),
+    IndexSpec(COLLECTION, [(f"{OUTBOX_FIELD}.message_id", 1)], sparse=True),
+]
+_FIELDS = (
+    "email",
+    "password_hash",
+    "civility",
+    "last_name",
+    "first_name",
+    "created_at",
+    "job_title",
+    "phone",
+    "siren",
+    "agent_service",
+    "region",
+    "registration_id",
+)
+
+
+class MongoAccountRepository:
+    def __init__(self, collection: AsyncCollection[dict[str, Any]], relay: OutboxRelay) -> None:
+        self._collection = collection
+        self._relay = relay
+
+    async def add(self, account: Account, messages: list[OutboxMessage]) -> None:
+        doc = {**_document(account), "_id": account.id, "version": 1, OUTBOX_FIELD: pending_messages(messages)}
+        try:
+            await self._collection.insert_one(doc)
+        except DuplicateKeyError as exc:
+            raise AccountExists() from exc
+        account.version = 1
+        if messages:
+            self._relay.kick(COLLECTION, account.id)
+
+    async def get(self, account_id: str) -> Account | None:
+        return await self._one({"_id": account_id})
+
+    async def by_email(self, email: str) -> Account | None:
+        return await self._one({"email": email})
+
+    async def by_registration(self, registration_id: str) -> Account | None:
+        return await self._one({"registration_id": registration_id})
+
+    async def update(self, account: Account, messages: list[OutboxMessage]) -> None:
+        update: dict[str, Any] = {"$set": _document(account), "$inc": {"version": 1}}
+        if messages:
+            update["$push"] = {OUTBOX_FIELD: {"$each": pending_messages(messages)}}
+        result = await self._collection.update_one({"_id": account.id, "version": account.version}, update)
+        if result.matched_count != 1:
+            raise Conflict()
+        account.version += 1
+        if messages:
+            self._relay.kick(COLLECTION, account.id)
+
+    async def _one(self, query: dict[str, Any]) -> Account | None:
+        doc = await self._collection.find_one(query, {OUTBOX_FIELD: 0})
+        return _account(doc) if doc else None
+
+
+def _document(account: Account) -> dict[str, Any]:
+    doc: dict[str, Any] = {name: getattr(account, name) for name in _FIELDS}
+    doc["kind"] = account.kind.value
+    doc["history"] = [{"at": c.at, "what": c.what} for c in account.history]
+    return doc
+
+
+def _account(doc: dict[str, Any]) -> Account:
+    fields: dict[str, Any] = {name: doc.get(name) for name in _FIELDS}
+    return Account(
+        id=doc["_id"],
+        kind=AccountKind(doc["kind"]),
+        version=doc["version"],
+        history=[Change(h["at"], h["what"]) for h in doc.get("history", [])],
+        **fields,
+    )

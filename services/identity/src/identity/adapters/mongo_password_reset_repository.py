@@ -1,0 +1,70 @@
+"""Password resets in MongoDB, saved with their outbox; TTL-deleted a week after they end."""
+
+from typing import Any
+
+from pymongo.asynchronous.collection import AsyncCollection
+
+from efp_runtime.mongo import IndexSpec
+from efp_runtime.outbox import OUTBOX_FIELD, OutboxMessage, OutboxRelay, pending_messages
+from identity.domain.errors import Conflict
+from identity.domain.password_reset import PasswordReset, ResetState
+
+COLLECTION = "password_resets"
+INDEXES = [
+    IndexSpec(COLLECTION, [("expires_at", 1)], expire_after_seconds=7 * 24 * 3600),
+    IndexSpec(COLLECTION, [(f"{OUTBOX_FIELD}.message_id", 1)], sparse=True),
+]
+
+
+class MongoPasswordResetRepository:
+    def __init__(self, collection: AsyncCollection[dict[str, Any]], relay: OutboxRelay) -> None:
+        self._collection = collection
+        self._relay = relay
+
+    async def add(self, reset: PasswordReset, messages: list[OutboxMessage]) -> None:
+        await self._collection.insert_one(
+            {"_id": reset.id, **_document(reset), "version": 1, OUTBOX_FIELD: pending_messages(messages)}
+        )
+        reset.version = 1
+        if messages:
+            self._relay.kick(COLLECTION, reset.id)
+
+    async def get(self, reset_id: str) -> PasswordReset | None:
+        doc = await self._collection.find_one({"_id": reset_id}, {OUTBOX_FIELD: 0})
+        if doc is None:
+            return None
+        return PasswordReset(
+            id=doc["_id"],
+            email=doc["email"],
+            account_id=doc["account_id"],
+            code_hash=doc["code_hash"],
+            created_at=doc["created_at"],
+            state=ResetState(doc["state"]),
+            wrong_codes=doc["wrong_codes"],
+            version=doc["version"],
+            history=[(h["at"], h["trigger"]) for h in doc["history"]],
+        )
+
+    async def update(self, reset: PasswordReset, messages: list[OutboxMessage]) -> None:
+        update: dict[str, Any] = {"$set": _document(reset), "$inc": {"version": 1}}
+        if messages:
+            update["$push"] = {OUTBOX_FIELD: {"$each": pending_messages(messages)}}
+        result = await self._collection.update_one({"_id": reset.id, "version": reset.version}, update)
+        if result.matched_count != 1:
+            raise Conflict()
+        reset.version += 1
+        if messages:
+            self._relay.kick(COLLECTION, reset.id)
+
+
+def _document(reset: PasswordReset) -> dict[str, Any]:
+    return {
+        "email": reset.email,
+        "account_id": reset.account_id,
+        "code_hash": reset.code_hash,
+        "created_at": reset.created_at,
+        "expires_at": reset.expires_at,
+        "state": reset.state.value,
+        "wrong_codes": reset.wrong_codes,
+        "history": [{"at": at, "trigger": trigger} for at, trigger in reset.history],
+    }

@@ -1,0 +1,105 @@
+"""PasswordReset: « Réinitialiser mon mot de passe » by a 6-digit code, as a state machine."""
+
+import hmac
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any, cast
+
+from transitions import Machine
+
+from efp_runtime.state_machine import IllegalTransition, fire
+from identity.domain.errors import CodeExpired, TooManyAttempts, WrongStep
+
+
+class ResetState(StrEnum):
+    PENDING = "pending"
+    VERIFIED = "verified"
+    COMPLETED = "completed"
+    EXPIRED = "expired"
+
+
+TRANSITIONS = [
+    {"trigger": "verify", "source": ResetState.PENDING, "dest": ResetState.VERIFIED},
+    {"trigger": "complete", "source": ResetState.VERIFIED, "dest": ResetState.COMPLETED},
+    {"trigger": "expire", "source": [ResetState.PENDING, ResetState.VERIFIED], "dest": ResetState.EXPIRED},
+]
+
+# Guide §5.2: « Ce code est à usage unique. Il expirera au bout de 24 heures. »
+VALIDITY = timedelta(hours=24)
+MAX_WRONG_CODES = 5
+
+_MACHINE = Machine(
+    model=None,
+    states=ResetState,
+    transitions=cast(Any, TRANSITIONS),
+    initial=ResetState.PENDING,
+    auto_transitions=False,
+)
+
+
+@dataclass(frozen=True)
+class ResetRequested:
+    reset_id: str
+    email: str
+    code: str
+    # No account has this address: nothing is sent, the answer is the same.
+    decoy: bool
+
+
+@dataclass
+class PasswordReset:
+    id: str
+    email: str
+    account_id: str | None
+    code_hash: str
+    created_at: datetime
+    state: ResetState = ResetState.PENDING
+    wrong_codes: int = 0
+    version: int = 0
+    history: list[tuple[datetime, str]] = field(default_factory=list)
+    events: list[ResetRequested] = field(default_factory=list)
+
+    @classmethod
+    def request(
+        cls, reset_id: str, email: str, account_id: str | None, code: str, code_hash: str, now: datetime
+    ) -> "PasswordReset":
+        reset = cls(reset_id, email, account_id, code_hash, now)
+        reset.events.append(ResetRequested(reset_id, email, code, decoy=account_id is None))
+        return reset
+
+    @property
+    def expires_at(self) -> datetime:
+        return self.created_at + VALIDITY
+
+    def verify_code(self, candidate_hash: str, now: datetime) -> bool:
+        self._ensure_valid(now)
+        if self.state is not ResetState.PENDING:
+            raise WrongStep("Ce code a déjà été utilisé.")
+        if self.wrong_codes >= MAX_WRONG_CODES:
+            raise TooManyAttempts()
+        if self.account_id is None or not hmac.compare_digest(candidate_hash, self.code_hash):
+            self.wrong_codes += 1
+            return False
+        self._fire("verify", now)
+        return True
+
+    def complete(self, now: datetime) -> None:
+        """The new password is set: the code is spent for good."""
+        self._ensure_valid(now)
+        if self.state is not ResetState.VERIFIED:
+            raise WrongStep("Saisissez d'abord le code de réinitialisation reçu par e-mail.")
+        self._fire("complete", now)
+
+    def _ensure_valid(self, now: datetime) -> None:
+        if self.state in (ResetState.PENDING, ResetState.VERIFIED) and now >= self.expires_at:
+            self._fire("expire", now)
+        if self.state is ResetState.EXPIRED:
+            raise CodeExpired("Le code de réinitialisation a expiré. Veuillez recommencer.")
+
+    def _fire(self, trigger: str, now: datetime) -> None:
+        try:
+            self.state = fire(_MACHINE, self.state, trigger)
+        except IllegalTransition as exc:
+            raise WrongStep() from exc
+        self.history.append((now, trigger))

@@ -1,0 +1,52 @@
+"""The sweeper: registrations left idle past the limit become expired, and say so on the bus."""
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from contracts.accounts import RegistrationAbandonedV1
+from efp_runtime.message_context import MessageContext
+from efp_runtime.outbox import event_message
+from identity.domain.errors import Conflict
+from identity.domain.registration import INACTIVITY_LIMIT, RegistrationAbandoned
+from identity.use_cases.account_ports import IdleRegistrations
+from identity.use_cases.ports import RegistrationRepository
+
+PRODUCER = "identity"
+BATCH = 500
+logger = logging.getLogger(__name__)
+
+
+class AbandonIdleRegistrations:
+    def __init__(
+        self, idle: IdleRegistrations, registrations: RegistrationRepository, clock: Callable[[], datetime]
+    ) -> None:
+        self._idle = idle
+        self._registrations = registrations
+        self._clock = clock
+
+    async def __call__(self) -> int:
+        """One pass; returns how many registrations it expired. Safe to run in several replicas."""
+        now = self._clock()
+        expired = 0
+        for registration in await self._idle.idle_since(now - INACTIVITY_LIMIT, BATCH):
+            if not registration.abandon_if_idle(now):
+                continue
+            context = MessageContext.fresh()
+            messages = [
+                event_message(
+                    RegistrationAbandonedV1(registration_id=e.registration_id, last_step=e.step.value),
+                    context,
+                    PRODUCER,
+                )
+                for e in registration.events
+                if isinstance(e, RegistrationAbandoned)
+            ]
+            try:
+                await self._registrations.update(registration, messages)
+            except Conflict:
+                continue  # touched meanwhile, or another replica got there first (state-guarded)
+            expired += 1
+        if expired:
+            logger.info("%d idle registration(s) expired", expired)
+        return expired

@@ -1,0 +1,43 @@
+"""The port of the organisations directory, and the rows the stock-file readers hand to the import."""
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from identity.domain.organisation import Establishment, Organisation
+
+
+@dataclass(frozen=True)
+class RejectedRow:
+    """A stock-file row that cannot be imported (e.g. a wrong check digit): counted, never fatal."""
+
+    line: int
+    reason: str
+
+
+class OrganisationDirectory(Protocol):
+    async def upsert_organisations(self, organisations: Sequence[Organisation]) -> int:
+        """Insert or replace by SIREN in one bulk write; returns how many were inserted or changed."""
+        ...
+
+    async def upsert_establishments(self, establishments: Sequence[Establishment]) -> int:
+        """Insert or replace by SIRET in one bulk write; returns how many were inserted or changed."""
+        ...
+
+    async def refresh_offered(self, sirens: Collection[str]) -> None:
+        """Record, for each of these organisations, whether it has at least one open establishment."""
+        ...
+
+    async def offered_organisations(self, sirens: Collection[str]) -> list[Organisation]:
+        """Those of these organisations that have an open establishment."""
+        ...
+
+    async def search_offered(self, words: Sequence[str], limit: int) -> list[Organisation]:
+        """Organisations with an open establishment whose terms start with every word, by name."""
+        ...
+
+    async def get_establishment(self, siret: str) -> Establishment | None: ...
+
+    async def open_establishments(self, siren: str, limit: int) -> list[Establishment]:
+        """Its open establishments, head office first, then by SIRET."""
+        ...

@@ -1,0 +1,17 @@
+"""The caller's own account, as `GET /api/v1/me` shows it."""
+
+from contracts.accounts import AccountProfileV1
+from identity.domain.errors import NotFound
+from identity.use_cases.account_ports import AccountRepository
+from identity.use_cases.account_views import profile_of
+
+
+class GetProfile:
+    def __init__(self, accounts: AccountRepository) -> None:
+        self._accounts = accounts
+
+    async def __call__(self, account_id: str) -> AccountProfileV1:
+        account = await self._accounts.get(account_id)
+        if account is None:
+            raise NotFound("Ce compte est introuvable.")
+        return profile_of(account)

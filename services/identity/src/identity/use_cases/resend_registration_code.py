@@ -1,0 +1,35 @@
+"""« Renvoyer le code »: a fresh validation code for a registration still at step 2."""
+
+from collections.abc import Callable
+from datetime import datetime
+
+from contracts.identity import RegistrationStepV1
+from efp_runtime.message_context import MessageContext
+from identity.use_cases.account_ports import RateLimiter
+from identity.use_cases.find_registration import find_registration
+from identity.use_cases.ports import RegistrationRepository, SecretHasher
+from identity.use_cases.sending_limits import count_code_send
+from identity.use_cases.start_registration import new_code, registration_messages
+
+
+class ResendRegistrationCode:
+    def __init__(
+        self,
+        registrations: RegistrationRepository,
+        hasher: SecretHasher,
+        limiter: RateLimiter,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._registrations = registrations
+        self._hasher = hasher
+        self._limiter = limiter
+        self._clock = clock
+
+    async def __call__(self, registration_id: str, context: MessageContext) -> RegistrationStepV1:
+        registration = await find_registration(self._registrations, registration_id)
+        code = new_code()
+        secret = new_code() + "-decoy" if registration.decoy else code
+        registration.resend_code(code, self._hasher.hash(registration.id, secret), self._clock())
+        await count_code_send(self._limiter, registration.email)
+        await self._registrations.update(registration, registration_messages(registration, context))
+        return RegistrationStepV1(registration_id=registration.id, step=registration.state.value)
