@@ -31,6 +31,8 @@ from devstack.system import (
 )
 
 CAPTCHA_TEST_ANSWER = "TEST-ANSWER"
+AGENT_EMAIL = "agent.dgefp@travail.gouv.fr"
+AGENT_PASSWORD = "Agent-Test-Pa55word!"
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -121,6 +123,9 @@ def system(infrastructure: Infrastructure, mail_server: MailRecorder) -> Iterato
             "EFP_CAPTCHA_TEST_ANSWER": CAPTCHA_TEST_ANSWER,
             "EFP_LOG_LEVEL": "DEBUG",
             "EFP_OUTBOX_POLL_SECONDS": "0.5",
+            "IDENTITY_RESEND_COOLDOWN_SECONDS": "1",
+            "EFP_BOOTSTRAP_AGENT_EMAIL": AGENT_EMAIL,
+            "EFP_BOOTSTRAP_AGENT_PASSWORD": AGENT_PASSWORD,
             **{f"{name.upper()}_DATABASE": f"{prefix}{name}" for name in SERVICES},
         },
     )

@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from faststream.rabbit import RabbitBroker
@@ -141,7 +141,9 @@ def build(settings: IdentitySettings, broker: RabbitBroker, clock: Callable[[], 
             registrations, accounts, solve_captcha, hasher, limiter, settings.shared_mailbox_local_parts(), clock
         ),
         verify_registration_code=VerifyRegistrationCode(registrations, hasher, clock),
-        resend_registration_code=ResendRegistrationCode(registrations, hasher, limiter, clock),
+        resend_registration_code=ResendRegistrationCode(
+            registrations, hasher, limiter, clock, timedelta(seconds=settings.resend_cooldown_seconds)
+        ),
         choose_registration_password=ChooseRegistrationPassword(registrations, passwords, is_common, clock),
         give_registration_identity=GiveRegistrationIdentity(registrations, clock),
         complete_registration=CompleteRegistration(registrations, accounts, directory, clock),

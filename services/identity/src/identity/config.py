@@ -19,6 +19,9 @@ class IdentitySettings(RuntimeSettings):
     bootstrap_agent_password: SecretStr | None = Field(
         None, validation_alias=AliasChoices("EFP_BOOTSTRAP_AGENT_PASSWORD")
     )
+    resend_cooldown_seconds: float = Field(
+        60.0, ge=0, validation_alias=AliasChoices("IDENTITY_RESEND_COOLDOWN_SECONDS")
+    )
     sweep_seconds: float = Field(30.0, gt=0, validation_alias=AliasChoices("IDENTITY_SWEEP_SECONDS"))
     espeak_executable: str = Field("espeak-ng", validation_alias=AliasChoices("IDENTITY_ESPEAK"))
     # Test harnesses only: every captcha also accepts this answer. Refused in production.

@@ -159,13 +159,13 @@ class Registration:
         self.events.append(EmailVerified(self.id))
         return True
 
-    def resend_code(self, code: str, code_hash: str, now: datetime) -> None:
-        """« Renvoyer le code »: a fresh code, fresh tries, at most once a minute."""
+    def resend_code(self, code: str, code_hash: str, now: datetime, cooldown: timedelta = RESEND_COOLDOWN) -> None:
+        """« Renvoyer le code »: a fresh code, fresh tries, at most once per `cooldown` (a minute)."""
         self._ensure_open(now)
         if self.state is not Step.VERIFY_EMAIL:
             raise WrongStep()
-        if self.code_sent_at is not None and now < self.code_sent_at + RESEND_COOLDOWN:
-            wait = int((self.code_sent_at + RESEND_COOLDOWN - now).total_seconds()) + 1
+        if self.code_sent_at is not None and now < self.code_sent_at + cooldown:
+            wait = int((self.code_sent_at + cooldown - now).total_seconds()) + 1
             raise TooEarly(retry_after_seconds=wait)
         self.code_hash = code_hash
         self.code_expires_at = now + CODE_VALIDITY

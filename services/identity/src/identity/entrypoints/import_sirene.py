@@ -1,9 +1,9 @@
-"""Import SIRENE stock files (StockUniteLegale, StockEtablissement) into the organisations directory.
+"""The import command: SIRENE stock files (StockUniteLegale, StockEtablissement) into the organisations directory."""
 
-Streams both files (CSV, UTF-8 with or without BOM, or the .zip INSEE publishes) in batches of
-upserts: memory stays flat whatever the size, and importing the same files again changes nothing.
-Prints the counts as one JSON line. Exit code 0 on success, 2 on bad arguments or an unreadable file.
-"""
+# Both files (CSV in UTF-8 with or without BOM, or the .zip INSEE publishes) are streamed in batches of
+# upserts: memory stays flat whatever their size, and importing the same files again changes nothing.
+# Prints the counts as one JSON line; exit code 0, 2 on bad arguments or an unreadable file, 1 if the
+# database cannot be reached.
 
 import argparse
 import asyncio
@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import IO
 
 from pydantic import AliasChoices, Field
+from pymongo.errors import PyMongoError
 
 from efp_runtime.mongo import create_mongo_client, ensure_indexes
 from efp_runtime.settings import RuntimeSettings
@@ -28,6 +29,7 @@ from identity.adapters.sirene_stock_reader import StockFormatError, read_etablis
 from identity.use_cases.import_sirene import BATCH_SIZE, ImportReport, ImportSirene
 
 USAGE_ERROR = 2
+DATABASE_ERROR = 1
 
 
 class ImportSettings(RuntimeSettings):
@@ -106,6 +108,9 @@ def main(argv: list[str] | None = None) -> int:
         # Rows already written stay: they are valid, and the next run upserts them again harmlessly.
         print(f"import_sirene: fichier illisible : {error}", file=sys.stderr)
         return USAGE_ERROR
+    except PyMongoError as error:
+        print(f"import_sirene: base de données injoignable ou en erreur : {error}", file=sys.stderr)
+        return DATABASE_ERROR
     print(json.dumps(asdict(report), ensure_ascii=False), flush=True)
     return 0
 
