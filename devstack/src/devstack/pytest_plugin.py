@@ -32,7 +32,7 @@ from devstack.system import (
 
 CAPTCHA_TEST_ANSWER = "TEST-ANSWER"
 AGENT_EMAIL = "agent.dgefp@travail.gouv.fr"
-AGENT_PASSWORD = "Agent-Test-Pa55word!"
+AGENT_PASSWORD = "Agent-Test-Pa55word!"  # noqa: S105 (the test session's throwaway agent)
 
 
 def pytest_configure(config: pytest.Config) -> None:
