@@ -34,7 +34,8 @@ _FIELDS = (
 
 
 class MongoAccountRepository:
-    def __init__(self, collection: AsyncCollection[dict[str, Any]], relay: OutboxRelay) -> None:
+    def __init__(self, collection: AsyncCollection[dict[str, Any]], relay: OutboxRelay | None) -> None:
+        # Without a relay (operator commands) the running service's relay finds the outbox by polling.
         self._collection = collection
         self._relay = relay
 
@@ -45,7 +46,7 @@ class MongoAccountRepository:
         except DuplicateKeyError as exc:
             raise AccountExists() from exc
         account.version = 1
-        if messages:
+        if messages and self._relay is not None:
             self._relay.kick(COLLECTION, account.id)
 
     async def get(self, account_id: str) -> Account | None:
@@ -65,7 +66,7 @@ class MongoAccountRepository:
         if result.matched_count != 1:
             raise Conflict()
         account.version += 1
-        if messages:
+        if messages and self._relay is not None:
             self._relay.kick(COLLECTION, account.id)
 
     async def _one(self, query: dict[str, Any]) -> Account | None:
