@@ -22,6 +22,11 @@ class IdentitySettings(RuntimeSettings):
     resend_cooldown_seconds: float = Field(
         60.0, ge=0, validation_alias=AliasChoices("IDENTITY_RESEND_COOLDOWN_SECONDS")
     )
+    # DOMAIN.md (ProConnect): 60 requests a minute per IP, 10 password attempts per 5 minutes per address.
+    login_per_ip_per_minute: int = Field(60, ge=1, validation_alias=AliasChoices("IDENTITY_LOGIN_PER_IP_PER_MINUTE"))
+    login_per_address_per_5_minutes: int = Field(
+        10, ge=1, validation_alias=AliasChoices("IDENTITY_LOGIN_PER_ADDRESS_PER_5_MINUTES")
+    )
     sweep_seconds: float = Field(30.0, gt=0, validation_alias=AliasChoices("IDENTITY_SWEEP_SECONDS"))
     espeak_executable: str = Field("espeak-ng", validation_alias=AliasChoices("IDENTITY_ESPEAK"))
     # Test harnesses only: every captcha also accepts this answer. Refused in production.

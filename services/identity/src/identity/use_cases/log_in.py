@@ -14,6 +14,7 @@ from contracts.accounts import SessionOpenedV1, SessionStartedV1
 from efp_runtime.message_context import MessageContext
 from efp_runtime.outbox import event_message
 from identity.domain.errors import InvalidCredentials, RateLimited
+from identity.domain.login_throttle import LoginFailures
 from identity.domain.session import Session, session_id_of
 from identity.use_cases.account_ports import (
     AccountRepository,
@@ -42,7 +43,11 @@ class LogIn:
         limiter: RateLimiter,
         failures: LoginFailureLog,
         clock: Callable[[], datetime],
+        per_ip: tuple[int, timedelta] = PER_IP,
+        per_address: tuple[int, timedelta] = PER_ADDRESS,
     ) -> None:
+        self._per_ip = per_ip
+        self._per_address = per_address
         self._accounts = accounts
         self._sessions = sessions
         self._passwords = passwords
@@ -62,7 +67,7 @@ class LogIn:
         context: MessageContext,
     ) -> SessionOpenedV1:
         address = email.strip().lower()
-        await self._check_limits(address, client_ip)
+        failures = await self._check_limits(address, client_ip)
         await self._solve_captcha(captcha_id, captcha_answer)
         account = await self._accounts.by_email(address)
         if account is None or account.password_hash is None:
@@ -73,7 +78,8 @@ class LogIn:
         # _fail() raised for every other case.
         assert account is not None
         assert account.password_hash is not None
-        await self._failures.clear(address)
+        if failures is not None:
+            await self._failures.clear(address)
         now = self._clock()
         if self._passwords.needs_rehash(account.password_hash):
             account.password_hash = await self._passwords.hash(password)
@@ -100,10 +106,10 @@ class LogIn:
             account=profile_of(account),
         )
 
-    async def _check_limits(self, address: str, client_ip: str | None) -> None:
-        limits = [(f"login-address:{address}", *PER_ADDRESS)]
+    async def _check_limits(self, address: str, client_ip: str | None) -> LoginFailures | None:
+        limits = [(f"login-address:{address}", *self._per_address)]
         if client_ip:
-            limits.insert(0, (f"login-ip:{client_ip}", *PER_IP))
+            limits.insert(0, (f"login-ip:{client_ip}", *self._per_ip))
         for key, limit, window in limits:
             retry_after = await self._limiter.hit(key, limit, window)
             if retry_after is not None:
@@ -116,6 +122,7 @@ class LogIn:
                 "Trop d'échecs de connexion pour cet identifiant. Veuillez patienter avant de réessayer.",
                 retry_after_seconds=int((locked_until - now).total_seconds()) + 1,
             )
+        return failures
 
     async def _fail(self, address: str) -> None:
         await self._failures.record(address, self._clock())

@@ -1,0 +1,173 @@
+"""Login benchmark: throughput and latency of `POST /api/v1/session` through the gateway.
+
+Starts its own RabbitMQ, SecantusDB, SMTP recorder and the four services on free ports in a
+temp dir, creates accounts through the real sign-up, then logs them in concurrently. Prints
+the figures beside the cost of one argon2id verification at the service's parameters.
+
+    .venv/bin/python bench/login.py [--logins 600] [--concurrency 16] [--accounts 20]
+"""
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from devstack.mail_recorder import MailRecorder
+from devstack.processes import Stack, free_port
+from devstack.system import (
+    SERVICES,
+    Endpoints,
+    load_sirene_sample,
+    service_env,
+    start_mongodb,
+    start_rabbitmq,
+    start_service,
+    wait_ready,
+)
+from identity.adapters.argon2_password_hasher import MEMORY_COST_KIB, PARALLELISM, TIME_COST, Argon2PasswordHasher
+
+ANSWER = "BENCH"
+PASSWORD = "Banc-d-Essai-2026!"  # noqa: S105 (a throwaway account of the bench's own database)
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(process_group: int) -> float:
+    """User + system CPU time of every live process of a process group (threads included)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == process_group:  # pgrp
+            total += int(fields[11]) + int(fields[12])  # utime + stime
+    return total / TICKS
+
+
+def hash_cost_ms(samples: int = 20) -> float:
+    hasher = Argon2PasswordHasher()
+    digest = asyncio.run(hasher.hash(PASSWORD))
+    started = time.perf_counter()
+    for _ in range(samples):
+        asyncio.run(hasher.verify(digest, PASSWORD))
+    return (time.perf_counter() - started) / samples * 1000
+
+
+def create_accounts(gateway: str, mail: MailRecorder, count: int) -> list[str]:
+    emails = []
+    with httpx.Client(base_url=gateway, timeout=30) as client:
+        for index in range(count):
+            email = f"bench.{index}.{os.getpid()}@centre-formation.fr"
+            captcha = client.post("/api/v1/captchas").json()["captcha_id"]
+            registration = client.post(
+                "/api/v1/registrations", json={"email": email, "captcha_id": captcha, "captcha_answer": ANSWER}
+            ).json()["registration_id"]
+            body = mail.wait_for_mail(email)[0].body()
+            code = next(line.strip() for line in body.splitlines() if line.strip().isdigit() and len(line.strip()) == 6)
+            base = f"/api/v1/registrations/{registration}"
+            client.post(f"{base}/verify", json={"code": code}).raise_for_status()
+            client.post(
+                f"{base}/password", json={"password": PASSWORD, "password_confirmation": PASSWORD}
+            ).raise_for_status()
+            client.post(
+                f"{base}/identity", json={"civility": "madame", "last_name": "Banc", "first_name": "Essai"}
+            ).raise_for_status()
+            client.post(f"{base}/organisation", json={"siren": "000010116", "accept_terms": True}).raise_for_status()
+            emails.append(email)
+    return emails
+
+
+async def run_logins(gateway: str, emails: list[str], logins: int, concurrency: int) -> tuple[list[float], float, int]:
+    latencies: list[float] = []
+    failures = 0
+    counter = iter(range(logins))
+
+    async def worker(client: httpx.AsyncClient) -> None:
+        nonlocal failures
+        for index in counter:
+            captcha = (await client.post("/api/v1/captchas")).json()["captcha_id"]
+            started = time.perf_counter()
+            response = await client.post(
+                "/api/v1/session",
+                json={
+                    "email": emails[index % len(emails)],
+                    "password": PASSWORD,
+                    "captcha_id": captcha,
+                    "captcha_answer": ANSWER,
+                },
+            )
+            latencies.append(time.perf_counter() - started)
+            failures += response.status_code != 200
+            client.cookies.clear()
+
+    async with httpx.AsyncClient(base_url=gateway, timeout=30) as client:
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(client) for _ in range(concurrency)))
+        elapsed = time.perf_counter() - started
+    return latencies, elapsed, failures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--logins", type=int, default=600)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--accounts", type=int, default=20)
+    args = parser.parse_args()
+
+    stack, mail = Stack(), MailRecorder(free_port())
+    state = Path(tempfile.mkdtemp(prefix="efp-bench-"))
+    mail.start()
+    try:
+        node = start_rabbitmq(stack, state, free_port(), free_port(), management=False)
+        endpoints = Endpoints(node.amqp_url, start_mongodb(stack, state, free_port()), mail.url)
+        port = free_port()
+        env = service_env(
+            endpoints,
+            state,
+            port,
+            {
+                "EFP_ENVIRONMENT": "test",
+                "EFP_CAPTCHA_TEST_ANSWER": ANSWER,
+                "EFP_LOG_LEVEL": "WARNING",
+                # One client address and a few accounts stand for many people here.
+                "IDENTITY_LOGIN_PER_IP_PER_MINUTE": "1000000",
+                "IDENTITY_LOGIN_PER_ADDRESS_PER_5_MINUTES": "1000000",
+            },
+        )
+        load_sirene_sample(env, state / "logs")
+        children = {name: start_service(stack, name, env, state / "logs") for name in (*SERVICES, "gateway")}
+        gateway = f"http://127.0.0.1:{port}"
+        wait_ready(gateway, children)
+        emails = create_accounts(gateway, mail, args.accounts)
+        asyncio.run(run_logins(gateway, emails, 40, 4))  # warm-up
+        groups = {name: child.pid for name, child in children.items()}
+        secantus = next(child for child in stack.children if child.name == "secantusdb")
+        groups |= {"rabbitmq": node.child.pid, "secantusdb": secantus.pid}
+        before = {name: cpu_seconds(pid) for name, pid in groups.items()}
+        latencies, elapsed, failures = asyncio.run(run_logins(gateway, emails, args.logins, args.concurrency))
+        cpu = {name: cpu_seconds(pid) - before[name] for name, pid in groups.items()}
+    finally:
+        stack.stop()
+        mail.stop()
+    cores = os.cpu_count() or 1
+    rate = len(latencies) / elapsed
+    quantiles = statistics.quantiles(latencies, n=100)
+    print(f"argon2id parameters      t={TIME_COST}, m={MEMORY_COST_KIB // 1024} MiB, p={PARALLELISM}")
+    print(f"one verification         {hash_cost_ms():.1f} ms (in process)")
+    print(f"logins                   {len(latencies)} at concurrency {args.concurrency}, {failures} failed")
+    print(f"throughput               {rate:.1f} logins/s on {cores} cores, shared with the stores and the client")
+    print(f"latency                  p50 {quantiles[49] * 1000:.0f} ms, p99 {quantiles[98] * 1000:.0f} ms")
+    print("CPU per login            " + ", ".join(f"{n} {c / len(latencies) * 1000:.1f} ms" for n, c in cpu.items()))
+    identity_rate = len(latencies) / cpu["identity"] if cpu["identity"] else float("inf")
+    print(f"identity alone           {identity_rate:.1f} logins per CPU-second   goal >= 20 per core")
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
