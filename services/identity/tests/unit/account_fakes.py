@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 from efp_runtime.outbox import OutboxMessage
 from identity.domain.account import Account
-from identity.domain.errors import AccountExists, Conflict
+from identity.domain.errors import AccountExists, Conflict, InvalidCaptcha
 from identity.domain.login_throttle import LoginFailures
 from identity.domain.password_reset import PasswordReset
 from identity.domain.session import Session
@@ -147,3 +147,29 @@ def _stored_reset(reset: PasswordReset) -> PasswordReset:
     stored = copy.deepcopy(reset)
     stored.events.clear()
     return stored
+
+
+class RecordingPasswordHasher(FakePasswordHasher):
+    """A FakePasswordHasher that remembers every password it was asked to hash."""
+
+    def __init__(self, rounds: int = 2) -> None:
+        super().__init__(rounds)
+        self.hashed: list[str] = []
+
+    async def hash(self, password: str) -> str:
+        self.hashed.append(password)
+        return await super().hash(password)
+
+
+class FakeCaptchaSolver:
+    """Stands in for SolveCaptcha: `RIGHT_ANSWER` solves any captcha, anything else is refused."""
+
+    RIGHT_ANSWER = "AC34DX"
+
+    def __init__(self) -> None:
+        self.attempts: list[tuple[str, str]] = []
+
+    async def __call__(self, captcha_id: str, answer: str) -> None:
+        self.attempts.append((captcha_id, answer))
+        if answer != self.RIGHT_ANSWER:
+            raise InvalidCaptcha(field="captcha_answer")
