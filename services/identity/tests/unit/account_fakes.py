@@ -68,7 +68,7 @@ class FakePasswordHasher:
 
 
 class FakeRateLimiter:
-    """Counts hits per key over all time; `limits` overrides the limit of a key prefix."""
+    """Counts hits per key over all time; past the limit it asks for 42 s of wait."""
 
     def __init__(self) -> None:
         self.hits: dict[str, int] = {}

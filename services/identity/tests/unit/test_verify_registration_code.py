@@ -129,7 +129,7 @@ async def test_an_expired_code_is_refused(service: Service) -> None:
         await service.verify("r-1", CODE, CONTEXT)
 
 
-async def test_an_expiry_found_on_the_way_is_saved(service: Service) -> None:
+async def test_an_expiry_found_on_the_way_is_saved_and_announced(service: Service) -> None:
     service.clock.now = T0 + INACTIVITY_LIMIT
 
     with pytest.raises(RegistrationExpired):
@@ -137,7 +137,7 @@ async def test_an_expiry_found_on_the_way_is_saved(service: Service) -> None:
 
     assert service.saved().state is Step.EXPIRED
     assert [h.trigger for h in service.saved().history] == ["expire"]
-    assert service.registrations.outbox == []
+    assert [m.type for m in service.registrations.outbox] == ["identity.registration.abandoned.v1"]
 
 
 class RacingRepository(FakeRegistrationRepository):

@@ -35,5 +35,5 @@ class Argon2PasswordHasher:
     def _verify(self, password_hash: str, password: str) -> bool:
         try:
             return self._hasher.verify(password_hash, password)
-        except (VerificationError, InvalidHashError):
-            return False
+        except (VerificationError, InvalidHashError, UnicodeError, ValueError):
+            return False  # a damaged stored hash denies the login, it does not crash it

@@ -8,7 +8,7 @@ NAME_MAX = 80
 JOB_TITLE_MAX = 100
 # Letters of any script, single spaces, hyphens and apostrophes between them (« Jean-Éric », « N'Diaye »).
 _NAME = re.compile(r"^[^\W\d_]+(?:[ '’-][^\W\d_]+)*$")
-_PHONE_DIGITS = re.compile(r"^(?:\+33|0033|0)([1-9]\d{8})$")
+_PHONE_DIGITS = re.compile(r"^(?:\+33|0033|0)([1-9][0-9]{8})$")
 
 
 class InvalidField(ValueError):
@@ -33,7 +33,8 @@ def person_name(value: str, field: str) -> str:
         raise InvalidField(field, f"{label} est obligatoire.")
     if len(name) > NAME_MAX:
         raise InvalidField(field, f"{label} ne doit pas dépasser {NAME_MAX} caractères.")
-    if not _NAME.match(name):
+    # \w also matches ², ½ and Roman numerals: refuse every numeric character explicitly.
+    if not _NAME.match(name) or any(unicodedata.category(c).startswith("N") for c in name):
         allowed = "des lettres, des espaces, des tirets et des apostrophes"
         raise InvalidField(field, f"{label} ne peut contenir que {allowed}.")
     return name

@@ -4,15 +4,13 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from contracts.accounts import RegistrationAbandonedV1
 from efp_runtime.message_context import MessageContext
-from efp_runtime.outbox import event_message
 from identity.domain.errors import Conflict
-from identity.domain.registration import INACTIVITY_LIMIT, RegistrationAbandoned
+from identity.domain.registration import INACTIVITY_LIMIT
 from identity.use_cases.account_ports import IdleRegistrations
 from identity.use_cases.ports import RegistrationRepository
+from identity.use_cases.start_registration import registration_messages
 
-PRODUCER = "identity"
 BATCH = 500
 logger = logging.getLogger(__name__)
 
@@ -33,15 +31,7 @@ class AbandonIdleRegistrations:
             if not registration.abandon_if_idle(now):
                 continue
             context = MessageContext.fresh()
-            messages = [
-                event_message(
-                    RegistrationAbandonedV1(registration_id=e.registration_id, last_step=e.step.value),
-                    context,
-                    PRODUCER,
-                )
-                for e in registration.events
-                if isinstance(e, RegistrationAbandoned)
-            ]
+            messages = registration_messages(registration, context)
             try:
                 await self._registrations.update(registration, messages)
             except Conflict:

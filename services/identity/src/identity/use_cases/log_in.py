@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from contracts.accounts import SessionOpenedV1, SessionStartedV1
 from efp_runtime.message_context import MessageContext
 from efp_runtime.outbox import event_message
-from identity.domain.errors import InvalidCredentials, RateLimited
+from identity.domain.errors import InvalidCredentials, InvalidInput, RateLimited
 from identity.domain.login_throttle import LoginFailures
 from identity.domain.session import Session, session_id_of
 from identity.use_cases.account_ports import (
@@ -25,6 +25,7 @@ from identity.use_cases.account_ports import (
 )
 from identity.use_cases.account_views import profile_of
 from identity.use_cases.solve_captcha import SolveCaptcha
+from identity.use_cases.start_registration import normalise_email
 
 PRODUCER = "identity"
 # DOMAIN.md (ProConnect): 60 requests a minute per IP, 10 password attempts per 5 minutes per address.
@@ -66,7 +67,10 @@ class LogIn:
         previous_session_token: str | None,
         context: MessageContext,
     ) -> SessionOpenedV1:
-        address = email.strip().lower()
+        try:
+            address = normalise_email(email)
+        except InvalidInput:
+            address = email.strip().lower()  # matches no account: the answer is the usual one
         failures = await self._check_limits(address, client_ip)
         await self._solve_captcha(captcha_id, captcha_answer)
         account = await self._accounts.by_email(address)

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
 
+from contracts.accounts import RegistrationAbandonedV1
 from contracts.identity import RegistrationStartedV1, RegistrationStepV1
 from contracts.notification import SendEmailV1, SignupAttemptOnExistingAccountV1, SignupVerificationCodeV1
 from contracts.topology import SEND_EMAIL_ROUTING_KEY
@@ -18,7 +19,7 @@ from efp_runtime.message_context import MessageContext, new_id
 from efp_runtime.outbox import OutboxMessage, command_message, event_message
 from identity.domain.errors import InvalidInput, SharedMailbox
 from identity.domain.mailbox import is_shared_mailbox
-from identity.domain.registration import CodeResent, Registration, RegistrationStarted
+from identity.domain.registration import CodeResent, Registration, RegistrationAbandoned, RegistrationStarted
 from identity.use_cases.account_ports import AccountRepository, RateLimiter
 from identity.use_cases.ports import RegistrationRepository, SecretHasher
 from identity.use_cases.sending_limits import count_code_send
@@ -95,4 +96,7 @@ def registration_messages(registration: Registration, context: MessageContext) -
         if isinstance(event, RegistrationStarted):
             public = RegistrationStartedV1(registration_id=event.registration_id, expires_at=event.expires_at)
             messages.append(event_message(public, context, PRODUCER))
+        if isinstance(event, RegistrationAbandoned):
+            abandoned = RegistrationAbandonedV1(registration_id=event.registration_id, last_step=event.step.value)
+            messages.append(event_message(abandoned, context, PRODUCER))
     return messages

@@ -10,6 +10,7 @@ from efp_runtime.outbox import OutboxMessage, event_message
 from identity.domain.errors import IdentityError, InvalidCode, InvalidInput, NotFound
 from identity.domain.registration import EmailVerified, Registration
 from identity.use_cases.ports import RegistrationRepository, SecretHasher
+from identity.use_cases.start_registration import registration_messages
 
 PRODUCER = "identity"
 logger = logging.getLogger(__name__)
@@ -33,8 +34,8 @@ class VerifyRegistrationCode:
         try:
             verified = registration.verify_code(self._hasher.hash(registration.id, code), self._clock())
         except IdentityError:
-            # An expiry found on the way is a change of state worth keeping.
-            await self._registrations.update(registration, [])
+            # An expiry found on the way is a change of state worth keeping, and announcing.
+            await self._registrations.update(registration, registration_messages(registration, context))
             raise
         await self._registrations.update(registration, _messages(registration, context))
         if not verified:
