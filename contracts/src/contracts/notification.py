@@ -1,5 +1,6 @@
 """Notification service: the private command that asks for an e-mail, and its contents."""
 
+from datetime import date
 from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
@@ -62,12 +63,224 @@ class PasswordChangedEmailV1(BaseModel):
     SECRET_FIELDS: ClassVar[tuple[str, ...]] = ()
 
 
+# --- access management (produced by the habilitation service) ------------------------------
+# Names are shown « Prénom Nom ». Links are absolute URLs built by the producer; only the
+# invitation link carries a token, the others lead to pages that ask to log in.
+
+Siren = Annotated[str, Field(pattern=r"^\d{9}$")]
+Siret = Annotated[str, Field(pattern=r"^\d{14}$")]
+Link = Annotated[str, Field(pattern=r"^https?://\S+$")]
+
+
+class HabilitationSummaryV1(BaseModel):
+    """One habilitation as an e-mail shows it: « Centre agréé pour l'établissement X, jusqu'au JJ/MM/AAAA »."""
+
+    model_config = ConfigDict(frozen=True)
+
+    role_label: str
+    establishment_name: str
+    siret: Siret
+    end_date: date | None = None
+
+
+class _AccessRequestEmail(BaseModel):
+    """To each access manager of the organisation (guide §6.1); `link` opens the request."""
+
+    model_config = ConfigDict(frozen=True)
+
+    service_label: str
+    requester_first_name: str
+    requester_last_name: str
+    requester_email: EmailStr
+    organisation_name: str
+    establishment_name: str
+    siret: Siret
+    # When the request was first made (a resend does not change it).
+    requested_on: date
+    message: str | None = None
+    link: Link
+    SECRET_FIELDS: ClassVar[tuple[str, ...]] = ()
+
+
+class AccessRequestReceivedV1(_AccessRequestEmail):
+    """« Valider la demande d'accès »: a collaborator asks for access."""
+
+    template: Literal["access_request_received"] = "access_request_received"
+
+
+class AccessRequestResentV1(_AccessRequestEmail):
+    """The requester relaunched a pending request (30 days after the last send)."""
+
+    template: Literal["access_request_resent"] = "access_request_resent"
+
+
+class AccessGrantedV1(BaseModel):
+    """« Vous avez obtenu une nouvelle habilitation d'accès au service numérique CERES » (guide §5.1)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    template: Literal["access_granted"] = "access_granted"
+    service_label: str
+    habilitations: tuple[HabilitationSummaryV1, ...] = Field(min_length=1)
+    # True when the habilitations answer the recipient's access request.
+    after_access_request: bool = False
+    link: Link
+    # « Vous pouvez consulter vos habilitations sur … » (the EFP Connect portal), if given.
+    habilitations_link: Link | None = None
+    SECRET_FIELDS: ClassVar[tuple[str, ...]] = ()
+
+
+class AccessRefusedV1(BaseModel):
+    """The access managers refused the recipient's access request."""
+
+    model_config = ConfigDict(frozen=True)
+
+    template: Literal["access_refused"] = "access_refused"
+    service_label: str
+    organisation_name: str
+    establishment_name: str
+    siret: Siret
+    requested_on: date
+    reason: str | None = None
+    link: Link
+    SECRET_FIELDS: ClassVar[tuple[str, ...]] = ()
+
+
+class _InvitationEmail(BaseModel):
+    """A manager invites a person to the service (guide §5, §6.2); `link` is single-use."""
+
+    model_config = ConfigDict(frozen=True)
+
+    service_label: str
+    inviter_first_name: str
+    inviter_last_name: str
+    organisation_name: str
+    habilitations: tuple[HabilitationSummaryV1, ...] = Field(min_length=1)
+    # False: the invitee completes the prepared account by setting a password (guide §5.2).
+    has_account: bool
+    valid_for_days: int = 1
+    link: Link
+    # The link carries the invitation token: the message history must not show it.
+    SECRET_FIELDS: ClassVar[tuple[str, ...]] = ("link",)
+
+
+class InvitationV1(_InvitationEmail):
+    """« Invitation à rejoindre le service numérique CERES »."""
+
+    template: Literal["invitation"] = "invitation"
+
+
+class InvitationResentV1(_InvitationEmail):
+    """« Relancer l'invitation »: a new link; the previous one no longer works."""
+
+    template: Literal["invitation_resent"] = "invitation_resent"
+
+
+class HabilitationEndingSoonV1(BaseModel):
+    """The end date is near: to the holder (`audience="holder"`) and to each manager (`"manager"`)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    template: Literal["habilitation_ending_soon"] = "habilitation_ending_soon"
+    audience: Literal["holder", "manager"]
+    service_label: str
+    holder_first_name: str
+    holder_last_name: str
+    organisation_name: str
+    role_label: str
+    establishment_name: str
+    siret: Siret
+    end_date: date
+    days_left: int = 7
+    # Holder: the service; manager: the holder's page in « Gérer les accès de mon entreprise ».
+    link: Link
+    SECRET_FIELDS: ClassVar[tuple[str, ...]] = ()
+
+
+class HabilitationEndedV1(BaseModel):
+    """To the holder: a manager withdrew the habilitation (`revoked`) or its end date passed (`expired`)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    template: Literal["habilitation_ended"] = "habilitation_ended"
+    kind: Literal["revoked", "expired"]
+    service_label: str
+    role_label: str
+    establishment_name: str
+    siret: Siret
+    ended_on: date
+    reason: str | None = None
+    link: Link
+    SECRET_FIELDS: ClassVar[tuple[str, ...]] = ()
+
+
+class ManagerRightGrantedV1(BaseModel):
+    """To the new access manager; the charter is to accept at the next login."""
+
+    model_config = ConfigDict(frozen=True)
+
+    template: Literal["manager_right_granted"] = "manager_right_granted"
+    service_label: str
+    organisation_name: str
+    siren: Siren
+    granted_by_first_name: str
+    granted_by_last_name: str
+    granted_on: date
+    link: Link
+    SECRET_FIELDS: ClassVar[tuple[str, ...]] = ()
+
+
+class ManagerRightWithdrawnV1(BaseModel):
+    """To the former access manager; their habilitations are unchanged."""
+
+    model_config = ConfigDict(frozen=True)
+
+    template: Literal["manager_right_withdrawn"] = "manager_right_withdrawn"
+    service_label: str
+    organisation_name: str
+    siren: Siren
+    withdrawn_by_first_name: str
+    withdrawn_by_last_name: str
+    withdrawn_on: date
+    link: Link
+    SECRET_FIELDS: ClassVar[tuple[str, ...]] = ()
+
+
+class ActivationCodeRedeemedV1(BaseModel):
+    """Security notice to the organisation's other managers: someone became manager by activation code."""
+
+    model_config = ConfigDict(frozen=True)
+
+    template: Literal["activation_code_redeemed"] = "activation_code_redeemed"
+    service_label: str
+    organisation_name: str
+    siret: Siret
+    manager_first_name: str
+    manager_last_name: str
+    manager_email: EmailStr
+    redeemed_on: date
+    # The new manager's page in « Gérer les accès de mon entreprise ».
+    link: Link
+    SECRET_FIELDS: ClassVar[tuple[str, ...]] = ()
+
+
 EmailContent = Annotated[
     SignupVerificationCodeV1
     | SignupAttemptOnExistingAccountV1
     | AccountCreatedEmailV1
     | PasswordResetCodeV1
-    | PasswordChangedEmailV1,
+    | PasswordChangedEmailV1
+    | AccessRequestReceivedV1
+    | AccessRequestResentV1
+    | AccessGrantedV1
+    | AccessRefusedV1
+    | InvitationV1
+    | InvitationResentV1
+    | HabilitationEndingSoonV1
+    | HabilitationEndedV1
+    | ManagerRightGrantedV1
+    | ManagerRightWithdrawnV1
+    | ActivationCodeRedeemedV1,
     Field(discriminator="template"),
 ]
 

@@ -24,6 +24,8 @@ class RpcError(BaseModel):
     errors: list[FieldError] = []
     # For `rate_limited`: when trying again can succeed (the gateway's Retry-After).
     retry_after_seconds: int | None = None
+    # Machine-readable extras a client needs, added to the problem body (e.g. `resendable_at`).
+    details: dict[str, str] = {}
 
 
 ResultT = TypeVar("ResultT", bound=BaseModel)

@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import Depends, Request, Response
 
 from contracts.accounts import AuthenticateSessionV1, SessionV1
+from contracts.habilitation import ActorV1
 from efp_runtime.rpc import RpcRefused
 from gateway.rpc import IDENTITY, rpc_client
 
@@ -71,3 +72,8 @@ def set_session_cookie(response: Response, token: str, secure: bool) -> None:
 
 def clear_session_cookie(response: Response, secure: bool) -> None:
     response.delete_cookie(COOKIE, httponly=True, samesite="lax", secure=secure, path="/")
+
+
+def actor_of(session: SessionV1) -> ActorV1:
+    """The caller as the habilitation service knows it: the gateway vouches for the session."""
+    return ActorV1(account_id=session.account_id, kind=session.kind, siren=session.siren)

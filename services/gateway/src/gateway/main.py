@@ -12,7 +12,17 @@ from efp_runtime.rpc import RpcClient
 from efp_runtime.structured_logging import configure_logging
 from gateway import problems
 from gateway.config import GatewaySettings
-from gateway.routes import captchas, health, me, organisations, password_resets, registrations, session
+from gateway.routes import (
+    access_management,
+    access_requests,
+    captchas,
+    health,
+    me,
+    organisations,
+    password_resets,
+    registrations,
+    session,
+)
 
 SERVICE = "gateway"
 CORRELATION_HEADER = "X-Correlation-ID"
@@ -68,7 +78,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         response.headers[CORRELATION_HEADER] = correlation_id
         return response
 
-    for module in (health, captchas, registrations, organisations, session, me, password_resets):
+    routers = (health, captchas, registrations, organisations, session, me, password_resets, access_requests)
+    for module in (*routers, access_management):
         app.include_router(module.router)
     return app
 

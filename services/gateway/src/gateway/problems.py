@@ -29,12 +29,16 @@ STATUS_BY_CODE = {
     "not_found": 404,
     "method_not_allowed": 405,
     "rate_limited": 429,
-    "too_early": 429,
+    "too_early": 409,
     "invalid_credentials": 401,
     "unauthenticated": 401,
     "forbidden": 403,
     "csrf_failed": 403,
     "shared_mailbox": 422,
+    "no_access_manager": 422,
+    "last_manager": 409,
+    "wrong_state": 409,
+    "invalid_activation_code": 400,
     "weak_password": 422,
     "payload_too_large": 413,
     "audio_unavailable": 503,
@@ -70,7 +74,11 @@ class Problem(BaseModel):
 
 
 def problem_response(
-    code: str, detail: str, errors: list[FieldError] | None = None, status: int | None = None
+    code: str,
+    detail: str,
+    errors: list[FieldError] | None = None,
+    status: int | None = None,
+    extra: dict[str, str] | None = None,
 ) -> JSONResponse:
     status = status or STATUS_BY_CODE.get(code, 400)
     body = Problem(
@@ -81,11 +89,12 @@ def problem_response(
         code=code,
         errors=errors or [],
     )
-    return JSONResponse(body.model_dump(), status_code=status, media_type=MEDIA_TYPE)
+    # Extension members (RFC 9457 §3.2), e.g. `resendable_at` on `too_early`.
+    return JSONResponse({**body.model_dump(), **(extra or {})}, status_code=status, media_type=MEDIA_TYPE)
 
 
 def from_rpc_error(error: RpcError) -> JSONResponse:
-    response = problem_response(error.code, error.detail, list(error.errors))
+    response = problem_response(error.code, error.detail, list(error.errors), extra=dict(error.details))
     if error.retry_after_seconds is not None:
         response.headers["Retry-After"] = str(error.retry_after_seconds)
     return response

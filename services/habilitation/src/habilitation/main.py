@@ -1,31 +1,61 @@
 """Habilitation service entry point: create_app() builds the FastStream app; run() starts it."""
 
 import asyncio
+import contextlib
 
 from faststream import FastStream
 
+from contracts.accounts import AccountCreatedV1, AccountProfileUpdatedV1
 from contracts.topology import rpc_queue
-from efp_runtime.broker import create_broker, declare_dead_letter_queues, declare_exchanges, quorum_queue
+from efp_runtime.broker import EVENTS, create_broker, declare_dead_letter_queues, declare_exchanges, quorum_queue
+from efp_runtime.mongo import ensure_indexes
 from efp_runtime.structured_logging import configure_logging
+from habilitation import bootstrap
 from habilitation.config import HabilitationSettings
-from habilitation.entrypoints.rpc_handlers import on_habilitation_request
+from habilitation.entrypoints.event_handlers import make_account_event_handlers
+from habilitation.entrypoints.rpc_handlers import make_rpc_handler
 
 SERVICE = "habilitation"
+ACCOUNT_EVENTS_QUEUE = "habilitation.identity-accounts"
 
 
 def create_app(settings: HabilitationSettings | None = None) -> FastStream:
     settings = settings or HabilitationSettings()
     configure_logging(SERVICE, settings.log_level, settings.log_format)
     broker = create_broker(settings, SERVICE)
+    habilitation = bootstrap.build(settings, broker)
     rpc = quorum_queue(rpc_queue(SERVICE), settings)
-    broker.subscriber(rpc, title=rpc.name)(on_habilitation_request)
+    broker.subscriber(rpc, title=rpc.name)(make_rpc_handler(habilitation))
+    on_created, on_updated = make_account_event_handlers(habilitation.record_account)
+    created = quorum_queue(f"{ACCOUNT_EVENTS_QUEUE}.created", settings, routing_key=AccountCreatedV1.MESSAGE_TYPE)
+    updated = quorum_queue(
+        f"{ACCOUNT_EVENTS_QUEUE}.updated", settings, routing_key=AccountProfileUpdatedV1.MESSAGE_TYPE
+    )
+    broker.subscriber(created, EVENTS, title=created.name)(on_created)
+    broker.subscriber(updated, EVENTS, title=updated.name)(on_updated)
     app = FastStream(broker)
+    tasks: list[asyncio.Task[None]] = []
 
     @app.on_startup
-    async def declare_topology() -> None:
+    async def prepare() -> None:
+        await ensure_indexes(habilitation.mongo[settings.database], bootstrap.INDEXES)
         await broker.connect()
         await declare_exchanges(broker)
-        await declare_dead_letter_queues(broker, [rpc.name])
+        await declare_dead_letter_queues(broker, [rpc.name, created.name, updated.name])
+        await habilitation.rpc.connect()
+
+    @app.after_startup
+    async def start_background_work() -> None:
+        tasks.append(asyncio.create_task(habilitation.relay.run(), name="outbox-relay"))
+
+    @app.on_shutdown
+    async def stop() -> None:
+        for task in tasks:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await habilitation.rpc.close()
+        await habilitation.mongo.close()
 
     return app
 

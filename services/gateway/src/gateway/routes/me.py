@@ -1,12 +1,16 @@
 """The caller's own account: `GET` and `PATCH /api/v1/me`."""
 
+import asyncio
+
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from contracts.accounts import AccountProfileV1, GetProfileV1, UpdateProfileV1
+from contracts.habilitation import HabilitationV1
+from contracts.habilitation_management import AccessSummaryV1, GetAccessSummaryV1
 from gateway import auth
 from gateway.problems import problem_responses
-from gateway.rpc import IDENTITY, rpc_client
+from gateway.rpc import HABILITATION, IDENTITY, rpc_client
 
 router = APIRouter(prefix="/api/v1", tags=["Compte EFP Connect"])
 
@@ -23,15 +27,16 @@ class AccountOut(BaseModel):
     siren: str | None
     agent_service: str | None = None
     region: str | None = None
-    # Filled by the habilitation service once access management exists (issue 4).
+    # From the habilitation service: organisations managed, habilitations, the red badge.
     manager_of: list[str] = []
-    habilitations: list[dict[str, str]] = []
+    habilitations: list[HabilitationV1] = []
     pending_access_requests_to_review: int = 0
     csrf_token: str
 
 
-def account_out(profile: AccountProfileV1, csrf_token: str) -> AccountOut:
-    return AccountOut(**profile.model_dump(), csrf_token=csrf_token)
+def account_out(profile: AccountProfileV1, csrf_token: str, summary: AccessSummaryV1 | None = None) -> AccountOut:
+    extra = summary.model_dump() if summary else {}
+    return AccountOut(**profile.model_dump(), **extra, csrf_token=csrf_token)
 
 
 class ProfileIn(BaseModel):
@@ -46,8 +51,12 @@ class ProfileIn(BaseModel):
 
 @router.get("/me", response_model=AccountOut, responses=problem_responses(401, 503))
 async def me(session: auth.Session, request: Request) -> AccountOut:
-    profile = await rpc_client(request).call(IDENTITY, GetProfileV1(account_id=session.account_id), AccountProfileV1)
-    return account_out(profile, session.csrf_token)
+    rpc = rpc_client(request)
+    profile, summary = await asyncio.gather(
+        rpc.call(IDENTITY, GetProfileV1(account_id=session.account_id), AccountProfileV1),
+        rpc.call(HABILITATION, GetAccessSummaryV1(actor=auth.actor_of(session)), AccessSummaryV1),
+    )
+    return account_out(profile, session.csrf_token, summary)
 
 
 @router.patch("/me", response_model=AccountOut, responses=problem_responses(401, 403, 422, 503))

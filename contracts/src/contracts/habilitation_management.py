@@ -1,0 +1,142 @@
+"""Habilitation service: habilitations, users and access managers of an organisation — requests and replies."""
+
+from typing import ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from contracts.habilitation import ActorV1, HabilitationGrantV1, HabilitationV1, ManagerRightV1
+from contracts.rpc import Request
+
+
+class _Result(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class RoleV1(_Result):
+    role: str
+    label: str
+    description: str
+
+
+class RolesV1(_Result):
+    roles: list[RoleV1]
+
+
+class HabilitationsV1(_Result):
+    habilitations: list[HabilitationV1]
+
+
+class AccessSummaryV1(_Result):
+    """What `GET /api/v1/me` shows of access management."""
+
+    manager_of: list[str]
+    habilitations: list[HabilitationV1]
+    pending_access_requests_to_review: int
+
+
+class OrganisationUserV1(_Result):
+    account_id: str
+    email: str
+    civility: str | None
+    last_name: str
+    first_name: str
+    job_title: str | None
+    phone: str | None
+    manager_right: ManagerRightV1 | None
+    habilitations: list[HabilitationV1]
+
+
+class OrganisationUsersV1(_Result):
+    users: list[OrganisationUserV1]
+
+
+class DoneV1(_Result):
+    done: bool = True
+
+
+class _ActorRequest(Request):
+    actor: ActorV1
+
+
+class GetRolesV1(Request):
+    MESSAGE_TYPE: ClassVar[str] = "habilitation.get_roles.v1"
+    RESULT: ClassVar[type[BaseModel]] = RolesV1
+    kind: Literal["habilitation.get_roles.v1"] = "habilitation.get_roles.v1"
+    service: str
+
+
+class AcceptTermsV1(_ActorRequest):
+    MESSAGE_TYPE: ClassVar[str] = "habilitation.accept_terms.v1"
+    RESULT: ClassVar[type[BaseModel]] = DoneV1
+    kind: Literal["habilitation.accept_terms.v1"] = "habilitation.accept_terms.v1"
+    service: str
+
+
+class GetAccessSummaryV1(_ActorRequest):
+    MESSAGE_TYPE: ClassVar[str] = "habilitation.get_access_summary.v1"
+    RESULT: ClassVar[type[BaseModel]] = AccessSummaryV1
+    kind: Literal["habilitation.get_access_summary.v1"] = "habilitation.get_access_summary.v1"
+
+
+class ListMyHabilitationsV1(_ActorRequest):
+    MESSAGE_TYPE: ClassVar[str] = "habilitation.list_my_habilitations.v1"
+    RESULT: ClassVar[type[BaseModel]] = HabilitationsV1
+    kind: Literal["habilitation.list_my_habilitations.v1"] = "habilitation.list_my_habilitations.v1"
+
+
+class AssignMyHabilitationV1(_ActorRequest):
+    """A manager gives themselves a habilitation on their organisation (after activation)."""
+
+    MESSAGE_TYPE: ClassVar[str] = "habilitation.assign_my_habilitation.v1"
+    RESULT: ClassVar[type[BaseModel]] = HabilitationV1
+    kind: Literal["habilitation.assign_my_habilitation.v1"] = "habilitation.assign_my_habilitation.v1"
+    grant: HabilitationGrantV1
+
+
+class AddUserHabilitationV1(_ActorRequest):
+    MESSAGE_TYPE: ClassVar[str] = "habilitation.add_user_habilitation.v1"
+    RESULT: ClassVar[type[BaseModel]] = HabilitationV1
+    kind: Literal["habilitation.add_user_habilitation.v1"] = "habilitation.add_user_habilitation.v1"
+    siren: str
+    account_id: str
+    grant: HabilitationGrantV1
+
+
+class RevokeHabilitationV1(_ActorRequest):
+    MESSAGE_TYPE: ClassVar[str] = "habilitation.revoke_habilitation.v1"
+    RESULT: ClassVar[type[BaseModel]] = HabilitationV1
+    kind: Literal["habilitation.revoke_habilitation.v1"] = "habilitation.revoke_habilitation.v1"
+    habilitation_id: str
+
+
+class ListOrganisationUsersV1(_ActorRequest):
+    MESSAGE_TYPE: ClassVar[str] = "habilitation.list_organisation_users.v1"
+    RESULT: ClassVar[type[BaseModel]] = OrganisationUsersV1
+    kind: Literal["habilitation.list_organisation_users.v1"] = "habilitation.list_organisation_users.v1"
+    siren: str
+    role: str | None = None
+    siret: str | None = None
+
+
+class GetOrganisationUserV1(_ActorRequest):
+    MESSAGE_TYPE: ClassVar[str] = "habilitation.get_organisation_user.v1"
+    RESULT: ClassVar[type[BaseModel]] = OrganisationUserV1
+    kind: Literal["habilitation.get_organisation_user.v1"] = "habilitation.get_organisation_user.v1"
+    siren: str
+    account_id: str
+
+
+class AppointManagerV1(_ActorRequest):
+    MESSAGE_TYPE: ClassVar[str] = "habilitation.appoint_manager.v1"
+    RESULT: ClassVar[type[BaseModel]] = OrganisationUserV1
+    kind: Literal["habilitation.appoint_manager.v1"] = "habilitation.appoint_manager.v1"
+    siren: str
+    account_id: str
+
+
+class WithdrawManagerV1(_ActorRequest):
+    MESSAGE_TYPE: ClassVar[str] = "habilitation.withdraw_manager.v1"
+    RESULT: ClassVar[type[BaseModel]] = OrganisationUserV1
+    kind: Literal["habilitation.withdraw_manager.v1"] = "habilitation.withdraw_manager.v1"
+    siren: str
+    account_id: str

@@ -1,0 +1,47 @@
+"""Message history (notification service): the e-mails sent about an account, secrets masked."""
+
+from datetime import datetime
+from typing import Annotated, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from contracts.rpc import PingV1, Request
+
+
+class MessageV1(BaseModel):
+    """One e-mail as the history shows it: its text has every code replaced by « •••••• »."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    template: str
+    subject: str
+    # queued, sending, retrying, sent or abandoned.
+    state: str
+    created_at: datetime
+    sent_at: datetime | None
+    text: str
+
+
+class MessagePageV1(BaseModel):
+    """Newest first; `next_before` is the `before` of the next page, None on the last one."""
+
+    model_config = ConfigDict(frozen=True)
+
+    items: list[MessageV1]
+    next_before: str | None = None
+
+
+class ListAccountMessagesV1(Request):
+    """The e-mails sent about an account; `before` is the id of the last message already seen."""
+
+    MESSAGE_TYPE: ClassVar[str] = "notification.list_account_messages.v1"
+    RESULT: ClassVar[type[BaseModel]] = MessagePageV1
+    kind: Literal["notification.list_account_messages.v1"] = "notification.list_account_messages.v1"
+    account_id: str
+    limit: int = Field(20, ge=1, le=100)
+    before: str | None = Field(None, max_length=64)
+
+
+# Every request the notification service answers, as one discriminated union (on `kind`).
+NotificationRequest = Annotated[PingV1 | ListAccountMessagesV1, Field(discriminator="kind")]

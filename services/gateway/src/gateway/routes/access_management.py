@@ -1,0 +1,143 @@
+"""Services, habilitations, users and access managers (guide §5–6, API.md « Access management »)."""
+
+from datetime import date
+from typing import Literal
+
+from fastapi import APIRouter, Request, Response, status
+from pydantic import BaseModel, ConfigDict, Field
+
+from contracts import habilitation_management as hm
+from contracts.habilitation import HabilitationGrantV1, HabilitationV1
+from gateway import auth
+from gateway.problems import problem_responses
+from gateway.rpc import HABILITATION, rpc_client
+
+router = APIRouter(prefix="/api/v1", tags=["Gestion des accès"])
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class HabilitationIn(_Body):
+    service: str = Field("ceres", max_length=40)
+    role: str = Field(max_length=60, examples=["centre_agree"])
+    siret: str = Field(min_length=14, max_length=20)
+    end_date: date | None = None
+
+    def grant(self) -> HabilitationGrantV1:
+        return HabilitationGrantV1(
+            service=self.service, role=self.role, siret="".join(self.siret.split()), end_date=self.end_date
+        )
+
+
+class AcceptIn(_Body):
+    accept: Literal[True]
+
+
+@router.get("/services/{service}/roles", response_model=list[hm.RoleV1], responses=problem_responses(404, 503))
+async def roles(service: str, request: Request) -> list[hm.RoleV1]:
+    found = await rpc_client(request).call(HABILITATION, hm.GetRolesV1(service=service), hm.RolesV1)
+    return found.roles
+
+
+@router.post(
+    "/services/{service}/terms", response_model=hm.DoneV1, responses=problem_responses(401, 403, 404, 422, 503)
+)
+async def accept_terms(service: str, body: AcceptIn, session: auth.Session, request: Request) -> hm.DoneV1:
+    """« J'ai lu et j'accepte les CGU » du service (version enregistrée)."""
+    command = hm.AcceptTermsV1(actor=auth.actor_of(session), service=service)
+    return await rpc_client(request).call(HABILITATION, command, hm.DoneV1)
+
+
+@router.get("/me/habilitations", response_model=list[HabilitationV1], responses=problem_responses(401, 503))
+async def my_habilitations(session: auth.Session, request: Request) -> list[HabilitationV1]:
+    found = await rpc_client(request).call(
+        HABILITATION, hm.ListMyHabilitationsV1(actor=auth.actor_of(session)), hm.HabilitationsV1
+    )
+    return found.habilitations
+
+
+@router.post(
+    "/me/habilitations",
+    status_code=status.HTTP_201_CREATED,
+    response_model=HabilitationV1,
+    responses=problem_responses(401, 403, 404, 409, 422, 503),
+)
+async def assign_myself(body: HabilitationIn, session: auth.Session, request: Request) -> HabilitationV1:
+    """Un responsable des accès s'attribue une habilitation sur un établissement de sa structure."""
+    command = hm.AssignMyHabilitationV1(actor=auth.actor_of(session), grant=body.grant())
+    return await rpc_client(request).call(HABILITATION, command, HabilitationV1)
+
+
+@router.get(
+    "/organisations/{siren}/users",
+    response_model=list[hm.OrganisationUserV1],
+    responses=problem_responses(401, 404, 503),
+)
+async def users(
+    siren: str, session: auth.Session, request: Request, role: str | None = None, siret: str | None = None
+) -> list[hm.OrganisationUserV1]:
+    """Les utilisateurs de la structure, filtrables par rôle et par établissement (responsables des accès)."""
+    query = hm.ListOrganisationUsersV1(actor=auth.actor_of(session), siren=siren, role=role, siret=siret)
+    return (await rpc_client(request).call(HABILITATION, query, hm.OrganisationUsersV1)).users
+
+
+@router.get(
+    "/organisations/{siren}/users/{account_id}",
+    response_model=hm.OrganisationUserV1,
+    responses=problem_responses(401, 404, 503),
+)
+async def user(siren: str, account_id: str, session: auth.Session, request: Request) -> hm.OrganisationUserV1:
+    query = hm.GetOrganisationUserV1(actor=auth.actor_of(session), siren=siren, account_id=account_id)
+    return await rpc_client(request).call(HABILITATION, query, hm.OrganisationUserV1)
+
+
+@router.post(
+    "/organisations/{siren}/users/{account_id}/habilitations",
+    status_code=status.HTTP_201_CREATED,
+    response_model=HabilitationV1,
+    responses=problem_responses(401, 403, 404, 409, 422, 503),
+)
+async def add_habilitation(
+    siren: str, account_id: str, body: HabilitationIn, session: auth.Session, request: Request
+) -> HabilitationV1:
+    command = hm.AddUserHabilitationV1(
+        actor=auth.actor_of(session), siren=siren, account_id=account_id, grant=body.grant()
+    )
+    return await rpc_client(request).call(HABILITATION, command, HabilitationV1)
+
+
+@router.delete(
+    "/habilitations/{habilitation_id}",
+    response_model=HabilitationV1,
+    responses=problem_responses(401, 403, 404, 409, 503),
+)
+async def revoke(habilitation_id: str, session: auth.Session, request: Request) -> HabilitationV1:
+    """Supprimer une habilitation : elle passe à l'état `revoked` (l'historique est conservé)."""
+    command = hm.RevokeHabilitationV1(actor=auth.actor_of(session), habilitation_id=habilitation_id)
+    return await rpc_client(request).call(HABILITATION, command, HabilitationV1)
+
+
+@router.put(
+    "/organisations/{siren}/managers/{account_id}",
+    response_model=hm.OrganisationUserV1,
+    responses=problem_responses(401, 403, 404, 503),
+)
+async def appoint_manager(
+    siren: str, account_id: str, session: auth.Session, request: Request
+) -> hm.OrganisationUserV1:
+    command = hm.AppointManagerV1(actor=auth.actor_of(session), siren=siren, account_id=account_id)
+    return await rpc_client(request).call(HABILITATION, command, hm.OrganisationUserV1)
+
+
+@router.delete(
+    "/organisations/{siren}/managers/{account_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(401, 403, 404, 409, 503),
+)
+async def withdraw_manager(siren: str, account_id: str, session: auth.Session, request: Request) -> Response:
+    """Retirer le droit de responsable des accès (409 `last_manager` pour le dernier)."""
+    command = hm.WithdrawManagerV1(actor=auth.actor_of(session), siren=siren, account_id=account_id)
+    await rpc_client(request).call(HABILITATION, command, hm.DoneV1)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,125 @@
+"""Access requests (« demandes d'accès », guide §4 and §6.1), habilitation service."""
+
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request, status
+from pydantic import BaseModel, ConfigDict, Field
+
+from contracts import access_requests as ar
+from contracts.habilitation import HabilitationGrantV1
+from gateway import auth
+from gateway.problems import problem_responses
+from gateway.rpc import HABILITATION, rpc_client
+
+router = APIRouter(prefix="/api/v1", tags=["Gestion des accès"])
+Status = Literal["pending", "accepted", "refused", "cancelled"]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class AccessRequestIn(_Body):
+    service: str = Field("ceres", max_length=40)
+    siret: str = Field(min_length=14, max_length=20, examples=["00001011600010"])
+    message: str | None = Field(None, max_length=1000)
+
+
+class GrantIn(_Body):
+    role: str = Field(max_length=60, examples=["centre_agree"])
+    siret: str = Field(min_length=14, max_length=20)
+    end_date: date | None = None
+
+
+class AcceptIn(_Body):
+    habilitations: list[GrantIn] = Field(min_length=1, max_length=50)
+
+
+class RefuseIn(_Body):
+    reason: str | None = Field(None, max_length=1000)
+
+
+@router.post(
+    "/access-requests",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ar.AccessRequestV1,
+    responses=problem_responses(401, 403, 409, 422, 503),
+)
+async def submit(body: AccessRequestIn, session: auth.Session, request: Request) -> ar.AccessRequestV1:
+    """Demander l'accès à un service pour un établissement ; chaque responsable des accès reçoit un e-mail."""
+    command = ar.SubmitAccessRequestV1(
+        actor=auth.actor_of(session), service=body.service, siret="".join(body.siret.split()), message=body.message
+    )
+    return await rpc_client(request).call(HABILITATION, command, ar.AccessRequestV1)
+
+
+@router.get("/me/access-requests", response_model=ar.AccessRequestsV1, responses=problem_responses(401, 503))
+async def mine(session: auth.Session, request: Request) -> ar.AccessRequestsV1:
+    query = ar.ListMyAccessRequestsV1(actor=auth.actor_of(session))
+    return await rpc_client(request).call(HABILITATION, query, ar.AccessRequestsV1)
+
+
+@router.post(
+    "/access-requests/{request_id}/resend",
+    response_model=ar.AccessRequestV1,
+    responses=problem_responses(401, 403, 404, 409, 503),
+)
+async def resend(request_id: str, session: auth.Session, request: Request) -> ar.AccessRequestV1:
+    """« Relancer ma demande » : 30 jours après le dernier envoi (sinon 409 `too_early`, avec `resendable_at`)."""
+    command = ar.ResendAccessRequestV1(actor=auth.actor_of(session), access_request_id=request_id)
+    return await rpc_client(request).call(HABILITATION, command, ar.AccessRequestV1)
+
+
+@router.post(
+    "/access-requests/{request_id}/cancel",
+    response_model=ar.AccessRequestV1,
+    responses=problem_responses(401, 403, 404, 409, 503),
+)
+async def cancel(request_id: str, session: auth.Session, request: Request) -> ar.AccessRequestV1:
+    command = ar.CancelAccessRequestV1(actor=auth.actor_of(session), access_request_id=request_id)
+    return await rpc_client(request).call(HABILITATION, command, ar.AccessRequestV1)
+
+
+@router.get(
+    "/organisations/{siren}/access-requests",
+    response_model=ar.AccessRequestsV1,
+    responses=problem_responses(401, 404, 503),
+)
+async def of_organisation(
+    siren: str,
+    session: auth.Session,
+    request: Request,
+    status_filter: Annotated[Status | None, Query(alias="status")] = None,
+) -> ar.AccessRequestsV1:
+    """Les demandes d'accès de la structure (responsables des accès)."""
+    query = ar.ListOrganisationAccessRequestsV1(actor=auth.actor_of(session), siren=siren, status=status_filter)
+    return await rpc_client(request).call(HABILITATION, query, ar.AccessRequestsV1)
+
+
+@router.post(
+    "/access-requests/{request_id}/accept",
+    response_model=ar.AccessRequestV1,
+    responses=problem_responses(401, 403, 404, 409, 422, 503),
+)
+async def accept(request_id: str, body: AcceptIn, session: auth.Session, request: Request) -> ar.AccessRequestV1:
+    """Valider une demande : au moins une habilitation (rôle, établissement, date de fin facultative)."""
+    command = ar.AcceptAccessRequestV1(
+        actor=auth.actor_of(session),
+        access_request_id=request_id,
+        habilitations=[
+            HabilitationGrantV1(role=g.role, siret="".join(g.siret.split()), end_date=g.end_date)
+            for g in body.habilitations
+        ],
+    )
+    return await rpc_client(request).call(HABILITATION, command, ar.AccessRequestV1)
+
+
+@router.post(
+    "/access-requests/{request_id}/refuse",
+    response_model=ar.AccessRequestV1,
+    responses=problem_responses(401, 403, 404, 409, 422, 503),
+)
+async def refuse(request_id: str, body: RefuseIn, session: auth.Session, request: Request) -> ar.AccessRequestV1:
+    command = ar.RefuseAccessRequestV1(actor=auth.actor_of(session), access_request_id=request_id, reason=body.reason)
+    return await rpc_client(request).call(HABILITATION, command, ar.AccessRequestV1)

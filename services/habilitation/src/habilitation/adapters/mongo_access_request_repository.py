@@ -1,0 +1,103 @@
+"""Access requests in MongoDB; at most one pending per (account, service, organisation)."""
+
+from typing import Any
+
+from pymongo.errors import DuplicateKeyError
+
+from efp_runtime.aggregate_store import UNSET, AggregateStore, StaleAggregate
+from efp_runtime.mongo import IndexSpec
+from efp_runtime.outbox import OUTBOX_FIELD, OutboxMessage
+from habilitation.domain.access_request import AccessRequest, RequestState, Transition
+from habilitation.domain.errors import Conflict
+
+COLLECTION = "access_requests"
+INDEXES = [
+    # Present only while pending: the unique index makes a second pending request impossible,
+    # even from two replicas at the same moment.
+    IndexSpec(COLLECTION, [("pending_key", 1)], unique=True, sparse=True),
+    IndexSpec(COLLECTION, [("siren", 1), ("state", 1), ("created_at", -1)]),
+    IndexSpec(COLLECTION, [("account_id", 1), ("created_at", -1)]),
+    IndexSpec(COLLECTION, [(f"{OUTBOX_FIELD}.message_id", 1)], sparse=True),
+]
+DUPLICATE = "Vous avez déjà une demande d'accès en attente pour ce service auprès de cette structure."
+
+
+class MongoAccessRequestRepository:
+    def __init__(self, store: AggregateStore) -> None:
+        self._store = store
+
+    async def add(self, request: AccessRequest, messages: list[OutboxMessage]) -> None:
+        try:
+            await self._store.insert(request.id, _document(request), messages)
+        except DuplicateKeyError as exc:
+            raise Conflict(DUPLICATE) from exc
+        request.version = 1
+
+    async def get(self, request_id: str) -> AccessRequest | None:
+        doc = await self._store.find_one({"_id": request_id})
+        return _request(doc) if doc else None
+
+    async def update(self, request: AccessRequest, messages: list[OutboxMessage]) -> None:
+        try:
+            await self._store.update(request.id, request.version, _document(request), messages)
+        except StaleAggregate as exc:
+            raise Conflict("Cette demande a été modifiée entre-temps. Veuillez réessayer.") from exc
+        request.version += 1
+
+    async def of_account(self, account_id: str) -> list[AccessRequest]:
+        return [_request(d) for d in await self._store.find({"account_id": account_id}, [("created_at", -1)])]
+
+    async def of_organisation(self, siren: str, state: RequestState | None) -> list[AccessRequest]:
+        query: dict[str, Any] = {"siren": siren}
+        if state is not None:
+            query["state"] = state.value
+        return [_request(d) for d in await self._store.find(query, [("created_at", -1)])]
+
+    async def count_pending(self, sirens: list[str]) -> int:
+        if not sirens:
+            return 0
+        return await self._store.collection.count_documents(
+            {"siren": {"$in": sirens}, "state": RequestState.PENDING.value}
+        )
+
+
+def _document(r: AccessRequest) -> dict[str, Any]:
+    pending = r.state is RequestState.PENDING
+    return {
+        "account_id": r.account_id,
+        "service": r.service,
+        "siren": r.siren,
+        "siret": r.siret,
+        "message": r.message,
+        "organisation_name": r.organisation_name,
+        "establishment_name": r.establishment_name,
+        "created_at": r.created_at,
+        "last_sent_at": r.last_sent_at,
+        "state": r.state.value,
+        "pending_key": f"{r.account_id}|{r.service}|{r.siren}" if pending else UNSET,
+        "decided_by": r.decided_by,
+        "decided_at": r.decided_at,
+        "reason": r.reason,
+        "history": [{"at": t.at, "trigger": t.trigger, "by": t.by, "why": t.why} for t in r.history],
+    }
+
+
+def _request(doc: dict[str, Any]) -> AccessRequest:
+    return AccessRequest(
+        id=doc["_id"],
+        account_id=doc["account_id"],
+        service=doc["service"],
+        siren=doc["siren"],
+        siret=doc["siret"],
+        message=doc["message"],
+        organisation_name=doc.get("organisation_name"),
+        establishment_name=doc.get("establishment_name"),
+        created_at=doc["created_at"],
+        last_sent_at=doc["last_sent_at"],
+        state=RequestState(doc["state"]),
+        decided_by=doc["decided_by"],
+        decided_at=doc["decided_at"],
+        reason=doc["reason"],
+        version=doc["version"],
+        history=[Transition(t["at"], t["trigger"], t["by"], t["why"]) for t in doc["history"]],
+    )

@@ -1,0 +1,32 @@
+"""The organisations directory, asked of the identity service over the bus (never its database)."""
+
+from contracts.organisations import GetOrganisationV1, OrganisationsFoundV1, OrganisationV1, SearchOrganisationsV1
+from efp_runtime.rpc import RpcClient, RpcRefused
+from habilitation.use_cases.ports import Establishment
+
+IDENTITY = "identity"
+
+
+class RpcDirectory:
+    def __init__(self, rpc: RpcClient) -> None:
+        self._rpc = rpc
+
+    async def establishment(self, siret: str) -> Establishment | None:
+        compact = "".join(siret.split())
+        if len(compact) != 14 or not compact.isdigit():
+            return None
+        found = await self._rpc.call(IDENTITY, SearchOrganisationsV1(q=compact, limit=1), OrganisationsFoundV1)
+        for organisation in found.organisations:
+            for establishment in organisation.establishments:
+                if establishment.siret == compact:
+                    return Establishment(compact, organisation.siren, establishment.name, organisation.name)
+        return None
+
+    async def establishments(self, siren: str) -> list[Establishment]:
+        try:
+            organisation = await self._rpc.call(IDENTITY, GetOrganisationV1(siren=siren), OrganisationV1)
+        except RpcRefused:
+            return []
+        return [
+            Establishment(e.siret, organisation.siren, e.name, organisation.name) for e in organisation.establishments
+        ]

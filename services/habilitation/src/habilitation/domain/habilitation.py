@@ -1,0 +1,114 @@
+"""Habilitation: a role of a digital service on one establishment, for one account, maybe until a date."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any, cast
+
+from transitions import Machine
+
+from efp_runtime.state_machine import IllegalTransition, fire
+from habilitation.domain.errors import WrongState
+
+
+class HabilitationState(StrEnum):
+    ACTIVE = "active"
+    REVOKED = "revoked"
+    EXPIRED = "expired"
+
+
+class Via(StrEnum):
+    ACTIVATION_CODE = "activation_code"
+    ACCESS_REQUEST = "access_request"
+    INVITATION = "invitation"
+    MANAGER = "manager"
+    DELEGATION = "delegation"
+
+
+TRANSITIONS = [
+    {"trigger": "revoke", "source": HabilitationState.ACTIVE, "dest": HabilitationState.REVOKED},
+    {"trigger": "lapse", "source": HabilitationState.ACTIVE, "dest": HabilitationState.EXPIRED},
+]
+_MACHINE = Machine(
+    model=None,
+    states=HabilitationState,
+    transitions=cast(Any, TRANSITIONS),
+    initial=HabilitationState.ACTIVE,
+    auto_transitions=False,
+)
+
+
+@dataclass(frozen=True)
+class Transition:
+    at: datetime
+    trigger: str
+    by: str
+    why: str | None
+
+
+@dataclass(frozen=True)
+class Granted:
+    habilitation_id: str
+
+
+@dataclass(frozen=True)
+class Revoked:
+    habilitation_id: str
+    by: str
+    why: str | None
+
+
+@dataclass(frozen=True)
+class Lapsed:
+    habilitation_id: str
+
+
+HabilitationEvent = Granted | Revoked | Lapsed
+
+
+@dataclass
+class Habilitation:
+    id: str
+    account_id: str
+    service: str
+    role: str
+    siret: str
+    siren: str
+    end_date: date | None
+    granted_by: str
+    granted_at: datetime
+    via: Via
+    state: HabilitationState = HabilitationState.ACTIVE
+    version: int = 0
+    history: list[Transition] = field(default_factory=list)
+    events: list[HabilitationEvent] = field(default_factory=list)
+
+    @classmethod
+    def grant(cls, **fields: Any) -> "Habilitation":
+        habilitation = cls(**fields)
+        habilitation.history.append(Transition(habilitation.granted_at, "grant", habilitation.granted_by, None))
+        habilitation.events.append(Granted(habilitation.id))
+        return habilitation
+
+    def allows(self, today: date) -> bool:
+        """Active and before its end date: « once reached, access is gone », sweeper or not."""
+        return self.state is HabilitationState.ACTIVE and (self.end_date is None or today < self.end_date)
+
+    def revoke(self, by: str, now: datetime, why: str | None = None) -> None:
+        self._fire("revoke", now, by, why)
+        self.events.append(Revoked(self.id, by, why))
+
+    def lapse(self, today: date, now: datetime) -> bool:
+        """For the sweeper: an active habilitation whose end date is reached expires; True if it did."""
+        if self.state is not HabilitationState.ACTIVE or self.end_date is None or today < self.end_date:
+            return False
+        self._fire("lapse", now, "system", "date de fin atteinte")
+        self.events.append(Lapsed(self.id))
+        return True
+
+    def _fire(self, trigger: str, now: datetime, by: str, why: str | None) -> None:
+        try:
+            self.state = fire(_MACHINE, self.state, trigger)
+        except IllegalTransition as exc:
+            raise WrongState("Cette habilitation n'est plus active.") from exc
+        self.history.append(Transition(now, trigger, by, why))

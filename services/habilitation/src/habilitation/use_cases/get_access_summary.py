@@ -1,0 +1,34 @@
+"""What `GET /api/v1/me` shows of access management: managed organisations, habilitations, the red badge."""
+
+from contracts.habilitation import ActorV1
+from contracts.habilitation_management import AccessSummaryV1
+from habilitation.use_cases.ports import AccessRequests, Accounts, Clock, Habilitations, ManagerRights
+from habilitation.use_cases.views import habilitation_v1
+
+
+class GetAccessSummary:
+    def __init__(
+        self,
+        habilitations: Habilitations,
+        rights: ManagerRights,
+        requests: AccessRequests,
+        accounts: Accounts,
+        clock: Clock,
+    ) -> None:
+        self._habilitations = habilitations
+        self._rights = rights
+        self._requests = requests
+        self._accounts = accounts
+        self._clock = clock
+
+    async def __call__(self, actor: ActorV1) -> AccessSummaryV1:
+        today = self._clock().date()
+        # Past its end date a habilitation is gone, even before the sweeper records it.
+        held = [h for h in await self._habilitations.of_account(actor.account_id) if h.allows(today)]
+        managed = await self._rights.managed_by(actor.account_id)
+        names = await self._accounts.many([h.granted_by for h in held])
+        return AccessSummaryV1(
+            manager_of=managed,
+            habilitations=[habilitation_v1(h, names) for h in held],
+            pending_access_requests_to_review=await self._requests.count_pending(managed),
+        )
