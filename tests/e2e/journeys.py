@@ -47,13 +47,15 @@ def verified_registration(client: httpx.Client, mail_server: MailRecorder, email
     return registration_id
 
 
-def create_account(client: httpx.Client, mail_server: MailRecorder, email: str, password: str = PASSWORD) -> str:
+def create_account(
+    client: httpx.Client, mail_server: MailRecorder, email: str, password: str = PASSWORD, siren: str = EMERAUDE_SIREN
+) -> str:
     """The five steps of the guide; returns the account id."""
     registration_id = verified_registration(client, mail_server, email)
     steps = [
         ("password", {"password": password, "password_confirmation": password}),
         ("identity", {"civility": "madame", "last_name": "Lefèvre-Dubois", "first_name": "Anaïs"}),
-        ("organisation", {"siren": EMERAUDE_SIREN, "job_title": "Responsable pédagogique", "accept_terms": True}),
+        ("organisation", {"siren": siren, "job_title": "Responsable pédagogique", "accept_terms": True}),
     ]
     for step, body in steps:
         response = client.post(f"/api/v1/registrations/{registration_id}/{step}", json=body)

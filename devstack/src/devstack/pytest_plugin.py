@@ -77,6 +77,11 @@ class RunningSystem:
     def logs(self) -> str:
         return "\n".join(path.read_text(errors="replace") for path in sorted(self.log_dir.glob("*.log")))
 
+    def shift_clock(self, seconds: float) -> None:
+        """Move the services' clock (those that read it) forward by `seconds` from real time."""
+        path = self.infrastructure.state_dir / "clock-offset"
+        path.write_text(str(seconds))
+
     def client(self) -> httpx.Client:
         return httpx.Client(base_url=self.gateway_url, timeout=15)
 
@@ -124,6 +129,7 @@ def system(infrastructure: Infrastructure, mail_server: MailRecorder) -> Iterato
             "EFP_LOG_LEVEL": "DEBUG",
             "EFP_OUTBOX_POLL_SECONDS": "0.5",
             "IDENTITY_RESEND_COOLDOWN_SECONDS": "1",
+            "EFP_TEST_CLOCK_FILE": str(infrastructure.state_dir / "clock-offset"),
             "EFP_BOOTSTRAP_AGENT_EMAIL": AGENT_EMAIL,
             "EFP_BOOTSTRAP_AGENT_PASSWORD": AGENT_PASSWORD,
             **{f"{name.upper()}_DATABASE": f"{prefix}{name}" for name in SERVICES},

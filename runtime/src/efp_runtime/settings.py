@@ -27,4 +27,6 @@ class RuntimeSettings(BaseSettings):
     prefetch_count: int = Field(32, ge=1, validation_alias=AliasChoices("EFP_PREFETCH_COUNT"))
     # A quorum queue dead-letters a message redelivered this many times (poison message).
     delivery_limit: int = Field(5, ge=1, validation_alias=AliasChoices("EFP_DELIVERY_LIMIT"))
+    # Tests only: a file holding seconds to add to the clock (see efp_runtime.clock).
+    test_clock_file: str | None = Field(None, validation_alias=AliasChoices("EFP_TEST_CLOCK_FILE"))
     outbox_poll_seconds: float = Field(2.0, gt=0, validation_alias=AliasChoices("EFP_OUTBOX_POLL_SECONDS"))

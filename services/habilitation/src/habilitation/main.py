@@ -8,6 +8,7 @@ from faststream import FastStream
 from contracts.accounts import AccountCreatedV1, AccountProfileUpdatedV1
 from contracts.topology import rpc_queue
 from efp_runtime.broker import EVENTS, create_broker, declare_dead_letter_queues, declare_exchanges, quorum_queue
+from efp_runtime.clock import clock_from
 from efp_runtime.mongo import ensure_indexes
 from efp_runtime.structured_logging import configure_logging
 from habilitation import bootstrap
@@ -23,7 +24,7 @@ def create_app(settings: HabilitationSettings | None = None) -> FastStream:
     settings = settings or HabilitationSettings()
     configure_logging(SERVICE, settings.log_level, settings.log_format)
     broker = create_broker(settings, SERVICE)
-    habilitation = bootstrap.build(settings, broker)
+    habilitation = bootstrap.build(settings, broker, clock_from(settings.test_clock_file, settings.environment))
     rpc = quorum_queue(rpc_queue(SERVICE), settings)
     broker.subscriber(rpc, title=rpc.name)(make_rpc_handler(habilitation))
     on_created, on_updated = make_account_event_handlers(habilitation.record_account)

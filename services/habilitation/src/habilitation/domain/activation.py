@@ -1,0 +1,72 @@
+"""Activation: a user proved SIRET + code and was shown the charter; accepting it makes them access manager."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, cast
+
+from transitions import Machine
+
+from efp_runtime.state_machine import IllegalTransition, fire
+from habilitation.domain.errors import WrongState
+
+
+class ActivationState(StrEnum):
+    STARTED = "started"
+    COMPLETED = "completed"
+
+
+TRANSITIONS = [{"trigger": "accept_charter", "source": ActivationState.STARTED, "dest": ActivationState.COMPLETED}]
+_MACHINE = Machine(
+    model=None,
+    states=ActivationState,
+    transitions=cast(Any, TRANSITIONS),
+    initial=ActivationState.STARTED,
+    auto_transitions=False,
+)
+
+
+@dataclass(frozen=True)
+class ActivationTransition:
+    at: datetime
+    trigger: str
+    by: str
+
+
+@dataclass
+class Activation:
+    """Belongs to one account; the code itself is redeemed only when the charter is accepted,
+    so a person who stops at the charter has not used up the organisation's code."""
+
+    id: str
+    account_id: str
+    activation_code_id: str
+    service: str
+    siret: str
+    siren: str
+    # The version shown at the start is the one the person accepts.
+    charter_version: str
+    started_at: datetime
+    organisation_name: str | None = None
+    state: ActivationState = ActivationState.STARTED
+    completed_at: datetime | None = None
+    version: int = 0
+    history: list[ActivationTransition] = field(default_factory=list)
+
+    @classmethod
+    def start(cls, **fields: Any) -> "Activation":
+        activation = cls(**fields)
+        activation.history.append(ActivationTransition(activation.started_at, "start", activation.account_id))
+        return activation
+
+    @property
+    def completed(self) -> bool:
+        return self.state is ActivationState.COMPLETED
+
+    def accept_charter(self, by: str, now: datetime) -> None:
+        try:
+            self.state = fire(_MACHINE, self.state, "accept_charter")
+        except IllegalTransition as exc:
+            raise WrongState("Cette activation est déjà terminée.") from exc
+        self.completed_at = now
+        self.history.append(ActivationTransition(now, "accept_charter", by))
