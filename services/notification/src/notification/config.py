@@ -1,8 +1,8 @@
-"""Notification settings: SMTP server and sender, read from the environment once."""
+"""Notification settings: SMTP server and sender, retries and limits, read from the environment once."""
 
 from urllib.parse import unquote, urlsplit
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 
 from efp_runtime.settings import RuntimeSettings
 
@@ -16,8 +16,50 @@ class NotificationSettings(RuntimeSettings):
     smtp_username: str | None = Field(None, validation_alias=AliasChoices("SMTP_USERNAME"))
     smtp_password: SecretStr | None = Field(None, validation_alias=AliasChoices("SMTP_PASSWORD"))
     smtp_timeout_seconds: float = Field(30.0, gt=0, validation_alias=AliasChoices("SMTP_TIMEOUT_SECONDS"))
+    # Persistent SMTP connections shared by concurrent sends, each replaced after max age.
+    smtp_pool_size: int = Field(4, ge=1, validation_alias=AliasChoices("NOTIFICATION_SMTP_POOL_SIZE"))
+    smtp_max_age_seconds: float = Field(
+        300.0, gt=0, validation_alias=AliasChoices("NOTIFICATION_SMTP_CONNECTION_MAX_AGE_SECONDS")
+    )
     mail_from: str = Field("no-reply@emploi.gouv.fr", validation_alias=AliasChoices("EFP_MAIL_FROM"))
     mail_from_name: str = Field("EFP Connect", validation_alias=AliasChoices("EFP_MAIL_FROM_NAME"))
+    # SMTP attempts per e-mail, the first included: 7 = at once, then after 1, 2, 4, 8, 16, 32 min.
+    max_attempts: int = Field(7, ge=1, validation_alias=AliasChoices("NOTIFICATION_MAX_ATTEMPTS"))
+    backoff_base_seconds: float = Field(60.0, gt=0, validation_alias=AliasChoices("NOTIFICATION_BACKOFF_BASE_SECONDS"))
+    backoff_factor: float = Field(2.0, ge=1, validation_alias=AliasChoices("NOTIFICATION_BACKOFF_FACTOR"))
+    backoff_jitter: float = Field(0.2, ge=0, lt=1, validation_alias=AliasChoices("NOTIFICATION_BACKOFF_JITTER"))
+    # Against mail floods: at most this many e-mails to one address per window (0: no limit).
+    rate_limit_per_recipient: int = Field(
+        20, ge=0, validation_alias=AliasChoices("NOTIFICATION_RATE_LIMIT_PER_RECIPIENT")
+    )
+    rate_limit_window_seconds: float = Field(
+        3600.0, gt=0, validation_alias=AliasChoices("NOTIFICATION_RATE_LIMIT_WINDOW_SECONDS")
+    )
+    # An e-mail found `sending` for less than this may be in another consumer's hands: postponed.
+    # Beyond it, the attempt is taken as interrupted and the e-mail is sent again.
+    sending_lease_seconds: float = Field(
+        120.0, gt=0, validation_alias=AliasChoices("NOTIFICATION_SENDING_LEASE_SECONDS")
+    )
+    # Test harnesses only: exit right after an e-mail is saved `sent` (before the broker ack),
+    # or right after the SMTP server accepted one (before it is saved). Refused in production.
+    test_crash_after_send: bool | None = Field(
+        None, validation_alias=AliasChoices("NOTIFICATION_TEST_CRASH_AFTER_SEND")
+    )
+    test_crash_after_smtp_accept: bool | None = Field(
+        None, validation_alias=AliasChoices("NOTIFICATION_TEST_CRASH_AFTER_SMTP_ACCEPT")
+    )
+
+    @model_validator(mode="after")
+    def _no_test_hooks_in_production(self) -> "NotificationSettings":
+        # Even a false value: production configuration must not mention the fail points at all.
+        if self.environment == "production":
+            for name, value in (
+                ("NOTIFICATION_TEST_CRASH_AFTER_SEND", self.test_crash_after_send),
+                ("NOTIFICATION_TEST_CRASH_AFTER_SMTP_ACCEPT", self.test_crash_after_smtp_accept),
+            ):
+                if value is not None:
+                    raise ValueError(f"{name} must not be set when EFP_ENVIRONMENT=production")
+        return self
 
     def smtp_endpoint(self) -> tuple[str, int, bool, str | None, str | None]:
         """(host, port, implicit TLS, username, password) from SMTP_URL and the overrides."""

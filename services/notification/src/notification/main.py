@@ -11,7 +11,7 @@ from efp_runtime.structured_logging import configure_logging
 from notification import bootstrap
 from notification.config import NotificationSettings
 from notification.entrypoints.command_handlers import make_send_email_handler
-from notification.entrypoints.rpc_handlers import on_notification_request
+from notification.entrypoints.rpc_handlers import make_rpc_handler
 
 SERVICE = "notification"
 
@@ -20,11 +20,11 @@ def create_app(settings: NotificationSettings | None = None) -> FastStream:
     settings = settings or NotificationSettings()
     configure_logging(SERVICE, settings.log_level, settings.log_format)
     broker = create_broker(settings, SERVICE)
-    notification = bootstrap.build(settings)
+    notification = bootstrap.build(settings, broker)
     commands = quorum_queue(NOTIFICATION_COMMANDS_QUEUE, settings, routing_key=SEND_EMAIL_ROUTING_KEY)
     rpc = quorum_queue(rpc_queue(SERVICE), settings)
     broker.subscriber(commands, COMMANDS, title=commands.name)(make_send_email_handler(notification))
-    broker.subscriber(rpc, title=rpc.name)(on_notification_request)
+    broker.subscriber(rpc, title=rpc.name)(make_rpc_handler(notification))
     app = FastStream(broker)
 
     @app.on_startup
@@ -33,9 +33,12 @@ def create_app(settings: NotificationSettings | None = None) -> FastStream:
         await broker.connect()
         await declare_exchanges(broker)
         await declare_dead_letter_queues(broker, [commands.name, rpc.name])
+        # Before the subscribers start: a deferred or abandoned command always has somewhere to go.
+        await notification.delivery_queues.declare()
 
     @app.on_shutdown
     async def stop() -> None:
+        await notification.smtp.close()
         await notification.mongo.close()
 
     return app

@@ -1,10 +1,11 @@
-"""Hand-written fakes of the notification ports: clock, e-mail store and SMTP sender."""
+"""Hand-written fakes of the notification ports: clock, e-mail store, SMTP sender, held commands."""
 
 import copy
+from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 
-from notification.domain.email import Email
-from notification.use_cases.ports import Delivery, RenderedEmail
+from notification.domain.email import AbandonReason, Email, EmailState
+from notification.use_cases.ports import Delivery, HeldCommand, RenderedEmail
 
 T0 = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
 
@@ -45,6 +46,22 @@ class FakeEmailRepository:
         self.emails[email.id] = copy.deepcopy(email)
         return True
 
+    async def count_recent_to(self, to: str, since: datetime, excluding: str) -> int:
+        return sum(
+            e.to == to and e.created_at >= since and e.id != excluding and e.abandon_reason is not AbandonReason.RATE_LIMITED
+            for e in self.emails.values()
+        )
+
+    async def list_for_account(self, account_id: str, limit: int, before: Email | None) -> list[Email]:
+        mine = [e for e in self.emails.values() if e.account_id == account_id]
+        if before is not None:
+            mine = [e for e in mine if (e.created_at, e.id) < (before.created_at, before.id)]
+        return copy.deepcopy(sorted(mine, key=lambda e: (e.created_at, e.id), reverse=True)[:limit])
+
+    async def list_abandoned(self, limit: int) -> list[Email]:
+        abandoned = [e for e in self.emails.values() if e.state is EmailState.ABANDONED]
+        return copy.deepcopy(sorted(abandoned, key=lambda e: (e.created_at, e.id), reverse=True)[:limit])
+
 
 class FakeMailSender:
     """Answers each send with the next scripted delivery (accepted when the script is empty)."""
@@ -58,3 +75,25 @@ class FakeMailSender:
         if self.deliveries:
             return self.deliveries.pop(0)
         return Delivery(accepted=True, reply="250 2.0.0 Ok: queued")
+
+
+def held(message_id: str, body: bytes = b"{}", reason: str | None = "rejected") -> HeldCommand:
+    return HeldCommand(message_id, "notification.email.send.v1", body, {}, reason, "notification.commands", T0)
+
+
+class FakeHeldCommands:
+    """A queue of set-aside commands; `requeued` lists what was sent back, in order."""
+
+    def __init__(self, *commands: HeldCommand) -> None:
+        self.commands = list(commands)
+        self.requeued: list[str] = []
+
+    async def peek(self, limit: int) -> list[HeldCommand]:
+        return self.commands[:limit]
+
+    async def requeue(self, message_ids: Collection[str] | None) -> list[str]:
+        chosen = [c for c in self.commands if message_ids is None or c.message_id in message_ids]
+        self.commands = [c for c in self.commands if c not in chosen]
+        ids = list(dict.fromkeys(c.message_id for c in chosen))
+        self.requeued += ids
+        return ids

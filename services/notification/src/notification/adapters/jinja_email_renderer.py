@@ -15,12 +15,15 @@ class JinjaEmailRenderer:
             undefined=StrictUndefined,
             keep_trailing_newline=True,
         )
+        # Subjects name the service ({{ service_label }}); strings are not autoescaped: a header is not HTML.
+        self._subjects = {name: self._env.from_string(subject) for name, subject in SUBJECTS.items()}
 
     def render(self, content: EmailContent, masked: bool = False) -> RenderedEmail:
         data = content.model_dump()
         if masked:
             data.update({name: MASK for name in content.SECRET_FIELDS})
-        subject = SUBJECTS[content.template]
+        # One line whatever the content holds: a line break in a header is refused, or worse, injected.
+        subject = " ".join(self._subjects[content.template].render(**data).split())
         return RenderedEmail(
             subject=subject,
             text=self._env.get_template(f"{content.template}.txt.j2").render(subject=subject, **data),

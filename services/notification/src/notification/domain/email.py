@@ -1,7 +1,7 @@
 """Email: one e-mail the platform promised to send, and what happened to it."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, cast
 
@@ -18,13 +18,24 @@ class EmailState(StrEnum):
     ABANDONED = "abandoned"
 
 
+class AbandonReason(StrEnum):
+    PERMANENT_FAILURE = "permanent_failure"  # the SMTP server said 5xx
+    ATTEMPTS_EXHAUSTED = "attempts_exhausted"  # every retry met a 4xx or a connection error
+    RATE_LIMITED = "rate_limited"  # too many e-mails to this address recently (mail flood)
+
+
 TRANSITIONS = [
     {"trigger": "send", "source": [EmailState.QUEUED, EmailState.RETRYING], "dest": EmailState.SENDING},
     {"trigger": "deliver", "source": EmailState.SENDING, "dest": EmailState.SENT},
     {"trigger": "defer", "source": EmailState.SENDING, "dest": EmailState.RETRYING},
-    {"trigger": "abandon", "source": [EmailState.SENDING, EmailState.RETRYING], "dest": EmailState.ABANDONED},
+    {"trigger": "abandon", "source": EmailState.SENDING, "dest": EmailState.ABANDONED},
+    {"trigger": "give_up", "source": EmailState.RETRYING, "dest": EmailState.ABANDONED},
+    {"trigger": "throttle", "source": EmailState.QUEUED, "dest": EmailState.ABANDONED},
+    # An operator puts an abandoned e-mail back to delivery, with a fresh budget of attempts.
+    {"trigger": "requeue", "source": EmailState.ABANDONED, "dest": EmailState.QUEUED},
 ]
 FINAL_STATES = (EmailState.SENT, EmailState.ABANDONED)
+INTERRUPTED = "interrupted before the outcome was saved"
 
 _MACHINE = Machine(
     model=None, states=EmailState, transitions=cast(Any, TRANSITIONS), initial=EmailState.QUEUED, auto_transitions=False
@@ -44,6 +55,7 @@ class HistoryEntry:
     trigger: str
     source: EmailState
     dest: EmailState
+    reason: str = ""
 
 
 @dataclass
@@ -61,6 +73,7 @@ class Email:
     account_id: str | None = None
     siren: str | None = None
     state: EmailState = EmailState.QUEUED
+    abandon_reason: AbandonReason | None = None
     attempts: list[Attempt] = field(default_factory=list)
     history: list[HistoryEntry] = field(default_factory=list)
     version: int = 0
@@ -68,6 +81,27 @@ class Email:
     @property
     def done(self) -> bool:
         return self.state in FINAL_STATES
+
+    @property
+    def sent_at(self) -> datetime | None:
+        return self.attempts[-1].at if self.state is EmailState.SENT else None
+
+    @property
+    def attempts_since_queued(self) -> int:
+        """SMTP attempts since the e-mail was (re)queued: the retry budget is per round."""
+        count = 0
+        for entry in reversed(self.history):
+            if entry.trigger == "requeue":
+                break
+            count += entry.trigger == "send"
+        return count
+
+    def claimed_recently(self, now: datetime, lease: timedelta) -> bool:
+        """Still SENDING and claimed less than `lease` ago: another consumer may be at it."""
+        if self.state is not EmailState.SENDING:
+            return False
+        claimed_at = next((h.at for h in reversed(self.history) if h.trigger == "send"), None)
+        return claimed_at is not None and now - claimed_at < lease
 
     def start_sending(self, now: datetime) -> None:
         self._fire("send", now)
@@ -77,10 +111,30 @@ class Email:
         self.attempts.append(Attempt(now, "sent", reply))
 
     def failed(self, now: datetime, reply: str, permanent: bool) -> None:
-        self._fire("abandon" if permanent else "defer", now)
+        if permanent:
+            self._fire("abandon", now, reply)
+            self.abandon_reason = AbandonReason.PERMANENT_FAILURE
+        else:
+            self._fire("defer", now)
         self.attempts.append(Attempt(now, "permanent_failure" if permanent else "transient_failure", reply))
 
-    def _fire(self, trigger: str, now: datetime) -> None:
+    def interrupted(self, now: datetime) -> None:
+        """A previous attempt died between claiming and recording: count it as a failed attempt."""
+        self.failed(now, INTERRUPTED, permanent=False)
+
+    def give_up(self, now: datetime) -> None:
+        self._fire("give_up", now, f"{self.attempts_since_queued} attempts failed")
+        self.abandon_reason = AbandonReason.ATTEMPTS_EXHAUSTED
+
+    def throttle(self, now: datetime, why: str) -> None:
+        self._fire("throttle", now, why)
+        self.abandon_reason = AbandonReason.RATE_LIMITED
+
+    def requeue(self, now: datetime, by: str) -> None:
+        self._fire("requeue", now, f"requeued by {by}")
+        self.abandon_reason = None
+
+    def _fire(self, trigger: str, now: datetime, reason: str = "") -> None:
         source = self.state
         self.state = fire(_MACHINE, source, trigger)
-        self.history.append(HistoryEntry(now, trigger, source, self.state))
+        self.history.append(HistoryEntry(now, trigger, source, self.state, reason))
