@@ -44,8 +44,11 @@ def agent(system: RunningSystem) -> httpx.Client:
 
 
 def issue_code(system: RunningSystem, siret: str) -> str:
-    with agent(system) as http:
+    http = agent(system)
+    try:
         response = http.post("/api/v1/agent/activation-codes", json={"siret": siret, "service": "ceres"})
+    finally:
+        http.close()
     assert response.status_code == 201, response.text
     return str(response.json()["code"])
 

@@ -19,7 +19,7 @@ from tests.e2e.access import (
     become_manager,
 )
 
-pytestmark = [pytest.mark.e2e, pytest.mark.skip(reason="waits for the activation-code wiring")]
+pytestmark = pytest.mark.e2e
 
 
 def _manager(system: RunningSystem, mail_server: MailRecorder, org: tuple[str, str, str]) -> Person:

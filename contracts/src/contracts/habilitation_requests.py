@@ -6,6 +6,8 @@ from pydantic import Field
 
 from contracts import access_requests as ar
 from contracts import habilitation_management as hm
+from contracts.activation import ActivationRequest
+from contracts.invitations import InvitationRequest
 from contracts.rpc import PingV1
 
 HabilitationRequest = Annotated[
@@ -27,6 +29,8 @@ HabilitationRequest = Annotated[
     | hm.ListOrganisationUsersV1
     | hm.GetOrganisationUserV1
     | hm.AppointManagerV1
-    | hm.WithdrawManagerV1,
+    | hm.WithdrawManagerV1
+    | ActivationRequest
+    | InvitationRequest,
     Field(discriminator="kind"),
 ]

@@ -25,6 +25,7 @@ from contracts.identity import (
     StartRegistrationV1,
     VerifyRegistrationCodeV1,
 )
+from contracts.invited_accounts import CreateInvitedAccountV1
 from contracts.organisations import GetOrganisationV1, SearchOrganisationsV1
 from contracts.rpc import PingV1
 
@@ -48,6 +49,7 @@ IdentityRequest = Annotated[
     | UpdateProfileV1
     | RequestPasswordResetV1
     | VerifyPasswordResetCodeV1
-    | ResetPasswordV1,
+    | ResetPasswordV1
+    | CreateInvitedAccountV1,
     Field(discriminator="kind"),
 ]

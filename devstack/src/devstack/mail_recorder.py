@@ -1,15 +1,19 @@
 """A real SMTP server for tests (aiosmtpd) that keeps every message it accepts.
 
-It can also be told to refuse for a while (`fail_with`), to show what the platform
-does when the mail server is down or says no.
+It can also be told to refuse for a while (`fail_with`), or to answer the messages to one
+address with a scripted sequence of replies (`script_replies`: e.g. 451 then accept), to show
+what the platform does when the mail server is down or says no.
 """
 
 import email
+import email.parser
 import email.policy
 import threading
 import time
-from dataclasses import dataclass
+from collections import deque
+from dataclasses import dataclass, field
 from email.message import EmailMessage
+from functools import cached_property
 from typing import Any
 
 from aiosmtpd.controller import Controller
@@ -18,7 +22,15 @@ from aiosmtpd.controller import Controller
 @dataclass(frozen=True)
 class ReceivedMail:
     envelope_to: list[str]
-    message: EmailMessage
+    # As received; parsed on first use, so a burst (the e-mail benchmark) costs the server little.
+    raw: bytes = field(repr=False)
+    # When it was accepted (time.monotonic()) and from which client socket: one per connection.
+    accepted_at: float = field(default=0.0, compare=False)
+    peer: tuple[str, int] | None = field(default=None, compare=False)
+
+    @cached_property
+    def message(self) -> EmailMessage:
+        return email.message_from_bytes(self.raw, policy=email.policy.default)
 
     @property
     def subject(self) -> str:
@@ -26,7 +38,9 @@ class ReceivedMail:
 
     @property
     def message_id(self) -> str:
-        return str(self.message["Message-ID"])
+        # The headers alone: what the benchmark reads of thousands of messages.
+        headers = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(self.raw)
+        return str(headers["Message-ID"]).strip()
 
     def body(self, subtype: str = "plain") -> str:
         part = self.message.get_body(preferencelist=(subtype,))
@@ -38,15 +52,29 @@ class _Handler:
     def __init__(self) -> None:
         self.mails: list[ReceivedMail] = []
         self.refusal: str | None = None
+        self.scripts: dict[str, deque[str]] = {}
+        self.replies: list[tuple[str, str]] = []
         self.lock = threading.Lock()
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        if self.refusal:
-            return self.refusal
-        message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+        reply = self._scripted(list(envelope.rcpt_tos)) or self.refusal
+        if reply and not reply.startswith("2"):
+            with self.lock:
+                self.replies.extend((to, reply) for to in envelope.rcpt_tos)
+            return reply
+        peer = tuple(session.peer[:2]) if session.peer else None
         with self.lock:
-            self.mails.append(ReceivedMail(list(envelope.rcpt_tos), message))
-        return "250 Message accepted for delivery"
+            self.mails.append(ReceivedMail(list(envelope.rcpt_tos), envelope.original_content, time.monotonic(), peer))
+            self.replies.extend((to, "250 Message accepted for delivery") for to in envelope.rcpt_tos)
+        return reply or "250 Message accepted for delivery"
+
+    def _scripted(self, recipients: list[str]) -> str | None:
+        with self.lock:
+            for to in recipients:
+                script = self.scripts.get(to)
+                if script:
+                    return script.popleft()
+        return None
 
 
 class MailRecorder:
@@ -68,6 +96,22 @@ class MailRecorder:
     def fail_with(self, reply: str | None) -> None:
         """Answer every message with `reply` (e.g. '451 4.3.0 try later'); None to accept again."""
         self._handler.refusal = reply
+
+    def script_replies(self, address: str, *replies: str) -> None:
+        """Answer the next messages to `address` with these replies in turn ('451 4.3.0 busy',
+        '550 5.1.1 unknown', or a '250 …' to accept), then accept as usual."""
+        with self._handler.lock:
+            self._handler.scripts[address] = deque(replies)
+
+    def replies_to(self, address: str) -> list[str]:
+        """Every reply given to a message for `address`, refusals included, in order."""
+        with self._handler.lock:
+            return [reply for to, reply in self._handler.replies if to == address]
+
+    def received(self) -> list[ReceivedMail]:
+        """Every accepted message, in order."""
+        with self._handler.lock:
+            return list(self._handler.mails)
 
     def mails_to(self, address: str) -> list[ReceivedMail]:
         with self._handler.lock:

@@ -68,8 +68,13 @@ class RunningSystem:
         """kill -9: the process gets no chance to finish or acknowledge anything."""
         self.children[name].kill()
 
-    def start(self, name: str) -> None:
-        self.children[name] = start_service(self.stack, name, self.env, self.log_dir)
+    def start(self, name: str, extra_env: dict[str, str] | None = None) -> None:
+        """Start (or restart) a service; `extra_env` adds settings for this process only."""
+        self.children[name] = start_service(self.stack, name, {**self.env, **(extra_env or {})}, self.log_dir)
+
+    def wait_exit(self, name: str, timeout: float = 30) -> int:
+        """Wait for a service to exit by itself (a fail point); returns its exit code."""
+        return self.children[name].process.wait(timeout)
 
     def wait_ready(self, timeout: float = 60) -> None:
         wait_ready(self.gateway_url, self.children, timeout)
@@ -129,6 +134,10 @@ def system(infrastructure: Infrastructure, mail_server: MailRecorder) -> Iterato
             "EFP_LOG_LEVEL": "DEBUG",
             "EFP_OUTBOX_POLL_SECONDS": "0.5",
             "IDENTITY_RESEND_COOLDOWN_SECONDS": "1",
+            # E-mail retries in seconds, not minutes: 0.5 s, then 1 s; a claim is held 3 s.
+            "NOTIFICATION_BACKOFF_BASE_SECONDS": "0.5",
+            "NOTIFICATION_MAX_ATTEMPTS": "3",
+            "NOTIFICATION_SENDING_LEASE_SECONDS": "3",
             "EFP_TEST_CLOCK_FILE": str(infrastructure.state_dir / "clock-offset"),
             "EFP_BOOTSTRAP_AGENT_EMAIL": AGENT_EMAIL,
             "EFP_BOOTSTRAP_AGENT_PASSWORD": AGENT_PASSWORD,

@@ -68,9 +68,9 @@ def start_maildev(stack: Stack, data_dir: Path, smtp_port: int, web_port: int) -
     return f"smtp://127.0.0.1:{smtp_port}", f"http://127.0.0.1:{web_port}/"
 
 
-def secret_key(data_dir: Path) -> str:
-    """The identity service's HMAC key: made once per data dir, so stored hashes stay valid."""
-    path = data_dir / "identity-secret-key"
+def secret_key(data_dir: Path, service: str = "identity") -> str:
+    """A service's HMAC key: made once per data dir, so stored hashes stay valid."""
+    path = data_dir / f"{service}-secret-key"
     if not path.exists():
         data_dir.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_urlsafe(48))
@@ -87,6 +87,7 @@ def service_env(
         "SMTP_URL": endpoints.smtp_url,
         "GATEWAY_PORT": str(gateway_port),
         "IDENTITY_SECRET_KEY": secret_key(data_dir),
+        "HABILITATION_SECRET_KEY": secret_key(data_dir, "habilitation"),
         **(extra or {}),
     }
 

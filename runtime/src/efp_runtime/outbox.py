@@ -110,13 +110,21 @@ class OutboxRelay:
         self._kicks.put_nowait((collection, document_id))
 
     async def run(self) -> None:
-        """Run until cancelled."""
+        """Run until cancelled. Kicked documents go out at once; a full scan runs every poll
+        interval even under steady kicks, so writes that kick nobody (sweepers, a crashed
+        replica's leftovers) wait one interval at most."""
+        loop = asyncio.get_running_loop()
+        next_scan = loop.time()
         while True:
             try:
-                name, doc_id = await asyncio.wait_for(self._kicks.get(), self._poll_seconds)
+                if loop.time() >= next_scan:
+                    next_scan = loop.time() + self._poll_seconds
+                    await self.drain_all()
+                    continue
+                name, doc_id = await asyncio.wait_for(self._kicks.get(), max(0.0, next_scan - loop.time()))
                 await self.drain(name, doc_id)
             except TimeoutError:
-                await self.drain_all()
+                continue
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -128,7 +136,8 @@ class OutboxRelay:
         """Publish every pending message of every collection; returns how many."""
         published = 0
         for name, collection in self._collections.items():
-            async for doc in collection.find({f"{OUTBOX_FIELD}.0": {"$exists": True}}, {"_id": 1}):
+            # Served by each collection's sparse index on `outbox.message_id`, not a full scan.
+            async for doc in collection.find({f"{OUTBOX_FIELD}.message_id": {"$exists": True}}, {"_id": 1}):
                 published += await self.drain(name, doc["_id"])
         return published
 

@@ -15,9 +15,12 @@ from gateway.config import GatewaySettings
 from gateway.routes import (
     access_management,
     access_requests,
+    activation,
     captchas,
     health,
+    invitations,
     me,
+    messages,
     organisations,
     password_resets,
     registrations,
@@ -79,7 +82,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         return response
 
     routers = (health, captchas, registrations, organisations, session, me, password_resets, access_requests)
-    for module in (*routers, access_management):
+    for module in (*routers, access_management, activation, messages, invitations):
         app.include_router(module.router)
     return app
 

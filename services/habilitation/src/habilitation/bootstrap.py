@@ -15,40 +15,74 @@ from efp_runtime.rpc import RpcClient
 from habilitation.adapters import (
     mongo_access_request_repository,
     mongo_account_copies,
+    mongo_activation_attempts,
+    mongo_activation_code_repository,
+    mongo_activation_letters,
+    mongo_activation_repository,
     mongo_habilitation_repository,
+    mongo_invitation_repository,
     mongo_manager_right_repository,
     mongo_terms_acceptances,
 )
+from habilitation.adapters.fpdf_activation_letter import FpdfActivationLetter
+from habilitation.adapters.hmac_code_hasher import HmacCodeHasher
 from habilitation.adapters.mongo_access_request_repository import MongoAccessRequestRepository
 from habilitation.adapters.mongo_account_copies import MongoAccountCopies
+from habilitation.adapters.mongo_activation_attempts import MongoActivationAttempts
+from habilitation.adapters.mongo_activation_code_repository import MongoActivationCodeRepository
+from habilitation.adapters.mongo_activation_letters import MongoActivationLetters
+from habilitation.adapters.mongo_activation_repository import MongoActivationRepository
 from habilitation.adapters.mongo_habilitation_repository import MongoHabilitationRepository
+from habilitation.adapters.mongo_habilitation_sweep import MongoHabilitationSweep
+from habilitation.adapters.mongo_invitation_repository import MongoInvitationRepository
 from habilitation.adapters.mongo_manager_right_repository import MongoManagerRightRepository
 from habilitation.adapters.mongo_terms_acceptances import MongoTermsAcceptances
+from habilitation.adapters.package_charter_text import PackageCharterText
 from habilitation.adapters.rpc_backed_accounts import RpcBackedAccounts
 from habilitation.adapters.rpc_directory import RpcDirectory
+from habilitation.adapters.rpc_invited_accounts import RpcInvitedAccounts
 from habilitation.config import HabilitationSettings
+from habilitation.use_cases.accept_charter import AcceptCharter
+from habilitation.use_cases.accept_invitation import AcceptInvitation
 from habilitation.use_cases.accept_terms import AcceptTerms
 from habilitation.use_cases.appoint_manager import AppointManager
 from habilitation.use_cases.assign_habilitation import AssignHabilitation
 from habilitation.use_cases.cancel_access_request import CancelAccessRequest
 from habilitation.use_cases.decide_access_request import AcceptAccessRequest, RefuseAccessRequest
+from habilitation.use_cases.expire_activation_codes import ExpireActivationCodes
 from habilitation.use_cases.get_access_summary import GetAccessSummary
+from habilitation.use_cases.get_activation_letter import GetActivationLetter
 from habilitation.use_cases.get_roles import GetRoles
 from habilitation.use_cases.grant_habilitations import GrantHabilitations
+from habilitation.use_cases.invite_user import InviteUser
+from habilitation.use_cases.issue_activation_code import IssueActivationCode
 from habilitation.use_cases.list_access_requests import ListMyAccessRequests, ListOrganisationAccessRequests
+from habilitation.use_cases.list_activation_codes import ListActivationCodes
+from habilitation.use_cases.list_invitations import ListInvitations
 from habilitation.use_cases.list_my_habilitations import ListMyHabilitations
 from habilitation.use_cases.list_organisation_users import ListOrganisationUsers
 from habilitation.use_cases.outgoing import Links
 from habilitation.use_cases.record_account import RecordAccount
 from habilitation.use_cases.resend_access_request import ResendAccessRequest
+from habilitation.use_cases.resend_invitation import ResendInvitation
+from habilitation.use_cases.revoke_activation_code import RevokeActivationCode
 from habilitation.use_cases.revoke_habilitation import RevokeHabilitation
+from habilitation.use_cases.revoke_invitation import RevokeInvitation
+from habilitation.use_cases.start_activation import StartActivation
 from habilitation.use_cases.submit_access_request import SubmitAccessRequest
+from habilitation.use_cases.sweep_habilitations import SweepHabilitations
+from habilitation.use_cases.sweep_invitations import SweepInvitations
 
 INDEXES: list[IndexSpec] = [
     *mongo_habilitation_repository.INDEXES,
     *mongo_manager_right_repository.INDEXES,
     *mongo_access_request_repository.INDEXES,
     *mongo_account_copies.INDEXES,
+    *mongo_activation_code_repository.INDEXES,
+    *mongo_activation_repository.INDEXES,
+    *mongo_activation_attempts.INDEXES,
+    *mongo_activation_letters.INDEXES,
+    *mongo_invitation_repository.INDEXES,
 ]
 
 
@@ -75,6 +109,20 @@ class Habilitation:
     revoke_habilitation: RevokeHabilitation
     list_organisation_users: ListOrganisationUsers
     appoint_manager: AppointManager
+    issue_activation_code: IssueActivationCode
+    list_activation_codes: ListActivationCodes
+    revoke_activation_code: RevokeActivationCode
+    get_activation_letter: GetActivationLetter
+    start_activation: StartActivation
+    accept_charter: AcceptCharter
+    expire_activation_codes: ExpireActivationCodes
+    invite_user: InviteUser
+    list_invitations: ListInvitations
+    resend_invitation: ResendInvitation
+    revoke_invitation: RevokeInvitation
+    accept_invitation: AcceptInvitation
+    sweep_invitations: SweepInvitations
+    sweep_habilitations: SweepHabilitations
 
 
 def _utc_now() -> datetime:
@@ -92,6 +140,9 @@ def build(
             mongo_habilitation_repository.COLLECTION,
             mongo_manager_right_repository.COLLECTION,
             mongo_access_request_repository.COLLECTION,
+            mongo_activation_code_repository.COLLECTION,
+            mongo_activation_repository.COLLECTION,
+            mongo_invitation_repository.COLLECTION,
         )
     }
     relay = OutboxRelay(broker, list(collections.values()), settings.outbox_poll_seconds)
@@ -103,16 +154,26 @@ def build(
     requests = MongoAccessRequestRepository(
         AggregateStore(collections[mongo_access_request_repository.COLLECTION], relay)
     )
-    accounts = RpcBackedAccounts(MongoAccountCopies(database[mongo_account_copies.COLLECTION]), rpc)
+    copies = MongoAccountCopies(database[mongo_account_copies.COLLECTION])
+    accounts = RpcBackedAccounts(copies, rpc)
     directory = RpcDirectory(rpc)
     links = Links(settings.frontend_url.rstrip("/"))
     grants = GrantHabilitations(habilitations, directory, accounts, clock)
     users = ListOrganisationUsers(accounts, habilitations, rights, clock)
+    invitations = MongoInvitationRepository(AggregateStore(collections[mongo_invitation_repository.COLLECTION], relay))
+    codes = MongoActivationCodeRepository(
+        AggregateStore(collections[mongo_activation_code_repository.COLLECTION], relay)
+    )
+    activations = MongoActivationRepository(AggregateStore(collections[mongo_activation_repository.COLLECTION], relay))
+    attempts = MongoActivationAttempts(database[mongo_activation_attempts.COLLECTION])
+    letters = MongoActivationLetters(database[mongo_activation_letters.COLLECTION])
+    code_hasher = HmacCodeHasher(settings.secret_key.get_secret_value().encode())
     return Habilitation(
         mongo=mongo,
         rpc=rpc,
         relay=relay,
-        record_account=RecordAccount(accounts),
+        # Events write the plain copies: no point asking identity about what it just announced.
+        record_account=RecordAccount(copies),
         submit_access_request=SubmitAccessRequest(requests, rights, habilitations, accounts, directory, links, clock),
         list_my_access_requests=ListMyAccessRequests(requests, accounts),
         resend_access_request=ResendAccessRequest(requests, rights, accounts, links, clock),
@@ -128,4 +189,38 @@ def build(
         revoke_habilitation=RevokeHabilitation(habilitations, rights, accounts, directory, links, clock),
         list_organisation_users=users,
         appoint_manager=AppointManager(rights, accounts, directory, users, links, clock),
+        issue_activation_code=IssueActivationCode(
+            codes,
+            letters,
+            directory,
+            code_hasher,
+            FpdfActivationLetter(),
+            clock,
+            settings.activation_code_validity_months,
+        ),
+        list_activation_codes=ListActivationCodes(codes, accounts, clock),
+        revoke_activation_code=RevokeActivationCode(codes, accounts, clock),
+        get_activation_letter=GetActivationLetter(codes, letters, clock),
+        start_activation=StartActivation(
+            codes, activations, rights, attempts, code_hasher, PackageCharterText(), clock
+        ),
+        accept_charter=AcceptCharter(codes, activations, rights, accounts, links, clock),
+        expire_activation_codes=ExpireActivationCodes(codes, clock),
+        invite_user=InviteUser(
+            invitations, rights, accounts, RpcInvitedAccounts(rpc), habilitations, grants, links, clock
+        ),
+        list_invitations=ListInvitations(invitations, rights, accounts, clock),
+        resend_invitation=ResendInvitation(invitations, rights, accounts, directory, links, clock),
+        revoke_invitation=RevokeInvitation(invitations, rights, accounts, clock),
+        accept_invitation=AcceptInvitation(invitations, accounts, grants, clock),
+        sweep_invitations=SweepInvitations(invitations, clock),
+        sweep_habilitations=SweepHabilitations(
+            MongoHabilitationSweep(collections[mongo_habilitation_repository.COLLECTION], relay),
+            habilitations,
+            rights,
+            accounts,
+            directory,
+            links,
+            clock,
+        ),
     )

@@ -1,6 +1,6 @@
 """Habilitation settings, read from the environment once."""
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr
 
 from efp_runtime.settings import RuntimeSettings
 
@@ -10,4 +10,9 @@ class HabilitationSettings(RuntimeSettings):
     # Where the links in e-mails lead (the frontend); pages ask the person to log in.
     frontend_url: str = Field("https://efpconnect.emploi.gouv.fr", validation_alias=AliasChoices("EFP_FRONTEND_URL"))
     rpc_timeout_seconds: float = Field(5.0, gt=0, validation_alias=AliasChoices("HABILITATION_RPC_TIMEOUT_SECONDS"))
+    # Key of the HMAC that stores activation codes (>= 32 bytes); from the environment.
+    secret_key: SecretStr = Field(validation_alias=AliasChoices("HABILITATION_SECRET_KEY"))
+    activation_code_validity_months: int = Field(
+        6, ge=1, le=24, validation_alias=AliasChoices("HABILITATION_ACTIVATION_CODE_VALIDITY_MONTHS")
+    )
     sweep_seconds: float = Field(60.0, gt=0, validation_alias=AliasChoices("HABILITATION_SWEEP_SECONDS"))

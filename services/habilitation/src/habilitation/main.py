@@ -2,12 +2,21 @@
 
 import asyncio
 import contextlib
+import logging
+from collections.abc import Awaitable, Callable
 
 from faststream import FastStream
 
 from contracts.accounts import AccountCreatedV1, AccountProfileUpdatedV1
-from contracts.topology import rpc_queue
-from efp_runtime.broker import EVENTS, create_broker, declare_dead_letter_queues, declare_exchanges, quorum_queue
+from contracts.topology import credentials_queue, rpc_queue
+from efp_runtime.broker import (
+    EVENTS,
+    create_broker,
+    declare_dead_letter_queues,
+    declare_exchanges,
+    quorum_queue,
+    transient_queue,
+)
 from efp_runtime.clock import clock_from
 from efp_runtime.mongo import ensure_indexes
 from efp_runtime.structured_logging import configure_logging
@@ -15,8 +24,10 @@ from habilitation import bootstrap
 from habilitation.config import HabilitationSettings
 from habilitation.entrypoints.event_handlers import make_account_event_handlers
 from habilitation.entrypoints.rpc_handlers import make_rpc_handler
+from habilitation.entrypoints.sweeper import run_sweeper
 
 SERVICE = "habilitation"
+logger = logging.getLogger(__name__)
 ACCOUNT_EVENTS_QUEUE = "habilitation.identity-accounts"
 
 
@@ -26,7 +37,10 @@ def create_app(settings: HabilitationSettings | None = None) -> FastStream:
     broker = create_broker(settings, SERVICE)
     habilitation = bootstrap.build(settings, broker, clock_from(settings.test_clock_file, settings.environment))
     rpc = quorum_queue(rpc_queue(SERVICE), settings)
-    broker.subscriber(rpc, title=rpc.name)(make_rpc_handler(habilitation))
+    handler = make_rpc_handler(habilitation)
+    credentials = transient_queue(credentials_queue(SERVICE))
+    broker.subscriber(rpc, title=rpc.name)(handler)
+    broker.subscriber(credentials, title=credentials.name)(handler)
     on_created, on_updated = make_account_event_handlers(habilitation.record_account)
     created = quorum_queue(f"{ACCOUNT_EVENTS_QUEUE}.created", settings, routing_key=AccountCreatedV1.MESSAGE_TYPE)
     updated = quorum_queue(
@@ -48,6 +62,12 @@ def create_app(settings: HabilitationSettings | None = None) -> FastStream:
     @app.after_startup
     async def start_background_work() -> None:
         tasks.append(asyncio.create_task(habilitation.relay.run(), name="outbox-relay"))
+        sweeps: dict[str, Callable[[], Awaitable[int]]] = {
+            "activation_codes": habilitation.expire_activation_codes,
+            "invitations": habilitation.sweep_invitations,
+            "habilitations": habilitation.sweep_habilitations,
+        }
+        tasks.append(asyncio.create_task(run_sweeper(sweeps, settings.sweep_seconds), name="sweeper"))
 
     @app.on_shutdown
     async def stop() -> None:

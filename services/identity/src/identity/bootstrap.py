@@ -41,6 +41,7 @@ from identity.use_cases.choose_registration_password import ChooseRegistrationPa
 from identity.use_cases.complete_registration import CompleteRegistration
 from identity.use_cases.create_agent import CreateAgent
 from identity.use_cases.create_captcha import CreateCaptcha
+from identity.use_cases.create_invited_account import CreateInvitedAccount
 from identity.use_cases.get_captcha_audio import GetCaptchaAudio
 from identity.use_cases.get_captcha_image import GetCaptchaImage
 from identity.use_cases.get_organisation import GetOrganisation
@@ -98,6 +99,7 @@ class Identity:
     reset_password: ResetPassword
     create_agent: CreateAgent
     abandon_idle_registrations: AbandonIdleRegistrations
+    create_invited_account: CreateInvitedAccount
 
 
 def _utc_now() -> datetime:
@@ -169,4 +171,5 @@ def build(settings: IdentitySettings, broker: RabbitBroker, clock: Callable[[], 
         reset_password=ResetPassword(resets, accounts, sessions, passwords, is_common, clock),
         create_agent=CreateAgent(accounts, passwords, is_common, clock),
         abandon_idle_registrations=AbandonIdleRegistrations(registrations, registrations, clock),
+        create_invited_account=CreateInvitedAccount(accounts, directory, settings.shared_mailbox_local_parts(), clock),
     )

@@ -12,10 +12,11 @@ from pymongo import AsyncMongoClient
 
 from contracts.topology import NOTIFICATION_COMMANDS_QUEUE, dead_letter_queue
 from efp_runtime.mongo import IndexSpec, create_mongo_client
-from notification.adapters import mongo_email_repository
+from notification.adapters import mongo_email_repository, mongo_recipient_rate_limiter
 from notification.adapters.fail_point_mail_sender import CrashAfterAcceptMailSender
 from notification.adapters.jinja_email_renderer import JinjaEmailRenderer
 from notification.adapters.mongo_email_repository import MongoEmailRepository
+from notification.adapters.mongo_recipient_rate_limiter import MongoRecipientRateLimiter, NoRecipientLimit
 from notification.adapters.rabbit_delivery_queues import ABANDONED_QUEUE, RabbitDeliveryQueues
 from notification.adapters.rabbit_held_commands import RabbitHeldCommands
 from notification.adapters.smtp_mail_sender import SmtpMailSender
@@ -24,12 +25,12 @@ from notification.domain.retry_policy import RetryPolicy
 from notification.use_cases.list_abandoned_emails import ListAbandonedEmails
 from notification.use_cases.list_account_messages import ListAccountMessages
 from notification.use_cases.list_dead_letters import ListDeadLetters
-from notification.use_cases.ports import MailSender
+from notification.use_cases.ports import MailSender, RecipientRateLimiter
 from notification.use_cases.requeue_abandoned_email import RequeueAbandonedEmail
 from notification.use_cases.requeue_dead_letters import RequeueDeadLetters
-from notification.use_cases.send_email import RateLimit, SendEmail
+from notification.use_cases.send_email import SendEmail
 
-INDEXES: list[IndexSpec] = mongo_email_repository.INDEXES
+INDEXES: list[IndexSpec] = [*mongo_email_repository.INDEXES, *mongo_recipient_rate_limiter.INDEXES]
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,15 @@ def build(
         max_age_seconds=settings.smtp_max_age_seconds,
     )
     sender: MailSender = CrashAfterAcceptMailSender(smtp) if settings.test_crash_after_smtp_accept else smtp
-    emails = MongoEmailRepository(mongo[settings.database][mongo_email_repository.COLLECTION])
+    database = mongo[settings.database]
+    emails = MongoEmailRepository(database[mongo_email_repository.COLLECTION])
+    rate_limiter: RecipientRateLimiter = NoRecipientLimit()
+    if settings.rate_limit_per_recipient:
+        rate_limiter = MongoRecipientRateLimiter(
+            database[mongo_recipient_rate_limiter.COLLECTION],
+            settings.rate_limit_per_recipient,
+            timedelta(seconds=settings.rate_limit_window_seconds),
+        )
     policy = retry_policy(settings)
     send_email = SendEmail(
         emails,
@@ -97,7 +106,7 @@ def build(
         sender,
         clock,
         policy,
-        RateLimit(settings.rate_limit_per_recipient, timedelta(seconds=settings.rate_limit_window_seconds)),
+        rate_limiter,
         timedelta(seconds=settings.sending_lease_seconds),
     )
     return Notification(

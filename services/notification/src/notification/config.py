@@ -17,10 +17,14 @@ class NotificationSettings(RuntimeSettings):
     smtp_password: SecretStr | None = Field(None, validation_alias=AliasChoices("SMTP_PASSWORD"))
     smtp_timeout_seconds: float = Field(30.0, gt=0, validation_alias=AliasChoices("SMTP_TIMEOUT_SECONDS"))
     # Persistent SMTP connections shared by concurrent sends, each replaced after max age.
-    smtp_pool_size: int = Field(4, ge=1, validation_alias=AliasChoices("NOTIFICATION_SMTP_POOL_SIZE"))
+    smtp_pool_size: int = Field(8, ge=1, validation_alias=AliasChoices("NOTIFICATION_SMTP_POOL_SIZE"))
     smtp_max_age_seconds: float = Field(
         300.0, gt=0, validation_alias=AliasChoices("NOTIFICATION_SMTP_CONNECTION_MAX_AGE_SECONDS")
     )
+    # Send-e-mail commands handled at once (the consumer's prefetch on its own channel). Higher
+    # than EFP_PREFETCH_COUNT: writes are grouped (group commit) and SMTP connections pooled, so
+    # a burst goes faster with more e-mails in flight; a crash redelivers at most this many.
+    commands_prefetch: int = Field(256, ge=1, validation_alias=AliasChoices("NOTIFICATION_COMMANDS_PREFETCH"))
     mail_from: str = Field("no-reply@emploi.gouv.fr", validation_alias=AliasChoices("EFP_MAIL_FROM"))
     mail_from_name: str = Field("EFP Connect", validation_alias=AliasChoices("EFP_MAIL_FROM_NAME"))
     # SMTP attempts per e-mail, the first included: 7 = at once, then after 1, 2, 4, 8, 16, 32 min.

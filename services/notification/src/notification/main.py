@@ -3,6 +3,7 @@
 import asyncio
 
 from faststream import FastStream
+from faststream.rabbit import Channel
 
 from contracts.topology import NOTIFICATION_COMMANDS_QUEUE, SEND_EMAIL_ROUTING_KEY, rpc_queue
 from efp_runtime.broker import COMMANDS, create_broker, declare_dead_letter_queues, declare_exchanges, quorum_queue
@@ -23,7 +24,10 @@ def create_app(settings: NotificationSettings | None = None) -> FastStream:
     notification = bootstrap.build(settings, broker)
     commands = quorum_queue(NOTIFICATION_COMMANDS_QUEUE, settings, routing_key=SEND_EMAIL_ROUTING_KEY)
     rpc = quorum_queue(rpc_queue(SERVICE), settings)
-    broker.subscriber(commands, COMMANDS, title=commands.name)(make_send_email_handler(notification))
+    consuming = Channel(prefetch_count=settings.commands_prefetch)
+    broker.subscriber(commands, COMMANDS, channel=consuming, title=commands.name)(
+        make_send_email_handler(notification, broker)
+    )
     broker.subscriber(rpc, title=rpc.name)(make_rpc_handler(notification))
     app = FastStream(broker)
 

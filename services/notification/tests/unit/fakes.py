@@ -4,7 +4,7 @@ import copy
 from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 
-from notification.domain.email import AbandonReason, Email, EmailState
+from notification.domain.email import Email, EmailState
 from notification.use_cases.ports import Delivery, HeldCommand, RenderedEmail
 
 T0 = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
@@ -46,12 +46,6 @@ class FakeEmailRepository:
         self.emails[email.id] = copy.deepcopy(email)
         return True
 
-    async def count_recent_to(self, to: str, since: datetime, excluding: str) -> int:
-        return sum(
-            e.to == to and e.created_at >= since and e.id != excluding and e.abandon_reason is not AbandonReason.RATE_LIMITED
-            for e in self.emails.values()
-        )
-
     async def list_for_account(self, account_id: str, limit: int, before: Email | None) -> list[Email]:
         mine = [e for e in self.emails.values() if e.account_id == account_id]
         if before is not None:
@@ -61,6 +55,24 @@ class FakeEmailRepository:
     async def list_abandoned(self, limit: int) -> list[Email]:
         abandoned = [e for e in self.emails.values() if e.state is EmailState.ABANDONED]
         return copy.deepcopy(sorted(abandoned, key=lambda e: (e.created_at, e.id), reverse=True)[:limit])
+
+
+class FakeRateLimiter:
+    """The sliding window of the real one, in memory: only e-mails let through count."""
+
+    def __init__(self, max_emails: int, window: timedelta = timedelta(hours=1)) -> None:
+        self.max_emails = max_emails
+        self.window = window
+        self.rule = f"at most {max_emails} per {int(window.total_seconds())} s"
+        self.taken: dict[str, list[tuple[datetime, str]]] = {}
+
+    async def take(self, to: str, email_id: str, now: datetime) -> bool:
+        recent = [(at, taken_by) for at, taken_by in self.taken.get(to, []) if at >= now - self.window]
+        if email_id in {taken_by for _, taken_by in recent}:
+            return True
+        allowed = not self.max_emails or len(recent) < self.max_emails
+        self.taken[to] = [*recent, (now, email_id)] if allowed else recent
+        return allowed
 
 
 class FakeMailSender:

@@ -1,10 +1,21 @@
-"""NotificationSettings.smtp_endpoint: host, port, TLS mode and credentials from SMTP_URL and overrides."""
+"""NotificationSettings: the SMTP endpoint from SMTP_URL and overrides, retries, limits and the test fail points."""
 
 import pytest
 
 from notification.config import NotificationSettings
 
-VARIABLES = ("SMTP_URL", "SMTP_USERNAME", "SMTP_PASSWORD", "SMTP_STARTTLS")
+VARIABLES = (
+    "SMTP_URL",
+    "SMTP_USERNAME",
+    "SMTP_PASSWORD",
+    "SMTP_STARTTLS",
+    "EFP_ENVIRONMENT",
+    "NOTIFICATION_MAX_ATTEMPTS",
+    "NOTIFICATION_BACKOFF_BASE_SECONDS",
+    "NOTIFICATION_RATE_LIMIT_PER_RECIPIENT",
+    "NOTIFICATION_TEST_CRASH_AFTER_SEND",
+    "NOTIFICATION_TEST_CRASH_AFTER_SMTP_ACCEPT",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -71,3 +82,41 @@ def test_a_url_that_is_not_smtp_is_refused(monkeypatch: pytest.MonkeyPatch, url:
 
     with pytest.raises(ValueError, match="SMTP_URL"):
         NotificationSettings().smtp_endpoint()
+
+
+def test_retries_default_to_seven_attempts_from_one_minute_and_twenty_mails_an_hour() -> None:
+    settings = NotificationSettings()
+
+    assert (settings.max_attempts, settings.backoff_base_seconds, settings.backoff_jitter) == (7, 60.0, 0.2)
+    assert (settings.rate_limit_per_recipient, settings.rate_limit_window_seconds) == (20, 3600.0)
+
+
+def test_tests_can_retry_in_seconds(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NOTIFICATION_MAX_ATTEMPTS", "3")
+    monkeypatch.setenv("NOTIFICATION_BACKOFF_BASE_SECONDS", "0.5")
+
+    settings = NotificationSettings()
+
+    assert (settings.max_attempts, settings.backoff_base_seconds) == (3, 0.5)
+
+
+@pytest.mark.parametrize("name", ["NOTIFICATION_TEST_CRASH_AFTER_SEND", "NOTIFICATION_TEST_CRASH_AFTER_SMTP_ACCEPT"])
+def test_a_fail_point_works_outside_production(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    monkeypatch.setenv("EFP_ENVIRONMENT", "test")
+    monkeypatch.setenv(name, "true")
+
+    settings = NotificationSettings()
+
+    assert settings.test_crash_after_send or settings.test_crash_after_smtp_accept
+
+
+@pytest.mark.parametrize("value", ["true", "false"])
+@pytest.mark.parametrize("name", ["NOTIFICATION_TEST_CRASH_AFTER_SEND", "NOTIFICATION_TEST_CRASH_AFTER_SMTP_ACCEPT"])
+def test_a_fail_point_is_refused_in_production_even_switched_off(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv("EFP_ENVIRONMENT", "production")
+    monkeypatch.setenv(name, value)
+
+    with pytest.raises(ValueError, match=name):
+        NotificationSettings()

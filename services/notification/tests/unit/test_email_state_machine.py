@@ -1,9 +1,11 @@
 """Every e-mail trigger tried from every state: what is allowed, refused, and recorded."""
 
+from datetime import timedelta
+
 import pytest
 
 from efp_runtime.state_machine import IllegalTransition
-from notification.domain.email import TRANSITIONS, Attempt, Email, EmailState, HistoryEntry
+from notification.domain.email import TRANSITIONS, AbandonReason, Attempt, Email, EmailState, HistoryEntry
 from services.notification.tests.unit.fakes import T0
 
 ALLOWED = {
@@ -12,8 +14,11 @@ ALLOWED = {
     ("deliver", EmailState.SENDING): EmailState.SENT,
     ("defer", EmailState.SENDING): EmailState.RETRYING,
     ("abandon", EmailState.SENDING): EmailState.ABANDONED,
-    ("abandon", EmailState.RETRYING): EmailState.ABANDONED,
+    ("give_up", EmailState.RETRYING): EmailState.ABANDONED,
+    ("throttle", EmailState.QUEUED): EmailState.ABANDONED,
+    ("requeue", EmailState.ABANDONED): EmailState.QUEUED,
 }
+TRIGGERS = ("send", "deliver", "defer", "abandon", "give_up", "throttle", "requeue")
 
 
 def email_in(state: EmailState) -> Email:
@@ -37,11 +42,17 @@ def pull(email: Email, trigger: str) -> None:
         email.sent(T0, "250 ok")
     elif trigger == "defer":
         email.failed(T0, "451 busy", permanent=False)
-    else:
+    elif trigger == "abandon":
         email.failed(T0, "550 no such user", permanent=True)
+    elif trigger == "give_up":
+        email.give_up(T0)
+    elif trigger == "throttle":
+        email.throttle(T0, "rate limit")
+    else:
+        email.requeue(T0, by="ops")
 
 
-CASES = [(trigger, state) for trigger in ("send", "deliver", "defer", "abandon") for state in EmailState]
+CASES = [(trigger, state) for trigger in TRIGGERS for state in EmailState]
 
 
 @pytest.mark.parametrize(("trigger", "state"), [c for c in CASES if c in ALLOWED])
@@ -51,7 +62,8 @@ def test_an_allowed_trigger_moves_the_email_and_records_it(trigger: str, state: 
     pull(email, trigger)
 
     assert email.state is ALLOWED[trigger, state]
-    assert email.history == [HistoryEntry(T0, trigger, state, ALLOWED[trigger, state])]
+    [entry] = email.history
+    assert (entry.at, entry.trigger, entry.source, entry.dest) == (T0, trigger, state, ALLOWED[trigger, state])
 
 
 @pytest.mark.parametrize(("trigger", "state"), [c for c in CASES if c not in ALLOWED])
@@ -123,3 +135,85 @@ def test_a_refused_outcome_records_no_attempt(state: EmailState) -> None:
         email.sent(T0, "250 ok")
 
     assert email.attempts == []
+
+
+def test_a_5xx_abandons_for_a_permanent_failure() -> None:
+    email = email_in(EmailState.SENDING)
+
+    email.failed(T0, "550 no such user", permanent=True)
+
+    assert (email.state, email.abandon_reason) == (EmailState.ABANDONED, AbandonReason.PERMANENT_FAILURE)
+
+
+def test_giving_up_records_the_attempts_made() -> None:
+    email = email_in(EmailState.QUEUED)
+    email.start_sending(T0)
+    email.failed(T0, "451 busy", permanent=False)
+
+    email.give_up(T0)
+
+    assert (email.state, email.abandon_reason) == (EmailState.ABANDONED, AbandonReason.ATTEMPTS_EXHAUSTED)
+    assert email.history[-1].reason == "attempts exhausted: 1 failed"
+
+
+def test_a_throttled_email_is_abandoned_with_the_limit_in_its_history() -> None:
+    email = email_in(EmailState.QUEUED)
+
+    email.throttle(T0, "rate limit: 20 e-mails to this address within 3600 s")
+
+    assert email.abandon_reason is AbandonReason.RATE_LIMITED
+    assert email.history[-1].reason == "rate limit: 20 e-mails to this address within 3600 s"
+    assert email.attempts == []
+
+
+def test_a_requeue_clears_the_reason_and_says_who_asked() -> None:
+    email = email_in(EmailState.SENDING)
+    email.failed(T0, "550 no such user", permanent=True)
+
+    email.requeue(T0, by="ops")
+
+    assert (email.state, email.abandon_reason) == (EmailState.QUEUED, None)
+    assert email.history[-1] == HistoryEntry(T0, "requeue", EmailState.ABANDONED, EmailState.QUEUED, "requeued by ops")
+
+
+def test_the_attempt_budget_starts_again_after_a_requeue() -> None:
+    email = email_in(EmailState.QUEUED)
+    for _ in range(3):
+        email.start_sending(T0)
+        email.failed(T0, "451 busy", permanent=False)
+    email.give_up(T0)
+    assert email.attempts_since_queued == 3
+
+    email.requeue(T0, by="ops")
+    email.start_sending(T0)
+
+    assert email.attempts_since_queued == 1
+    assert len(email.attempts) == 3
+
+
+def test_sent_at_is_the_time_of_the_accepted_attempt() -> None:
+    email = email_in(EmailState.SENDING)
+    assert email.sent_at is None
+
+    email.sent(T0 + timedelta(seconds=3), "250 ok")
+
+    assert email.sent_at == T0 + timedelta(seconds=3)
+
+
+def test_a_recent_claim_is_held_and_an_old_one_is_not() -> None:
+    email = email_in(EmailState.QUEUED)
+    email.start_sending(T0)
+    lease = timedelta(minutes=2)
+
+    assert email.claimed_recently(T0 + timedelta(minutes=1), lease)
+    assert not email.claimed_recently(T0 + timedelta(minutes=3), lease)
+    assert not email_in(EmailState.RETRYING).claimed_recently(T0, lease)
+
+
+def test_an_interrupted_attempt_counts_as_a_transient_failure() -> None:
+    email = email_in(EmailState.SENDING)
+
+    email.interrupted(T0)
+
+    assert email.state is EmailState.RETRYING
+    assert email.attempts == [Attempt(T0, "transient_failure", "interrupted before the outcome was saved")]

@@ -62,9 +62,7 @@ class ActivationCodeRevoked(HabilitationError):
 
 class ActivationCodeExpired(HabilitationError):
     code = "activation_code_expired"
-    detail = (
-        "Ce code d'activation a expiré. Contactez votre DREETS (Direction régionale) pour en obtenir un nouveau."
-    )
+    detail = "Ce code d'activation a expiré. Contactez votre DREETS (Direction régionale) pour en obtenir un nouveau."
 
 
 def generate_code(choice: Callable[[str], str] = secrets.choice) -> str:

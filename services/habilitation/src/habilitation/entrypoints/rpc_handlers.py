@@ -15,6 +15,8 @@ from efp_runtime.message_context import MessageContext, context_of
 from efp_runtime.rpc import INTERNAL_ERROR
 from habilitation.bootstrap import Habilitation
 from habilitation.domain.errors import HabilitationError
+from habilitation.entrypoints.activation_routes import activation_routes
+from habilitation.entrypoints.invitation_routes import invitation_routes
 
 logger = logging.getLogger(__name__)
 Handler = Callable[[Any, MessageContext], Awaitable[BaseModel]]
@@ -55,8 +57,13 @@ def _routes(x: Habilitation) -> dict[type[Request], Handler]:
     }
 
 
+def all_routes(habilitation: Habilitation) -> dict[type[Request], Handler]:
+    """The route table of every feature of the service."""
+    return {**_routes(habilitation), **activation_routes(habilitation), **invitation_routes(habilitation)}
+
+
 def make_rpc_handler(habilitation: Habilitation) -> Any:
-    routes = _routes(habilitation)
+    routes = all_routes(habilitation)
 
     async def on_habilitation_request(request: HabilitationRequest, message: RabbitMessage) -> RpcReply[Any]:
         context = context_of(message.message_id, message.correlation_id, message.headers)

@@ -61,7 +61,9 @@ class GrantHabilitations:
         """Save one habilitation per grant. With a `key` (e.g. the request id) the ids are derived from it,
         so a retry after a crash finds them instead of granting twice."""
         now: datetime = self._clock()
-        current = {(h.service, h.role, h.siret) for h in await self._habilitations.of_account(account_id)}
+        # Past its end date a habilitation is gone (sweeper or not): it may be granted again.
+        held = await self._habilitations.of_account(account_id)
+        current = {(h.service, h.role, h.siret) for h in held if h.allows(now.date())}
         granted: list[Habilitation] = []
         for index, grant in enumerate(grants):
             if (grant.service, grant.role, grant.siret) in current:

@@ -22,7 +22,8 @@ class ListOrganisationUsers:
     ) -> OrganisationUsersV1:
         await require_manager(self._rights, actor, siren)
         members = await self._accounts.of_organisation(siren)
-        held = await self._habilitations.of_organisation(siren)
+        today = self._clock().date()
+        held = [h for h in await self._habilitations.of_organisation(siren) if h.allows(today)]
         holders = {h.account_id for h in held}
         # Holders from elsewhere (delegations) are users of this organisation too.
         outsiders = await self._accounts.many([a for a in holders if a not in {m.account_id for m in members}])

@@ -9,6 +9,8 @@ class RecordAccount:
         self._accounts = accounts
 
     async def created(self, event: AccountCreatedV1) -> None:
+        if await self._accounts.get(event.account_id) is not None:
+            return  # a later update (or a copy fetched over RPC) already holds newer data
         await self._accounts.save(
             AccountCopy(
                 account_id=event.account_id,

@@ -44,7 +44,8 @@ class SubmitAccessRequest:
         if establishment is None:
             raise InvalidInput("Cet établissement est introuvable ou fermé. Vérifiez le SIRET.", field="siret")
         held = await self._habilitations.of_account(actor.account_id)
-        if any(h.service == service and h.siren == establishment.siren for h in held):
+        today = self._clock().date()
+        if any(h.service == service and h.siren == establishment.siren and h.allows(today) for h in held):
             raise Conflict("Vous avez déjà accès à ce service pour cette structure.")
         managers = await self._rights.managers_of(establishment.siren)
         if not managers:

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from contracts import accounts as a
 from contracts import identity as i
+from contracts import invited_accounts as ia
 from contracts import organisations as o
 from contracts.identity_requests import IdentityRequest
 from contracts.rpc import FieldError, PingV1, PongV1, Request, RpcError, RpcReply
@@ -55,6 +56,9 @@ def _routes(identity: Identity) -> dict[type[Request], Handler]:
         a.RequestPasswordResetV1: lambda r, c: x.request_password_reset(r.email, r.captcha_id, r.captcha_answer, c),
         a.VerifyPasswordResetCodeV1: lambda r, c: x.verify_password_reset_code(r.reset_id, r.code),
         a.ResetPasswordV1: lambda r, c: x.reset_password(r.reset_id, r.password, c),
+        ia.CreateInvitedAccountV1: lambda r, c: x.create_invited_account(
+            r.email, r.civility, r.last_name, r.first_name, r.job_title, r.siren, c
+        ),
     }
 
 

@@ -14,6 +14,8 @@ class JinjaEmailRenderer:
             autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
             undefined=StrictUndefined,
             keep_trailing_newline=True,
+            # Templates ship with the code: no stat() of the template file on every render.
+            auto_reload=False,
         )
         # Subjects name the service ({{ service_label }}); strings are not autoescaped: a header is not HTML.
         self._subjects = {name: self._env.from_string(subject) for name, subject in SUBJECTS.items()}

@@ -1,61 +1,88 @@
 """E-mails in MongoDB, keyed by the id of the message that asked for them."""
 
-from datetime import datetime
+import uuid
 from typing import Any
 
+from pymongo import UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, OperationFailure
 
 from efp_runtime.mongo import IndexSpec
+from notification.adapters.group_commit import GroupCommit
 from notification.domain.email import AbandonReason, Attempt, Email, EmailState, HistoryEntry
 
 COLLECTION = "emails"
+# Few indexes on purpose: every one is maintained on each of the two writes per e-mail.
+# The organisation's history (by siren) will need ("siren", 1), ("created_at", -1) when it ships.
 INDEXES = [
-    IndexSpec(COLLECTION, [("state", 1), ("created_at", 1)]),
-    IndexSpec(COLLECTION, [("account_id", 1), ("created_at", -1)], sparse=True),
-    IndexSpec(COLLECTION, [("siren", 1), ("created_at", -1)], sparse=True),
-    # The per-recipient rate limit counts recent e-mails to one address.
-    IndexSpec(COLLECTION, [("to", 1), ("created_at", -1)]),
+    IndexSpec(COLLECTION, [("account_id", 1), ("created_at", -1)], sparse=True),  # the account's history
+    IndexSpec(COLLECTION, [("state", 1), ("created_at", 1)]),  # abandoned e-mails, e-mails stuck sending
 ]
 NEWEST_FIRST = [("created_at", -1), ("_id", -1)]
+MUTABLE_FIELDS = ("state", "abandon_reason", "attempts", "history")
+DUPLICATE_KEY = 11000
 
 
 class MongoEmailRepository:
     def __init__(self, collection: AsyncCollection[dict[str, Any]]) -> None:
         self._collection = collection
+        # E-mails written at the same time are written together (see group_commit.py).
+        self._inserts: GroupCommit[Email, bool] = GroupCommit(self._insert_many)
+        self._updates: GroupCommit[Email, bool] = GroupCommit(self._update_many)
 
     async def add(self, email: Email) -> bool:
-        try:
-            await self._collection.insert_one({**_document(email), "version": 1})
-        except DuplicateKeyError:
+        if not await self._inserts.submit(email):
             return False
         email.version = 1
         return True
+
+    async def _insert_many(self, emails: list[Email]) -> list[bool | Exception]:
+        """True for each inserted, False for each whose id exists already."""
+        results: list[bool | Exception] = [True] * len(emails)
+        try:
+            await self._collection.insert_many([{**_document(e), "version": 1} for e in emails], ordered=False)
+        except BulkWriteError as failure:
+            if failure.details.get("writeConcernErrors"):
+                raise
+            for error in failure.details.get("writeErrors", []):
+                duplicate = error["code"] == DUPLICATE_KEY
+                results[error["index"]] = (
+                    False if duplicate else OperationFailure(error.get("errmsg", ""), error["code"])
+                )
+        return results
 
     async def get(self, email_id: str) -> Email | None:
         doc = await self._collection.find_one({"_id": email_id})
         return _email(doc) if doc else None
 
     async def update(self, email: Email) -> bool:
-        fields = _document(email)
-        del fields["_id"]
-        result = await self._collection.update_one(
-            {"_id": email.id, "version": email.version}, {"$set": fields, "$inc": {"version": 1}}
-        )
-        if result.matched_count != 1:
+        if not await self._updates.submit(email):
             return False
         email.version += 1
         return True
 
-    async def count_recent_to(self, to: str, since: datetime, excluding: str) -> int:
-        return await self._collection.count_documents(
-            {
-                "to": to,
-                "created_at": {"$gte": since},
-                "_id": {"$ne": excluding},
-                "abandon_reason": {"$ne": AbandonReason.RATE_LIMITED.value},
-            }
+    async def _update_many(self, emails: list[Email]) -> list[bool | Exception]:
+        """Each saved if unchanged since read (version check); True for those saved."""
+        # Only what changes after creation: smaller writes, and the masked text is written once.
+        # Each write leaves a token: if not every one matched, the token tells which did.
+        tokens = [uuid.uuid4().hex for _ in emails]
+        result = await self._collection.bulk_write(
+            [
+                UpdateOne(
+                    {"_id": e.id, "version": e.version},
+                    {"$set": {**_mutable_fields(e), "last_write": token}, "$inc": {"version": 1}},
+                )
+                for e, token in zip(emails, tokens, strict=True)
+            ],
+            ordered=False,
         )
+        if result.matched_count == len(emails):
+            return [True] * len(emails)
+        written = {
+            doc["_id"]: doc.get("last_write")
+            async for doc in self._collection.find({"_id": {"$in": [e.id for e in emails]}}, {"last_write": 1})
+        }
+        return [written.get(e.id) == token for e, token in zip(emails, tokens, strict=True)]
 
     async def list_for_account(self, account_id: str, limit: int, before: Email | None) -> list[Email]:
         query: dict[str, Any] = {"account_id": account_id}
@@ -69,6 +96,11 @@ class MongoEmailRepository:
     async def list_abandoned(self, limit: int) -> list[Email]:
         cursor = self._collection.find({"state": EmailState.ABANDONED.value}).sort(NEWEST_FIRST).limit(limit)
         return [_email(doc) async for doc in cursor]
+
+
+def _mutable_fields(e: Email) -> dict[str, Any]:
+    document = _document(e)
+    return {name: document[name] for name in MUTABLE_FIELDS}
 
 
 def _document(e: Email) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from email.utils import formataddr, formatdate
 
 import aiosmtplib
 
+from notification.adapters.mime_email_encoder import encoded_from, mime_message
 from notification.use_cases.ports import Delivery, RenderedEmail
 
 
@@ -35,6 +36,7 @@ class SmtpMailSender:
         self._host = host
         self._port = port
         self._from = formataddr((sender_name, sender))
+        self._encoded_from = encoded_from(sender_name, sender)
         self._sender = sender
         self._domain = sender.rpartition("@")[2] or "localhost"
         self._use_tls = use_tls
@@ -48,7 +50,12 @@ class SmtpMailSender:
         self._slots = asyncio.Semaphore(pool_size)
 
     async def send(self, email_id: str, to: str, rendered: RenderedEmail) -> Delivery:
-        message = self._message(email_id, to, rendered)
+        message_id = f"{email_id}@{self._domain}"
+        message: bytes | EmailMessage = (
+            mime_message(self._encoded_from, to, message_id, rendered)
+            if to.isascii()
+            else self._message(message_id, to, rendered)
+        )
         async with self._slots:
             try:
                 smtp, opened_at = await self._connection()
@@ -56,7 +63,10 @@ class SmtpMailSender:
                 # Whatever the server said on connecting or to the login, it is not about this e-mail.
                 return Delivery(False, f"{type(exc).__name__}: {exc}")
             try:
-                _, reply = await smtp.send_message(message, sender=self._sender, recipients=[to])
+                if isinstance(message, bytes):
+                    _, reply = await smtp.sendmail(self._sender, [to], message)
+                else:
+                    _, reply = await smtp.send_message(message, sender=self._sender, recipients=[to])
             except (aiosmtplib.SMTPRecipientsRefused, aiosmtplib.SMTPResponseException) as exc:
                 # A refusal leaves the session usable: aiosmtplib has already reset the envelope.
                 self._release(smtp, opened_at)
@@ -97,14 +107,14 @@ class SmtpMailSender:
         if smtp.is_connected:
             self._idle.append((smtp, opened_at))
 
-    def _message(self, email_id: str, to: str, rendered: RenderedEmail) -> EmailMessage:
+    def _message(self, message_id: str, to: str, rendered: RenderedEmail) -> EmailMessage:
+        """The slow, general path: an internationalised address needs SMTPUTF8, which aiosmtplib handles."""
         message = EmailMessage()
         message["From"] = self._from
         message["To"] = to
         message["Subject"] = rendered.subject
         message["Date"] = formatdate(localtime=False)
-        # Stable per intent: a mail client or relay seeing it twice can tell it is one message.
-        message["Message-ID"] = f"<{email_id}@{self._domain}>"
+        message["Message-ID"] = f"<{message_id}>"
         message.set_content(rendered.text)
         message.add_alternative(rendered.html, subtype="html")
         return message

@@ -123,7 +123,7 @@ class Email:
         self.failed(now, INTERRUPTED, permanent=False)
 
     def give_up(self, now: datetime) -> None:
-        self._fire("give_up", now, f"{self.attempts_since_queued} attempts failed")
+        self._fire("give_up", now, f"attempts exhausted: {self.attempts_since_queued} failed")
         self.abandon_reason = AbandonReason.ATTEMPTS_EXHAUSTED
 
     def throttle(self, now: datetime, why: str) -> None:

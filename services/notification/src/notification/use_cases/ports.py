@@ -44,16 +44,24 @@ class EmailRepository(Protocol):
         """Save if unchanged since read (version check); False if someone else saved first."""
         ...
 
-    async def count_recent_to(self, to: str, since: datetime, excluding: str) -> int:
-        """E-mails to this address created since `since`, but `excluding` and those the rate limit refused."""
-        ...
-
     async def list_for_account(self, account_id: str, limit: int, before: Email | None) -> list[Email]:
         """Newest first; only those created before `before` (ties broken by id) when given."""
         ...
 
     async def list_abandoned(self, limit: int) -> list[Email]:
         """Newest first."""
+        ...
+
+
+class RecipientRateLimiter(Protocol):
+    """Against mail floods: how many e-mails one address may get in a while."""
+
+    rule: str  # the limit in words, recorded on the e-mails it refuses
+
+    async def take(self, to: str, email_id: str, now: datetime) -> bool:
+        """Count this e-mail to `to` and return True, or return False (counting nothing) if over.
+
+        The same e-mail asking again is let through without being counted twice."""
         ...
 
 

@@ -20,7 +20,13 @@ from contracts.notification import SendEmailV1
 from efp_runtime.message_context import MessageContext
 from notification.domain.email import Email, EmailState
 from notification.domain.retry_policy import RetryPolicy
-from notification.use_cases.ports import EmailRenderer, EmailRepository, MailSender, RenderedEmail
+from notification.use_cases.ports import (
+    EmailRenderer,
+    EmailRepository,
+    MailSender,
+    RecipientRateLimiter,
+    RenderedEmail,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -39,14 +45,6 @@ class Outcome:
     retry_in_seconds: float = 0.0
 
 
-@dataclass(frozen=True)
-class RateLimit:
-    """At most `max_emails` e-mails to one address per `window` (0: no limit)."""
-
-    max_emails: int
-    window: timedelta
-
-
 class SendEmail:
     def __init__(
         self,
@@ -55,7 +53,7 @@ class SendEmail:
         sender: MailSender,
         clock: Callable[[], datetime],
         policy: RetryPolicy,
-        rate_limit: RateLimit,
+        rate_limiter: RecipientRateLimiter,
         sending_lease: timedelta,
         uniform: Callable[[float, float], float] = random.uniform,
     ) -> None:
@@ -64,7 +62,7 @@ class SendEmail:
         self._sender = sender
         self._clock = clock
         self._policy = policy
-        self._rate_limit = rate_limit
+        self._rate_limiter = rate_limiter
         self._lease = sending_lease
         self._uniform = uniform
 
@@ -115,15 +113,11 @@ class SendEmail:
 
     async def _claim(self, email: Email) -> None:
         """QUEUED → SENDING, or → ABANDONED when the address had its share of e-mails."""
-        limit = self._rate_limit
         now = self._clock()
-        if limit.max_emails:
-            recent = await self._emails.count_recent_to(email.to, now - limit.window, excluding=email.id)
-            if recent >= limit.max_emails:
-                seconds = int(limit.window.total_seconds())
-                email.throttle(now, f"rate limit: {recent} e-mails to this address within {seconds} s")
-                logger.warning("e-mail %s abandoned: recipient rate limit reached", email.id)
-                return
+        if not await self._rate_limiter.take(email.to, email.id, now):
+            email.throttle(now, f"rate limit: {self._rate_limiter.rule}")
+            logger.warning("e-mail %s abandoned: recipient rate limit reached", email.id)
+            return
         email.start_sending(now)
 
     async def _deliver(self, email: Email, rendered: RenderedEmail) -> Outcome:

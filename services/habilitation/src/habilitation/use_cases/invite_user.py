@@ -1,0 +1,110 @@
+"""« Inviter un utilisateur » (guide §6.2): a manager invites an address to habilitations of their organisation.
+
+An address without an EFP Connect account gets one prepared by the identity service, with no
+password: the invitee completes it through password reset (guide §5.2).
+"""
+
+import uuid
+from datetime import datetime
+
+from contracts.habilitation import ActorV1, HabilitationGrantV1
+from contracts.invitations import InvitationV1
+from efp_runtime.message_context import MessageContext
+from habilitation.domain.errors import Conflict, InvalidInput
+from habilitation.domain.invitation import DUPLICATE_PENDING, Invitation, hash_token, new_token
+from habilitation.use_cases.access_control import require_manager
+from habilitation.use_cases.grant_habilitations import GrantHabilitations
+from habilitation.use_cases.invitation_outgoing import grants_of, invitation_email, invitation_events, invitation_v1
+from habilitation.use_cases.invitation_ports import Invitations, InvitedAccounts
+from habilitation.use_cases.outgoing import Links, Outgoing
+from habilitation.use_cases.ports import Accounts, Clock, Habilitations, ManagerRights
+
+
+class InviteUser:
+    def __init__(
+        self,
+        invitations: Invitations,
+        rights: ManagerRights,
+        accounts: Accounts,
+        invited_accounts: InvitedAccounts,
+        habilitations: Habilitations,
+        grants: GrantHabilitations,
+        links: Links,
+        clock: Clock,
+    ) -> None:
+        self._invitations = invitations
+        self._rights = rights
+        self._accounts = accounts
+        self._invited_accounts = invited_accounts
+        self._habilitations = habilitations
+        self._grants = grants
+        self._links = links
+        self._clock = clock
+
+    async def __call__(
+        self,
+        actor: ActorV1,
+        siren: str,
+        email: str,
+        civility: str | None,
+        last_name: str | None,
+        first_name: str | None,
+        job_title: str | None,
+        habilitations: list[HabilitationGrantV1],
+        context: MessageContext,
+    ) -> InvitationV1:
+        await require_manager(self._rights, actor, siren)
+        establishments = await self._grants.check(siren, habilitations)
+        wanted = [(h.service, h.role, h.siret) for h in habilitations]
+        if len(set(wanted)) != len(wanted):
+            raise InvalidInput("Une même habilitation figure deux fois dans l'invitation.", field="habilitations")
+        now = self._clock()
+        # Checked before the identity service prepares an account, so a duplicate leaves nothing behind.
+        await self._expire_pending(email.strip().lower(), siren, now, context)
+        invitee = await self._invited_accounts.ensure(email, civility, last_name, first_name, job_title, siren)
+        if invitee.kind != "user":
+            raise InvalidInput("Cette adresse est celle d'un compte agent du ministère.", field="email")
+        if invitee.account_id == actor.account_id:
+            raise InvalidInput(
+                "Vous ne pouvez pas vous inviter vous-même : attribuez-vous l'habilitation depuis vos habilitations.",
+                field="email",
+            )
+        held = {(h.service, h.role, h.siret) for h in await self._habilitations.of_account(invitee.account_id)}
+        if held.issuperset(wanted):
+            raise Conflict("Cette personne a déjà toutes ces habilitations.")
+        inviter = await self._accounts.get(actor.account_id)
+        if inviter is None:
+            raise InvalidInput("Votre compte n'est pas encore connu de ce service. Réessayez dans un instant.")
+        invitation_id = str(uuid.uuid4())
+        token = new_token(invitation_id)
+        invitation = Invitation.send(
+            now,
+            hash_token(token),
+            id=invitation_id,
+            email=invitee.email,
+            account_id=invitee.account_id,
+            first_name=invitee.first_name,
+            last_name=invitee.last_name,
+            siren=siren,
+            grants=grants_of(habilitations),
+            invited_by=actor.account_id,
+            has_account=invitee.password_set,
+            organisation_name=next(iter(establishments.values())).organisation_name,
+        )
+        outgoing = Outgoing(context)
+        invitation_events(outgoing, invitation)
+        invitation_email(outgoing, invitation, token, inviter, establishments, self._links)
+        await self._invitations.add(invitation, outgoing.messages)
+        return invitation_v1(invitation, {inviter.account_id: inviter}, now)
+
+    async def _expire_pending(self, email: str, siren: str, now: datetime, context: MessageContext) -> None:
+        """Refuse a second pending invitation; one past its day but not swept yet is recorded expired first."""
+        pending = await self._invitations.pending(email, siren)
+        if pending is None:
+            return
+        if not pending.is_due(now):
+            raise Conflict(DUPLICATE_PENDING)
+        pending.expire(now)
+        outgoing = Outgoing(context)
+        invitation_events(outgoing, pending)
+        await self._invitations.update(pending, outgoing.messages)

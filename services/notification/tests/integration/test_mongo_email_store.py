@@ -1,0 +1,151 @@
+"""The e-mail repository and the recipient rate limiter against the real MongoDB-wire store."""
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from pymongo.asynchronous.database import AsyncDatabase
+
+from devstack.pytest_plugin import Infrastructure
+from efp_runtime.mongo import create_mongo_client, ensure_indexes
+from notification import bootstrap
+from notification.adapters.mongo_email_repository import COLLECTION, MongoEmailRepository
+from notification.adapters.mongo_recipient_rate_limiter import MongoRecipientRateLimiter
+from notification.domain.email import AbandonReason, Email, EmailState
+
+pytestmark = pytest.mark.integration
+T0 = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+async def database(infrastructure: Infrastructure) -> AsyncIterator[AsyncDatabase[dict[str, Any]]]:
+    client = create_mongo_client(infrastructure.mongodb_url)
+    db = client[f"{infrastructure.database_prefix}notification_it_{uuid.uuid4().hex[:6]}"]
+    await ensure_indexes(db, bootstrap.INDEXES)
+    yield db
+    await client.close()
+
+
+def email(email_id: str, at: datetime, account_id: str | None = "a-1") -> Email:
+    return Email(email_id, "ada@example.fr", "account_created", "Créé", "••••••", "corr", at, account_id=account_id)
+
+
+async def test_an_email_comes_back_as_it_was_stored_with_its_whole_story(database: AsyncDatabase[Any]) -> None:
+    emails = MongoEmailRepository(database[COLLECTION])
+    stored = email("m-1", T0)
+    stored.start_sending(T0)
+    stored.failed(T0 + timedelta(seconds=1), "550 5.1.1 unknown", permanent=True)
+    stored.requeue(T0 + timedelta(seconds=2), by="ops")
+    stored.throttle(T0 + timedelta(seconds=3), "rate limit")
+
+    assert await emails.add(stored)
+    assert not await emails.add(email("m-1", T0))
+
+    found = await emails.get("m-1")
+    assert found == stored
+    assert found is not None
+    assert (found.state, found.abandon_reason) == (EmailState.ABANDONED, AbandonReason.RATE_LIMITED)
+
+
+async def test_an_update_from_a_stale_copy_is_refused(database: AsyncDatabase[Any]) -> None:
+    emails = MongoEmailRepository(database[COLLECTION])
+    await emails.add(email("m-1", T0))
+    mine, theirs = await emails.get("m-1"), await emails.get("m-1")
+    assert mine is not None
+    assert theirs is not None
+    theirs.start_sending(T0)
+    assert await emails.update(theirs)
+
+    mine.start_sending(T0)
+
+    assert not await emails.update(mine)
+
+
+async def test_of_two_concurrent_updates_from_one_version_exactly_one_is_saved(database: AsyncDatabase[Any]) -> None:
+    emails = MongoEmailRepository(database[COLLECTION])
+    await emails.add(email("m-1", T0))
+    await emails.add(email("m-2", T0))
+    first, second, other = await emails.get("m-1"), await emails.get("m-1"), await emails.get("m-2")
+    assert first is not None
+    assert second is not None
+    assert other is not None
+    first.start_sending(T0)
+    second.start_sending(T0)
+    other.start_sending(T0)
+
+    saved = await asyncio.gather(emails.update(first), emails.update(second), emails.update(other))
+
+    assert sorted(saved[:2]) == [False, True]
+    assert saved[2] is True
+    stored = await emails.get("m-1")
+    assert stored is not None
+    assert stored.version == 2
+
+
+async def test_the_account_history_pages_newest_first_even_through_equal_times(database: AsyncDatabase[Any]) -> None:
+    emails = MongoEmailRepository(database[COLLECTION])
+    for item in (email("m-a", T0), email("m-b", T0), email("m-c", T0 + timedelta(minutes=1)), email("x", T0, "a-2")):
+        await emails.add(item)
+
+    first = await emails.list_for_account("a-1", 2, None)
+    rest = await emails.list_for_account("a-1", 2, first[-1])
+
+    assert [e.id for e in first] == ["m-c", "m-b"]
+    assert [e.id for e in rest] == ["m-a"]
+
+
+async def test_abandoned_emails_are_listed_newest_first(database: AsyncDatabase[Any]) -> None:
+    emails = MongoEmailRepository(database[COLLECTION])
+    for index in range(3):
+        item = email(f"m-{index}", T0 + timedelta(minutes=index))
+        item.start_sending(T0)
+        if index != 1:
+            item.failed(T0, "550 no", permanent=True)
+        await emails.add(item)
+
+    assert [e.id for e in await emails.list_abandoned(10)] == ["m-2", "m-0"]
+
+
+async def test_the_rate_limit_slides_and_refused_emails_do_not_count(database: AsyncDatabase[Any]) -> None:
+    limiter = MongoRecipientRateLimiter(database["recipient_rates"], 2, timedelta(hours=1))
+
+    taken = [await limiter.take("Ada@Example.fr", f"m-{m}", T0 + timedelta(minutes=m)) for m in (0, 10, 20, 30)]
+    later = await limiter.take("ada@example.fr", "m-65", T0 + timedelta(hours=1, minutes=5))
+
+    assert taken == [True, True, False, False]
+    # One hour after the first, one slot is free again; the refusals at 20 and 30 held none.
+    assert later is True
+    assert await limiter.take("other@example.fr", "m-x", T0) is True
+
+
+async def test_the_same_email_asking_again_is_let_through_without_counting_twice(
+    database: AsyncDatabase[Any],
+) -> None:
+    limiter = MongoRecipientRateLimiter(database["recipient_rates"], 2, timedelta(hours=1))
+
+    assert await limiter.take("ada@example.fr", "m-1", T0)
+    assert await limiter.take("ada@example.fr", "m-1", T0 + timedelta(minutes=1))
+
+    assert await limiter.take("ada@example.fr", "m-2", T0 + timedelta(minutes=2))
+    assert not await limiter.take("ada@example.fr", "m-3", T0 + timedelta(minutes=3))
+
+
+async def test_concurrent_emails_to_one_address_never_pass_the_limit(database: AsyncDatabase[Any]) -> None:
+    limiter = MongoRecipientRateLimiter(database["recipient_rates"], 5, timedelta(hours=1))
+
+    results = await asyncio.gather(*(limiter.take("flood@example.fr", f"m-{i}", T0) for i in range(30)))
+
+    assert sum(results) == 5
+    assert results[:5] == [True] * 5  # in the order they asked
+
+
+async def test_concurrent_inserts_of_one_email_store_it_once(database: AsyncDatabase[Any]) -> None:
+    emails = MongoEmailRepository(database[COLLECTION])
+
+    created = await asyncio.gather(*(emails.add(email(f"m-{i % 3}", T0)) for i in range(9)))
+
+    assert sorted(created) == [False] * 6 + [True] * 3
+    assert await database[COLLECTION].count_documents({}) == 3

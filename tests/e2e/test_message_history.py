@@ -1,0 +1,106 @@
+"""Message history through the gateway: the e-mails sent about my account, newest first, codes masked."""
+
+import time
+from typing import Any
+
+import httpx
+import pytest
+
+from devstack.mail_recorder import MailRecorder
+from devstack.pytest_plugin import CAPTCHA_TEST_ANSWER, RunningSystem
+from tests.e2e.journeys import code_in, create_account, log_in, new_captcha, unique_email
+
+pytestmark = pytest.mark.e2e
+MASK = "••••••"
+
+
+def my_messages(client: httpx.Client, count: int, **params: Any) -> dict[str, Any]:
+    """Poll until the history shows `count` e-mails, all sent (the record follows the SMTP reply)."""
+    deadline, body = time.monotonic() + 20, None
+    while time.monotonic() < deadline:
+        response = client.get("/api/v1/me/messages", params=params)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        if len(body["items"]) == count and all(item["state"] == "sent" for item in body["items"]):
+            return body
+        time.sleep(0.1)
+    raise AssertionError(f"{count} sent messages expected, got {body}")
+
+
+@pytest.fixture
+def account(client: httpx.Client, mail_server: MailRecorder) -> tuple[str, str]:
+    """An account that got « compte créé », then a password reset code; logged in. (e-mail, code)"""
+    email = unique_email()
+    create_account(client, mail_server, email)
+    response = client.post(
+        "/api/v1/password-resets",
+        json={"email": email, "captcha_id": new_captcha(client), "captcha_answer": CAPTCHA_TEST_ANSWER},
+    )
+    assert response.status_code == 202, response.text
+    code = code_in(mail_server.wait_for_mail(email, count=3)[2].body())
+    assert log_in(client, email).status_code == 200
+    return email, code
+
+
+def test_my_messages_are_the_emails_about_my_account_newest_first_with_codes_masked(
+    client: httpx.Client, mail_server: MailRecorder, account: tuple[str, str]
+) -> None:
+    email, code = account
+
+    items = my_messages(client, 2)["items"]
+
+    received = mail_server.mails_to(email)
+    # The sign-up code came before the account existed: it is about the registration, not the account.
+    assert [item["subject"] for item in items] == [received[2].subject, received[1].subject]
+    assert [item["template"] for item in items] == ["password_reset_code", "account_created"]
+    reset = items[0]
+    assert code not in reset["text"]
+    assert MASK in reset["text"]
+    assert reset["id"] in received[2].message_id
+    assert reset["sent_at"].endswith("Z")
+    assert reset["created_at"] <= reset["sent_at"]
+    assert set(reset) == {"id", "subject", "template", "state", "created_at", "sent_at", "text"}
+
+
+def test_the_history_is_paginated_with_limit_and_before(client: httpx.Client, account: tuple[str, str]) -> None:
+    everything = my_messages(client, 2)["items"]
+
+    first = my_messages(client, 1, limit=1)
+    second = client.get("/api/v1/me/messages", params={"limit": 1, "before": first["next_before"]}).json()
+
+    assert [first["items"][0]["id"], second["items"][0]["id"]] == [item["id"] for item in everything]
+    assert first["next_before"] == everything[0]["id"]
+    assert second["next_before"] is None
+
+
+def test_nobody_else_sees_my_messages(
+    system: RunningSystem, client: httpx.Client, mail_server: MailRecorder, account: tuple[str, str]
+) -> None:
+    mine = {item["id"] for item in my_messages(client, 2)["items"]}
+    with system.client() as other:
+        other_email = unique_email()
+        create_account(other, mail_server, other_email)
+        assert log_in(other, other_email).status_code == 200
+
+        theirs = my_messages(other, 1)
+
+        assert mine.isdisjoint(item["id"] for item in theirs["items"])
+        refused = other.get("/api/v1/me/messages", params={"before": sorted(mine)[0]})
+        assert refused.status_code == 422
+        assert refused.json()["errors"] == [{"field": "before", "message": "Ce message est introuvable."}]
+
+
+def test_the_history_needs_a_session(system: RunningSystem) -> None:
+    with system.client() as anonymous:
+        response = anonymous.get("/api/v1/me/messages")
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "unauthenticated"
+
+
+def test_out_of_range_paging_is_refused(client: httpx.Client, account: tuple[str, str]) -> None:
+    for params in ({"limit": 0}, {"limit": 101}, {"before": "x" * 65}):
+        response = client.get("/api/v1/me/messages", params=params)
+
+        assert response.status_code == 422, params
+        assert response.json()["code"] == "validation_error"
