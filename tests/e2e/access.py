@@ -35,11 +35,20 @@ class Person:
         return self.http.get("/api/v1/me").json()  # type: ignore[no-any-return]
 
 
+_AGENT_SESSIONS: dict[int, tuple[str, str]] = {}
+
+
 def agent(system: RunningSystem) -> httpx.Client:
+    """A browser logged in as the bootstrap agent. One login per test session: logging in for every
+    code would trip the per-address login limit (10 per 5 minutes)."""
     http = system.client()
-    response = log_in(http, AGENT_EMAIL, AGENT_PASSWORD)
-    assert response.status_code == 200, response.text
-    http.headers["X-CSRF-Token"] = response.json()["csrf_token"]
+    if id(system) not in _AGENT_SESSIONS:
+        response = log_in(http, AGENT_EMAIL, AGENT_PASSWORD)
+        assert response.status_code == 200, response.text
+        _AGENT_SESSIONS[id(system)] = (http.cookies["efp_session"], response.json()["csrf_token"])
+    cookie, csrf = _AGENT_SESSIONS[id(system)]
+    http.cookies.set("efp_session", cookie)
+    http.headers["X-CSRF-Token"] = csrf
     return http
 
 

@@ -140,3 +140,14 @@ class WithdrawManagerV1(_ActorRequest):
     kind: Literal["habilitation.withdraw_manager.v1"] = "habilitation.withdraw_manager.v1"
     siren: str
     account_id: str
+
+
+class DelegateHabilitationV1(_ActorRequest):
+    """Guide 001: a manager grants a person of another organisation a habilitation, until a date."""
+
+    MESSAGE_TYPE: ClassVar[str] = "habilitation.delegate_habilitation.v1"
+    RESULT: ClassVar[type[BaseModel]] = HabilitationV1
+    kind: Literal["habilitation.delegate_habilitation.v1"] = "habilitation.delegate_habilitation.v1"
+    siren: str
+    email: str
+    grant: HabilitationGrantV1

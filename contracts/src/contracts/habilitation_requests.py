@@ -30,6 +30,7 @@ HabilitationRequest = Annotated[
     | hm.GetOrganisationUserV1
     | hm.AppointManagerV1
     | hm.WithdrawManagerV1
+    | hm.DelegateHabilitationV1
     | ActivationRequest
     | InvitationRequest,
     Field(discriminator="kind"),

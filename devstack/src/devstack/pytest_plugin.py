@@ -33,6 +33,7 @@ from devstack.system import (
 CAPTCHA_TEST_ANSWER = "TEST-ANSWER"
 AGENT_EMAIL = "agent.dgefp@travail.gouv.fr"
 AGENT_PASSWORD = "Agent-Test-Pa55word!"  # noqa: S105 (the test session's throwaway agent)
+SERVICE_API_KEY = "test-service-key-0123456789abcdef"  # the key other ministry systems would use in tests
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -139,8 +140,12 @@ def system(infrastructure: Infrastructure, mail_server: MailRecorder) -> Iterato
             "NOTIFICATION_MAX_ATTEMPTS": "3",
             "NOTIFICATION_SENDING_LEASE_SECONDS": "3",
             "EFP_TEST_CLOCK_FILE": str(infrastructure.state_dir / "clock-offset"),
+            "HABILITATION_SWEEP_SECONDS": "1",
+            # Every test browser logs in from 127.0.0.1: the per-IP cap would throttle the suite itself.
+            "IDENTITY_LOGIN_PER_IP_PER_MINUTE": "100000",
             "EFP_BOOTSTRAP_AGENT_EMAIL": AGENT_EMAIL,
             "EFP_BOOTSTRAP_AGENT_PASSWORD": AGENT_PASSWORD,
+            "EFP_SERVICE_API_KEYS": f"other-system-key,{SERVICE_API_KEY}",
             **{f"{name.upper()}_DATABASE": f"{prefix}{name}" for name in SERVICES},
         },
     )

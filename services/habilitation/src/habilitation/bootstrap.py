@@ -49,6 +49,7 @@ from habilitation.use_cases.appoint_manager import AppointManager
 from habilitation.use_cases.assign_habilitation import AssignHabilitation
 from habilitation.use_cases.cancel_access_request import CancelAccessRequest
 from habilitation.use_cases.decide_access_request import AcceptAccessRequest, RefuseAccessRequest
+from habilitation.use_cases.delegate_habilitation import DelegateHabilitation
 from habilitation.use_cases.expire_activation_codes import ExpireActivationCodes
 from habilitation.use_cases.get_access_summary import GetAccessSummary
 from habilitation.use_cases.get_activation_letter import GetActivationLetter
@@ -109,6 +110,7 @@ class Habilitation:
     revoke_habilitation: RevokeHabilitation
     list_organisation_users: ListOrganisationUsers
     appoint_manager: AppointManager
+    delegate_habilitation: DelegateHabilitation
     issue_activation_code: IssueActivationCode
     list_activation_codes: ListActivationCodes
     revoke_activation_code: RevokeActivationCode
@@ -189,6 +191,7 @@ def build(
         revoke_habilitation=RevokeHabilitation(habilitations, rights, accounts, directory, links, clock),
         list_organisation_users=users,
         appoint_manager=AppointManager(rights, accounts, directory, users, links, clock),
+        delegate_habilitation=DelegateHabilitation(rights, accounts, grants, links),
         issue_activation_code=IssueActivationCode(
             codes,
             letters,

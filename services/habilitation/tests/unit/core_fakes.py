@@ -119,6 +119,9 @@ class FakeAccounts:
     async def of_organisation(self, siren: str) -> list[AccountCopy]:
         return sorted((a for a in self.accounts.values() if a.siren == siren), key=lambda a: a.last_name)
 
+    async def by_email(self, email: str) -> AccountCopy | None:
+        return next((a for a in self.accounts.values() if a.email == email.strip().lower()), None)
+
     async def save(self, account: AccountCopy) -> None:
         self.accounts[account.account_id] = account
 

@@ -141,3 +141,26 @@ async def withdraw_manager(siren: str, account_id: str, session: auth.Session, r
     command = hm.WithdrawManagerV1(actor=auth.actor_of(session), siren=siren, account_id=account_id)
     await rpc_client(request).call(HABILITATION, command, hm.DoneV1)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+class DelegationIn(_Body):
+    email: str = Field(min_length=3, max_length=254)
+    service: str = Field("ceres", max_length=40)
+    role: str = Field(max_length=60)
+    siret: str = Field(min_length=14, max_length=20)
+    end_date: date
+
+
+@router.post(
+    "/organisations/{siren}/delegations",
+    status_code=status.HTTP_201_CREATED,
+    response_model=HabilitationV1,
+    responses=problem_responses(401, 403, 404, 409, 422, 503),
+)
+async def delegate(siren: str, body: DelegationIn, session: auth.Session, request: Request) -> HabilitationV1:
+    """Déléguer une habilitation sur un établissement de la structure à une personne d'une autre structure."""
+    grant = HabilitationGrantV1(
+        service=body.service, role=body.role, siret="".join(body.siret.split()), end_date=body.end_date
+    )
+    command = hm.DelegateHabilitationV1(actor=auth.actor_of(session), siren=siren, email=body.email, grant=grant)
+    return await rpc_client(request).call(HABILITATION, command, HabilitationV1)

@@ -48,5 +48,8 @@ class RpcBackedAccounts:
     async def of_organisation(self, siren: str) -> list[AccountCopy]:
         return await self._copies.of_organisation(siren)
 
+    async def by_email(self, email: str) -> AccountCopy | None:
+        return await self._copies.by_email(email.strip().lower())
+
     async def save(self, account: AccountCopy) -> None:
         await self._copies.save(account)

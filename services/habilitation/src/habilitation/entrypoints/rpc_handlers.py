@@ -54,6 +54,7 @@ def _routes(x: Habilitation) -> dict[type[Request], Handler]:
         hm.GetOrganisationUserV1: lambda r, c: x.list_organisation_users.one(r.actor, r.siren, r.account_id),
         hm.AppointManagerV1: lambda r, c: x.appoint_manager.appoint(r.actor, r.siren, r.account_id, c),
         hm.WithdrawManagerV1: lambda r, c: x.appoint_manager.withdraw(r.actor, r.siren, r.account_id, c),
+        hm.DelegateHabilitationV1: lambda r, c: x.delegate_habilitation(r.actor, r.siren, r.email, r.grant, c),
     }
 
 
