@@ -123,6 +123,10 @@ def wait_consuming(amqp_url: str, timeout: float = 60) -> None:
     wait_until(lambda: asyncio.run(consumers()) > 0, timeout, "the notification service")
 
 
+def interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def profile(pid: int, output: str) -> subprocess.Popen[bytes]:
     py_spy = shutil.which("py-spy")
     if py_spy is None:
@@ -141,6 +145,8 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=300)
     parser.add_argument("--profile", help="py-spy profile of the service during the run (.svg or .txt); needs py-spy")
     args = parser.parse_args()
+    # A `kill` (or a CI timeout) still stops the broker, the store and the service started below.
+    signal.signal(signal.SIGTERM, interrupt)
 
     stack, mail = Stack(), MailRecorder(free_port())
     state = Path(tempfile.mkdtemp(prefix="efp-bench-emails-"))

@@ -6,7 +6,6 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from contracts.base import Command
-from contracts.rpc import PingV1
 
 
 class SignupVerificationCodeV1(BaseModel):
@@ -294,7 +293,3 @@ class SendEmailV1(Command):
     # What the e-mail is about, for the message history.
     account_id: str | None = None
     siren: str | None = None
-
-
-# A discriminated union once there is more than one request.
-NotificationRequest = PingV1

@@ -1,8 +1,4 @@
-"""Test-only fail point: the process dies right after the SMTP server accepted an e-mail.
-
-It makes the one at-least-once window (accepted by SMTP, outcome not yet saved) happen on
-purpose, so a test can show what a crash there does. Refused in production by the settings.
-"""
+"""Test-only fail point: the process dies right after the SMTP server accepted an e-mail."""
 
 import logging
 import os
@@ -13,6 +9,10 @@ logger = logging.getLogger(__name__)
 
 
 class CrashAfterAcceptMailSender:
+    """It makes the one at-least-once window (accepted by SMTP, outcome not yet saved) happen on
+    purpose, so a test can show what a crash there does. Refused in production by the settings.
+    """
+
     def __init__(self, inner: MailSender) -> None:
         self._inner = inner
 

@@ -1,11 +1,4 @@
-"""Group commit: concurrent writes of one kind reach the database together, in one round trip.
-
-Each caller submits one item and awaits its own result. The first item starts a flush on the
-next turn of the event loop, so everything submitted in the same turn goes with it; items that
-arrive while a flush is in flight wait for the next one. Idle, nothing waits longer than one
-loop turn; under load, batches grow by themselves. On the MongoDB-wire store used here, a batch
-of 32 inserts costs the server about a quarter of 32 single inserts, and the driver likewise.
-"""
+"""Group commit: concurrent writes of one kind reach the database together, in one round trip."""
 
 import asyncio
 from collections.abc import Awaitable, Callable
@@ -18,6 +11,13 @@ Flush = Callable[[list[ItemT]], Awaitable[list[ResultT | Exception]]]
 
 
 class GroupCommit(Generic[ItemT, ResultT]):
+    """Each caller submits one item and awaits its own result. The first item starts a flush on the
+    next turn of the event loop, so everything submitted in the same turn goes with it; items that
+    arrive while a flush is in flight wait for the next one. Idle, nothing waits longer than one
+    loop turn; under load, batches grow by themselves. On the MongoDB-wire store used here, a batch
+    of 32 inserts costs the server about a quarter of 32 single inserts, and the driver likewise.
+    """
+
     def __init__(self, flush: Flush[ItemT, ResultT], max_batch: int = 500) -> None:
         self._flush = flush
         self._max_batch = max_batch

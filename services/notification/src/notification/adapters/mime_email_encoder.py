@@ -1,11 +1,4 @@
-"""Encodes an e-mail as MIME bytes (multipart/alternative, text and HTML, quoted-printable UTF-8).
-
-Written by hand rather than with `email.message.EmailMessage`: the standard library's header
-registry and generator cost about 1 ms of CPU per message, twenty times this module, and were
-the largest single cost of a send. The shape is fixed, so the bytes are too: only the headers
-below and the two bodies vary. Recipients that are not plain ASCII (internationalised
-addresses) are left to the standard library, which knows SMTPUTF8.
-"""
+"""Encodes an e-mail as MIME bytes (multipart/alternative, text and HTML, quoted-printable UTF-8)."""
 
 import binascii
 import uuid
@@ -36,6 +29,11 @@ def quoted_printable(text: str) -> bytes:
     return binascii.b2a_qp(normalised, istext=True).replace(b"\n", CRLF)
 
 
+# Written by hand rather than with `email.message.EmailMessage`: the standard library's header
+# registry and generator cost about 1 ms of CPU per message, twenty times this module, and were
+# the largest single cost of a send. The shape is fixed, so the bytes are too: only the headers
+# below and the two bodies vary. Recipients that are not plain ASCII (internationalised
+# addresses) are left to the standard library, which knows SMTPUTF8.
 def mime_message(sender: bytes, to: str, message_id: str, rendered: RenderedEmail) -> bytes:
     """`sender` is an encoded From header value (see `encoded_from`); `to` must be ASCII."""
     # "=_" never occurs in quoted-printable text (a literal "=" is "=3D"): a safe boundary.

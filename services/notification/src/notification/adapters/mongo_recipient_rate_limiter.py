@@ -1,12 +1,4 @@
-"""Per-recipient sliding-window limit in MongoDB: one small document per address.
-
-Each document keeps the e-mails let through within the window (time and e-mail id). An atomic
-pipeline update drops the old ones and records the new one only if there is room, so concurrent
-consumers (and replicas) never let more through than the limit, refused e-mails do not count,
-and the same e-mail asking twice (a redelivered command) is let through without counting twice.
-Concurrent requests are sent in one bulk write, then read back: an e-mail was let through if
-its id is in the document. Documents expire once the address has been quiet for a window.
-"""
+"""Per-recipient sliding-window limit in MongoDB: one small document per address."""
 
 from datetime import datetime, timedelta
 from typing import Any
@@ -23,6 +15,14 @@ Request = tuple[str, str, datetime]  # address key, e-mail id, now
 
 
 class MongoRecipientRateLimiter:
+    """Each document keeps the e-mails let through within the window (time and e-mail id). An atomic
+    pipeline update drops the old ones and records the new one only if there is room, so concurrent
+    consumers (and replicas) never let more through than the limit, refused e-mails do not count,
+    and the same e-mail asking twice (a redelivered command) is let through without counting twice.
+    Concurrent requests are sent in one bulk write, then read back: an e-mail was let through if
+    its id is in the document. Documents expire once the address has been quiet for a window.
+    """
+
     def __init__(self, collection: AsyncCollection[dict[str, Any]], max_emails: int, window: timedelta) -> None:
         self._collection = collection
         self._max = max_emails

@@ -1,14 +1,4 @@
-"""The broker side of deferral: one delay queue per backoff level, and the parking queue.
-
-A deferred command is republished as it came (same body, message id and headers: the codes
-it carries never touch the database) to the delay queue of its backoff level. Its per-message
-expiration is the jittered delay; when it expires the broker dead-letters it back to
-`efp.commands` with the send-e-mail routing key, at least once. The command of an abandoned
-e-mail is parked the same way in `notification.abandoned`, where an operator can requeue it.
-
-Delay queues are named after their nominal delay, so changing the backoff settings declares
-new queues instead of clashing with the arguments of the old ones (which drain by themselves).
-"""
+"""The broker side of deferral: one delay queue per backoff level, and the parking queue."""
 
 from datetime import timedelta
 from typing import Any
@@ -33,6 +23,16 @@ class NotPublished(Exception):
 
 
 class RabbitDeliveryQueues:
+    """A deferred command is republished as it came (same body, message id and headers: the codes
+    it carries never touch the database) to the delay queue of its backoff level. Its per-message
+    expiration is the jittered delay; when it expires the broker dead-letters it back to
+    `efp.commands` with the send-e-mail routing key, at least once. The command of an abandoned
+    e-mail is parked the same way in `notification.abandoned`, where an operator can requeue it.
+
+    Delay queues are named after their nominal delay, so changing the backoff settings declares
+    new queues instead of clashing with the arguments of the old ones (which drain by themselves).
+    """
+
     def __init__(self, broker: RabbitBroker, policy: RetryPolicy) -> None:
         self._broker = broker
         self._policy = policy

@@ -1,9 +1,4 @@
-"""Commands set aside in a queue (dead letters, parked commands), read and requeued over AMQP.
-
-Reading never consumes for good: every message is fetched with basic.get and held unacknowledged
-until the scan ends (so the queue hands out the next one, not the same one again), then returned
-with a nack and requeue. These queues have no delivery limit, so a look never dead-letters them.
-"""
+"""Commands set aside in a queue (dead letters, parked commands), read and requeued over AMQP."""
 
 from collections.abc import Collection
 from datetime import datetime
@@ -17,6 +12,11 @@ from notification.use_cases.ports import HeldCommand
 
 
 class RabbitHeldCommands:
+    """Reading never consumes for good: every message is fetched with basic.get and held unacknowledged
+    until the scan ends (so the queue hands out the next one, not the same one again), then returned
+    with a nack and requeue. These queues have no delivery limit, so a look never dead-letters them.
+    """
+
     def __init__(
         self,
         channel: AbstractChannel,

@@ -1,10 +1,4 @@
-"""Sends through an SMTP server with aiosmtplib over a small pool of persistent connections.
-
-A burst of e-mails reuses a few open connections instead of paying a TCP (and TLS, and
-login) handshake per message. A connection is dropped after any error other than a plain
-SMTP refusal, and replaced once older than `max_age`, so a relay's idle timeout or a
-restarted server costs at most one failed attempt, which the retry policy absorbs.
-"""
+"""Sends through an SMTP server with aiosmtplib over a small pool of persistent connections."""
 
 import asyncio
 import time
@@ -18,6 +12,12 @@ from notification.use_cases.ports import Delivery, RenderedEmail
 
 
 class SmtpMailSender:
+    """A burst of e-mails reuses a few open connections instead of paying a TCP (and TLS, and
+    login) handshake per message. A connection is dropped after any error other than a plain
+    SMTP refusal, and replaced once older than `max_age`, so a relay's idle timeout or a
+    restarted server costs at most one failed attempt, which the retry policy absorbs.
+    """
+
     def __init__(
         self,
         host: str,

@@ -1,14 +1,13 @@
-"""The operators' command: abandoned e-mails and dead-lettered commands, listed and requeued.
+"""The operators' command: abandoned e-mails and dead-lettered commands, listed and requeued."""
 
-    python -m notification.entrypoints.operator abandoned [--limit N]
-    python -m notification.entrypoints.operator dead-letters [--limit N]
-    python -m notification.entrypoints.operator requeue-email EMAIL_ID
-    python -m notification.entrypoints.operator requeue-dead-letters (--all | MESSAGE_ID ...)
-
-Output is JSON lines on stdout (logs go to stderr). Exit code 0; 1 when something asked for
-could not be done (each such line has an "error"); 2 on bad arguments. Listing never consumes:
-messages are read and put back. Codes are masked in every body shown.
-"""
+# python -m notification.entrypoints.operator abandoned [--limit N]
+# python -m notification.entrypoints.operator dead-letters [--limit N]
+# python -m notification.entrypoints.operator requeue-email EMAIL_ID [--operator NAME]
+# python -m notification.entrypoints.operator requeue-dead-letters (--all | MESSAGE_ID ...)
+#
+# Output is JSON lines on stdout, for scripts (logs go to stderr). Exit code 0; 1 when something
+# asked for could not be done (each such line has an "error"); 2 on bad arguments. Listing never
+# consumes: messages are read and put back. Codes are masked in every body shown.
 
 import argparse
 import asyncio
@@ -98,24 +97,24 @@ def parser() -> argparse.ArgumentParser:
     )
     commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    listing = commands.add_parser("abandoned", help="abandoned e-mails, newest first, with the last SMTP reply")
+    about = "abandoned e-mails, newest first: reason, attempts, last SMTP reply, whether requeueable"
+    listing = commands.add_parser("abandoned", help=about, description=about)
     listing.add_argument("--limit", type=int, default=100, help="at most this many (default 100)")
     listing.set_defaults(run=abandoned)
 
-    letters = commands.add_parser(
-        "dead-letters", help="commands in notification.commands.dead-letter (left there), codes masked"
-    )
+    about = "commands in notification.commands.dead-letter (read and left there), why, codes masked"
+    letters = commands.add_parser("dead-letters", help=about, description=about)
     letters.add_argument("--limit", type=int, default=100, help="at most this many (default 100)")
     letters.set_defaults(run=dead_letters)
 
-    email = commands.add_parser("requeue-email", help="send an abandoned e-mail again, from its parked command")
+    about = "send an abandoned e-mail again, from its command parked in notification.abandoned"
+    email = commands.add_parser("requeue-email", help=about, description=about)
     email.add_argument("email_id", metavar="EMAIL_ID", help="the e-mail's id (the id of the command that asked for it)")
     email.add_argument("--operator", default=getpass.getuser(), help="who asks, recorded in the e-mail's history")
     email.set_defaults(run=requeue_email)
 
-    requeue = commands.add_parser(
-        "requeue-dead-letters", help="send dead-lettered commands back to notification.commands"
-    )
+    about = "send dead-lettered commands back to notification.commands (once their cause is fixed)"
+    requeue = commands.add_parser("requeue-dead-letters", help=about, description=about)
     which = requeue.add_mutually_exclusive_group(required=True)
     which.add_argument("--all", action="store_true", help="every dead-lettered command")
     which.add_argument("message_ids", metavar="MESSAGE_ID", nargs="*", default=[], help="those with these ids")

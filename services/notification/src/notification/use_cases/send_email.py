@@ -1,13 +1,4 @@
-"""Send one e-mail per intent: the command's message id identifies the e-mail.
-
-A redelivered command finds its e-mail already sent and stops there, so a crash after the
-state was saved sends nothing twice. The one window left is a crash after the SMTP server
-accepted the message and before the state was saved: the e-mail is then found `sending`,
-counted as an interrupted attempt and sent again, with the same Message-ID header.
-
-The use case decides what becomes of the command (`Outcome.then`); the entrypoint carries it
-out on the broker: acknowledge, delay it for a retry, or park it with its abandoned e-mail.
-"""
+"""Send one e-mail per intent: the command's message id identifies the e-mail."""
 
 import logging
 import random
@@ -46,6 +37,15 @@ class Outcome:
 
 
 class SendEmail:
+    """A redelivered command finds its e-mail already sent and stops there, so a crash after the
+    state was saved sends nothing twice. The one window left is a crash after the SMTP server
+    accepted the message and before the state was saved: the e-mail is then found `sending`,
+    counted as an interrupted attempt and sent again, with the same Message-ID header.
+
+    The use case decides what becomes of the command (`Outcome.then`); the entrypoint carries it
+    out on the broker: acknowledge, delay it for a retry, or park it with its abandoned e-mail.
+    """
+
     def __init__(
         self,
         emails: EmailRepository,
