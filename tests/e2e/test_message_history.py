@@ -8,6 +8,7 @@ import pytest
 
 from devstack.mail_recorder import MailRecorder
 from devstack.pytest_plugin import CAPTCHA_TEST_ANSWER, RunningSystem
+from tests.e2e.access import Person, become_manager
 from tests.e2e.journeys import code_in, create_account, log_in, new_captcha, unique_email
 
 pytestmark = pytest.mark.e2e
@@ -104,3 +105,20 @@ def test_out_of_range_paging_is_refused(client: httpx.Client, account: tuple[str
 
         assert response.status_code == 422, params
         assert response.json()["code"] == "validation_error"
+
+
+def test_an_organisations_managers_see_the_emails_about_it_and_others_do_not(
+    system: RunningSystem, mail_server: MailRecorder
+) -> None:
+    siren, siret = "000015750", "00001575000029"  # Cabinet Durand-Faure, used by no other e2e test
+    manager = Person(system, mail_server, siren)
+    become_manager(system, manager, "00001575000011")
+    collaborator = Person(system, mail_server, siren)
+    collaborator.http.post("/api/v1/access-requests", json={"service": "ceres", "siret": siret})
+    mail_server.wait_for_mail(manager.email, count=3)
+
+    page = manager.http.get(f"/api/v1/organisations/{siren}/messages").json()
+    outsider = collaborator.http.get(f"/api/v1/organisations/{siren}/messages")
+
+    assert "access_request_received" in [item["template"] for item in page["items"]]
+    assert outsider.status_code == 404

@@ -1,4 +1,4 @@
-"""Message history (notification service): the e-mails sent about an account, secrets masked."""
+"""Message history (notification service): the e-mails sent about an account or organisation, secrets masked."""
 
 from datetime import datetime
 from typing import Annotated, ClassVar, Literal
@@ -43,5 +43,18 @@ class ListAccountMessagesV1(Request):
     before: str | None = Field(None, max_length=64)
 
 
+class ListOrganisationMessagesV1(Request):
+    """The e-mails sent about an organisation (its managers' view); `before` as above."""
+
+    MESSAGE_TYPE: ClassVar[str] = "notification.list_organisation_messages.v1"
+    RESULT: ClassVar[type[BaseModel]] = MessagePageV1
+    kind: Literal["notification.list_organisation_messages.v1"] = "notification.list_organisation_messages.v1"
+    siren: str = Field(pattern=r"^\d{9}$")
+    limit: int = Field(20, ge=1, le=100)
+    before: str | None = Field(None, max_length=64)
+
+
 # Every request the notification service answers, as one discriminated union (on `kind`).
-NotificationRequest = Annotated[PingV1 | ListAccountMessagesV1, Field(discriminator="kind")]
+NotificationRequest = Annotated[
+    PingV1 | ListAccountMessagesV1 | ListOrganisationMessagesV1, Field(discriminator="kind")
+]

@@ -23,7 +23,7 @@ from notification.adapters.smtp_mail_sender import SmtpMailSender
 from notification.config import NotificationSettings
 from notification.domain.retry_policy import RetryPolicy
 from notification.use_cases.list_abandoned_emails import ListAbandonedEmails
-from notification.use_cases.list_account_messages import ListAccountMessages
+from notification.use_cases.list_account_messages import ListAccountMessages, ListOrganisationMessages
 from notification.use_cases.list_dead_letters import ListDeadLetters
 from notification.use_cases.ports import MailSender, RecipientRateLimiter
 from notification.use_cases.requeue_abandoned_email import RequeueAbandonedEmail
@@ -40,6 +40,7 @@ class Notification:
     delivery_queues: RabbitDeliveryQueues
     send_email: SendEmail
     list_account_messages: ListAccountMessages
+    list_organisation_messages: ListOrganisationMessages
     # Test fail point: exit after an e-mail is saved `sent`, before the broker ack.
     crash_after_send: bool = False
 
@@ -115,6 +116,7 @@ def build(
         delivery_queues=RabbitDeliveryQueues(broker, policy),
         send_email=send_email,
         list_account_messages=ListAccountMessages(emails),
+        list_organisation_messages=ListOrganisationMessages(emails),
         crash_after_send=bool(settings.test_crash_after_send),
     )
 

@@ -52,6 +52,12 @@ class FakeEmailRepository:
             mine = [e for e in mine if (e.created_at, e.id) < (before.created_at, before.id)]
         return copy.deepcopy(sorted(mine, key=lambda e: (e.created_at, e.id), reverse=True)[:limit])
 
+    async def list_for_organisation(self, siren: str, limit: int, before: Email | None) -> list[Email]:
+        theirs = [e for e in self.emails.values() if e.siren == siren]
+        if before is not None:
+            theirs = [e for e in theirs if (e.created_at, e.id) < (before.created_at, before.id)]
+        return copy.deepcopy(sorted(theirs, key=lambda e: (e.created_at, e.id), reverse=True)[:limit])
+
     async def list_abandoned(self, limit: int) -> list[Email]:
         abandoned = [e for e in self.emails.values() if e.state is EmailState.ABANDONED]
         return copy.deepcopy(sorted(abandoned, key=lambda e: (e.created_at, e.id), reverse=True)[:limit])

@@ -16,6 +16,7 @@ COLLECTION = "emails"
 # The organisation's history (by siren) will need ("siren", 1), ("created_at", -1) when it ships.
 INDEXES = [
     IndexSpec(COLLECTION, [("account_id", 1), ("created_at", -1)], sparse=True),  # the account's history
+    IndexSpec(COLLECTION, [("siren", 1), ("created_at", -1)], sparse=True),  # the organisation's history
     IndexSpec(COLLECTION, [("state", 1), ("created_at", 1)]),  # abandoned e-mails, e-mails stuck sending
 ]
 NEWEST_FIRST = [("created_at", -1), ("_id", -1)]
@@ -85,7 +86,12 @@ class MongoEmailRepository:
         return [written.get(e.id) == token for e, token in zip(emails, tokens, strict=True)]
 
     async def list_for_account(self, account_id: str, limit: int, before: Email | None) -> list[Email]:
-        query: dict[str, Any] = {"account_id": account_id}
+        return await self._history({"account_id": account_id}, limit, before)
+
+    async def list_for_organisation(self, siren: str, limit: int, before: Email | None) -> list[Email]:
+        return await self._history({"siren": siren}, limit, before)
+
+    async def _history(self, query: dict[str, Any], limit: int, before: Email | None) -> list[Email]:
         if before is not None:
             query["$or"] = [
                 {"created_at": {"$lt": before.created_at}},

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from contracts.messages import ListAccountMessagesV1, NotificationRequest
+from contracts.messages import ListAccountMessagesV1, ListOrganisationMessagesV1, NotificationRequest
 from contracts.rpc import FieldError, PingV1, PongV1, Request, RpcError, RpcReply
 from efp_runtime.rpc import INTERNAL_ERROR
 from notification.bootstrap import Notification
@@ -28,7 +28,10 @@ def _routes(notification: Notification) -> dict[type[Request], Handler]:
     async def messages(r: ListAccountMessagesV1) -> BaseModel:
         return await notification.list_account_messages(r.account_id, r.limit, r.before)
 
-    return {PingV1: pong, ListAccountMessagesV1: messages}
+    async def organisation_messages(r: ListOrganisationMessagesV1) -> BaseModel:
+        return await notification.list_organisation_messages(r.siren, r.limit, r.before)
+
+    return {PingV1: pong, ListAccountMessagesV1: messages, ListOrganisationMessagesV1: organisation_messages}
 
 
 def make_rpc_handler(notification: Notification) -> Any:

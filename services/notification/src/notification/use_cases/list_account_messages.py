@@ -1,4 +1,5 @@
-"""The message history of an account: the e-mails sent about it, newest first, codes masked."""
+"""Message history (« Historique des messages »): the e-mails sent about an account or an
+organisation, newest first, codes masked."""
 
 from contracts.messages import MessagePageV1, MessageV1
 from notification.domain.email import Email
@@ -21,12 +22,29 @@ class ListAccountMessages:
             if cursor is None or cursor.account_id != account_id:
                 raise UnknownCursor(before)
         # One more than asked tells whether there is a next page.
-        emails = await self._emails.list_for_account(account_id, limit + 1, cursor)
-        page = emails[:limit]
-        return MessagePageV1(
-            items=[_message(email) for email in page],
-            next_before=page[-1].id if len(emails) > limit else None,
-        )
+        return _page(await self._emails.list_for_account(account_id, limit + 1, cursor), limit)
+
+
+class ListOrganisationMessages:
+    """For the organisation's access managers (the gateway checks who asks)."""
+
+    def __init__(self, emails: EmailRepository) -> None:
+        self._emails = emails
+
+    async def __call__(self, siren: str, limit: int, before: str | None) -> MessagePageV1:
+        cursor = None
+        if before is not None:
+            cursor = await self._emails.get(before)
+            if cursor is None or cursor.siren != siren:
+                raise UnknownCursor(before)
+        return _page(await self._emails.list_for_organisation(siren, limit + 1, cursor), limit)
+
+
+def _page(emails: list[Email], limit: int) -> MessagePageV1:
+    page = emails[:limit]
+    return MessagePageV1(
+        items=[_message(email) for email in page], next_before=page[-1].id if len(emails) > limit else None
+    )
 
 
 def _message(email: Email) -> MessageV1:

@@ -48,6 +48,10 @@ class EmailRepository(Protocol):
         """Newest first; only those created before `before` (ties broken by id) when given."""
         ...
 
+    async def list_for_organisation(self, siren: str, limit: int, before: Email | None) -> list[Email]:
+        """Same, for the e-mails sent about an organisation."""
+        ...
+
     async def list_abandoned(self, limit: int) -> list[Email]:
         """Newest first."""
         ...
