@@ -5,6 +5,7 @@ from typing import Annotated
 from pydantic import Field
 
 from contracts import access_requests as ar
+from contracts import authorizations as az
 from contracts import habilitation_management as hm
 from contracts.activation import ActivationRequest
 from contracts.invitations import InvitationRequest
@@ -32,6 +33,8 @@ HabilitationRequest = Annotated[
     | hm.WithdrawManagerV1
     | hm.DelegateHabilitationV1
     | ActivationRequest
-    | InvitationRequest,
+    | InvitationRequest
+    | az.CheckAuthorizationV1
+    | az.ListActiveHabilitationsV1,
     Field(discriminator="kind"),
 ]

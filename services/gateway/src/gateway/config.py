@@ -1,6 +1,6 @@
 """Gateway settings, read from the environment once."""
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr
 
 from efp_runtime.settings import RuntimeSettings
 
@@ -14,6 +14,8 @@ class GatewaySettings(RuntimeSettings):
     cookie_secure: bool | None = Field(None, validation_alias=AliasChoices("GATEWAY_COOKIE_SECURE"))
     # Larger bodies are refused before they are read (413).
     max_body_bytes: int = Field(64 * 1024, gt=0, validation_alias=AliasChoices("GATEWAY_MAX_BODY_BYTES"))
+    # Keys of the other ministry systems for /api/v1/authorizations/check, comma-separated; none: all refused.
+    service_api_keys: SecretStr = Field(SecretStr(""), validation_alias=AliasChoices("EFP_SERVICE_API_KEYS"))
 
     def secure_cookies(self) -> bool:
         if self.cookie_secure is not None:

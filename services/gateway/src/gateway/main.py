@@ -7,15 +7,18 @@ from contextlib import asynccontextmanager
 import uvicorn
 from fastapi import FastAPI, Request, Response
 
+from efp_runtime.clock import clock_from
 from efp_runtime.message_context import correlation_id_var
 from efp_runtime.rpc import RpcClient
 from efp_runtime.structured_logging import configure_logging
-from gateway import problems
+from gateway import problems, service_keys
+from gateway.authorization_feed import AuthorizationFeed
 from gateway.config import GatewaySettings
 from gateway.routes import (
     access_management,
     access_requests,
     activation,
+    authorizations,
     captchas,
     health,
     invitations,
@@ -40,9 +43,13 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         rpc = RpcClient(settings.amqp_url, SERVICE, settings.rpc_timeout_seconds)
         await rpc.connect()
         app.state.rpc = rpc
+        clock = clock_from(settings.test_clock_file, settings.environment)
+        app.state.authorizations = feed = AuthorizationFeed(settings.amqp_url, rpc, clock)
+        await feed.start()
         try:
             yield
         finally:
+            await feed.close()
             await rpc.close()
 
     app = FastAPI(
@@ -53,6 +60,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     problems.install(app)
+    service_keys.install(app)
 
     @app.middleware("http")
     async def limit_body(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -82,7 +90,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         return response
 
     routers = (health, captchas, registrations, organisations, session, me, password_resets, access_requests)
-    for module in (*routers, access_management, activation, messages, invitations):
+    for module in (*routers, access_management, activation, messages, invitations, authorizations):
         app.include_router(module.router)
     return app
 

@@ -32,6 +32,7 @@ from habilitation.adapters.mongo_activation_attempts import MongoActivationAttem
 from habilitation.adapters.mongo_activation_code_repository import MongoActivationCodeRepository
 from habilitation.adapters.mongo_activation_letters import MongoActivationLetters
 from habilitation.adapters.mongo_activation_repository import MongoActivationRepository
+from habilitation.adapters.mongo_active_habilitations import MongoActiveHabilitations
 from habilitation.adapters.mongo_habilitation_repository import MongoHabilitationRepository
 from habilitation.adapters.mongo_habilitation_sweep import MongoHabilitationSweep
 from habilitation.adapters.mongo_invitation_repository import MongoInvitationRepository
@@ -48,6 +49,7 @@ from habilitation.use_cases.accept_terms import AcceptTerms
 from habilitation.use_cases.appoint_manager import AppointManager
 from habilitation.use_cases.assign_habilitation import AssignHabilitation
 from habilitation.use_cases.cancel_access_request import CancelAccessRequest
+from habilitation.use_cases.check_authorization import CheckAuthorization
 from habilitation.use_cases.decide_access_request import AcceptAccessRequest, RefuseAccessRequest
 from habilitation.use_cases.delegate_habilitation import DelegateHabilitation
 from habilitation.use_cases.expire_activation_codes import ExpireActivationCodes
@@ -59,6 +61,7 @@ from habilitation.use_cases.invite_user import InviteUser
 from habilitation.use_cases.issue_activation_code import IssueActivationCode
 from habilitation.use_cases.list_access_requests import ListMyAccessRequests, ListOrganisationAccessRequests
 from habilitation.use_cases.list_activation_codes import ListActivationCodes
+from habilitation.use_cases.list_active_habilitations import ListActiveHabilitations
 from habilitation.use_cases.list_invitations import ListInvitations
 from habilitation.use_cases.list_my_habilitations import ListMyHabilitations
 from habilitation.use_cases.list_organisation_users import ListOrganisationUsers
@@ -125,6 +128,8 @@ class Habilitation:
     accept_invitation: AcceptInvitation
     sweep_invitations: SweepInvitations
     sweep_habilitations: SweepHabilitations
+    check_authorization: CheckAuthorization
+    list_active_habilitations: ListActiveHabilitations
 
 
 def _utc_now() -> datetime:
@@ -225,5 +230,9 @@ def build(
             directory,
             links,
             clock,
+        ),
+        check_authorization=CheckAuthorization(habilitations, clock),
+        list_active_habilitations=ListActiveHabilitations(
+            MongoActiveHabilitations(collections[mongo_habilitation_repository.COLLECTION])
         ),
     )

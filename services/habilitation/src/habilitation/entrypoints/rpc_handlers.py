@@ -16,6 +16,7 @@ from efp_runtime.rpc import INTERNAL_ERROR
 from habilitation.bootstrap import Habilitation
 from habilitation.domain.errors import HabilitationError
 from habilitation.entrypoints.activation_routes import activation_routes
+from habilitation.entrypoints.authorization_routes import authorization_routes
 from habilitation.entrypoints.invitation_routes import invitation_routes
 
 logger = logging.getLogger(__name__)
@@ -60,7 +61,12 @@ def _routes(x: Habilitation) -> dict[type[Request], Handler]:
 
 def all_routes(habilitation: Habilitation) -> dict[type[Request], Handler]:
     """The route table of every feature of the service."""
-    return {**_routes(habilitation), **activation_routes(habilitation), **invitation_routes(habilitation)}
+    return {
+        **_routes(habilitation),
+        **activation_routes(habilitation),
+        **invitation_routes(habilitation),
+        **authorization_routes(habilitation),
+    }
 
 
 def make_rpc_handler(habilitation: Habilitation) -> Any:

@@ -1,0 +1,343 @@
+"""Authorization-check benchmark: `GET /api/v1/authorizations/check` through the gateway, paced and flat out.
+
+The gateway answers from its in-memory copy of the active habilitations, kept by the habilitation
+service's events (gateway/authorization_feed.py). Starts its own RabbitMQ, SecantusDB, SMTP recorder
+and the four services on free ports in a temp dir (as bench/login.py does). Before the services start
+it writes `--preload` active habilitations straight into the habilitation database (the gateway's
+start-up snapshot reads them); then a manager, activated with an agent's code, grants habilitations
+through the gateway and revokes one, each change awaited in the answers (how stale a check can be).
+The checks mix held habilitations (granted through the API or preloaded) and ones nobody holds, and
+every answer is verified.
+
+Two runs: `--rate` checks a second for `--seconds` (open loop: each check leaves at its scheduled
+time whatever the previous ones do, and its latency counts from that time), then as many as
+`--concurrency` connections carry for `--seconds`. The client is a bare HTTP/1.1 keep-alive client
+on asyncio streams, so that on a small machine it leaves the CPU to the system under test.
+
+    .venv/bin/python bench/authorizations.py [--rate 200] [--seconds 10] [--concurrency 32] [--preload 20000]
+"""
+
+import argparse
+import asyncio
+import os
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+from http_load import Check, Run, flat_out, paced  # bench/, beside this script
+from pymongo import MongoClient
+from pymongo.collection import Collection
+
+from contracts.authorizations import ActiveHabilitationsV1, ListActiveHabilitationsV1
+from devstack.mail_recorder import MailRecorder
+from devstack.processes import Stack, free_port
+from devstack.system import (
+    SERVICES,
+    Endpoints,
+    load_sirene_sample,
+    service_env,
+    start_mongodb,
+    start_rabbitmq,
+    start_service,
+    wait_ready,
+)
+from efp_runtime.rpc import RpcClient
+
+ANSWER = "BENCH"
+PASSWORD = "Banc-d-Essai-2026!"  # noqa: S105 (throwaway accounts of the bench's own database)
+AGENT = ("agent.banc@travail.gouv.fr", "Agent-Banc-Pa55word!")
+API_KEY = f"bench-{uuid.uuid4().hex}"
+SIREN, SIRETS = "000016220", ("00001622000014", "00001622000022", "00001622000030")
+HABILITATION_DATABASE = "habilitation"
+TICKS = os.sysconf("SC_CLK_TCK")
+GOAL_P99_MS, GOAL_RATE = 15, 800
+
+
+def cpu_seconds(process_group: int) -> float:
+    """User + system CPU time of every live process of a process group (threads included)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == process_group:  # pgrp
+            total += int(fields[11]) + int(fields[12])  # utime + stime
+    return total / TICKS
+
+
+# --- the system's own data ------------------------------------------------------------------
+
+
+def preload(mongodb_url: str, count: int) -> list[tuple[str, str, str, str]]:
+    """Active habilitations as the repository stores them, for made-up accounts; returns their keys."""
+    now = datetime.now(UTC)
+    keys, docs = [], []
+    for n in range(count):
+        account_id, siret = str(uuid.uuid4()), f"{100000000 + n % 5000}{n % 7:05d}"
+        keys.append((account_id, "ceres", "centre_agree", siret))
+        docs.append(
+            {
+                "_id": str(uuid.uuid4()),
+                "account_id": account_id,
+                "service": "ceres",
+                "role": "centre_agree",
+                "siret": siret,
+                "siren": siret[:9],
+                "end_date": None,
+                "granted_by": "bench",
+                "granted_at": now,
+                "via": "manager",
+                "state": "active",
+                "history": [{"at": now, "trigger": "grant", "by": "bench", "why": None}],
+                "version": 1,
+                "outbox": [],
+            }
+        )
+    client: MongoClient[dict[str, Any]]
+    with MongoClient(mongodb_url) as client:
+        collection: Collection[dict[str, Any]] = client[HABILITATION_DATABASE]["habilitations"]
+        for start in range(0, len(docs), 2_000):
+            collection.insert_many(docs[start : start + 2_000], ordered=False)
+    return keys
+
+
+def sign_up(http: httpx.Client, mail: MailRecorder, email: str) -> str:
+    def captcha() -> str:
+        return str(http.post("/api/v1/captchas").json()["captcha_id"])
+
+    registration = http.post(
+        "/api/v1/registrations", json={"email": email, "captcha_id": captcha(), "captcha_answer": ANSWER}
+    ).json()["registration_id"]
+    code = re.search(r"^\s*(\d{6})\s*$", mail.wait_for_mail(email)[0].body(), re.MULTILINE)
+    assert code, "no code in the e-mail"
+    base = f"/api/v1/registrations/{registration}"
+    http.post(f"{base}/verify", json={"code": code.group(1)}).raise_for_status()
+    http.post(f"{base}/password", json={"password": PASSWORD, "password_confirmation": PASSWORD}).raise_for_status()
+    http.post(
+        f"{base}/identity", json={"civility": "madame", "last_name": "Banc", "first_name": "Essai"}
+    ).raise_for_status()
+    created = http.post(f"{base}/organisation", json={"siren": SIREN, "accept_terms": True})
+    created.raise_for_status()
+    return str(created.json()["account_id"])
+
+
+def log_in(http: httpx.Client, email: str, password: str = PASSWORD) -> None:
+    captcha = http.post("/api/v1/captchas").json()["captcha_id"]
+    session = http.post(
+        "/api/v1/session",
+        json={"email": email, "password": password, "captcha_id": captcha, "captcha_answer": ANSWER},
+    )
+    session.raise_for_status()
+    http.headers["X-CSRF-Token"] = session.json()["csrf_token"]
+
+
+def allowed_now(http: httpx.Client, key: tuple[str, str, str, str]) -> bool:
+    params = dict(zip(("account_id", "service", "role", "siret"), key, strict=True))
+    response = http.get("/api/v1/authorizations/check", params=params, headers={"Authorization": f"Bearer {API_KEY}"})
+    response.raise_for_status()
+    return bool(response.json()["allowed"])
+
+
+def seconds_until(condition: Callable[[], bool], timeout: float = 30) -> float:
+    started = time.perf_counter()
+    while not condition():
+        if time.perf_counter() - started > timeout:
+            raise TimeoutError("the gateway's copy did not follow in 30 s")
+        time.sleep(0.002)
+    return time.perf_counter() - started
+
+
+@dataclass
+class Granted:
+    keys: list[tuple[str, str, str, str]]
+    # From the API's answer to the first check that sees the change: the event's way to the gateway.
+    grant_delays: list[float]
+    revoke_delay: float
+
+
+def grant_through_the_api(gateway: str, mail: MailRecorder, holders: int) -> Granted:
+    """A manager (an agent's code, the charter) grants `centre_agree` on each establishment to each holder,
+    then revokes one; each change is awaited in the check's answers."""
+    with httpx.Client(base_url=gateway, timeout=30) as agent:
+        log_in(agent, *AGENT)
+        issued = agent.post("/api/v1/agent/activation-codes", json={"siret": SIRETS[0], "service": "ceres"})
+        issued.raise_for_status()
+    keys, ids, delays = [], [], []
+    with httpx.Client(base_url=gateway, timeout=30) as manager, httpx.Client(base_url=gateway, timeout=30) as system:
+        email = f"responsable.{uuid.uuid4().hex[:8]}@val-de-loire.fr"
+        sign_up(manager, mail, email)
+        log_in(manager, email)
+        started = manager.post(
+            "/api/v1/activations", json={"siret": SIRETS[0], "activation_code": issued.json()["code"]}
+        )
+        started.raise_for_status()
+        activation = started.json()["activation_id"]
+        manager.post(f"/api/v1/activations/{activation}/accept-charter", json={"accept": True}).raise_for_status()
+        for n in range(holders):
+            with httpx.Client(base_url=gateway, timeout=30) as person:
+                holder = sign_up(person, mail, f"titulaire.{n}.{uuid.uuid4().hex[:6]}@val-de-loire.fr")
+            for siret in SIRETS:
+                granted = manager.post(
+                    f"/api/v1/organisations/{SIREN}/users/{holder}/habilitations",
+                    json={"role": "centre_agree", "siret": siret},
+                )
+                granted.raise_for_status()
+                key = (holder, "ceres", "centre_agree", siret)
+                delays.append(seconds_until(lambda key=key: allowed_now(system, key)))  # type: ignore[misc]
+                keys.append(key)
+                ids.append(granted.json()["id"])
+        manager.delete(f"/api/v1/habilitations/{ids[-1]}").raise_for_status()
+        revoked = keys.pop()
+        revoke_delay = seconds_until(lambda: not allowed_now(system, revoked))
+    return Granted(keys, delays, revoke_delay)
+
+
+def mix(granted: list[tuple[str, str, str, str]], preloaded: list[tuple[str, str, str, str]]) -> list[Check]:
+    """A third held through the API, a third preloaded, a third nobody holds (another role, or no one)."""
+    rng = random.Random(7)  # noqa: S311 (which keys to ask about, not a secret)
+    checks = []
+    for n in range(3000):
+        if n % 3 == 0:
+            checks.append(Check(granted[n % len(granted)], True, API_KEY))
+        elif n % 3 == 1 and preloaded:
+            checks.append(Check(rng.choice(preloaded), True, API_KEY))
+        else:
+            account_id, service, _, siret = rng.choice(granted)
+            stranger = (str(uuid.uuid4()), service, "centre_agree", siret)
+            other_role = (account_id, service, "gestionnaire_centres", siret)
+            checks.append(Check(other_role if n % 2 else stranger, False, API_KEY))
+    return checks
+
+
+def figures(name: str, run: Run) -> str:
+    done = len(run.latencies)
+    if done < 2:
+        return f"{name:<24} no answers ({run.failures} failed)"
+    quantiles = statistics.quantiles(run.latencies, n=100)
+    return (
+        f"{name:<24} {done / run.elapsed:7.1f} checks/s   p50 {quantiles[49] * 1000:5.1f} ms   "
+        f"p99 {quantiles[98] * 1000:5.1f} ms   {run.failures} failed, {run.wrong} wrong answers ({done} answered)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rate", type=float, default=200)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--holders", type=int, default=4)
+    parser.add_argument("--preload", type=int, default=20_000)
+    args = parser.parse_args()
+
+    stack, mail = Stack(), MailRecorder(free_port())
+    state = Path(tempfile.mkdtemp(prefix="efp-bench-authorizations-"))
+    mail.start()
+    cpu: dict[str, dict[str, float]] = {}
+    try:
+        node = start_rabbitmq(stack, state, free_port(), free_port(), management=False)
+        mongodb_url = start_mongodb(stack, state, free_port())
+        port = free_port()
+        env = service_env(
+            Endpoints(node.amqp_url, mongodb_url, mail.url),
+            state,
+            port,
+            {
+                "EFP_ENVIRONMENT": "test",
+                "EFP_CAPTCHA_TEST_ANSWER": ANSWER,
+                "EFP_LOG_LEVEL": "WARNING",
+                "EFP_SERVICE_API_KEYS": API_KEY,
+                "EFP_BOOTSTRAP_AGENT_EMAIL": AGENT[0],
+                "EFP_BOOTSTRAP_AGENT_PASSWORD": AGENT[1],
+                "HABILITATION_DATABASE": HABILITATION_DATABASE,
+            },
+        )
+        started = time.perf_counter()
+        preloaded = preload(mongodb_url, args.preload)
+        inserted = time.perf_counter() - started
+        load_sirene_sample(env, state / "logs")
+        children = {name: start_service(stack, name, env, state / "logs") for name in (*SERVICES, "gateway")}
+        gateway = f"http://127.0.0.1:{port}"
+        wait_ready(gateway, children, timeout=180)
+        granted = grant_through_the_api(gateway, mail, args.holders)
+        load_seconds, snapshot_size = time_the_snapshot(node.amqp_url)
+        checks = mix(granted.keys, preloaded)
+        asyncio.run(flat_out(port, checks, 8, 2))  # warm-up
+        secantus = next(child for child in stack.children if child.name == "secantusdb")
+        groups = {name: child.pid for name, child in children.items() if name != "notification"}
+        groups |= {"rabbitmq": node.child.pid, "secantusdb": secantus.pid}
+        runs: dict[str, Run] = {}
+        plans: list[tuple[str, Callable[[], Coroutine[Any, Any, Run]]]] = [
+            (f"paced at {args.rate:.0f}/s", lambda: paced(port, checks, args.rate, args.seconds)),
+            (f"flat out, {args.concurrency} conns", lambda: flat_out(port, checks, args.concurrency, args.seconds)),
+        ]
+        for name, work in plans:
+            before = {group: cpu_seconds(pid) for group, pid in groups.items()} | {"bench": time.process_time()}
+            runs[name] = asyncio.run(work())
+            after = {group: cpu_seconds(pid) for group, pid in groups.items()} | {"bench": time.process_time()}
+            cpu[name] = {group: after[group] - before[group] for group in after}
+    finally:
+        stack.stop()
+        mail.stop()
+
+    cores = os.cpu_count() or 1
+    print(
+        f"copy                     {args.preload:,} preloaded (inserted in {inserted:.1f} s) + "
+        f"{len(granted.grant_delays)} granted through the API, 1 of them revoked"
+    )
+    print(f"start-up snapshot        {load_seconds:.2f} s for {snapshot_size:,} active habilitations (paged RPC)")
+    delays = sorted(granted.grant_delays)
+    print(
+        f"change to answer         grant allowed {statistics.median(delays) * 1000:.0f} ms (max "
+        f"{delays[-1] * 1000:.0f}) after the API answered; revocation refused {granted.revoke_delay * 1000:.0f} ms"
+    )
+    for name, run in runs.items():
+        print(figures(name, run))
+        answered = len(run.latencies) or 1
+        shares = ", ".join(f"{group} {seconds / answered * 1000:.2f}" for group, seconds in cpu[name].items())
+        print(f"{'':<24} CPU ms per check: {shares} (on {cores} cores)")
+    paced_run, flat_run = runs.values()
+    if paced_run.late:
+        print(f"{'':<24} {paced_run.late} paced checks left > 5 ms late (the client fell behind)")
+    p99 = statistics.quantiles(paced_run.latencies, n=100)[98] * 1000
+    rate = len(flat_run.latencies) / flat_run.elapsed
+    print(
+        f"goal                     p99 {p99:.1f} ms < {GOAL_P99_MS} ms at {args.rate:.0f}/s: "
+        f"{'met' if p99 < GOAL_P99_MS else 'MISSED'}; {rate:.0f}/s >= {GOAL_RATE}/s: "
+        f"{'met' if rate >= GOAL_RATE else 'MISSED'}"
+    )
+    failed = any(run.failures or run.wrong for run in runs.values())
+    sys.exit(1 if failed else 0)
+
+
+def time_the_snapshot(amqp_url: str) -> tuple[float, int]:
+    """What a gateway replica's start-up load costs: every page of the snapshot, through the same RPC."""
+
+    async def load() -> tuple[float, int]:
+        rpc = RpcClient(amqp_url, "bench", 30)
+        await rpc.connect()
+        started, count, after_id = time.perf_counter(), 0, None
+        while True:
+            page = await rpc.call("habilitation", ListActiveHabilitationsV1(after_id=after_id), ActiveHabilitationsV1)
+            count += len(page.habilitations)
+            if (after_id := page.next_after_id) is None:
+                break
+        elapsed = time.perf_counter() - started
+        await rpc.close()
+        return elapsed, count
+
+    return asyncio.run(load())
+
+
+if __name__ == "__main__":
+    main()

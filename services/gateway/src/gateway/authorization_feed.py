@@ -1,0 +1,167 @@
+"""Keeps the gateway's authorization copy current: this replica's own queue of habilitation events, and
+a reload of the habilitation service's snapshot at start-up and after every reconnection.
+
+Each replica answers checks from its own memory, so each needs every event: a shared queue would
+give each event to one replica only. The queue is classic, exclusive and auto-deleted: it lives and
+dies with the copy it feeds. Nothing in it is worth keeping once the replica is gone (the next one
+loads the snapshot), and a dead replica leaves no queue behind to fill up. Messages are consumed
+without acknowledgements for the same reason: a crash loses the copy along with the messages.
+
+What the queue cannot cover is the time it did not exist: before start-up, and while the connection
+was down (the broker deletes an exclusive queue with its connection). Both are covered by reading
+the snapshot after the queue is bound: an event published before that read describes a change the
+read already sees, and the model merges what arrives during the read (see `AuthorizationModel`).
+"""
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, Protocol, TypeVar
+
+import aio_pika
+from aio_pika.abc import AbstractIncomingMessage, AbstractRobustConnection
+from pydantic import BaseModel, ValidationError
+
+from contracts.authorizations import (
+    ActiveHabilitationsV1,
+    ActiveHabilitationV1,
+    AuthorizationV1,
+    ListActiveHabilitationsV1,
+)
+from contracts.habilitation import HabilitationExpiredV1, HabilitationGrantedV1, HabilitationRevokedV1
+from contracts.rpc import Request
+from contracts.topology import EVENTS_EXCHANGE
+from gateway.authorization_model import AuthorizationModel
+from gateway.rpc import HABILITATION
+
+logger = logging.getLogger(__name__)
+QUEUE_PREFIX = "gateway.authorizations"
+PAGE = 5000
+RETRY_SECONDS = 1.0
+AuthorizationEvent = HabilitationGrantedV1 | HabilitationRevokedV1 | HabilitationExpiredV1
+EVENT_TYPES: dict[str, type[AuthorizationEvent]] = {
+    e.MESSAGE_TYPE: e for e in (HabilitationGrantedV1, HabilitationRevokedV1, HabilitationExpiredV1)
+}
+ResultT = TypeVar("ResultT", bound=BaseModel)
+
+
+class Rpc(Protocol):
+    async def call(self, service: str, request: Request, result_model: type[ResultT]) -> ResultT: ...
+
+
+def apply(model: AuthorizationModel, event: AuthorizationEvent) -> None:
+    """One event into the copy; idempotent, in any order."""
+    h = event.habilitation
+    if isinstance(event, HabilitationGrantedV1):
+        active = ActiveHabilitationV1(
+            id=h.id, account_id=h.account_id, service=h.service, role=h.role, siret=h.siret, end_date=h.end_date
+        )
+        model.granted(active)
+    else:
+        model.ended(h.id)
+
+
+class AuthorizationFeed:
+    def __init__(self, amqp_url: str, rpc: Rpc, clock: Callable[[], datetime]) -> None:
+        self.model = AuthorizationModel()
+        self.queue_name = f"{QUEUE_PREFIX}.{uuid.uuid4().hex[:12]}"
+        self._url = amqp_url
+        self._rpc = rpc
+        self._clock = clock
+        self._connection: AbstractRobustConnection | None = None
+        # One load at a time: a second one must not reset the journal of the first.
+        self._loading = asyncio.Lock()
+        self._stale = False
+        self._reload: asyncio.Task[None] | None = None
+
+    def check(self, account_id: str, service: str, role: str, siret: str) -> AuthorizationV1 | None:
+        """From memory; None until the first load is done. Today is the clock's UTC date, as in the habilitation
+        service (`Habilitation.allows`), and in tests the same shifted clock."""
+        if not self.model.loaded:
+            return None
+        return self.model.check((account_id, service, role, siret), self._clock().date())
+
+    async def start(self) -> None:
+        """Bind and consume, then load in the background (the habilitation service may not be up yet)."""
+        self._connection = await aio_pika.connect_robust(
+            self._url, client_properties={"connection_name": "gateway-authorizations"}
+        )
+        channel = await self._connection.channel()
+        exchange = await channel.declare_exchange(EVENTS_EXCHANGE, aio_pika.ExchangeType.TOPIC, durable=True)
+        queue = await channel.declare_queue(self.queue_name, exclusive=True, auto_delete=True)
+        for routing_key in EVENT_TYPES:
+            await queue.bind(exchange, routing_key=routing_key)
+        await queue.consume(self._on_message, no_ack=True)
+        # After a reconnection aio-pika has declared, bound and consumed the queue again (a new, empty
+        # one): what happened meanwhile comes from the snapshot.
+        self._connection.reconnect_callbacks.add(self._on_reconnect)
+        self._schedule_reload()
+
+    async def load(self) -> int:
+        """Read the snapshot page by page and lay it under the events; returns the copy's size."""
+        async with self._loading:
+            self.model.begin_load()
+            try:
+                snapshot: list[ActiveHabilitationV1] = []
+                after_id: str | None = None
+                while True:
+                    request = ListActiveHabilitationsV1(after_id=after_id, limit=PAGE)
+                    page = await self._rpc.call(HABILITATION, request, ActiveHabilitationsV1)
+                    snapshot.extend(page.habilitations)
+                    if page.next_after_id is None:
+                        break
+                    after_id = page.next_after_id
+            except BaseException:
+                self.model.abandon_load()
+                raise
+            loaded = self.model.finish_load(snapshot)
+        logger.info("authorization copy loaded: %d active habilitation(s)", loaded)
+        return loaded
+
+    async def close(self) -> None:
+        if self._reload is not None:
+            self._reload.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._reload
+        if self._connection is not None:
+            await self._connection.close()
+
+    async def _on_message(self, message: AbstractIncomingMessage) -> None:
+        event_type = EVENT_TYPES.get(message.routing_key or "")
+        try:
+            if event_type is None:
+                raise ValueError(f"unexpected routing key {message.routing_key!r}")
+            event = event_type.model_validate_json(message.body)
+        except (ValidationError, ValueError):
+            # The habilitation service's own events, so a bug: the copy may now miss a change.
+            # Say so, and heal it from the snapshot.
+            logger.exception("unreadable habilitation event %s; reloading the authorization copy", message.message_id)
+            self._schedule_reload()
+            return
+        apply(self.model, event)
+
+    def _on_reconnect(self, *_: Any) -> None:
+        logger.warning("event connection restored; reloading the authorization copy")
+        self._schedule_reload()
+
+    def _schedule_reload(self) -> None:
+        # A request during a reload means another one after it: that one's snapshot may predate the gap.
+        self._stale = True
+        if self._reload is None or self._reload.done():
+            self._reload = asyncio.create_task(self._reload_while_stale(), name="authorization-copy-reload")
+
+    async def _reload_while_stale(self) -> None:
+        # Meanwhile the previous copy (or, before the first load, the habilitation service) answers.
+        while self._stale:
+            self._stale = False
+            try:
+                await self.load()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                self._stale = True
+                logger.warning("authorization copy not loaded; retrying in %ss", RETRY_SECONDS, exc_info=True)
+                await asyncio.sleep(RETRY_SECONDS)

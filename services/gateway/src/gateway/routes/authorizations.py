@@ -1,0 +1,40 @@
+"""Authorization checks for other ministry systems, with a service API key (API.md « Access management »)."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+
+from contracts.authorizations import AuthorizationV1, CheckAuthorizationV1
+from gateway.authorization_feed import AuthorizationFeed
+from gateway.problems import problem_responses
+from gateway.rpc import HABILITATION, rpc_client
+from gateway.service_keys import require_service_key
+
+router = APIRouter(prefix="/api/v1", tags=["Systèmes du ministère"], dependencies=[Depends(require_service_key)])
+
+
+@router.get(
+    "/authorizations/check",
+    response_model=AuthorizationV1,
+    # `{allowed}` alone when refused; `end_date` only when there is one.
+    response_model_exclude_none=True,
+    responses=problem_responses(401, 422, 503),
+)
+async def check(
+    request: Request,
+    account_id: Annotated[str, Query(min_length=1, max_length=64)],
+    service: Annotated[str, Query(min_length=1, max_length=40)],
+    role: Annotated[str, Query(min_length=1, max_length=60)],
+    siret: Annotated[str, Query(min_length=14, max_length=20)],
+) -> AuthorizationV1:
+    """Cet utilisateur a-t-il ce rôle sur cet établissement aujourd'hui ?
+
+    Réponse tenue à jour par les événements du service des habilitations, sans aller-retour par appel.
+    """
+    siret = "".join(siret.split())
+    feed: AuthorizationFeed = request.app.state.authorizations
+    answer = feed.check(account_id, service, role, siret)
+    if answer is None:  # the copy is still loading: the habilitation service answers from its store
+        query = CheckAuthorizationV1(account_id=account_id, service=service, role=role, siret=siret)
+        answer = await rpc_client(request).call(HABILITATION, query, AuthorizationV1)
+    return answer
