@@ -23,6 +23,8 @@ from efp_runtime.broker import COMMANDS, EVENTS
 from efp_runtime.message_context import MessageContext, amqp_properties
 
 OUTBOX_FIELD = "outbox"
+# Documents a relay drains side by side.
+BATCH = 32
 logger = logging.getLogger(__name__)
 
 
@@ -121,8 +123,8 @@ class OutboxRelay:
                     next_scan = loop.time() + self._poll_seconds
                     await self.drain_all()
                     continue
-                name, doc_id = await asyncio.wait_for(self._kicks.get(), max(0.0, next_scan - loop.time()))
-                await self.drain(name, doc_id)
+                first = await asyncio.wait_for(self._kicks.get(), max(0.0, next_scan - loop.time()))
+                await self._drain_batch(first)
             except TimeoutError:
                 continue
             except asyncio.CancelledError:
@@ -131,6 +133,17 @@ class OutboxRelay:
                 # The broker or store is away: the messages stay in the outbox.
                 logger.exception("outbox relay failed; retrying in %ss", self._poll_seconds)
                 await asyncio.sleep(self._poll_seconds)
+
+    async def _drain_batch(self, first: tuple[str, Any]) -> None:
+        """The first kick and all those queued behind it, drained side by side: a busy service's
+        e-mails wait for one round of confirmations, not for every document before them."""
+        batch = {first}
+        while len(batch) < BATCH and not self._kicks.empty():
+            batch.add(self._kicks.get_nowait())
+        results = await asyncio.gather(*(self.drain(name, doc_id) for name, doc_id in batch), return_exceptions=True)
+        failures = [r for r in results if isinstance(r, BaseException)]
+        if failures:
+            raise failures[0]
 
     async def drain_all(self) -> int:
         """Publish every pending message of every collection; returns how many."""
@@ -145,12 +158,18 @@ class OutboxRelay:
         collection = self._collections[collection_name]
         doc = await collection.find_one({"_id": document_id}, {OUTBOX_FIELD: 1})
         pending = [OutboxMessage(**m) for m in (doc or {}).get(OUTBOX_FIELD, [])]
-        for message in pending:
-            await self._publish(message)
+        if not pending:
+            return 0
+        # All of a document's messages go out together; only the confirmed ones are removed.
+        results = await asyncio.gather(*(self._publish(m) for m in pending), return_exceptions=True)
+        published = [m.message_id for m, r in zip(pending, results, strict=True) if not isinstance(r, BaseException)]
+        if published:
             await collection.update_one(
-                {"_id": document_id},
-                {"$pull": {OUTBOX_FIELD: {"message_id": message.message_id}}},
+                {"_id": document_id}, {"$pull": {OUTBOX_FIELD: {"message_id": {"$in": published}}}}
             )
+        failures = [r for r in results if isinstance(r, BaseException)]
+        if failures:
+            raise failures[0]
         return len(pending)
 
     async def _publish(self, message: OutboxMessage) -> None:
