@@ -40,7 +40,7 @@ from pymongo.collection import Collection
 
 from contracts.authorizations import ActiveHabilitationsV1, ListActiveHabilitationsV1
 from devstack.mail_recorder import MailRecorder
-from devstack.processes import Stack, free_port
+from devstack.processes import Stack, cpu_seconds, free_port
 from devstack.system import (
     SERVICES,
     Endpoints,
@@ -59,21 +59,7 @@ AGENT = ("agent.banc@travail.gouv.fr", "Agent-Banc-Pa55word!")
 API_KEY = f"bench-{uuid.uuid4().hex}"
 SIREN, SIRETS = "000016220", ("00001622000014", "00001622000022", "00001622000030")
 HABILITATION_DATABASE = "habilitation"
-TICKS = os.sysconf("SC_CLK_TCK")
 GOAL_P99_MS, GOAL_RATE = 15, 800
-
-
-def cpu_seconds(process_group: int) -> float:
-    """User + system CPU time of every live process of a process group (threads included)."""
-    total = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) == process_group:  # pgrp
-            total += int(fields[11]) + int(fields[12])  # utime + stime
-    return total / TICKS
 
 
 # --- the system's own data ------------------------------------------------------------------

@@ -31,24 +31,10 @@ from pymongo import MongoClient
 from contracts.notification import SendEmailV1, SignupVerificationCodeV1
 from contracts.topology import COMMANDS_EXCHANGE, NOTIFICATION_COMMANDS_QUEUE, SEND_EMAIL_ROUTING_KEY
 from devstack.mail_recorder import MailRecorder
-from devstack.processes import Stack, free_port, wait_until
+from devstack.processes import Stack, cpu_seconds, free_port, wait_until
 from devstack.system import Endpoints, service_env, start_mongodb, start_rabbitmq, start_service
 
-TICKS = os.sysconf("SC_CLK_TCK")
 DOMAIN = "emploi.gouv.fr"  # the Message-ID is <command id@DOMAIN>
-
-
-def cpu_seconds(process_group: int) -> float:
-    """User + system CPU time of every live process of a process group (threads included)."""
-    total = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) == process_group:  # pgrp
-            total += int(fields[11]) + int(fields[12])  # utime + stime
-    return total / TICKS
 
 
 def own_cpu_seconds() -> float:

@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 
 from devstack.mail_recorder import MailRecorder
-from devstack.processes import Stack, free_port
+from devstack.processes import Stack, cpu_seconds, free_port
 from devstack.system import (
     SERVICES,
     Endpoints,
@@ -34,20 +34,6 @@ from identity.adapters.argon2_password_hasher import MEMORY_COST_KIB, PARALLELIS
 
 ANSWER = "BENCH"
 PASSWORD = "Banc-d-Essai-2026!"  # noqa: S105 (a throwaway account of the bench's own database)
-TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(process_group: int) -> float:
-    """User + system CPU time of every live process of a process group (threads included)."""
-    total = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) == process_group:  # pgrp
-            total += int(fields[11]) + int(fields[12])  # utime + stime
-    return total / TICKS
 
 
 def hash_cost_ms(samples: int = 20) -> float:

@@ -26,7 +26,7 @@ from pathlib import Path
 import httpx
 
 from devstack.mail_recorder import MailRecorder
-from devstack.processes import Stack, free_port
+from devstack.processes import Stack, cpu_seconds, free_port
 from devstack.system import (
     SERVICES,
     Endpoints,
@@ -55,20 +55,6 @@ SETTINGS = {
     # One manager receives every e-mail of the run: the anti-flood cap (20 an hour) would hold them back.
     "NOTIFICATION_RATE_LIMIT_PER_RECIPIENT": "0",
 }
-TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(process_group: int) -> float:
-    """User + system CPU time of every live process of a process group (threads included)."""
-    total = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) == process_group:  # pgrp
-            total += int(fields[11]) + int(fields[12])  # utime + stime
-    return total / TICKS
 
 
 def sign_up_and_log_in(http: httpx.Client, mail: MailRecorder, email: str) -> None:
