@@ -5,8 +5,9 @@ from typing import Any
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
+from efp_runtime.aggregate_store import AggregateStore, StaleAggregate
 from efp_runtime.mongo import IndexSpec
-from efp_runtime.outbox import OUTBOX_FIELD, OutboxMessage, OutboxRelay, pending_messages
+from efp_runtime.outbox import OUTBOX_FIELD, OutboxMessage, OutboxRelay
 from identity.domain.account import Account, AccountKind, Change
 from identity.domain.errors import AccountExists, Conflict
 
@@ -36,18 +37,14 @@ _FIELDS = (
 class MongoAccountRepository:
     def __init__(self, collection: AsyncCollection[dict[str, Any]], relay: OutboxRelay | None) -> None:
         # Without a relay (operator commands) the running service's relay finds the outbox by polling.
-        self._collection = collection
-        self._relay = relay
+        self._store = AggregateStore(collection, relay)
 
     async def add(self, account: Account, messages: list[OutboxMessage]) -> None:
-        doc = {**_document(account), "_id": account.id, "version": 1, OUTBOX_FIELD: pending_messages(messages)}
         try:
-            await self._collection.insert_one(doc)
+            await self._store.insert(account.id, _document(account), messages)
         except DuplicateKeyError as exc:
             raise AccountExists() from exc
         account.version = 1
-        if messages and self._relay is not None:
-            self._relay.kick(COLLECTION, account.id)
 
     async def get(self, account_id: str) -> Account | None:
         return await self._one({"_id": account_id})
@@ -59,18 +56,14 @@ class MongoAccountRepository:
         return await self._one({"registration_id": registration_id})
 
     async def update(self, account: Account, messages: list[OutboxMessage]) -> None:
-        update: dict[str, Any] = {"$set": _document(account), "$inc": {"version": 1}}
-        if messages:
-            update["$push"] = {OUTBOX_FIELD: {"$each": pending_messages(messages)}}
-        result = await self._collection.update_one({"_id": account.id, "version": account.version}, update)
-        if result.matched_count != 1:
-            raise Conflict()
+        try:
+            await self._store.update(account.id, account.version, _document(account), messages)
+        except StaleAggregate as exc:
+            raise Conflict() from exc
         account.version += 1
-        if messages and self._relay is not None:
-            self._relay.kick(COLLECTION, account.id)
 
     async def _one(self, query: dict[str, Any]) -> Account | None:
-        doc = await self._collection.find_one(query, {OUTBOX_FIELD: 0})
+        doc = await self._store.find_one(query)
         return _account(doc) if doc else None
 
 

@@ -4,8 +4,9 @@ from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
 
+from efp_runtime.aggregate_store import AggregateStore, StaleAggregate
 from efp_runtime.mongo import IndexSpec
-from efp_runtime.outbox import OUTBOX_FIELD, OutboxMessage, OutboxRelay, pending_messages
+from efp_runtime.outbox import OUTBOX_FIELD, OutboxMessage, OutboxRelay
 from identity.domain.errors import Conflict
 from identity.domain.password_reset import PasswordReset, ResetState
 
@@ -18,19 +19,14 @@ INDEXES = [
 
 class MongoPasswordResetRepository:
     def __init__(self, collection: AsyncCollection[dict[str, Any]], relay: OutboxRelay) -> None:
-        self._collection = collection
-        self._relay = relay
+        self._store = AggregateStore(collection, relay)
 
     async def add(self, reset: PasswordReset, messages: list[OutboxMessage]) -> None:
-        await self._collection.insert_one(
-            {"_id": reset.id, **_document(reset), "version": 1, OUTBOX_FIELD: pending_messages(messages)}
-        )
+        await self._store.insert(reset.id, _document(reset), messages)
         reset.version = 1
-        if messages:
-            self._relay.kick(COLLECTION, reset.id)
 
     async def get(self, reset_id: str) -> PasswordReset | None:
-        doc = await self._collection.find_one({"_id": reset_id}, {OUTBOX_FIELD: 0})
+        doc = await self._store.find_one({"_id": reset_id})
         if doc is None:
             return None
         return PasswordReset(
@@ -46,15 +42,11 @@ class MongoPasswordResetRepository:
         )
 
     async def update(self, reset: PasswordReset, messages: list[OutboxMessage]) -> None:
-        update: dict[str, Any] = {"$set": _document(reset), "$inc": {"version": 1}}
-        if messages:
-            update["$push"] = {OUTBOX_FIELD: {"$each": pending_messages(messages)}}
-        result = await self._collection.update_one({"_id": reset.id, "version": reset.version}, update)
-        if result.matched_count != 1:
-            raise Conflict()
+        try:
+            await self._store.update(reset.id, reset.version, _document(reset), messages)
+        except StaleAggregate as exc:
+            raise Conflict() from exc
         reset.version += 1
-        if messages:
-            self._relay.kick(COLLECTION, reset.id)
 
 
 def _document(reset: PasswordReset) -> dict[str, Any]:

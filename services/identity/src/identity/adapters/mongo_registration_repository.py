@@ -5,8 +5,9 @@ from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
 
+from efp_runtime.aggregate_store import AggregateStore, StaleAggregate
 from efp_runtime.mongo import IndexSpec
-from efp_runtime.outbox import OUTBOX_FIELD, OutboxMessage, OutboxRelay, pending_messages
+from efp_runtime.outbox import OUTBOX_FIELD, OutboxMessage, OutboxRelay
 from identity.domain.errors import Conflict
 from identity.domain.registration import OPEN_STEPS, HistoryEntry, Registration, Step
 
@@ -21,31 +22,25 @@ INDEXES = [
 class MongoRegistrationRepository:
     def __init__(self, collection: AsyncCollection[dict[str, Any]], relay: OutboxRelay) -> None:
         self._collection = collection
-        self._relay = relay
+        self._store = AggregateStore(collection, relay)
 
     async def add(self, registration: Registration, messages: list[OutboxMessage]) -> None:
-        doc = _document(registration)
-        doc["version"] = 1
-        doc[OUTBOX_FIELD] = pending_messages(messages)
-        await self._collection.insert_one(doc)
+        fields = _document(registration)
+        await self._store.insert(fields.pop("_id"), fields, messages)
         registration.version = 1
-        self._kick(registration, messages)
 
     async def get(self, registration_id: str) -> Registration | None:
-        doc = await self._collection.find_one({"_id": registration_id}, {OUTBOX_FIELD: 0})
+        doc = await self._store.find_one({"_id": registration_id})
         return _registration(doc) if doc else None
 
     async def update(self, registration: Registration, messages: list[OutboxMessage]) -> None:
         fields = _document(registration)
         del fields["_id"]
-        update: dict[str, Any] = {"$set": fields, "$inc": {"version": 1}}
-        if messages:
-            update["$push"] = {OUTBOX_FIELD: {"$each": pending_messages(messages)}}
-        result = await self._collection.update_one({"_id": registration.id, "version": registration.version}, update)
-        if result.matched_count != 1:
-            raise Conflict()
+        try:
+            await self._store.update(registration.id, registration.version, fields, messages)
+        except StaleAggregate as exc:
+            raise Conflict() from exc
         registration.version += 1
-        self._kick(registration, messages)
 
     async def idle_since(self, before: datetime, limit: int) -> list[Registration]:
         cursor = (
@@ -57,10 +52,6 @@ class MongoRegistrationRepository:
             .limit(limit)
         )
         return [_registration(doc) async for doc in cursor]
-
-    def _kick(self, registration: Registration, messages: list[OutboxMessage]) -> None:
-        if messages:
-            self._relay.kick(COLLECTION, registration.id)
 
 
 def _document(r: Registration) -> dict[str, Any]:

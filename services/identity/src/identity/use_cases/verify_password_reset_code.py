@@ -4,6 +4,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from contracts.accounts import PasswordResetStepV1
+from identity.domain.codes import is_six_digit_code
 from identity.domain.errors import IdentityError, InvalidCode, InvalidInput, NotFound
 from identity.use_cases.account_ports import PasswordResetRepository
 from identity.use_cases.ports import SecretHasher
@@ -17,7 +18,7 @@ class VerifyPasswordResetCode:
 
     async def __call__(self, reset_id: str, code: str) -> PasswordResetStepV1:
         code = code.strip()
-        if not (len(code) == 6 and code.isascii() and code.isdigit()):
+        if not is_six_digit_code(code):
             raise InvalidInput("Le code de réinitialisation est composé de 6 chiffres.", field="code")
         reset = await self._resets.get(reset_id)
         if reset is None:

@@ -7,6 +7,7 @@ from datetime import datetime
 from contracts.identity import RegistrationEmailVerifiedV1, RegistrationStepV1
 from efp_runtime.message_context import MessageContext
 from efp_runtime.outbox import OutboxMessage, event_message
+from identity.domain.codes import is_six_digit_code
 from identity.domain.errors import IdentityError, InvalidCode, InvalidInput, NotFound
 from identity.domain.registration import EmailVerified, Registration
 from identity.use_cases.ports import RegistrationRepository, SecretHasher
@@ -26,7 +27,7 @@ class VerifyRegistrationCode:
 
     async def __call__(self, registration_id: str, code: str, context: MessageContext) -> RegistrationStepV1:
         code = code.strip()
-        if not (len(code) == 6 and code.isascii() and code.isdigit()):
+        if not is_six_digit_code(code):
             raise InvalidInput("Le code de validation est composé de 6 chiffres.", field="code")
         registration = await self._registrations.get(registration_id)
         if registration is None:
