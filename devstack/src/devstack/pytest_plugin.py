@@ -19,6 +19,7 @@ import pytest
 
 from devstack.mail_recorder import MailRecorder
 from devstack.processes import Child, Stack, free_port
+from devstack.rabbitmq import RabbitNode
 from devstack.system import (
     SERVICES,
     Endpoints,
@@ -50,6 +51,8 @@ class Infrastructure:
     amqp_url: str
     mongodb_url: str
     state_dir: Path
+    # The node this session started (None when AMQP_URL or containers provide the broker).
+    rabbit: RabbitNode | None = None
     # Databases are per session, so a shared server (MONGODB_URL) keeps runs apart.
     database_prefix: str = field(default_factory=lambda: f"t{uuid.uuid4().hex[:8]}_")
 
@@ -102,8 +105,11 @@ def infrastructure(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Infrast
 
             amqp_url, mongodb_url = start_containers(stack.cleanups)
         else:
-            amqp_url = os.environ.get("AMQP_URL") or start_rabbitmq(stack, state_dir, free_port(), free_port()).amqp_url
+            rabbit = None if os.environ.get("AMQP_URL") else start_rabbitmq(stack, state_dir, free_port(), free_port())
+            amqp_url = os.environ.get("AMQP_URL") or rabbit.amqp_url  # type: ignore[union-attr]
             mongodb_url = os.environ.get("MONGODB_URL") or start_mongodb(stack, state_dir, free_port())
+            yield Infrastructure(amqp_url, mongodb_url, state_dir, rabbit)
+            return
         yield Infrastructure(amqp_url, mongodb_url, state_dir)
     finally:
         stack.stop()

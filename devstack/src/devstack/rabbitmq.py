@@ -36,6 +36,8 @@ class RabbitNode:
     nodename: str
     ports: RabbitPorts
     env: dict[str, str]
+    state_dir: Path
+    management: bool
 
     @property
     def amqp_url(self) -> str:
@@ -53,6 +55,13 @@ class RabbitNode:
             text=True,
             timeout=timeout,
         )
+
+    def restart(self) -> None:
+        """Stop the node and start it again on the same ports and state: durable queues,
+        their messages, users and permissions come back; connections are dropped."""
+        self.stop()
+        fresh = start_rabbitmq(self.state_dir, self.ports, self.management)
+        self.child = fresh.child
 
     def stop(self) -> None:
         if self.child.alive():
@@ -95,7 +104,7 @@ def start_rabbitmq(state_dir: Path, ports: RabbitPorts, management: bool = True,
         "ERL_EPMD_PORT": str(ports.epmd),
     }
     child = spawn("rabbitmq", [str(BIN / "rabbitmq-server")], base / "log", env=env)
-    node = RabbitNode(child, nodename, ports, env)
+    node = RabbitNode(child, nodename, ports, env, state_dir, management)
     deadline = time.monotonic() + timeout
     # await_startup fails at once until the node has registered with epmd: retry it.
     while True:
