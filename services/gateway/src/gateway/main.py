@@ -11,9 +11,11 @@ from efp_runtime.clock import clock_from
 from efp_runtime.message_context import correlation_id_var
 from efp_runtime.rpc import RpcClient
 from efp_runtime.structured_logging import configure_logging
+from efp_runtime.telemetry import tracer_provider
 from gateway import problems, service_keys
 from gateway.authorization_feed import AuthorizationFeed
 from gateway.config import GatewaySettings
+from gateway.observability import HttpMetrics, trace_requests
 from gateway.routes import (
     access_management,
     access_requests,
@@ -37,6 +39,7 @@ CORRELATION_HEADER = "X-Correlation-ID"
 def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     settings = settings or GatewaySettings()
     configure_logging(SERVICE, settings.log_level, settings.log_format)
+    tracing = tracer_provider(SERVICE)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -51,6 +54,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         finally:
             await feed.close()
             await rpc.close()
+            if tracing is not None:
+                tracing.shutdown()
 
     app = FastAPI(
         title="EFP Connect — passerelle HTTP",
@@ -92,6 +97,10 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     routers = (health, captchas, registrations, organisations, session, me, password_resets, access_requests)
     for module in (*routers, access_management, activation, messages, invitations, authorizations):
         app.include_router(module.router)
+    # Last: the outermost middleware also measures what the others refuse (413, 411).
+    HttpMetrics().install(app)
+    if tracing is not None:
+        trace_requests(app, tracing)
     return app
 
 

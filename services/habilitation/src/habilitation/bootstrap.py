@@ -1,12 +1,13 @@
 """Composition root: the only place that names concrete adapters."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from faststream.rabbit import RabbitBroker
 from pymongo import AsyncMongoClient
+from pymongo.asynchronous.collection import AsyncCollection
 
 from efp_runtime.aggregate_store import AggregateStore
 from efp_runtime.mongo import IndexSpec, create_mongo_client
@@ -97,6 +98,8 @@ class Habilitation:
     mongo: AsyncMongoClient[dict[str, Any]]
     rpc: RpcClient
     relay: OutboxRelay
+    # The collections whose documents carry an outbox (the relay drains them; metrics count their backlog).
+    outboxes: Sequence[AsyncCollection[dict[str, Any]]]
     record_account: RecordAccount
     submit_access_request: SubmitAccessRequest
     list_my_access_requests: ListMyAccessRequests
@@ -179,6 +182,7 @@ def build(
         mongo=mongo,
         rpc=rpc,
         relay=relay,
+        outboxes=list(collections.values()),
         # Events write the plain copies: no point asking identity about what it just announced.
         record_account=RecordAccount(copies),
         submit_access_request=SubmitAccessRequest(requests, rights, habilitations, accounts, directory, links, clock),

@@ -18,8 +18,10 @@ from efp_runtime.broker import (
     transient_queue,
 )
 from efp_runtime.clock import clock_from
+from efp_runtime.metrics import MetricsSettings, ServiceMetrics
 from efp_runtime.mongo import ensure_indexes
 from efp_runtime.structured_logging import configure_logging
+from efp_runtime.telemetry import trace_messages, tracer_provider
 from habilitation import bootstrap
 from habilitation.config import HabilitationSettings
 from habilitation.entrypoints.event_handlers import make_account_event_handlers
@@ -35,7 +37,21 @@ def create_app(settings: HabilitationSettings | None = None) -> FastStream:
     settings = settings or HabilitationSettings()
     configure_logging(SERVICE, settings.log_level, settings.log_format)
     broker = create_broker(settings, SERVICE)
+    metrics = ServiceMetrics()
+    broker.add_middleware(metrics.messages)
+    tracing = tracer_provider(SERVICE)
+    if tracing is not None:
+        trace_messages(broker, tracing)
     habilitation = bootstrap.build(settings, broker, clock_from(settings.test_clock_file, settings.environment))
+    metrics.outbox_backlog(habilitation.outboxes)
+    sweeps: dict[str, Callable[[], Awaitable[int]]] = {
+        name: metrics.sweeps.measured(name, sweep)
+        for name, sweep in (
+            ("activation_codes", habilitation.expire_activation_codes),
+            ("invitations", habilitation.sweep_invitations),
+            ("habilitations", habilitation.sweep_habilitations),
+        )
+    }
     rpc = quorum_queue(rpc_queue(SERVICE), settings)
     handler = make_rpc_handler(habilitation)
     credentials = transient_queue(credentials_queue(SERVICE))
@@ -58,15 +74,11 @@ def create_app(settings: HabilitationSettings | None = None) -> FastStream:
         await declare_exchanges(broker)
         await declare_dead_letter_queues(broker, [rpc.name, created.name, updated.name])
         await habilitation.rpc.connect()
+        metrics.serve(MetricsSettings())
 
     @app.after_startup
     async def start_background_work() -> None:
         tasks.append(asyncio.create_task(habilitation.relay.run(), name="outbox-relay"))
-        sweeps: dict[str, Callable[[], Awaitable[int]]] = {
-            "activation_codes": habilitation.expire_activation_codes,
-            "invitations": habilitation.sweep_invitations,
-            "habilitations": habilitation.sweep_habilitations,
-        }
         tasks.append(asyncio.create_task(run_sweeper(sweeps, settings.sweep_seconds), name="sweeper"))
 
     @app.on_shutdown
@@ -77,6 +89,9 @@ def create_app(settings: HabilitationSettings | None = None) -> FastStream:
                 await task
         await habilitation.rpc.close()
         await habilitation.mongo.close()
+        metrics.stop()
+        if tracing is not None:
+            tracing.shutdown()
 
     return app
 

@@ -1,12 +1,13 @@
 """Composition root: the only place that names concrete adapters."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from faststream.rabbit import RabbitBroker
 from pymongo import AsyncMongoClient
+from pymongo.asynchronous.collection import AsyncCollection
 
 from efp_runtime import idempotency
 from efp_runtime.mongo import IndexSpec, create_mongo_client
@@ -78,6 +79,8 @@ class Identity:
 
     mongo: AsyncMongoClient[dict[str, Any]]
     relay: OutboxRelay
+    # The collections whose documents carry an outbox (the relay drains them; metrics count their backlog).
+    outboxes: Sequence[AsyncCollection[dict[str, Any]]]
     create_captcha: CreateCaptcha
     get_captcha_image: GetCaptchaImage
     get_captcha_audio: GetCaptchaAudio
@@ -136,6 +139,7 @@ def build(settings: IdentitySettings, broker: RabbitBroker, clock: Callable[[], 
     return Identity(
         mongo=mongo,
         relay=relay,
+        outboxes=list(outboxes.values()),
         create_captcha=CreateCaptcha(captchas, PillowCaptchaRenderer(), hasher, clock),
         get_captcha_image=GetCaptchaImage(captchas, clock),
         get_captcha_audio=GetCaptchaAudio(captchas, EspeakCaptchaVoice(settings.espeak_executable), clock),

@@ -3,6 +3,7 @@
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 
 from faststream import FastStream
 
@@ -15,8 +16,10 @@ from efp_runtime.broker import (
     transient_queue,
 )
 from efp_runtime.message_context import MessageContext
+from efp_runtime.metrics import MetricsSettings, ServiceMetrics
 from efp_runtime.mongo import ensure_indexes
 from efp_runtime.structured_logging import configure_logging
+from efp_runtime.telemetry import trace_messages, tracer_provider
 from identity import bootstrap
 from identity.config import IdentitySettings
 from identity.entrypoints.rpc_handlers import make_rpc_handler
@@ -29,7 +32,14 @@ def create_app(settings: IdentitySettings | None = None) -> FastStream:
     settings = settings or IdentitySettings()
     configure_logging(SERVICE, settings.log_level, settings.log_format)
     broker = create_broker(settings, SERVICE)
+    metrics = ServiceMetrics()
+    broker.add_middleware(metrics.messages)
+    tracing = tracer_provider(SERVICE)
+    if tracing is not None:
+        trace_messages(broker, tracing)
     identity = bootstrap.build(settings, broker)
+    metrics.outbox_backlog(identity.outboxes)
+    sweep = metrics.sweeps.measured("registrations", identity.abandon_idle_registrations)
     rpc = quorum_queue(rpc_queue(SERVICE), settings)
     credentials = transient_queue(credentials_queue(SERVICE))
     handler = make_rpc_handler(identity)
@@ -44,11 +54,12 @@ def create_app(settings: IdentitySettings | None = None) -> FastStream:
         await broker.connect()
         await declare_exchanges(broker)
         await declare_dead_letter_queues(broker, [rpc.name])
+        metrics.serve(MetricsSettings())
 
     @app.after_startup
     async def start_background_work() -> None:
         tasks.append(asyncio.create_task(identity.relay.run(), name="outbox-relay"))
-        tasks.append(asyncio.create_task(_sweep(identity, settings.sweep_seconds), name="sweeper"))
+        tasks.append(asyncio.create_task(_sweep(sweep, settings.sweep_seconds), name="sweeper"))
         if settings.bootstrap_agent_email and settings.bootstrap_agent_password:
             await identity.create_agent.ensure(
                 settings.bootstrap_agent_email,
@@ -63,16 +74,19 @@ def create_app(settings: IdentitySettings | None = None) -> FastStream:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         await identity.mongo.close()
+        metrics.stop()
+        if tracing is not None:
+            tracing.shutdown()
 
     return app
 
 
-async def _sweep(identity: bootstrap.Identity, every_seconds: float) -> None:
+async def _sweep(abandon_idle_registrations: Callable[[], Awaitable[int]], every_seconds: float) -> None:
     """Expire idle registrations periodically; a failed pass is logged and retried next time."""
     while True:
         await asyncio.sleep(every_seconds)
         try:
-            await identity.abandon_idle_registrations()
+            await abandon_idle_registrations()
         except Exception:
             logger.exception("registration sweep failed")
 

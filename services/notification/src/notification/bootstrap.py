@@ -16,6 +16,7 @@ from notification.adapters import mongo_email_repository, mongo_recipient_rate_l
 from notification.adapters.fail_point_mail_sender import CrashAfterAcceptMailSender
 from notification.adapters.jinja_email_renderer import JinjaEmailRenderer
 from notification.adapters.mongo_email_repository import MongoEmailRepository
+from notification.adapters.mongo_email_state_counts import MongoEmailStateCounts
 from notification.adapters.mongo_recipient_rate_limiter import MongoRecipientRateLimiter, NoRecipientLimit
 from notification.adapters.rabbit_delivery_queues import ABANDONED_QUEUE, RabbitDeliveryQueues
 from notification.adapters.rabbit_held_commands import RabbitHeldCommands
@@ -41,6 +42,8 @@ class Notification:
     send_email: SendEmail
     list_account_messages: ListAccountMessages
     list_organisation_messages: ListOrganisationMessages
+    # For the metrics: e-mails per state, counted at each scrape.
+    email_state_counts: MongoEmailStateCounts
     # Test fail point: exit after an e-mail is saved `sent`, before the broker ack.
     crash_after_send: bool = False
 
@@ -117,6 +120,7 @@ def build(
         send_email=send_email,
         list_account_messages=ListAccountMessages(emails),
         list_organisation_messages=ListOrganisationMessages(emails),
+        email_state_counts=MongoEmailStateCounts(database[mongo_email_repository.COLLECTION]),
         crash_after_send=bool(settings.test_crash_after_send),
     )
 

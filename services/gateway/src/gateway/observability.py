@@ -1,0 +1,108 @@
+"""The gateway's metrics (requests by route template, method and status, on GET /metrics) and HTTP tracing."""
+
+import time
+from typing import TYPE_CHECKING, Any
+
+from fastapi import FastAPI, Response
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    GC_COLLECTOR,
+    PLATFORM_COLLECTOR,
+    PROCESS_COLLECTOR,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
+from starlette.routing import Match
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace import TracerProvider
+
+METRICS_PATH = "/metrics"
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+# Probes and scrapes every few seconds would bury the traces worth reading.
+UNTRACED_PATHS = "/metrics,/health/live,/health/ready"
+
+
+class HttpMetrics:
+    """The gateway's registry and its request metrics; labels are bounded (templates, not paths)."""
+
+    def __init__(self) -> None:
+        # A registry per app, not the global one: tests build several apps in one process.
+        self.registry = CollectorRegistry()
+        for collector in (PROCESS_COLLECTOR, PLATFORM_COLLECTOR, GC_COLLECTOR):
+            self.registry.register(collector)
+        labels = ["route", "method", "status"]
+        self.requests = Counter(
+            "efp_http_requests_total",
+            "HTTP requests answered, by route template, method and status.",
+            labels,
+            registry=self.registry,
+        )
+        self.seconds = Histogram(
+            "efp_http_request_seconds",
+            "Time to answer an HTTP request, by route template, method and status.",
+            labels,
+            registry=self.registry,
+        )
+
+    def install(self, app: FastAPI) -> None:
+        """Serve GET /metrics (left out of the OpenAPI document: it is for Prometheus, not API clients)
+        and measure every other request. Call last: the middleware then wraps all the others."""
+
+        @app.get(METRICS_PATH, include_in_schema=False)
+        def metrics() -> Response:
+            return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
+
+        app.add_middleware(MeasureRequests, metrics=self)
+
+
+class MeasureRequests:
+    """Pure ASGI middleware (no per-request task, unlike `@app.middleware`): counts and times requests."""
+
+    def __init__(self, app: ASGIApp, metrics: HttpMetrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] == METRICS_PATH:
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500  # if nothing is sent, the server answers 500
+
+        async def send_recording_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_recording_status)
+        finally:
+            method = scope["method"] if scope["method"] in METHODS else "other"
+            labels = (_route_template(scope), method, str(status))
+            self.metrics.requests.labels(*labels).inc()
+            self.metrics.seconds.labels(*labels).observe(time.perf_counter() - started)
+
+
+def _route_template(scope: Scope) -> str:
+    """The route's path template; a request refused before routing (413, 411) is matched here."""
+    route = scope.get("route")
+    if route is None:
+        for candidate in getattr(scope.get("app"), "routes", ()):
+            match, _ = candidate.matches(scope)
+            if match is Match.FULL:
+                route = candidate
+                break
+    path = getattr(route, "path", None)
+    return path if isinstance(path, str) else "unmatched"
+
+
+def trace_requests(app: Any, provider: "TracerProvider") -> None:
+    """A span per HTTP request, named after its route template (EFP_OTEL_ENABLED=true)."""
+    from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+
+    FastAPIInstrumentor.instrument_app(app, tracer_provider=provider, excluded_urls=UNTRACED_PATHS)
