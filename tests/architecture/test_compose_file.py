@@ -1,4 +1,5 @@
-"""docker-compose.yml is valid Compose, runs each service as its module, and holds no secret."""
+"""docker-compose.yml is valid Compose, complete for production (health, restarts, replicas, volumes,
+one broker user per service), and holds no secret: every value comes from a variable of .env.example."""
 
 import re
 import subprocess
@@ -9,12 +10,24 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
+from efp_runtime.broker_access import USERS
+
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
+ENV_EXAMPLE = ROOT / ".env.example"
 APPLICATION_SERVICES = ("identity", "habilitation", "notification", "gateway")
 SECRET_KEY_SUFFIXES = ("PASS", "PASSWORD", "SECRET_KEY")
 # ${NAME}, ${NAME:?message}, ${NAME:-default}, ${NAME?message}, ${NAME-default}
 REFERENCE = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*(?::?[?-][^}]*)?\}")
+VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)")
+# The secrets each service may receive, and no other: no env_file hands every secret to everyone.
+SECRETS_OF = {
+    "identity": {"IDENTITY_AMQP_PASSWORD", "IDENTITY_SECRET_KEY", "EFP_BOOTSTRAP_AGENT_PASSWORD"},
+    "habilitation": {"HABILITATION_AMQP_PASSWORD", "HABILITATION_SECRET_KEY"},
+    "notification": {"NOTIFICATION_AMQP_PASSWORD", "SMTP_PASSWORD"},
+    "gateway": {"GATEWAY_AMQP_PASSWORD", "EFP_SERVICE_API_KEYS"},
+}
+SECRET_VARIABLE = re.compile(r"(PASS|PASSWORD|SECRET_KEY|API_KEYS)$")
 
 
 def load_compose() -> dict[str, Any]:
@@ -56,9 +69,11 @@ def test_each_service_starts_only_once_the_broker_and_database_are_healthy(name:
         assert depends_on.get(infrastructure, {}).get("condition") == "service_healthy", infrastructure
 
 
-def test_notification_starts_only_once_the_mail_server_is_healthy() -> None:
-    depends_on = load_compose()["services"]["notification"]["depends_on"]
-    assert depends_on["mailpit"]["condition"] == "service_healthy"
+def test_notification_waits_for_the_mail_catcher_only_when_its_profile_runs() -> None:
+    compose = load_compose()
+    assert compose["services"]["mailpit"]["profiles"] == ["mail-catcher"]
+    mailpit = compose["services"]["notification"]["depends_on"]["mailpit"]
+    assert mailpit == {"condition": "service_healthy", "required": False}
 
 
 def test_gateway_has_a_healthcheck_on_its_liveness_endpoint() -> None:
@@ -89,7 +104,110 @@ def test_no_credentials_are_written_in_connection_urls() -> None:
             if "://" not in url or "@" not in url:
                 continue
             userinfo = url.split("://", 1)[1].rsplit("@", 1)[0]
-            # Once the ${...} references are removed, only the user:password separator may remain.
-            if REFERENCE.sub("", userinfo) not in ("", ":"):
+            # A user name may be written (each service's broker user is); its password only by reference.
+            password = userinfo.split(":", 1)[1] if ":" in userinfo else ""
+            if not REFERENCE.fullmatch(password):
                 leaks.append(f"{service_name}.{key}")
     assert not leaks, f"URL credentials must be ${{...}} references to .env: {leaks}"
+
+
+def long_running(compose: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Every service but the one-shot jobs others wait for to complete."""
+    jobs = {
+        name
+        for service in compose["services"].values()
+        for name, condition in (service.get("depends_on") or {}).items()
+        if condition.get("condition") == "service_completed_successfully"
+    }
+    return {name: service for name, service in compose["services"].items() if name not in jobs}
+
+
+def variables_of(service: dict[str, Any]) -> set[str]:
+    return {name for value in environment_of(service).values() for name in VARIABLE.findall(str(value or ""))}
+
+
+def test_every_long_running_service_has_a_healthcheck_and_a_restart_policy() -> None:
+    for name, service in long_running(load_compose()).items():
+        assert service.get("healthcheck", {}).get("test"), f"{name} has no healthcheck"
+        assert service.get("restart") in ("always", "unless-stopped", "on-failure"), name
+
+
+@pytest.mark.parametrize("name", ["identity", "habilitation", "notification"])
+def test_workers_are_healthy_when_their_metrics_answer(name: str) -> None:
+    service = load_compose()["services"][name]
+    port = environment_of(service)["EFP_METRICS_PORT"]
+    assert f"127.0.0.1:{port}/metrics" in " ".join(service["healthcheck"]["test"])
+
+
+@pytest.mark.parametrize("name", APPLICATION_SERVICES)
+def test_each_service_runs_several_replicas_reached_through_no_fixed_host_port(name: str) -> None:
+    service = load_compose()["services"][name]
+    assert service["deploy"]["replicas"] > 1
+    # A host port would let one replica only start; the proxy spreads requests over them.
+    assert not service.get("ports"), f"{name} publishes a host port"
+
+
+def test_the_proxy_publishes_the_gateway_and_finds_its_replicas_by_name() -> None:
+    compose = load_compose()
+    proxy = compose["services"]["proxy"]
+    assert proxy["ports"] == ["8000:8000"]
+    assert proxy["depends_on"]["gateway"]["condition"] == "service_healthy"
+    caddyfile = compose["configs"][proxy["configs"][0]["source"]]["content"]
+    assert "dynamic a" in caddyfile
+    assert "name gateway" in caddyfile
+
+
+@pytest.mark.parametrize(("name", "target"), [("mongodb", "/data/db"), ("rabbitmq", "/var/lib/rabbitmq")])
+def test_the_database_and_the_broker_keep_their_data_in_named_volumes(name: str, target: str) -> None:
+    compose = load_compose()
+    volumes = compose["services"][name]["volumes"]
+    named = [v.split(":")[0] for v in volumes if v.split(":")[1] == target]
+    assert named, f"{name} keeps {target} in no volume"
+    assert named[0] in compose["volumes"], f"{name} keeps {target} in a bind mount, not a named volume"
+
+
+@pytest.mark.parametrize("name", APPLICATION_SERVICES)
+def test_each_service_connects_to_the_broker_as_its_own_user(name: str) -> None:
+    url = environment_of(load_compose()["services"][name])["AMQP_URL"]
+    userinfo = url.split("://", 1)[1].rsplit("@", 1)[0]
+    user, password = userinfo.split(":", 1)
+    assert user == name
+    assert VARIABLE.findall(password) == [f"{name.upper()}_AMQP_PASSWORD"]
+
+
+@pytest.mark.parametrize("name", APPLICATION_SERVICES)
+def test_each_service_receives_its_own_secrets_and_no_others(name: str) -> None:
+    service = load_compose()["services"][name]
+    assert "env_file" not in service, "env_file would hand every secret of .env to every service"
+    secrets = {variable for variable in variables_of(service) if SECRET_VARIABLE.search(variable)}
+    assert secrets == SECRETS_OF[name]
+
+
+def test_services_start_after_the_broker_users_exist() -> None:
+    compose = load_compose()
+    setup = compose["services"]["broker-setup"]
+    assert setup["command"] == ["python", "-m", "efp_runtime.broker_access"]
+    assert setup["depends_on"]["rabbitmq"]["condition"] == "service_healthy"
+    for name in APPLICATION_SERVICES:
+        depends_on = compose["services"][name]["depends_on"]
+        assert depends_on["broker-setup"]["condition"] == "service_completed_successfully", name
+
+
+def test_the_broker_setup_job_gets_a_password_for_every_broker_user() -> None:
+    environment = environment_of(load_compose()["services"]["broker-setup"])
+    for user in USERS:
+        assert VARIABLE.findall(str(environment.get(user.password_variable))) == [user.password_variable]
+    # The administrator the broker image creates is the one the job provisions with.
+    rabbitmq = environment_of(load_compose()["services"]["rabbitmq"])
+    assert VARIABLE.findall(environment["EFP_BROKER_ADMIN_USER"]) == VARIABLE.findall(rabbitmq["RABBITMQ_DEFAULT_USER"])
+
+
+def test_every_variable_the_compose_file_uses_is_listed_in_the_env_example() -> None:
+    listed = {
+        line.split("=", 1)[0].strip()
+        for line in ENV_EXAMPLE.read_text(encoding="utf-8").splitlines()
+        if "=" in line and not line.lstrip().startswith("#")
+    }
+    used = set(VARIABLE.findall(COMPOSE_FILE.read_text(encoding="utf-8")))
+    assert used, "the compose file uses no variable at all"
+    assert not used - listed, f"add to .env.example: {sorted(used - listed)}"

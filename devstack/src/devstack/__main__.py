@@ -6,11 +6,22 @@ import sys
 import time
 from pathlib import Path
 
+from devstack.broker_users import (
+    ADMIN,
+    ADMIN_PASSWORD_VARIABLE,
+    management_url_of,
+    password,
+    provision_users,
+    replace_guest,
+)
 from devstack.processes import Stack
 from devstack.settings import DevstackSettings
 from devstack.system import (
+    SERVICES,
     Endpoints,
     load_sirene_sample,
+    metrics_urls,
+    process_envs,
     service_env,
     start_maildev,
     start_mongodb,
@@ -36,23 +47,32 @@ def run() -> int:
         amqp_url = settings.amqp_url
         if amqp_url is None:
             node = start_rabbitmq(stack, data_dir, settings.amqp_port, settings.management_port)
-            amqp_url, management_url = node.amqp_url, node.management_url
+            amqp_url, management_url = replace_guest(node, data_dir), node.management_url
+        broker_users = provision_users(amqp_url, management_url or management_url_of(amqp_url), data_dir)
         mongodb_url = settings.mongodb_url or start_mongodb(stack, data_dir, settings.mongodb_port)
         smtp_url = settings.smtp_url
         if smtp_url is None:
             smtp_url, mail_ui_url = start_maildev(stack, data_dir, settings.smtp_port, settings.mail_ui_port)
         endpoints = Endpoints(amqp_url, mongodb_url, smtp_url, management_url, mail_ui_url)
-        env = service_env(endpoints, data_dir, settings.gateway_port)
+        operator = {"EFP_OPERATOR_AMQP_URL": broker_users.get("operator", amqp_url)}
+        env = service_env(endpoints, data_dir, settings.gateway_port, operator)
+        metrics_ports = {name: settings.metrics_port + i for i, name in enumerate(SERVICES)}
         load_sirene_sample(env, logs)
-        children = start_services(stack, env, logs)
+        children = start_services(stack, env, logs, process_envs(broker_users, metrics_ports))
         gateway = f"http://127.0.0.1:{settings.gateway_port}"
         wait_ready(gateway, children)
         print(f"\nEFP Connect is up in {time.monotonic() - started:.1f}s.\n")
         print(f"  Gateway API docs   {gateway}/docs")
         if management_url:
-            print(f"  RabbitMQ console   {management_url}  (guest / guest, loopback only)")
+            admin_password = password(data_dir, ADMIN, ADMIN_PASSWORD_VARIABLE)
+            print(f"  RabbitMQ console   {management_url}  ({ADMIN} / {admin_password}, loopback only)")
+        if broker_users:
+            where = f"<USER>_AMQP_PASSWORD or {data_dir}/<user>-amqp-password"
+            print(f"  Broker users       {', '.join(broker_users)} (passwords: {where})")
         if mail_ui_url:
             print(f"  Mail catcher       {mail_ui_url}")
+        for name, url in metrics_urls(gateway, metrics_ports).items():
+            print(f"  Metrics {name:<12} {url}")
         print(f"  Logs               {logs}/")
         print(f"  Data               {data_dir}/\n\nCtrl-C stops everything.", flush=True)
         while True:

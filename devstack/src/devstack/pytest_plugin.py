@@ -17,6 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from devstack.broker_users import management_url_of, provision_users
 from devstack.mail_recorder import MailRecorder
 from devstack.processes import Child, Stack, free_port
 from devstack.rabbitmq import RabbitNode
@@ -24,6 +25,8 @@ from devstack.system import (
     SERVICES,
     Endpoints,
     load_sirene_sample,
+    metrics_urls,
+    process_envs,
     service_env,
     start_mongodb,
     start_rabbitmq,
@@ -63,10 +66,17 @@ class RunningSystem:
 
     infrastructure: Infrastructure
     gateway_url: str
+    # What every process gets; `own_env` adds, per process, its broker user and metrics port.
     env: dict[str, str]
     children: dict[str, Child]
     stack: Stack
     log_dir: Path
+    own_env: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Broker user name -> its AMQP URL (identity, habilitation, notification, gateway, operator);
+    # empty when the broker would not let this session create users (then all use AMQP_URL).
+    broker_users: dict[str, str] = field(default_factory=dict)
+    # Service name -> its Prometheus endpoint.
+    metrics_urls: dict[str, str] = field(default_factory=dict)
 
     def kill(self, name: str) -> None:
         """kill -9: the process gets no chance to finish or acknowledge anything."""
@@ -74,7 +84,8 @@ class RunningSystem:
 
     def start(self, name: str, extra_env: dict[str, str] | None = None) -> None:
         """Start (or restart) a service; `extra_env` adds settings for this process only."""
-        self.children[name] = start_service(self.stack, name, {**self.env, **(extra_env or {})}, self.log_dir)
+        env = {**self.env, **self.own_env.get(name, {}), **(extra_env or {})}
+        self.children[name] = start_service(self.stack, name, env, self.log_dir)
 
     def wait_exit(self, name: str, timeout: float = 30) -> int:
         """Wait for a service to exit by itself (a fail point); returns its exit code."""
@@ -125,11 +136,25 @@ def mail_server() -> Iterator[MailRecorder]:
         recorder.stop()
 
 
+def _broker_users(infrastructure: Infrastructure) -> dict[str, str]:
+    """This session's broker users, made through the console of the node it started or of the broker
+    AMQP_URL names; none with testcontainers (their console port is not published)."""
+    rabbit = infrastructure.rabbit
+    if rabbit is not None:
+        return provision_users(infrastructure.amqp_url, rabbit.management_url, infrastructure.state_dir)
+    if os.environ.get("AMQP_URL"):
+        management_url = management_url_of(infrastructure.amqp_url)
+        return provision_users(infrastructure.amqp_url, management_url, infrastructure.state_dir)
+    return {}
+
+
 @pytest.fixture(scope="session")
 def system(infrastructure: Infrastructure, mail_server: MailRecorder) -> Iterator[RunningSystem]:
     log_dir = infrastructure.state_dir / "service-logs"
     gateway_port = free_port()
     endpoints = Endpoints(infrastructure.amqp_url, infrastructure.mongodb_url, mail_server.url)
+    broker_users = _broker_users(infrastructure)
+    metrics_ports = {name: free_port() for name in SERVICES}
     prefix = infrastructure.database_prefix
     env = service_env(
         endpoints,
@@ -152,11 +177,23 @@ def system(infrastructure: Infrastructure, mail_server: MailRecorder) -> Iterato
             "EFP_BOOTSTRAP_AGENT_EMAIL": AGENT_EMAIL,
             "EFP_BOOTSTRAP_AGENT_PASSWORD": AGENT_PASSWORD,
             "EFP_SERVICE_API_KEYS": f"other-system-key,{SERVICE_API_KEY}",
+            "EFP_OPERATOR_AMQP_URL": broker_users.get("operator", endpoints.amqp_url),
             **{f"{name.upper()}_DATABASE": f"{prefix}{name}" for name in SERVICES},
         },
     )
     stack = Stack()
-    running = RunningSystem(infrastructure, f"http://127.0.0.1:{gateway_port}", env, {}, stack, log_dir)
+    gateway_url = f"http://127.0.0.1:{gateway_port}"
+    running = RunningSystem(
+        infrastructure,
+        gateway_url,
+        env,
+        {},
+        stack,
+        log_dir,
+        own_env=process_envs(broker_users, metrics_ports),
+        broker_users=broker_users,
+        metrics_urls=metrics_urls(gateway_url, metrics_ports),
+    )
     try:
         load_sirene_sample(env, log_dir)
         for name in (*SERVICES, "gateway"):

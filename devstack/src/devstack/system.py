@@ -11,6 +11,8 @@ from devstack import rabbitmq
 from devstack.processes import Child, Stack, port_open, spawn, wait_until
 
 SERVICES = ("identity", "habilitation", "notification")
+# The four processes; the gateway serves /metrics on its HTTP port, the others on EFP_METRICS_PORT.
+PROCESSES = (*SERVICES, "gateway")
 MAILDEV = Path(".devstack/node/node_modules/.bin/maildev")
 REPOSITORY = Path(__file__).resolve().parents[3]
 # Made-up organisations in the SIRENE stock-file format, loaded by `run` and the tests.
@@ -96,9 +98,30 @@ def start_service(stack: Stack, name: str, env: dict[str, str], log_dir: Path) -
     return stack.add(spawn(name, [sys.executable, "-m", name], log_dir, env=env))
 
 
-def start_services(stack: Stack, env: dict[str, str], log_dir: Path) -> dict[str, Child]:
-    children = {name: start_service(stack, name, env, log_dir) for name in (*SERVICES, "gateway")}
-    return children
+def start_services(
+    stack: Stack, env: dict[str, str], log_dir: Path, own_env: dict[str, dict[str, str]] | None = None
+) -> dict[str, Child]:
+    """`own_env`: per process, what only it gets (see `process_envs`)."""
+    own_env = own_env or {}
+    return {name: start_service(stack, name, {**env, **own_env.get(name, {})}, log_dir) for name in PROCESSES}
+
+
+def process_envs(amqp_urls: dict[str, str], metrics_ports: dict[str, int]) -> dict[str, dict[str, str]]:
+    """What differs between the processes: each connects as its own broker user (when there are
+    users) and serves its metrics on its own port (`metrics_urls`)."""
+    envs: dict[str, dict[str, str]] = {name: {} for name in PROCESSES}
+    for name, url in amqp_urls.items():
+        if name in envs:
+            envs[name]["AMQP_URL"] = url
+    for name, port in metrics_ports.items():
+        envs[name]["EFP_METRICS_PORT"] = str(port)
+    return envs
+
+
+def metrics_urls(gateway_url: str, metrics_ports: dict[str, int]) -> dict[str, str]:
+    """Where each process's Prometheus metrics are, by service name."""
+    urls = {name: f"http://127.0.0.1:{port}/metrics" for name, port in metrics_ports.items()}
+    return {**urls, "gateway": f"{gateway_url}/metrics"}
 
 
 def wait_ready(gateway_url: str, children: dict[str, Child], timeout: float = 90) -> None:

@@ -3,6 +3,9 @@
 import logging
 from typing import Any
 
+import aio_pika
+from aio_pika.abc import AbstractChannel, AbstractConnection, AbstractExchange
+from aio_pika.abc import AbstractRobustExchange as RobustExchange
 from faststream import AckPolicy, BaseMiddleware
 from faststream.rabbit import Channel, ExchangeType, QueueType, RabbitBroker, RabbitExchange, RabbitQueue
 
@@ -23,13 +26,13 @@ DEAD_LETTERS = RabbitExchange(DEAD_LETTER_EXCHANGE, type=ExchangeType.DIRECT, du
 class CorrelationMiddleware(BaseMiddleware):
     """Stamps the correlation id of the message being handled on every log line."""
 
-    async def consume_scope(self, call_next: Any, msg: Any) -> Any:
-        context = context_of(msg.message_id, msg.correlation_id, msg.headers or {})
-        token = correlation_id_var.set(context.correlation_id)
-        try:
-            return await call_next(msg)
-        finally:
-            correlation_id_var.reset(token)
+    async def on_receive(self) -> None:
+        # Set on receipt, not in consume_scope: FastStream logs "Received", a handler's error and
+        # "Processed" outside it. Never reset: aiormq runs each delivery in its own task.
+        if self.msg is None:
+            return
+        context = context_of(self.msg.message_id, self.msg.correlation_id, self.msg.headers or {})
+        correlation_id_var.set(context.correlation_id)
 
 
 def create_broker(settings: RuntimeSettings, service: str, **kwargs: Any) -> RabbitBroker:
@@ -83,12 +86,18 @@ def transient_queue(name: str) -> RabbitQueue:
 
 
 async def declare_dead_letter_queues(broker: RabbitBroker, queue_names: list[str]) -> None:
-    """Declare the dead-letter exchange and one dead-letter queue per consumed queue.
+    """Make sure each consumed queue has its dead-letter queue, before subscribers start, so
+    nothing a queue rejects is ever unroutable.
 
-    Called before subscribers start, so nothing a queue rejects is ever unroutable.
+    Where the provisioning step created them (efp_runtime.broker_access), the service only checks
+    they exist: its broker user may not bind from the dead-letter exchange. On a bare broker
+    (tests, guest) it declares and binds them itself.
     """
-    exchange = await broker.declare_exchange(DEAD_LETTERS)
+    exchange: RobustExchange | None = None
     for name in queue_names:
+        if await _exists(broker, queue=dead_letter_queue(name)):
+            continue
+        exchange = exchange or await _shared_exchange(broker, DEAD_LETTERS)
         dlq = await broker.declare_queue(
             RabbitQueue(dead_letter_queue(name), queue_type=QueueType.QUORUM, durable=True)
         )
@@ -96,6 +105,43 @@ async def declare_dead_letter_queues(broker: RabbitBroker, queue_names: list[str
 
 
 async def declare_exchanges(broker: RabbitBroker) -> None:
-    """The public and private exchanges every producer publishes to."""
+    """The public and private exchanges every producer publishes to: checked where the
+    provisioning step declared them (services have no right to), declared on a bare broker."""
     for exchange in (EVENTS, COMMANDS, DEAD_LETTERS):
-        await broker.declare_exchange(exchange)
+        await _shared_exchange(broker, exchange)
+
+
+async def _shared_exchange(broker: RabbitBroker, exchange: RabbitExchange) -> RobustExchange:
+    if await _exists(broker, exchange=exchange.name):
+        # Cached by the broker under the same key as `exchange`: subscribers and publishers that
+        # name it later reuse this passive declaration instead of declaring it again.
+        exchange = RabbitExchange(exchange.name, type=exchange.type, durable=exchange.durable, declare=False)
+    return await broker.declare_exchange(exchange)
+
+
+async def checked_exchange(
+    connection: AbstractConnection, channel: AbstractChannel, exchange: RabbitExchange
+) -> AbstractExchange:
+    """The same, for a plain aio-pika channel (the gateway's authorization feed)."""
+    exists = await _exists_on(connection, exchange=exchange.name)
+    return await channel.declare_exchange(exchange.name, exchange.type.value, durable=exchange.durable, passive=exists)
+
+
+async def _exists(broker: RabbitBroker, *, exchange: str | None = None, queue: str | None = None) -> bool:
+    return await _exists_on(await broker.connect(), exchange=exchange, queue=queue)
+
+
+async def _exists_on(connection: AbstractConnection, *, exchange: str | None = None, queue: str | None = None) -> bool:
+    """A passive declaration on a channel of its own: when the name is missing the broker closes
+    that channel, not the one the caller publishes and consumes on."""
+    channel = await connection.channel()
+    try:
+        if exchange is not None:
+            await channel.declare_exchange(exchange, passive=True)
+        if queue is not None:
+            await channel.declare_queue(queue, passive=True)
+    except aio_pika.exceptions.ChannelNotFoundEntity:
+        return False
+    finally:
+        await channel.close()
+    return True

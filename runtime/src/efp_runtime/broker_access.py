@@ -1,0 +1,236 @@
+"""Who may do what on the broker: one RabbitMQ user per service, and the step that provisions them.
+
+RabbitMQ checks three permissions per user and vhost, each a regular expression on resource names:
+configure (declare, delete), write (publish to an exchange, bind to a queue) and read (consume or
+get from a queue, bind from an exchange); topic permissions narrow, per topic exchange, the routing
+keys a user may publish with or bind on. Each service configures and reads only queues named after
+it, publishes events only under its own name, and only the notification service reads
+`efp.commands` (and so `notification.commands`, whose e-mail commands carry codes).
+
+The shared exchanges and the dead-letter queues are declared here, by the provisioning step, so no
+service needs configure rights on what others use: `efp_runtime.broker` only checks they exist.
+
+`python -m efp_runtime.broker_access` provisions a broker from the environment (docker-compose's
+`broker-setup` job); devstack calls `provision()` with the passwords it keeps in its data dir.
+"""
+
+import base64
+import json
+import os
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from typing import Any
+
+from contracts.topology import (
+    COMMANDS_EXCHANGE,
+    DEAD_LETTER_EXCHANGE,
+    EVENTS_EXCHANGE,
+    NOTIFICATION_COMMANDS_QUEUE,
+    dead_letter_queue,
+    rpc_queue,
+)
+
+VHOST = "/"
+NOTHING = "^$"
+# RabbitMQ's name, for permission checks, of the default exchange: RPC requests and replies
+# (direct reply-to) and the notification service's delay queues are published through it.
+DEFAULT_EXCHANGE = "amq.default"
+SHARED_EXCHANGES = {EVENTS_EXCHANGE: "topic", COMMANDS_EXCHANGE: "direct", DEAD_LETTER_EXCHANGE: "direct"}
+# Every queue declared with `x-dead-letter-exchange: efp.dead-letter`: its dead-letter queue is
+# declared and bound here, so no service may bind from the dead-letter exchange (binding
+# `<own queue>.dead-letter` to another service's routing key would read that service's rejects).
+DEAD_LETTERED_QUEUES = (
+    rpc_queue("identity"),
+    rpc_queue("habilitation"),
+    "habilitation.identity-accounts.created",
+    "habilitation.identity-accounts.updated",
+    NOTIFICATION_COMMANDS_QUEUE,
+    rpc_queue("notification"),
+)
+
+
+def _name(name: str) -> str:
+    """A regular expression matching exactly `name`."""
+    return name.replace(".", r"\.")
+
+
+def _under(prefix: str) -> str:
+    """A regular expression matching the names `<prefix>.<anything>`."""
+    return _name(prefix) + r"\..+"
+
+
+def _any(*patterns: str) -> str:
+    """A permission matching whole names against any of `patterns`."""
+    return f"^({'|'.join(patterns)})$"
+
+
+EVENTS, COMMANDS, DEAD_LETTERS, DEFAULT = map(
+    _name, (EVENTS_EXCHANGE, COMMANDS_EXCHANGE, DEAD_LETTER_EXCHANGE, DEFAULT_EXCHANGE)
+)
+
+
+@dataclass(frozen=True)
+class TopicPermission:
+    exchange: str
+    write: str
+    read: str
+
+
+@dataclass(frozen=True)
+class BrokerUser:
+    name: str
+    configure: str
+    write: str
+    read: str
+    topics: tuple[TopicPermission, ...] = ()
+    # `management` lets a user log in to the console and see (only) what it may read.
+    tags: tuple[str, ...] = ()
+
+    @property
+    def password_variable(self) -> str:
+        return f"{self.name.upper()}_AMQP_PASSWORD"
+
+
+USERS = (
+    BrokerUser(
+        "identity",
+        configure=_any(_under("identity")),
+        # Declaring a queue that dead-letters requires write on the dead-letter exchange.
+        write=_any(_under("identity"), EVENTS, COMMANDS, DEAD_LETTERS, DEFAULT),
+        read=_any(_under("identity")),
+        topics=(TopicPermission(EVENTS_EXCHANGE, write=r"^identity\.", read=NOTHING),),
+    ),
+    BrokerUser(
+        "habilitation",
+        configure=_any(_under("habilitation")),
+        write=_any(_under("habilitation"), EVENTS, COMMANDS, DEAD_LETTERS, DEFAULT),
+        read=_any(_under("habilitation"), EVENTS),
+        # It follows identity's account events, nothing else.
+        topics=(TopicPermission(EVENTS_EXCHANGE, write=r"^habilitation\.", read=r"^identity\.account\."),),
+    ),
+    BrokerUser(
+        "notification",
+        configure=_any(_under("notification")),
+        # efp.commands: its delay queues dead-letter back to it, and operators' requeues go through it.
+        write=_any(_under("notification"), COMMANDS, DEAD_LETTERS, DEFAULT),
+        read=_any(_under("notification"), COMMANDS),
+    ),
+    BrokerUser(
+        "gateway",
+        # efp.events only until the authorization feed declares it passively (then drop it).
+        configure=_any(_under("gateway.authorizations"), EVENTS),
+        write=_any(_under("gateway.authorizations"), DEFAULT),
+        read=_any(_under("gateway.authorizations"), EVENTS),
+        # Its copy of the habilitations needs their granted/revoked/expired events only.
+        topics=(TopicPermission(EVENTS_EXCHANGE, write=NOTHING, read=r"^habilitation\.habilitation\."),),
+    ),
+    BrokerUser(
+        "operator",
+        configure=NOTHING,
+        # Requeueing a dead letter republishes it where it first went.
+        write=_any(EVENTS, COMMANDS, DEFAULT),
+        read=_any(r".+\.dead-letter", _name("notification.abandoned")),
+        tags=("management",),
+    ),
+)
+USERS_BY_NAME = {user.name: user for user in USERS}
+
+
+class ProvisioningFailed(Exception):
+    """The management API refused a request or could not be reached."""
+
+
+class ManagementApi:
+    """The few calls of RabbitMQ's management HTTP API that provisioning needs (stdlib only: the
+    provisioning job runs in the services' image)."""
+
+    def __init__(self, url: str, user: str, password: str, timeout: float = 10) -> None:
+        if not url.startswith(("http://", "https://")):
+            raise ProvisioningFailed(f"the management API needs an http(s) URL, not {url!r}")
+        self._base = url.rstrip("/") + "/api"
+        self._authorization = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+        self._timeout = timeout
+
+    def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        request = urllib.request.Request(  # noqa: S310 (http(s) only, checked in __init__)
+            self._base + path,
+            data=None if body is None else json.dumps(body).encode(),
+            method=method,
+            headers={"authorization": self._authorization, "content-type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self._timeout) as response:  # noqa: S310 (as above)
+                content = response.read()
+        except urllib.error.HTTPError as error:
+            raise ProvisioningFailed(
+                f"{method} {path}: {error.code} {error.read().decode(errors='replace')}"
+            ) from error
+        except (urllib.error.URLError, OSError) as error:
+            raise ProvisioningFailed(f"{method} {path}: {error}") from error
+        return json.loads(content) if content else None
+
+    def wait_until_up(self, timeout: float) -> None:
+        """The console listens a little after the node answers pings: wait for it."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                self.call("GET", "/overview")
+                return
+            except ProvisioningFailed:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(1)
+
+
+def _path(*parts: str) -> str:
+    return "".join("/" + urllib.parse.quote(part, safe="") for part in parts)
+
+
+def provision(api: ManagementApi, passwords: dict[str, str], vhost: str = VHOST) -> None:
+    """Create or update the shared exchanges, the dead-letter queues and every user of `USERS`
+    (idempotent: running it again with new passwords changes them)."""
+    missing = [user.name for user in USERS if not passwords.get(user.name)]
+    if missing:
+        raise ProvisioningFailed(f"no password for broker user(s) {', '.join(missing)}")
+    for name, kind in SHARED_EXCHANGES.items():
+        body = {"type": kind, "durable": True, "auto_delete": False, "internal": False, "arguments": {}}
+        api.call("PUT", _path("exchanges", vhost, name), body)
+    for queue in DEAD_LETTERED_QUEUES:
+        dead = dead_letter_queue(queue)
+        api.call("PUT", _path("queues", vhost, dead), {"durable": True, "arguments": {"x-queue-type": "quorum"}})
+        api.call(
+            "POST",
+            _path("bindings", vhost, "e", DEAD_LETTER_EXCHANGE, "q", dead),
+            {"routing_key": queue, "arguments": {}},
+        )
+    for user in USERS:
+        api.call("PUT", _path("users", user.name), {"password": passwords[user.name], "tags": ",".join(user.tags)})
+        permissions = {"configure": user.configure, "write": user.write, "read": user.read}
+        api.call("PUT", _path("permissions", vhost, user.name), permissions)
+        for topic in user.topics:
+            body = {"exchange": topic.exchange, "write": topic.write, "read": topic.read}
+            api.call("PUT", _path("topic-permissions", vhost, user.name), body)
+
+
+def main() -> None:
+    """Provision from the environment: RABBITMQ_MANAGEMENT_URL, EFP_BROKER_ADMIN_USER,
+    EFP_BROKER_ADMIN_PASSWORD and one <USER>_AMQP_PASSWORD per user."""
+    try:
+        api = ManagementApi(
+            os.environ.get("RABBITMQ_MANAGEMENT_URL", "http://rabbitmq:15672/"),
+            os.environ["EFP_BROKER_ADMIN_USER"],
+            os.environ["EFP_BROKER_ADMIN_PASSWORD"],
+        )
+        api.wait_until_up(float(os.environ.get("EFP_BROKER_SETUP_TIMEOUT_SECONDS", "120")))
+        provision(api, {user.name: os.environ.get(user.password_variable, "") for user in USERS})
+    except (KeyError, ProvisioningFailed) as error:
+        sys.exit(f"broker provisioning failed: {error!s}")
+    print(f"broker provisioned: users {', '.join(user.name for user in USERS)}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
