@@ -55,10 +55,15 @@ class CheckAuthorizationV1(Request):
 
 
 class ListActiveHabilitationsV1(Request):
-    """One page of the active habilitations, in id order: the snapshot a copy starts from."""
+    """One page of the active habilitations, in id order: the snapshot a copy starts from.
+
+    With `siret`, those of one establishment only (what a consuming system needs before it follows
+    the `habilitation.habilitation.*` events of that establishment).
+    """
 
     MESSAGE_TYPE: ClassVar[str] = "habilitation.list_active_habilitations.v1"
     RESULT: ClassVar[type[BaseModel]] = ActiveHabilitationsV1
     kind: Literal["habilitation.list_active_habilitations.v1"] = "habilitation.list_active_habilitations.v1"
     after_id: str | None = None
     limit: int = Field(5000, ge=1, le=10_000)
+    siret: str | None = Field(None, pattern=r"^\d{14}$")

@@ -9,7 +9,7 @@ the relay publish it again: consumers deduplicate on the message id.
 import asyncio
 import logging
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 from typing import Any
 
@@ -44,6 +44,8 @@ class OutboxMessage:
     # Commands must reach their queue (an unroutable one stays in the outbox);
     # an event nobody subscribes to yet is not an error.
     mandatory: bool
+    # The event's CloudEvents subject. Last, with a default: documents stored before it existed still load.
+    subject: str | None = None
 
     def envelope(self) -> Envelope:
         return Envelope(
@@ -53,12 +55,13 @@ class OutboxMessage:
             correlation_id=self.correlation_id,
             causation_id=self.causation_id,
             producer=self.producer,
+            subject=self.subject,
         )
 
 
 def event_message(event: Event, context: MessageContext, producer: str) -> OutboxMessage:
     """A public event; its type is its routing key on the events exchange."""
-    envelope = context.envelope_for(event.MESSAGE_TYPE, producer)
+    envelope = context.envelope_for(event.MESSAGE_TYPE, producer, subject=event.cloudevents_subject())
     return _message(envelope, EVENTS.name, event.MESSAGE_TYPE, event.model_dump_json(), mandatory=False)
 
 
@@ -80,7 +83,15 @@ def _message(envelope: Envelope, exchange: str, routing_key: str, body: str, *, 
         occurred_at=envelope.occurred_at,
         producer=envelope.producer,
         mandatory=mandatory,
+        subject=envelope.subject,
     )
+
+
+def stored_message(document: dict[str, Any]) -> OutboxMessage:
+    """An outbox entry as stored: fields it lacks take their defaults (entries written before they existed),
+    fields this version does not know are left (entries written by a newer replica during a deployment)."""
+    known = {f.name for f in fields(OutboxMessage)}
+    return OutboxMessage(**{name: value for name, value in document.items() if name in known})
 
 
 def pending_messages(messages: Sequence[OutboxMessage]) -> list[dict[str, Any]]:
@@ -157,7 +168,7 @@ class OutboxRelay:
     async def drain(self, collection_name: str, document_id: Any) -> int:
         collection = self._collections[collection_name]
         doc = await collection.find_one({"_id": document_id}, {OUTBOX_FIELD: 1})
-        pending = [OutboxMessage(**m) for m in (doc or {}).get(OUTBOX_FIELD, [])]
+        pending = [stored_message(m) for m in (doc or {}).get(OUTBOX_FIELD, [])]
         if not pending:
             return 0
         # All of a document's messages go out together; only the confirmed ones are removed.

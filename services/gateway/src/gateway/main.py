@@ -20,8 +20,10 @@ from gateway.routes import (
     access_management,
     access_requests,
     activation,
+    asyncapi,
     authorizations,
     captchas,
+    habilitation_snapshot,
     health,
     invitations,
     me,
@@ -95,7 +97,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         return response
 
     routers = (health, captchas, registrations, organisations, session, me, password_resets, access_requests)
-    for module in (*routers, access_management, activation, messages, invitations, authorizations):
+    later = (access_management, activation, messages, invitations, authorizations, habilitation_snapshot, asyncapi)
+    for module in (*routers, *later):
         app.include_router(module.router)
     # Last: the outermost middleware also measures what the others refuse (413, 411).
     HttpMetrics().install(app)

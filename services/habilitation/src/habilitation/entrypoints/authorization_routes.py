@@ -27,5 +27,5 @@ class AuthorizationUseCases(Protocol):
 def authorization_routes(x: AuthorizationUseCases) -> dict[type[Request], Handler]:
     return {
         az.CheckAuthorizationV1: lambda r, c: x.check_authorization(r.account_id, r.service, r.role, r.siret),
-        az.ListActiveHabilitationsV1: lambda r, c: x.list_active_habilitations(r.after_id, r.limit),
+        az.ListActiveHabilitationsV1: lambda r, c: x.list_active_habilitations(r.after_id, r.limit, r.siret),
     }
