@@ -1,0 +1,87 @@
+"""What operators do to the identity service by hand: create agents, import SIRENE, sweep, find an agent.
+
+Each function composes the service's own adapters from the service's environment, does one
+thing and closes what it opened; `efp-ops` (and the old `python -m identity.entrypoints.*`
+commands) call them. Messages a function causes are left in the documents' outbox: the running
+service's relay publishes them at its next poll.
+"""
+
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from contracts.accounts import AccountProfileV1
+from efp_runtime.broker import create_broker
+from efp_runtime.clock import clock_from, system_clock
+from efp_runtime.message_context import MessageContext
+from efp_runtime.mongo import create_mongo_client, ensure_indexes
+from identity import bootstrap
+from identity.adapters import mongo_account_repository
+from identity.adapters.argon2_password_hasher import Argon2PasswordHasher
+from identity.adapters.common_password_list import CommonPasswordList
+from identity.adapters.mongo_account_repository import MongoAccountRepository
+from identity.config import IdentitySettings
+from identity.domain.account import AGENT_SERVICES, AccountKind
+from identity.entrypoints.import_sirene import ImportSettings, import_files
+from identity.use_cases.create_agent import CreateAgent
+from identity.use_cases.import_sirene import BATCH_SIZE
+from identity.use_cases.start_registration import normalise_email
+
+__all__ = ["AGENT_SERVICES", "BATCH_SIZE", "create_agent", "find_agent", "import_sirene", "sweep"]
+
+
+async def create_agent(
+    email: str,
+    password: str,
+    last_name: str,
+    first_name: str,
+    service: str,
+    region: str | None = None,
+    civility: str | None = None,
+) -> AccountProfileV1:
+    """The new agent's profile; raises IdentityError (weak password, taken address…) with a stable code."""
+    # Only the database: IdentitySettings would also demand the HMAC key, which creating an agent never uses.
+    settings = ImportSettings()
+    mongo = create_mongo_client(settings.mongodb_url)
+    try:
+        database = mongo[settings.database]
+        await ensure_indexes(database, mongo_account_repository.INDEXES)
+        accounts = MongoAccountRepository(database[mongo_account_repository.COLLECTION], relay=None)
+        create = CreateAgent(accounts, Argon2PasswordHasher(), CommonPasswordList(), system_clock)
+        return await create(
+            email, password, last_name, first_name, service, region, MessageContext.fresh(), civility=civility
+        )
+    finally:
+        await mongo.close()
+
+
+async def find_agent(email: str) -> str | None:
+    """The account id of the agent with this address, or None (no account, or not an agent's)."""
+    settings = ImportSettings()
+    mongo = create_mongo_client(settings.mongodb_url)
+    try:
+        accounts = MongoAccountRepository(mongo[settings.database][mongo_account_repository.COLLECTION], relay=None)
+        account = await accounts.by_email(normalise_email(email))
+    finally:
+        await mongo.close()
+    return account.id if account is not None and account.kind is AccountKind.AGENT else None
+
+
+async def import_sirene(unites_legales: Path, etablissements: Path, batch_size: int = BATCH_SIZE) -> dict[str, Any]:
+    """Counts read/written/changed/skipped per file. Raises OSError, StockFormatError (unreadable file),
+    PyMongoError (database)."""
+    report = await import_files(ImportSettings(), unites_legales, etablissements, batch_size)
+    return asdict(report)
+
+
+async def sweep() -> dict[str, int]:
+    """One pass of the service's sweeper (idle registrations expire), wired exactly as the service wires it."""
+    settings = IdentitySettings()
+    # Never connected: the relay is only kicked, and the running service's relay publishes at its next poll.
+    broker = create_broker(settings, "identity-operator")
+    # Honours the test clock like the habilitation sweeper does (refused in production, see efp_runtime.clock).
+    identity = bootstrap.build(settings, broker, clock_from(settings.test_clock_file, settings.environment))
+    try:
+        return {"registrations": await identity.abandon_idle_registrations()}
+    finally:
+        await identity.mongo.close()
