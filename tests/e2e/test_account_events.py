@@ -1,44 +1,26 @@
 """The account events other systems subscribe to: published, complete, and free of secrets."""
 
-import asyncio
-import contextlib
 import json
 
-import aio_pika
 import httpx
 import pytest
-from aio_pika.abc import AbstractIncomingMessage, AbstractQueue
 
-from contracts.topology import EVENTS_EXCHANGE
 from devstack.mail_recorder import MailRecorder
 from devstack.pytest_plugin import RunningSystem
+from tests.e2e.bus_tap import Caught, drain, tapped, types
 from tests.e2e.journeys import PASSWORD, code_in, create_account, log_in, unique_email
 
 pytestmark = pytest.mark.e2e
 
 
-async def _collect(queue: AbstractQueue, account_id: str, wanted: set[str]) -> list[AbstractIncomingMessage]:
-    received: list[AbstractIncomingMessage] = []
-    with contextlib.suppress(TimeoutError):
-        async with asyncio.timeout(15):
-            while not wanted <= {m.type for m in received if account_id.encode() in m.body}:
-                message = await queue.get(no_ack=True, fail=False)
-                if message is None:
-                    await asyncio.sleep(0.05)
-                else:
-                    received.append(message)
-    return [m for m in received if account_id.encode() in m.body]
+def _about(account_id: str, caught: Caught) -> Caught:
+    return [m for m in caught if account_id.encode() in m.body]
 
 
 async def test_account_life_events_carry_no_password_material(
     system: RunningSystem, client: httpx.Client, mail_server: MailRecorder
 ) -> None:
-    connection = await aio_pika.connect(system.infrastructure.amqp_url)
-    async with connection:
-        channel = await connection.channel()
-        tap = await channel.declare_queue(exclusive=True, auto_delete=True)
-        await tap.bind(await channel.get_exchange(EVENTS_EXCHANGE), routing_key="identity.#")
-
+    async with tapped(system.infrastructure.amqp_url, routing_key="identity.#") as tap:
         email = unique_email()
         account_id = create_account(client, mail_server, email)
         session = log_in(client, email).json()
@@ -57,16 +39,14 @@ async def test_account_life_events_carry_no_password_material(
             json={"password": new_password, "password_confirmation": new_password},
         )
 
-        events = await _collect(
-            tap,
-            account_id,
-            {
-                "identity.account.created.v1",
-                "identity.session.started.v1",
-                "identity.account.profile_updated.v1",
-                "identity.account.password_changed.v1",
-            },
-        )
+        wanted = {
+            "identity.account.created.v1",
+            "identity.session.started.v1",
+            "identity.account.profile_updated.v1",
+            "identity.account.password_changed.v1",
+        }
+        caught = await drain(tap, lambda caught: wanted <= types(_about(account_id, caught)), within=15)
+    events = _about(account_id, caught)
     by_type = {m.type: json.loads(m.body) for m in events}
     assert by_type["identity.account.created.v1"]["email"] == email
     assert by_type["identity.account.created.v1"]["siren"] == "000010116"

@@ -28,8 +28,8 @@ CONTEXT = MessageContext(message_id="m-1", correlation_id="corr-1")
 LINKS = Links("https://efp.example.fr")
 
 
-def actor(account_id: str) -> ActorV1:
-    return ActorV1(account_id=account_id, kind="user")
+def actor(account_id: str, siren: str | None = SIREN) -> ActorV1:
+    return ActorV1(account_id=account_id, kind="user", siren=siren)
 
 
 def person(account_id: str, siren: str | None = SIREN, **fields: Any) -> AccountCopy:

@@ -158,6 +158,13 @@ async def test_agents_cannot_activate() -> None:
         await World().start(AGENT, SIRET, PLAIN, CONTEXT)
 
 
+async def test_a_person_of_another_organisation_cannot_use_its_code() -> None:
+    outsider = ActorV1(account_id="user-9", kind="user", siren="000017632")
+
+    with pytest.raises(Forbidden):
+        await World().start(outsider, SIRET, PLAIN, CONTEXT)
+
+
 async def test_a_manager_of_the_organisation_needs_no_code() -> None:
     world = World()
     world.rights.give("user-1")

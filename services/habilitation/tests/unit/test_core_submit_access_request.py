@@ -2,8 +2,9 @@
 
 import pytest
 
+from contracts.habilitation import ActorV1
 from habilitation.domain.access_request import RequestState
-from habilitation.domain.errors import Conflict, InvalidInput, NoManager
+from habilitation.domain.errors import Conflict, Forbidden, InvalidInput, NoManager
 from habilitation.use_cases.submit_access_request import SubmitAccessRequest
 from services.habilitation.tests.unit.core_fakes import (
     CONTEXT,
@@ -115,10 +116,24 @@ async def test_an_organisation_without_active_manager_is_refused_with_a_pointer_
     world.member("other", siren=OTHER_SIREN)
 
     with pytest.raises(NoManager) as refused:
-        await submit(world)(actor("requester"), "ceres", OTHER_SIRET, None, CONTEXT)
+        await submit(world)(actor("requester", OTHER_SIREN), "ceres", OTHER_SIRET, None, CONTEXT)
 
     assert refused.value.code == "no_access_manager"
     assert "DREETS" in refused.value.detail
+
+
+async def test_a_person_of_another_organisation_cannot_ask_access_to_this_one(world: World) -> None:
+    with pytest.raises(Forbidden):
+        await submit(world)(actor("requester", OTHER_SIREN), "ceres", SIRET, None, CONTEXT)
+
+    assert world.requests.items == {}
+
+
+async def test_an_agent_cannot_ask_access_to_an_organisation(world: World) -> None:
+    with pytest.raises(Forbidden):
+        await submit(world)(ActorV1(account_id="agent-1", kind="agent"), "ceres", SIRET, None, CONTEXT)
+
+    assert world.requests.items == {}
 
 
 async def test_withdrawn_managers_do_not_count(world: World) -> None:

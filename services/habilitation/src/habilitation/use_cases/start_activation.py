@@ -90,6 +90,9 @@ class StartActivation:
             await record_expiry(self._codes, code, now, context)
             raise ActivationCodeExpired()
         code.check_redeemable(now)
+        # The code makes its holder manager of the code's organisation: only one of its own people.
+        if actor.siren != code.siren:
+            raise Forbidden("Ce code d'activation concerne une autre structure que celle de votre compte.")
         right = await self._rights.get(actor.account_id, code.siren)
         if right is not None and right.active:
             raise Conflict(ALREADY_MANAGER)

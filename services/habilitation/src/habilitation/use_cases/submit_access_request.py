@@ -7,7 +7,7 @@ from contracts.habilitation import ActorV1
 from efp_runtime.message_context import MessageContext
 from habilitation.domain.access_request import MESSAGE_MAX, AccessRequest
 from habilitation.domain.catalogue import SERVICES
-from habilitation.domain.errors import Conflict, InvalidInput, NoManager
+from habilitation.domain.errors import Conflict, Forbidden, InvalidInput, NoManager
 from habilitation.use_cases.outgoing import Links, Outgoing
 from habilitation.use_cases.ports import AccessRequests, Accounts, Clock, Directory, Habilitations, ManagerRights
 from habilitation.use_cases.views import access_request_v1
@@ -43,6 +43,10 @@ class SubmitAccessRequest:
         establishment = await self._directory.establishment(siret)
         if establishment is None:
             raise InvalidInput("Cet établissement est introuvable ou fermé. Vérifiez le SIRET.", field="siret")
+        # Requests go to the managers of the requester's own organisation (guide §4); a person of
+        # another organisation is given access by delegation, which always has an end date.
+        if actor.kind != "user" or actor.siren != establishment.siren:
+            raise Forbidden("Vous ne pouvez demander l'accès qu'aux établissements de votre structure.")
         held = await self._habilitations.of_account(actor.account_id)
         today = self._clock().date()
         if any(h.service == service and h.siren == establishment.siren and h.allows(today) for h in held):

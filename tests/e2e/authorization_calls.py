@@ -1,0 +1,121 @@
+"""What each call of the authorization matrix acts on: a valid resource of the right organisation, made just before."""
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from devstack.pytest_plugin import CAPTCHA_TEST_ANSWER
+from tests.e2e.authorization_world import ANONYMOUS, SERVICE, USER, World, spare_email
+
+
+@dataclass
+class Call:
+    path: str
+    json: Any = None
+    params: dict[str, str] | None = None
+    # The browser to call with instead of the actor's usual one (a session of its own, the owner…).
+    client: httpx.Client | None = None
+
+
+def captcha_media(kind: str) -> Callable[[World, str], Call]:
+    return lambda w, a: Call(f"/api/v1/captchas/{w.captcha()}/{kind}")
+
+
+def registration(step: str, body: dict[str, Any]) -> Callable[[World, str], Call]:
+    def prepare(w: World, a: str) -> Call:
+        registration_id, code = w.registration(step)
+        return Call(f"/api/v1/registrations/{registration_id}/{step}", body if step != "verify" else {"code": code})
+
+    return prepare
+
+
+def new_registration(w: World, a: str) -> Call:
+    return Call(
+        "/api/v1/registrations",
+        {"email": spare_email(), "captcha_id": w.captcha(), "captcha_answer": CAPTCHA_TEST_ANSWER},
+    )
+
+
+def resend_code(w: World, a: str) -> Call:
+    registration_id, _ = w.registration("verify")
+    time.sleep(RESEND_COOLDOWN_SECONDS)  # a resend sooner is refused (409 too_early)
+    return Call(f"/api/v1/registrations/{registration_id}/resend-code")
+
+
+def reset(step: str) -> Callable[[World, str], Call]:
+    def prepare(w: World, a: str) -> Call:
+        reset_id, code = w.reset(verified=step == "password")
+        body = {"code": code} if step == "verify" else {"password": NEW_PASSWORD, "password_confirmation": NEW_PASSWORD}
+        return Call(f"/api/v1/password-resets/{reset_id}/{step}", body)
+
+    return prepare
+
+
+def new_reset(w: World, a: str) -> Call:
+    # An address without an account: the answer is the same, and no account's e-mail cap is used up.
+    return Call(
+        "/api/v1/password-resets",
+        {"email": spare_email(), "captcha_id": w.captcha(), "captcha_answer": CAPTCHA_TEST_ANSWER},
+    )
+
+
+RESEND_COOLDOWN_SECONDS = 1.1  # IDENTITY_RESEND_COOLDOWN_SECONDS is 1 in the test session
+NEW_PASSWORD = "Nouveau-Mot-de-Passe-2026"
+PROFILE = {"job_title": "Boulangère"}
+GRANT = {"role": "centre_agree"}
+
+
+def users_of(w: World, a: str) -> Call:
+    return Call(f"/api/v1/organisations/{w.siren}/users/{w.user.account_id}")
+
+
+def submit_request(w: World, a: str) -> Call:
+    if a not in (ANONYMOUS, SERVICE):
+        w.no_pending_request(a)
+    return Call("/api/v1/access-requests", {"service": "ceres", "siret": w.siret})
+
+
+def accept_charter(w: World, a: str) -> Call:
+    """The plain user accepts the charter of the activation they started (a new plain user each
+    time: it makes them a manager); everybody else tries someone else's."""
+    if a == USER:
+        starter = w.person()
+        return Call(
+            f"/api/v1/activations/{w.activation(starter)}/accept-charter", {"accept": True}, client=starter.http
+        )
+    return Call(f"/api/v1/activations/{w.activation(w.requester)}/accept-charter", {"accept": True})
+
+
+def accept_invitation(w: World, a: str) -> Call:
+    """The plain user follows the link of an invitation sent to them (a new plain user each time:
+    it grants them a habilitation); everybody else, the link of an invitation sent to someone else."""
+    if a == USER:
+        invitee = w.person()
+        return Call("/api/v1/invitations/accept", {"token": w.invitation(invitee.email)[1]}, client=invitee.http)
+    return Call("/api/v1/invitations/accept", {"token": w.invitation()[1]})
+
+
+def invite(w: World, a: str) -> Call:
+    return Call(
+        f"/api/v1/organisations/{w.siren}/invitations",
+        {
+            "email": spare_email(),
+            "civility": "monsieur",
+            "last_name": "Petit",
+            "first_name": "Marc",
+            "habilitations": [{**GRANT, "siret": w.siret}],
+        },
+    )
+
+
+def check(w: World, a: str) -> Call:
+    query = {"account_id": w.manager.account_id, "service": "ceres", "role": "gestionnaire_centres", "siret": w.siret}
+    return Call("/api/v1/authorizations/check", params=query)
+
+
+def at(template: str, **params: str) -> Callable[[World, str], Call]:
+    """The path with the right organisation's SIREN and SIRET (`{siren}`, `{siret}`)."""
+    return lambda w, a: Call(template.format(siren=w.siren, siret=w.siret), params=params or None)
