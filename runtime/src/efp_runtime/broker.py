@@ -76,6 +76,22 @@ def quorum_queue(name: str, settings: RuntimeSettings, routing_key: str = "") ->
     )
 
 
+def rpc_request_queue(name: str, settings: RuntimeSettings) -> RabbitQueue:
+    """A service's request queue: durable quorum, bounded redeliveries, no dead-lettering.
+
+    A request carries its caller's timeout as its expiration: once expired, its caller has answered
+    503 and moved on. Dead-lettering it would set off the dead-letter alarm after every outage and
+    offer the operators a replay of work nobody waits for any more; so it is dropped. A request the
+    service cannot even read is logged and dropped too (its caller times out, as it would anyway).
+    """
+    return RabbitQueue(
+        name,
+        queue_type=QueueType.QUORUM,
+        durable=True,
+        arguments={"x-delivery-limit": settings.delivery_limit},
+    )
+
+
 def transient_queue(name: str) -> RabbitQueue:
     """A classic, non-durable queue without dead-lettering, for requests carrying secrets.
 

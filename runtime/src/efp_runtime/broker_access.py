@@ -43,14 +43,13 @@ SHARED_EXCHANGES = {EVENTS_EXCHANGE: "topic", COMMANDS_EXCHANGE: "direct", DEAD_
 # Every queue declared with `x-dead-letter-exchange: efp.dead-letter`: its dead-letter queue is
 # declared and bound here, so no service may bind from the dead-letter exchange (binding
 # `<own queue>.dead-letter` to another service's routing key would read that service's rejects).
+# (Request queues are not: an expired request is dropped, see `broker.rpc_request_queue`.)
 DEAD_LETTERED_QUEUES = (
-    rpc_queue("identity"),
-    rpc_queue("habilitation"),
     "habilitation.identity-accounts.created",
     "habilitation.identity-accounts.updated",
     NOTIFICATION_COMMANDS_QUEUE,
-    rpc_queue("notification"),
 )
+REQUEST_QUEUES = (rpc_queue("identity"), rpc_queue("habilitation"), rpc_queue("notification"))
 
 
 def _name(name: str) -> str:
@@ -199,6 +198,7 @@ def provision(api: ManagementApi, passwords: dict[str, str], vhost: str = VHOST)
     for name, kind in SHARED_EXCHANGES.items():
         body = {"type": kind, "durable": True, "auto_delete": False, "internal": False, "arguments": {}}
         api.call("PUT", _path("exchanges", vhost, name), body)
+    drop_dead_lettered_request_queues(api, vhost)
     for queue in DEAD_LETTERED_QUEUES:
         dead = dead_letter_queue(queue)
         api.call("PUT", _path("queues", vhost, dead), {"durable": True, "arguments": {"x-queue-type": "quorum"}})
@@ -214,6 +214,16 @@ def provision(api: ManagementApi, passwords: dict[str, str], vhost: str = VHOST)
         for topic in user.topics:
             body = {"exchange": topic.exchange, "write": topic.write, "read": topic.read}
             api.call("PUT", _path("topic-permissions", vhost, user.name), body)
+
+
+def drop_dead_lettered_request_queues(api: ManagementApi, vhost: str) -> None:
+    """Request queues declared by an earlier version (with a dead-letter exchange) would refuse the
+    services' declaration (PRECONDITION_FAILED): delete them before the services start. Whatever they
+    hold are requests whose callers have stopped waiting."""
+    existing = {queue["name"]: queue for queue in api.call("GET", _path("queues", vhost)) or []}
+    for name in REQUEST_QUEUES:
+        if "x-dead-letter-exchange" in (existing.get(name, {}).get("arguments") or {}):
+            api.call("DELETE", _path("queues", vhost, name))
 
 
 def main() -> None:

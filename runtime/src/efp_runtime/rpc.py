@@ -89,7 +89,15 @@ class RpcClient:
             queue = credentials_queue(service) if request.CARRIES_SECRET else rpc_queue(service)
             await self._channel.default_exchange.publish(message, routing_key=queue, mandatory=True)
             body = await asyncio.wait_for(future, self._timeout)
-        except (TimeoutError, aio_pika.exceptions.DeliveryError, aio_pika.exceptions.AMQPError) as exc:
+        except (
+            TimeoutError,
+            aio_pika.exceptions.DeliveryError,
+            aio_pika.exceptions.AMQPError,
+            # The connection is down (a broker restart) and the robust channel not yet reopened:
+            # the service is unavailable for now, not broken (503, not 500).
+            aio_pika.exceptions.ChannelInvalidStateError,
+            ConnectionError,
+        ) as exc:
             raise RpcUnavailable(f"{service} did not answer {request.MESSAGE_TYPE}") from exc
         finally:
             self._pending.pop(request_id, None)

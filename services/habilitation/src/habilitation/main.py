@@ -15,6 +15,7 @@ from efp_runtime.broker import (
     declare_dead_letter_queues,
     declare_exchanges,
     quorum_queue,
+    rpc_request_queue,
     transient_queue,
 )
 from efp_runtime.clock import clock_from
@@ -52,7 +53,7 @@ def create_app(settings: HabilitationSettings | None = None) -> FastStream:
             ("habilitations", habilitation.sweep_habilitations),
         )
     }
-    rpc = quorum_queue(rpc_queue(SERVICE), settings)
+    rpc = rpc_request_queue(rpc_queue(SERVICE), settings)
     handler = make_rpc_handler(habilitation)
     credentials = transient_queue(credentials_queue(SERVICE))
     broker.subscriber(rpc, title=rpc.name)(handler)
@@ -72,7 +73,7 @@ def create_app(settings: HabilitationSettings | None = None) -> FastStream:
         await ensure_indexes(habilitation.mongo[settings.database], bootstrap.INDEXES)
         await broker.connect()
         await declare_exchanges(broker)
-        await declare_dead_letter_queues(broker, [rpc.name, created.name, updated.name])
+        await declare_dead_letter_queues(broker, [created.name, updated.name])
         await habilitation.rpc.connect()
         metrics.serve(MetricsSettings())
 

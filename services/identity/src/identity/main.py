@@ -10,9 +10,8 @@ from faststream import FastStream
 from contracts.topology import credentials_queue, rpc_queue
 from efp_runtime.broker import (
     create_broker,
-    declare_dead_letter_queues,
     declare_exchanges,
-    quorum_queue,
+    rpc_request_queue,
     transient_queue,
 )
 from efp_runtime.message_context import MessageContext
@@ -40,7 +39,7 @@ def create_app(settings: IdentitySettings | None = None) -> FastStream:
     identity = bootstrap.build(settings, broker)
     metrics.outbox_backlog(identity.outboxes)
     sweep = metrics.sweeps.measured("registrations", identity.abandon_idle_registrations)
-    rpc = quorum_queue(rpc_queue(SERVICE), settings)
+    rpc = rpc_request_queue(rpc_queue(SERVICE), settings)
     credentials = transient_queue(credentials_queue(SERVICE))
     handler = make_rpc_handler(identity)
     broker.subscriber(rpc, title=rpc.name)(handler)
@@ -53,7 +52,6 @@ def create_app(settings: IdentitySettings | None = None) -> FastStream:
         await ensure_indexes(identity.mongo[settings.database], bootstrap.INDEXES)
         await broker.connect()
         await declare_exchanges(broker)
-        await declare_dead_letter_queues(broker, [rpc.name])
         metrics.serve(MetricsSettings())
 
     @app.after_startup

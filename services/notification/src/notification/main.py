@@ -6,7 +6,14 @@ from faststream import FastStream
 from faststream.rabbit import Channel
 
 from contracts.topology import NOTIFICATION_COMMANDS_QUEUE, SEND_EMAIL_ROUTING_KEY, rpc_queue
-from efp_runtime.broker import COMMANDS, create_broker, declare_dead_letter_queues, declare_exchanges, quorum_queue
+from efp_runtime.broker import (
+    COMMANDS,
+    create_broker,
+    declare_dead_letter_queues,
+    declare_exchanges,
+    quorum_queue,
+    rpc_request_queue,
+)
 from efp_runtime.metrics import MetricsSettings, ServiceMetrics
 from efp_runtime.mongo import ensure_indexes
 from efp_runtime.structured_logging import configure_logging
@@ -36,7 +43,7 @@ def create_app(settings: NotificationSettings | None = None) -> FastStream:
         notification.email_state_counts,
     )
     commands = quorum_queue(NOTIFICATION_COMMANDS_QUEUE, settings, routing_key=SEND_EMAIL_ROUTING_KEY)
-    rpc = quorum_queue(rpc_queue(SERVICE), settings)
+    rpc = rpc_request_queue(rpc_queue(SERVICE), settings)
     consuming = Channel(prefetch_count=settings.commands_prefetch)
     broker.subscriber(commands, COMMANDS, channel=consuming, title=commands.name)(
         make_send_email_handler(notification, broker)
@@ -49,7 +56,7 @@ def create_app(settings: NotificationSettings | None = None) -> FastStream:
         await ensure_indexes(notification.mongo[settings.database], bootstrap.INDEXES)
         await broker.connect()
         await declare_exchanges(broker)
-        await declare_dead_letter_queues(broker, [commands.name, rpc.name])
+        await declare_dead_letter_queues(broker, [commands.name])
         # Before the subscribers start: a deferred or abandoned command always has somewhere to go.
         await notification.delivery_queues.declare()
         metrics.serve(MetricsSettings())
