@@ -1,5 +1,6 @@
 # One image for the four services; docker-compose.yml picks one per container with
-# `command: ["python", "-m", "<service>"]`.
+# `command: ["python", "-m", "<service>"]`. The operators' command line, `efp-ops`, is in every
+# container: `docker compose exec notification efp-ops emails abandoned` (it reads the same environment).
 
 # --- build: install the packages into a self-contained virtualenv -------------------------
 FROM python:3.11-slim AS build
@@ -16,10 +17,12 @@ COPY constraints.txt ./
 COPY contracts/ contracts/
 COPY runtime/ runtime/
 COPY services/ services/
+COPY ops/ ops/
 # Non-editable: the runtime stage gets installed packages, not links back into /src.
 RUN pip install --no-cache-dir -c constraints.txt \
         ./contracts ./runtime \
-        ./services/identity ./services/habilitation ./services/notification ./services/gateway
+        ./services/identity ./services/habilitation ./services/notification ./services/gateway \
+        ./ops
 
 # --- runtime: slim base + the venv, no sources, no build tools -----------------------------
 FROM python:3.11-slim AS runtime

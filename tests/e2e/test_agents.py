@@ -11,7 +11,7 @@ from devstack.pytest_plugin import RunningSystem
 from tests.e2e.journeys import log_in, unique_email
 
 pytestmark = pytest.mark.e2e
-COMMAND = [sys.executable, "-m", "identity.entrypoints.create_agent"]
+COMMAND = [sys.executable, "-m", "efp_ops", "agents", "create"]
 
 
 def _create_agent(system: RunningSystem, email: str, password: str) -> subprocess.CompletedProcess[str]:
@@ -48,12 +48,12 @@ def test_the_operator_command_refuses_a_weak_password_and_a_taken_address(system
     email = unique_email()
     weak = _create_agent(system, email, "court")
     assert weak.returncode == 1
-    assert json.loads(weak.stderr)["error"] == "weak_password"
+    assert json.loads(weak.stdout) == {"error": "weak_password", "fields": ["password"]}
 
     assert _create_agent(system, email, "Agent-Régional-2026!").returncode == 0
     taken = _create_agent(system, email, "Agent-Régional-2026!")
     assert taken.returncode == 1
-    assert json.loads(taken.stderr)["error"] == "conflict"
+    assert json.loads(taken.stdout)["error"] == "conflict"
 
 
 def test_the_operator_command_documents_itself() -> None:

@@ -23,6 +23,7 @@ from contracts.topology import (
     DEAD_LETTER_EXCHANGE,
     NOTIFICATION_COMMANDS_QUEUE,
     SEND_EMAIL_ROUTING_KEY,
+    dead_letter_queue,
 )
 from devstack.mail_recorder import MailRecorder
 from devstack.pytest_plugin import RunningSystem
@@ -32,6 +33,7 @@ pytestmark = pytest.mark.e2e
 Record = dict[str, Any]
 BUSY = "451 4.3.0 Mailbox busy, try again later"
 UNKNOWN_USER = "550 5.1.1 No such user here"
+LIST_DEAD_LETTERS = ("dead-letters", "list", "--queue", NOTIFICATION_COMMANDS_QUEUE, "--limit", "1000")
 
 
 @pytest.fixture(scope="module")
@@ -57,9 +59,9 @@ def in_state(state: str) -> Callable[[Record], bool]:
 
 
 def operator(system: RunningSystem, *args: str) -> tuple[int, list[Record]]:
-    """Run the operators' command as an operator would; its JSON lines, parsed."""
+    """Run the operators' command line (`efp-ops`) as an operator would; its JSON lines, parsed."""
     done = subprocess.run(
-        [sys.executable, "-m", "notification.entrypoints.operator", *args],
+        [sys.executable, "-m", "efp_ops", *args],
         env={**os.environ, **system.env},
         capture_output=True,
         text=True,
@@ -131,19 +133,20 @@ def test_a_5xx_abandons_at_once_and_an_operator_sends_it_again(
     assert record["abandon_reason"] == "permanent_failure"
     assert [(a["outcome"], a["reply"]) for a in record["attempts"]] == [("permanent_failure", UNKNOWN_USER)]
 
-    _, listed = operator(system, "abandoned", "--limit", "1000")
+    _, listed = operator(system, "emails", "abandoned", "--limit", "1000")
     [line] = [item for item in listed if item["id"] == record["_id"]]
     assert (line["reason"], line["attempts"], line["last_reply"]) == ("permanent_failure", 1, UNKNOWN_USER)
     assert line["requeueable"] is True
 
-    code, [done] = operator(system, "requeue-email", record["_id"], "--operator", "e2e")
+    code, [done] = operator(system, "emails", "requeue", record["_id"], "--operator", "e2e")
     assert (code, done["requeued"]) == (0, True)
 
     [mail] = mail_server.wait_for_mail(address)
     assert mail.subject == "Validation de votre compte EFP CONNECT"
     record = record_of(emails, address, in_state("sent"))
     assert [h["trigger"] for h in record["history"]][-3:] == ["requeue", "send", "deliver"]
-    code, [refused] = operator(system, "requeue-email", record["_id"])
+    assert record["history"][-3]["reason"] == "requeued by e2e"
+    code, [refused] = operator(system, "emails", "requeue", record["_id"])
     assert (code, refused["requeued"]) == (1, False)
     assert "not abandoned" in refused["error"]
 
@@ -184,9 +187,10 @@ async def test_dead_letters_are_listed_masked_and_requeued_while_the_service_kee
     letters: dict[str, Record] = {}
     deadline = time.monotonic() + 20
     while not {poison, unknown_template, rescued} <= set(letters) and time.monotonic() < deadline:
-        letters = {line["message_id"]: line for line in operator(system, "dead-letters", "--limit", "1000")[1]}
+        letters = {line["message_id"]: line for line in operator(system, *LIST_DEAD_LETTERS)[1]}
         await asyncio.sleep(0.2)
     assert (letters[poison]["reason"], letters[poison]["queue"]) == ("rejected", NOTIFICATION_COMMANDS_QUEUE)
+    assert letters[poison]["died_at"] is not None  # read from the broker's x-death record
     assert letters[unknown_template]["reason"] == "rejected"
     assert "482913" not in letters[rescued]["body"]
     assert '"code": "••••••"' in letters[rescued]["body"]
@@ -195,15 +199,22 @@ async def test_dead_letters_are_listed_masked_and_requeued_while_the_service_kee
     start_registration(client, other)
     assert len(mail_server.wait_for_mail(other)) == 1
 
-    code, lines = operator(system, "requeue-dead-letters", rescued, "no-such-id")
+    code, lines = operator(
+        system, "dead-letters", "replay", "--queue", NOTIFICATION_COMMANDS_QUEUE, rescued, "no-such-id"
+    )
     assert code == 1
     assert lines == [
-        {"message_id": rescued, "requeued": True},
-        {"message_id": "no-such-id", "requeued": False, "error": "not in notification.commands.dead-letter"},
+        {"queue": NOTIFICATION_COMMANDS_QUEUE, "message_id": rescued, "replayed": True},
+        {
+            "message_id": "no-such-id",
+            "replayed": False,
+            "error": "not_found",
+            "looked_in": dead_letter_queue(NOTIFICATION_COMMANDS_QUEUE),
+        },
     ]
     [mail] = mail_server.wait_for_mail(address)
     assert "482913" in mail.body()
-    remaining = {line["message_id"] for line in operator(system, "dead-letters", "--limit", "1000")[1]}
+    remaining = {line["message_id"] for line in operator(system, *LIST_DEAD_LETTERS)[1]}
     assert {poison, unknown_template} <= remaining
     assert rescued not in remaining
 

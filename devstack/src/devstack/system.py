@@ -153,7 +153,9 @@ def load_sirene_sample(env: dict[str, str], log_dir: Path) -> None:
         [
             sys.executable,
             "-m",
-            "identity.entrypoints.import_sirene",
+            "efp_ops",
+            "sirene",
+            "import",
             "--unites-legales",
             str(SIRENE_SAMPLE / "StockUniteLegale_sample.csv"),
             "--etablissements",

@@ -21,18 +21,16 @@ from typing import Any
 import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractConnection, AbstractIncomingMessage
 
-from contracts.topology import NOTIFICATION_COMMANDS_QUEUE, dead_letter_queue, rpc_queue
+from contracts.topology import NOTIFICATION_COMMANDS_QUEUE, dead_letter_queue
 from notification.domain.masking import masked_body
 
 SUFFIX = dead_letter_queue("")
 # The queues the services consume with a dead-letter queue (each service's main.py declares them);
 # ops/tests check the broker has no other. `--queue` reaches any other queue all the same.
+# Request queues (`<service>.rpc`) have none: an expired request is dropped (broker.rpc_request_queue).
 KNOWN_QUEUES = (
-    rpc_queue("identity"),
-    rpc_queue("habilitation"),
     "habilitation.identity-accounts.created",
     "habilitation.identity-accounts.updated",
-    rpc_queue("notification"),
     NOTIFICATION_COMMANDS_QUEUE,
 )
 # A replay holds every dead letter of a queue at once while it looks for the ones asked for.

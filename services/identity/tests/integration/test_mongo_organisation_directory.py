@@ -1,4 +1,5 @@
-"""The organisations directory against the real MongoDB-wire store: the sample import, search, the command."""
+"""The organisations directory against the real MongoDB-wire store: the sample import, search, and the
+operators' import command (`efp-ops sirene import`, which runs identity's operator module)."""
 
 import json
 import os
@@ -23,7 +24,7 @@ from identity.adapters.mongo_organisation_directory import (
 )
 from identity.adapters.sirene_stock_reader import read_etablissements, read_unites_legales
 from identity.domain.organisation import Establishment, Organisation
-from identity.entrypoints.import_sirene import open_stock
+from identity.entrypoints.operator import open_stock
 from identity.use_cases.get_organisation import GetOrganisation
 from identity.use_cases.import_sirene import ImportCounts, ImportReport, ImportSirene
 from identity.use_cases.search_organisations import SearchOrganisations
@@ -159,7 +160,7 @@ async def database_name(infrastructure: Infrastructure) -> AsyncIterator[str]:
 def run_command(infrastructure: Infrastructure, database: str, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "MONGODB_URL": infrastructure.mongodb_url, "IDENTITY_DATABASE": database}
     return subprocess.run(
-        [sys.executable, "-m", "identity.entrypoints.import_sirene", *args],
+        [sys.executable, "-m", "efp_ops", "sirene", "import", *args],
         env=env,
         capture_output=True,
         text=True,
@@ -211,11 +212,12 @@ def test_the_import_command_refuses_a_missing_or_foreign_file_with_exit_code_2(
         str(ETABLISSEMENTS),
     )
     assert missing.returncode == 2
-    assert "introuvable" in missing.stderr
+    assert json.loads(missing.stdout) == {"error": "file_not_found", "path": str(tmp_path / "nope.csv")}
     foreign = tmp_path / "foreign.csv"
     foreign.write_text("id,label\n1,x\n", encoding="utf-8")
     wrong = run_command(
         infrastructure, database_name, "--unites-legales", str(foreign), "--etablissements", str(ETABLISSEMENTS)
     )
     assert wrong.returncode == 2
+    assert json.loads(wrong.stdout) == {"error": "unreadable_file", "detail": "StockFormatError"}
     assert "colonnes manquantes" in wrong.stderr

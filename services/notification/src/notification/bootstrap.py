@@ -1,4 +1,4 @@
-"""Composition root of the notification service (and of its operator command)."""
+"""Composition root of the notification service (and of its operator module, for `efp-ops emails`)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -10,7 +10,6 @@ from aio_pika.abc import AbstractRobustConnection
 from faststream.rabbit import RabbitBroker
 from pymongo import AsyncMongoClient
 
-from contracts.topology import NOTIFICATION_COMMANDS_QUEUE, dead_letter_queue
 from efp_runtime.mongo import IndexSpec, create_mongo_client
 from notification.adapters import mongo_email_repository, mongo_recipient_rate_limiter
 from notification.adapters.fail_point_mail_sender import CrashAfterAcceptMailSender
@@ -25,10 +24,8 @@ from notification.config import NotificationSettings
 from notification.domain.retry_policy import RetryPolicy
 from notification.use_cases.list_abandoned_emails import ListAbandonedEmails
 from notification.use_cases.list_account_messages import ListAccountMessages, ListOrganisationMessages
-from notification.use_cases.list_dead_letters import ListDeadLetters
 from notification.use_cases.ports import MailSender, RecipientRateLimiter
 from notification.use_cases.requeue_abandoned_email import RequeueAbandonedEmail
-from notification.use_cases.requeue_dead_letters import RequeueDeadLetters
 from notification.use_cases.send_email import SendEmail
 
 INDEXES: list[IndexSpec] = [*mongo_email_repository.INDEXES, *mongo_recipient_rate_limiter.INDEXES]
@@ -54,8 +51,6 @@ class Operator:
     amqp: AbstractRobustConnection
     list_abandoned_emails: ListAbandonedEmails
     requeue_abandoned_email: RequeueAbandonedEmail
-    list_dead_letters: ListDeadLetters
-    requeue_dead_letters: RequeueDeadLetters
 
     async def close(self) -> None:
         await self.amqp.close()
@@ -133,12 +128,9 @@ async def connect_operator(settings: NotificationSettings, clock: Callable[[], d
     channel = await amqp.channel(publisher_confirms=True, on_return_raises=True)
     emails = MongoEmailRepository(mongo[settings.database][mongo_email_repository.COLLECTION])
     parked = RabbitHeldCommands(channel, ABANDONED_QUEUE)
-    dead_letters = RabbitHeldCommands(channel, dead_letter_queue(NOTIFICATION_COMMANDS_QUEUE))
     return Operator(
         mongo=mongo,
         amqp=amqp,
         list_abandoned_emails=ListAbandonedEmails(emails, parked),
         requeue_abandoned_email=RequeueAbandonedEmail(emails, parked, clock),
-        list_dead_letters=ListDeadLetters(dead_letters),
-        requeue_dead_letters=RequeueDeadLetters(dead_letters),
     )

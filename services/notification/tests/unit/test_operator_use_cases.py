@@ -1,15 +1,10 @@
-"""The operators' use cases: abandoned e-mails listed and requeued, dead letters listed masked and requeued."""
-
-import json
+"""The operators' use cases: abandoned e-mails listed, and requeued from their parked command."""
 
 import pytest
 
-from notification.domain.catalogue import MASK
 from notification.domain.email import Email, EmailState
 from notification.use_cases.list_abandoned_emails import ListAbandonedEmails
-from notification.use_cases.list_dead_letters import ListDeadLetters
 from notification.use_cases.requeue_abandoned_email import CannotRequeue, RequeueAbandonedEmail
-from notification.use_cases.requeue_dead_letters import RequeueDeadLetters
 from services.notification.tests.unit.fakes import T0, FakeClock, FakeEmailRepository, FakeHeldCommands, held
 
 
@@ -78,24 +73,3 @@ async def test_abandoned_emails_are_listed_with_whether_their_command_is_kept() 
     listed = await ListAbandonedEmails(emails, FakeHeldCommands(held("m-1")))(10)
 
     assert [(item.email.id, item.requeueable) for item in listed] == [("m-2", False), ("m-1", True)]
-
-
-async def test_dead_letters_are_listed_with_why_and_their_code_masked() -> None:
-    body = json.dumps({"to": "ada@example.fr", "content": {"template": "password_reset_code", "code": "482913"}})
-    dead = FakeHeldCommands(held("m-1", body.encode(), reason="rejected"))
-
-    [letter] = await ListDeadLetters(dead)(10)
-
-    assert (letter.message_id, letter.reason, letter.queue) == ("m-1", "rejected", "notification.commands")
-    assert "482913" not in letter.masked_body
-    assert MASK in letter.masked_body
-    assert dead.commands != []
-
-
-async def test_dead_letters_are_requeued_by_id_or_all_at_once() -> None:
-    dead = FakeHeldCommands(held("m-1"), held("m-2"), held("m-3"))
-    requeue = RequeueDeadLetters(dead)
-
-    assert await requeue(["m-2"]) == ["m-2"]
-    assert await requeue(None) == ["m-1", "m-3"]
-    assert dead.commands == []

@@ -1,33 +1,47 @@
 """What operators do to the identity service by hand: create agents, import SIRENE, sweep, find an agent.
 
 Each function composes the service's own adapters from the service's environment, does one
-thing and closes what it opened; `efp-ops` (and the old `python -m identity.entrypoints.*`
-commands) call them. Messages a function causes are left in the documents' outbox: the running
-service's relay publishes them at its next poll.
+thing and closes what it opened; `efp-ops` calls them (it parses, prints and sets the exit code).
+Messages a function causes are left in the documents' outbox: the running service's relay
+publishes them at its next poll.
 """
 
+import contextlib
+import io
+import zipfile
+from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
+
+from pydantic import AliasChoices, Field
 
 from contracts.accounts import AccountProfileV1
 from efp_runtime.broker import create_broker
 from efp_runtime.clock import clock_from, system_clock
 from efp_runtime.message_context import MessageContext
 from efp_runtime.mongo import create_mongo_client, ensure_indexes
+from efp_runtime.settings import RuntimeSettings
 from identity import bootstrap
-from identity.adapters import mongo_account_repository
+from identity.adapters import mongo_account_repository, mongo_organisation_directory
 from identity.adapters.argon2_password_hasher import Argon2PasswordHasher
 from identity.adapters.common_password_list import CommonPasswordList
 from identity.adapters.mongo_account_repository import MongoAccountRepository
+from identity.adapters.mongo_organisation_directory import MongoOrganisationDirectory
+from identity.adapters.sirene_stock_reader import StockFormatError, read_etablissements, read_unites_legales
 from identity.config import IdentitySettings
 from identity.domain.account import AGENT_SERVICES, AccountKind
-from identity.entrypoints.import_sirene import ImportSettings, import_files
 from identity.use_cases.create_agent import CreateAgent
-from identity.use_cases.import_sirene import BATCH_SIZE
+from identity.use_cases.import_sirene import BATCH_SIZE, ImportSirene
 from identity.use_cases.start_registration import normalise_email
 
-__all__ = ["AGENT_SERVICES", "BATCH_SIZE", "create_agent", "find_agent", "import_sirene", "sweep"]
+__all__ = ["AGENT_SERVICES", "BATCH_SIZE", "create_agent", "find_agent", "import_sirene", "open_stock", "sweep"]
+
+
+class DatabaseSettings(RuntimeSettings):
+    """Only the database: IdentitySettings would also demand the HMAC key, which these functions never use."""
+
+    database: str = Field("identity", validation_alias=AliasChoices("IDENTITY_DATABASE"))
 
 
 async def create_agent(
@@ -40,8 +54,7 @@ async def create_agent(
     civility: str | None = None,
 ) -> AccountProfileV1:
     """The new agent's profile; raises IdentityError (weak password, taken address…) with a stable code."""
-    # Only the database: IdentitySettings would also demand the HMAC key, which creating an agent never uses.
-    settings = ImportSettings()
+    settings = DatabaseSettings()
     mongo = create_mongo_client(settings.mongodb_url)
     try:
         database = mongo[settings.database]
@@ -57,7 +70,7 @@ async def create_agent(
 
 async def find_agent(email: str) -> str | None:
     """The account id of the agent with this address, or None (no account, or not an agent's)."""
-    settings = ImportSettings()
+    settings = DatabaseSettings()
     mongo = create_mongo_client(settings.mongodb_url)
     try:
         accounts = MongoAccountRepository(mongo[settings.database][mongo_account_repository.COLLECTION], relay=None)
@@ -68,10 +81,44 @@ async def find_agent(email: str) -> str | None:
 
 
 async def import_sirene(unites_legales: Path, etablissements: Path, batch_size: int = BATCH_SIZE) -> dict[str, Any]:
-    """Counts read/written/changed/skipped per file. Raises OSError, StockFormatError (unreadable file),
-    PyMongoError (database)."""
-    report = await import_files(ImportSettings(), unites_legales, etablissements, batch_size)
+    """Counts read/written/changed/skipped per file. Raises OSError, UnicodeDecodeError, BadZipFile,
+    StockFormatError (unreadable file), PyMongoError (database).
+
+    Both files are streamed in batches of upserts: memory stays flat whatever their size, and importing
+    the same files again changes nothing."""
+    settings = DatabaseSettings()
+    with open_stock(unites_legales) as organisation_lines, open_stock(etablissements) as establishment_lines:
+        # Both headers are checked here, before the database is touched; rows are read as imported.
+        organisations = read_unites_legales(organisation_lines)
+        establishments = read_etablissements(establishment_lines)
+        mongo = create_mongo_client(settings.mongodb_url)
+        try:
+            database = mongo[settings.database]
+            await ensure_indexes(database, mongo_organisation_directory.INDEXES)
+            directory = MongoOrganisationDirectory(
+                database[mongo_organisation_directory.ORGANISATIONS],
+                database[mongo_organisation_directory.ESTABLISHMENTS],
+            )
+            report = await ImportSirene(directory, batch_size)(organisations, establishments)
+        finally:
+            await mongo.close()
     return asdict(report)
+
+
+@contextlib.contextmanager
+def open_stock(path: Path) -> Iterator[IO[str]]:
+    """The CSV (UTF-8, with or without BOM) as text, read lazily; a .zip must hold exactly one .csv (as
+    INSEE publishes them)."""
+    if path.suffix.lower() != ".zip":
+        with path.open(encoding="utf-8-sig", newline="") as text:
+            yield text
+        return
+    with zipfile.ZipFile(path) as archive:
+        members = [name for name in archive.namelist() if name.lower().endswith(".csv")]
+        if len(members) != 1:
+            raise StockFormatError(f"l'archive doit contenir un seul fichier .csv, elle en contient {len(members)}")
+        with archive.open(members[0]) as raw:
+            yield io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
 
 
 async def sweep() -> dict[str, int]:

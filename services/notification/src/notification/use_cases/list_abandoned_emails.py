@@ -10,7 +10,7 @@ from notification.use_cases.requeue_abandoned_email import SCAN_LIMIT
 @dataclass(frozen=True)
 class AbandonedEmail:
     email: Email
-    # Its command is still parked, so `requeue-email` can send it.
+    # Its command is still parked, so `efp-ops emails requeue` can send it.
     requeueable: bool
 
 
