@@ -37,6 +37,7 @@ import httpx
 from http_load import Check, Run, flat_out, paced  # bench/, beside this script
 from pymongo import MongoClient
 from pymongo.collection import Collection
+from scoreboard import Row
 
 from contracts.authorizations import ActiveHabilitationsV1, ListActiveHabilitationsV1
 from devstack.mail_recorder import MailRecorder
@@ -217,15 +218,32 @@ def figures(name: str, run: Run) -> str:
     )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rate", type=float, default=200)
-    parser.add_argument("--seconds", type=float, default=10)
-    parser.add_argument("--concurrency", type=int, default=32)
-    parser.add_argument("--holders", type=int, default=4)
-    parser.add_argument("--preload", type=int, default=20_000)
-    args = parser.parse_args()
+@dataclass
+class Result:
+    args: argparse.Namespace
+    inserted: float  # seconds to insert the preloaded habilitations
+    load_seconds: float  # the start-up snapshot through the RPC
+    snapshot_size: int
+    granted: Granted
+    runs: dict[str, Run]  # the paced run, then the flat-out one
+    cpu: dict[str, dict[str, float]]
 
+    @property
+    def paced_p99_ms(self) -> float:
+        paced_run = next(iter(self.runs.values()))
+        return statistics.quantiles(paced_run.latencies, n=100)[98] * 1000
+
+    @property
+    def flat_rate(self) -> float:
+        flat_run = list(self.runs.values())[1]
+        return len(flat_run.latencies) / flat_run.elapsed
+
+    @property
+    def ok(self) -> bool:
+        return not any(run.failures or run.wrong for run in self.runs.values())
+
+
+def run(args: argparse.Namespace) -> Result:
     stack, mail = Stack(), MailRecorder(free_port())
     state = Path(tempfile.mkdtemp(prefix="efp-bench-authorizations-"))
     mail.start()
@@ -275,35 +293,76 @@ def main() -> None:
     finally:
         stack.stop()
         mail.stop()
+    return Result(args, inserted, load_seconds, snapshot_size, granted, runs, cpu)
 
+
+def report(result: Result) -> None:
+    args, granted = result.args, result.granted
     cores = os.cpu_count() or 1
     print(
-        f"copy                     {args.preload:,} preloaded (inserted in {inserted:.1f} s) + "
+        f"copy                     {args.preload:,} preloaded (inserted in {result.inserted:.1f} s) + "
         f"{len(granted.grant_delays)} granted through the API, 1 of them revoked"
     )
-    print(f"start-up snapshot        {load_seconds:.2f} s for {snapshot_size:,} active habilitations (paged RPC)")
+    print(
+        f"start-up snapshot        {result.load_seconds:.2f} s for {result.snapshot_size:,} active habilitations "
+        "(paged RPC)"
+    )
     delays = sorted(granted.grant_delays)
     print(
         f"change to answer         grant allowed {statistics.median(delays) * 1000:.0f} ms (max "
         f"{delays[-1] * 1000:.0f}) after the API answered; revocation refused {granted.revoke_delay * 1000:.0f} ms"
     )
-    for name, run in runs.items():
+    for name, run in result.runs.items():
         print(figures(name, run))
         answered = len(run.latencies) or 1
-        shares = ", ".join(f"{group} {seconds / answered * 1000:.2f}" for group, seconds in cpu[name].items())
+        shares = ", ".join(f"{group} {seconds / answered * 1000:.2f}" for group, seconds in result.cpu[name].items())
         print(f"{'':<24} CPU ms per check: {shares} (on {cores} cores)")
-    paced_run, flat_run = runs.values()
+    paced_run = next(iter(result.runs.values()))
     if paced_run.late:
         print(f"{'':<24} {paced_run.late} paced checks left > 5 ms late (the client fell behind)")
-    p99 = statistics.quantiles(paced_run.latencies, n=100)[98] * 1000
-    rate = len(flat_run.latencies) / flat_run.elapsed
+    p99, rate = result.paced_p99_ms, result.flat_rate
     print(
         f"goal                     p99 {p99:.1f} ms < {GOAL_P99_MS} ms at {args.rate:.0f}/s: "
         f"{'met' if p99 < GOAL_P99_MS else 'MISSED'}; {rate:.0f}/s >= {GOAL_RATE}/s: "
         f"{'met' if rate >= GOAL_RATE else 'MISSED'}"
     )
-    failed = any(run.failures or run.wrong for run in runs.values())
-    sys.exit(1 if failed else 0)
+
+
+def rows(result: Result) -> list[Row]:
+    wrong = "" if result.ok else " (failed or wrong answers)"
+    p99, rate = result.paced_p99_ms, result.flat_rate
+    return [
+        Row(
+            f"authorization check p99 at {result.args.rate:.0f}/s",
+            f"{p99:.1f} ms{wrong}",
+            f"< {GOAL_P99_MS} ms",
+            result.ok and p99 < GOAL_P99_MS,
+            p99,
+        ),
+        Row(
+            "authorization checks flat out",
+            f"{rate:.0f}/s{wrong}",
+            f"≥ {GOAL_RATE}/s",
+            result.ok and rate >= GOAL_RATE,
+            rate,
+        ),
+    ]
+
+
+def parser() -> argparse.ArgumentParser:
+    parsed = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parsed.add_argument("--rate", type=float, default=200)
+    parsed.add_argument("--seconds", type=float, default=10)
+    parsed.add_argument("--concurrency", type=int, default=32)
+    parsed.add_argument("--holders", type=int, default=4)
+    parsed.add_argument("--preload", type=int, default=20_000)
+    return parsed
+
+
+def main() -> None:
+    result = run(parser().parse_args())
+    report(result)
+    sys.exit(0 if result.ok else 1)
 
 
 def time_the_snapshot(amqp_url: str) -> tuple[float, int]:

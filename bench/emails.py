@@ -23,10 +23,13 @@ import sys
 import tempfile
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import aio_pika
 from pymongo import MongoClient
+from scoreboard import Row  # bench/, beside this script
 
 from contracts.notification import SendEmailV1, SignupVerificationCodeV1
 from contracts.topology import COMMANDS_EXCHANGE, NOTIFICATION_COMMANDS_QUEUE, SEND_EMAIL_ROUTING_KEY
@@ -35,6 +38,7 @@ from devstack.processes import Stack, cpu_seconds, free_port, wait_until
 from devstack.system import Endpoints, service_env, start_mongodb, start_rabbitmq, start_service
 
 DOMAIN = "emploi.gouv.fr"  # the Message-ID is <command id@DOMAIN>
+GOAL_RATE = 300
 
 
 def own_cpu_seconds() -> float:
@@ -123,17 +127,37 @@ def profile(pid: int, output: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(command)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--emails", type=int, default=3000)
-    parser.add_argument("--rate", type=float, default=0, help="commands a second; 0: all at once")
-    parser.add_argument("--warm-up", type=int, default=200)
-    parser.add_argument("--timeout", type=float, default=300)
-    parser.add_argument("--profile", help="py-spy profile of the service during the run (.svg or .txt); needs py-spy")
-    args = parser.parse_args()
-    # A `kill` (or a CI timeout) still stops the broker, the store and the service started below.
-    signal.signal(signal.SIGTERM, interrupt)
+@dataclass
+class Result:
+    rate: float  # the pace asked for; 0: all at once
+    published: dict[str, float]  # message id → publication time
+    accepted: dict[str, list[float]]  # message id → SMTP acceptance times
+    cpu: dict[str, float]
+    sent_records: int
+    log_tail: str
 
+    @property
+    def missing(self) -> int:
+        return len(self.published) - len(self.accepted)
+
+    @property
+    def duplicates(self) -> int:
+        return sum(len(times) - 1 for times in self.accepted.values())
+
+    @property
+    def ok(self) -> bool:
+        return not self.missing and not self.duplicates and self.sent_records == len(self.published)
+
+    @property
+    def throughput(self) -> float:
+        """E-mails a second end to end: the first publication to the last first acceptance."""
+        if not self.accepted:
+            return 0.0
+        last = max(times[0] for times in self.accepted.values())
+        return len(self.accepted) / (last - min(self.published.values()))
+
+
+def run(args: argparse.Namespace) -> Result:
     stack, mail = Stack(), MailRecorder(free_port())
     state = Path(tempfile.mkdtemp(prefix="efp-bench-emails-"))
     database = f"bench_{uuid.uuid4().hex[:6]}"
@@ -161,43 +185,69 @@ def main() -> None:
         if profiler is not None:
             profiler.send_signal(signal.SIGINT)  # py-spy writes its output when interrupted
             profiler.wait(60)
+        client: MongoClient[dict[str, Any]]
         with MongoClient(mongodb_url) as client:
             sent_records = client[database]["emails"].count_documents({"state": "sent"}) - len(warm)
         log_tail = notification.log_tail(5)
     finally:
         stack.stop()
         mail.stop()
-    report(args, published, accepted, {name: after[name] - before[name] for name in after}, sent_records, log_tail)
+    cpu = {name: after[name] - before[name] for name in after}
+    return Result(args.rate, published, accepted, cpu, sent_records, log_tail)
 
 
-def report(
-    args: argparse.Namespace,
-    published: dict[str, float],
-    accepted: dict[str, list[float]],
-    cpu: dict[str, float],
-    sent_records: int,
-    log_tail: str,
-) -> None:
+def report(result: Result) -> None:
+    published, accepted = result.published, result.accepted
+    if not accepted:
+        print(f"e-mails                  {len(published)} published, none accepted")
+        print(f"notification log tail:\n{result.log_tail}")
+        return
     first = [times[0] for times in accepted.values()]
     latencies = sorted(accepted[message_id][0] - published[message_id] for message_id in accepted)
-    duplicates = sum(len(times) - 1 for times in accepted.values())
-    missing = len(published) - len(accepted)
-    elapsed = max(first) - min(published.values())
     ordered = sorted(first)
     # The middle 80 % of acceptances: the steady state, without ramp-up and tail.
     low, high = ordered[len(ordered) // 10], ordered[len(ordered) * 9 // 10]
     steady = (len(ordered) * 9 // 10 - len(ordered) // 10) / (high - low)
     quantiles = statistics.quantiles(latencies, n=100)
-    mode = f"paced at {args.rate:.0f}/s" if args.rate else "published at once"
-    print(f"e-mails                  {len(published)} ({mode}), {missing} missing, {duplicates} sent twice")
-    print(f"records saved sent       {sent_records}")
-    print(f"throughput               {len(accepted) / elapsed:.0f} e-mails/s end to end, {steady:.0f}/s steady")
+    mode = f"paced at {result.rate:.0f}/s" if result.rate else "published at once"
+    print(
+        f"e-mails                  {len(published)} ({mode}), {result.missing} missing, {result.duplicates} sent twice"
+    )
+    print(f"records saved sent       {result.sent_records}")
+    print(f"throughput               {result.throughput:.0f} e-mails/s end to end, {steady:.0f}/s steady")
     print(f"command → SMTP accept    p50 {quantiles[49] * 1000:.0f} ms, p99 {quantiles[98] * 1000:.0f} ms")
-    print("CPU per e-mail           " + ", ".join(f"{n} {c / len(accepted) * 1000:.2f} ms" for n, c in cpu.items()))
+    per_email = ", ".join(f"{n} {c / len(accepted) * 1000:.2f} ms" for n, c in result.cpu.items())
+    print(f"CPU per e-mail           {per_email}")
     print(f"cores                    {os.cpu_count()}, shared by the broker, the store, the service and this bench")
-    if missing or duplicates or sent_records != len(published):
-        print(f"notification log tail:\n{log_tail}")
-        sys.exit(1)
+    if not result.ok:
+        print(f"notification log tail:\n{result.log_tail}")
+
+
+def rows(result: Result) -> list[Row]:
+    measured = f"{result.throughput:.0f}/s"
+    if not result.ok:
+        measured += f" ({result.missing} missing, {result.duplicates} twice)"
+    met = result.ok and result.throughput >= GOAL_RATE
+    return [Row("e-mails (command → SMTP, backlog)", measured, f"≥ {GOAL_RATE}/s", met, result.throughput)]
+
+
+def parser() -> argparse.ArgumentParser:
+    parsed = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parsed.add_argument("--emails", type=int, default=3000)
+    parsed.add_argument("--rate", type=float, default=0, help="commands a second; 0: all at once")
+    parsed.add_argument("--warm-up", type=int, default=200)
+    parsed.add_argument("--timeout", type=float, default=300)
+    parsed.add_argument("--profile", help="py-spy profile of the service during the run (.svg or .txt); needs py-spy")
+    return parsed
+
+
+def main() -> None:
+    args = parser().parse_args()
+    # A `kill` (or a CI timeout) still stops the broker, the store and the service started below.
+    signal.signal(signal.SIGTERM, interrupt)
+    result = run(args)
+    report(result)
+    sys.exit(0 if result.ok else 1)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ import os
 import re
 import signal
 import statistics
+import sys
 import tempfile
 import time
 import uuid
@@ -24,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from scoreboard import Row  # bench/, beside this script
 
 from devstack.mail_recorder import MailRecorder
 from devstack.processes import Stack, cpu_seconds, free_port
@@ -177,16 +179,27 @@ def accepted_by_id(mail: MailRecorder, manager: str, ids: dict[str, float], time
         time.sleep(0.1)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rate", type=float, default=50)
-    parser.add_argument("--seconds", type=float, default=15)
-    parser.add_argument("--collaborators", type=int, default=30)
-    parser.add_argument("--timeout", type=float, default=60, help="how long to wait for the last e-mails")
-    args = parser.parse_args()
-    # A `kill` still stops the broker, the store and the services started below (the `finally`).
-    signal.signal(signal.SIGTERM, signal.default_int_handler)  # raises KeyboardInterrupt
+@dataclass
+class Result:
+    args: argparse.Namespace
+    run: Run
+    accepted: dict[str, list[float]]  # request id → acceptance times of the manager's e-mails
+    cpu: dict[str, float]
 
+    @property
+    def latencies(self) -> list[float]:
+        return [times[0] - self.run.sent[request_id] for request_id, times in self.accepted.items()]
+
+    @property
+    def missing(self) -> int:
+        return len(self.run.sent) - len(self.accepted)
+
+    @property
+    def ok(self) -> bool:
+        return not self.run.failures and not self.missing and len(self.latencies) > 1
+
+
+def run(args: argparse.Namespace) -> Result:
     stack, mail = Stack(), MailRecorder(free_port())
     state = Path(tempfile.mkdtemp(prefix="efp-bench-request-to-email-"))
     mail.start()
@@ -226,18 +239,20 @@ def main() -> None:
                 await client.aclose()
             return run, accepted, {name: after[name] - before[name] for name in after}
 
-        run, accepted, cpu = asyncio.run(measure())
+        measured, accepted, cpu = asyncio.run(measure())
     finally:
         stack.stop()
         mail.stop()
-    report(args, run, accepted, cpu)
+    return Result(args, measured, accepted, cpu)
 
 
-def report(args: argparse.Namespace, run: Run, accepted: dict[str, list[float]], cpu: dict[str, float]) -> None:
+def report(result: Result) -> None:
+    args, run, accepted, cpu = result.args, result.run, result.accepted, result.cpu
+
     def quantiles(values: list[float]) -> list[float]:
         return statistics.quantiles(values, n=100) if len(values) > 1 else [float("nan")] * 99
 
-    latencies = quantiles([times[0] - run.sent[request_id] for request_id, times in accepted.items()])
+    latencies = quantiles(result.latencies)
     answers = quantiles(run.answers)
     submitted = len(run.sent) + sum(run.failures.values())
     failed = ", ".join(f"{n} {reason}" for reason, n in run.failures.items()) or "none"
@@ -256,6 +271,33 @@ def report(args: argparse.Namespace, run: Run, accepted: dict[str, list[float]],
     # Per request: its submission and its cancellation, with everything they set off.
     print("CPU per request          " + ", ".join(f"{n} {c / per * 1000:.1f} ms" for n, c in cpu.items()))
     print(f"cores                    {os.cpu_count()}, shared by the broker, the store, the services and this bench")
+
+
+def rows(result: Result) -> list[Row]:
+    p99 = statistics.quantiles(result.latencies, n=100)[98] if len(result.latencies) > 1 else float("nan")
+    measured = f"{p99 * 1000:.0f} ms"
+    if not result.ok:
+        measured += f" ({sum(result.run.failures.values())} failed, {result.missing} missing)"
+    figure = f"request → e-mail p99 at {result.args.rate:g}/s"
+    return [Row(figure, measured, f"< {GOAL_P99 * 1000:.0f} ms", result.ok and p99 < GOAL_P99, p99 * 1000)]
+
+
+def parser() -> argparse.ArgumentParser:
+    parsed = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parsed.add_argument("--rate", type=float, default=50)
+    parsed.add_argument("--seconds", type=float, default=15)
+    parsed.add_argument("--collaborators", type=int, default=30)
+    parsed.add_argument("--timeout", type=float, default=60, help="how long to wait for the last e-mails")
+    return parsed
+
+
+def main() -> None:
+    args = parser().parse_args()
+    # A `kill` still stops the broker, the store and the services started below (the `finally`).
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # raises KeyboardInterrupt
+    result = run(args)
+    report(result)
+    sys.exit(0 if result.ok else 1)
 
 
 if __name__ == "__main__":

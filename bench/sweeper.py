@@ -5,6 +5,14 @@ pass only writes the events into the outbox), inserts the invitations directly i
 fresh database with the service's indexes, then times one `SweepInvitations` pass.
 
     .venv/bin/python bench/sweeper.py [--overdue 100000] [--fresh 5000]
+
+Where the time goes (py-spy on the SecantusDB process during a pass): ~97 % of its busy time is
+its per-document update path, on one thread under a collection lock: index entries deleted and
+rewritten, the unique-index check (which re-reads the index catalogue for every document), the
+oplog entry, BSON encoding; evaluating the sweep's `$set` pipeline is ~17 %. On the same
+collection a one-field `$set` costs within ~10 % of the sweep's update, and an unordered
+`bulk_write` of one state-guarded `UpdateOne` per invitation (batches of 1,000) was ~1.7x slower
+than the single statement. The client sends one statement: nothing left to batch.
 """
 
 import argparse
@@ -14,9 +22,12 @@ import sys
 import tempfile
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from scoreboard import Row  # bench/, beside this script
 
 from devstack.processes import Stack, free_port
 from devstack.system import start_mongodb
@@ -28,9 +39,21 @@ from habilitation.adapters.mongo_invitation_repository import COLLECTION, MongoI
 from habilitation.domain.invitation import VALID_FOR, Invitation, InvitedGrant, hash_token, new_token
 from habilitation.use_cases.sweep_invitations import SweepInvitations
 
-GOAL_SECONDS = 30
+GOAL_SECONDS, GOAL_SIZE = 30, 100_000
 NOW = datetime(2030, 1, 15, 9, 0, tzinfo=UTC)
 INSERT_BATCH = 2_000
+
+
+@dataclass
+class Result:
+    overdue: int
+    expired: int
+    elapsed: float
+    plan: dict[str, Any]
+
+    @property
+    def rate(self) -> float:
+        return self.expired / self.elapsed if self.elapsed else float("inf")
 
 
 def stored(n: int, sent_at: datetime) -> dict[str, Any]:
@@ -79,12 +102,7 @@ async def bench(url: str, overdue: int, fresh: int) -> tuple[int, float, dict[st
     return expired, elapsed, plan
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--overdue", type=int, default=100_000)
-    parser.add_argument("--fresh", type=int, default=5_000, help="invitations still within their day (untouched)")
-    args = parser.parse_args()
-
+def run(args: argparse.Namespace) -> Result:
     stack = Stack()
     state = Path(tempfile.mkdtemp(prefix="efp-bench-sweeper-"))
     try:
@@ -92,15 +110,43 @@ def main() -> None:
         expired, elapsed, plan = asyncio.run(bench(url, args.overdue, args.fresh))
     finally:
         stack.stop()
+    return Result(args.overdue, expired, elapsed, plan)
+
+
+def report(result: Result) -> None:
     print("query plan of the sweeper's query {state: 'sent', expires_at: {$lte: now}}:")
-    print(json.dumps(plan["queryPlanner"]["winningPlan"], indent=2, default=str))
-    if "executionStats" in plan:
-        stats = {k: plan["executionStats"][k] for k in ("nReturned", "totalKeysExamined", "totalDocsExamined")}
+    print(json.dumps(result.plan["queryPlanner"]["winningPlan"], indent=2, default=str))
+    if "executionStats" in result.plan:
+        stats = {k: result.plan["executionStats"][k] for k in ("nReturned", "totalKeysExamined", "totalDocsExamined")}
         print(f"execution stats          {stats}")
-    rate = expired / elapsed if elapsed else float("inf")
-    print(f"one sweep pass           {expired:,} invitations expired in {elapsed:.1f} s ({rate:,.0f}/s)")
-    print(f"                         goal < {GOAL_SECONDS} s for 100,000")
-    sys.exit(0 if expired == args.overdue else 1)
+    print(
+        f"one sweep pass           {result.expired:,} invitations expired in {result.elapsed:.1f} s "
+        f"({result.rate:,.0f}/s)"
+    )
+    print(f"                         goal < {GOAL_SECONDS} s for {GOAL_SIZE:,}")
+
+
+def rows(result: Result) -> list[Row]:
+    """The goal is for 100,000; a smaller run (--quick) is held to the same rate."""
+    seconds = GOAL_SIZE / result.rate
+    measured = f"{seconds:.1f} s"
+    if result.overdue != GOAL_SIZE:
+        measured += f" (scaled from {result.overdue:,})"
+    met = result.expired == result.overdue and seconds < GOAL_SECONDS
+    return [Row(f"sweep of {GOAL_SIZE:,} invitations", measured, f"< {GOAL_SECONDS} s", met, seconds)]
+
+
+def parser() -> argparse.ArgumentParser:
+    parsed = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parsed.add_argument("--overdue", type=int, default=GOAL_SIZE)
+    parsed.add_argument("--fresh", type=int, default=5_000, help="invitations still within their day (untouched)")
+    return parsed
+
+
+def main() -> None:
+    result = run(parser().parse_args())
+    report(result)
+    sys.exit(0 if result.expired == result.overdue else 1)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,98 @@
+"""Every benchmark in one command, then one table: each figure beside its goal.
+
+Runs the benches one after the other, each on its own broker, store and services (started on free
+ports in a temp dir and stopped before the next): sharing them would let one bench's data and warmed
+processes skew the next one's figures. Each bench also prints its own detailed report as it ends.
+Figures, not assertions: a missed goal is reported, and the exit status is 1 only if a bench failed
+to run or saw wrong results (a lost or doubled message, a wrong answer).
+
+    .venv/bin/python -m bench [--only login,emails] [--quick] [--json]
+
+Names: login, authorizations, emails, request_to_email, bus_overhead, sweeper. `--quick` runs smaller
+sizes (a smoke run; its figures are indicative only).
+"""
+
+import argparse
+import contextlib
+import importlib
+import json
+import signal
+import sys
+import time
+import traceback
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+# The benches are scripts beside this file that import each other by plain name (`from http_load ...`).
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from scoreboard import Row, table  # found through the path above
+
+# Bench → (its rows' figure and goal, shown as they are when it does not run; its arguments for --quick).
+BENCHES: dict[str, tuple[list[tuple[str, str]], list[str]]] = {
+    "login": (
+        [("login per core (identity CPU)", "≥ 20/s")],
+        ["--logins", "80", "--concurrency", "8", "--accounts", "4"],
+    ),
+    "authorizations": (
+        [("authorization check p99 at 200/s", "< 15 ms"), ("authorization checks flat out", "≥ 800/s")],
+        ["--seconds", "3", "--preload", "2000", "--holders", "2"],
+    ),
+    "emails": ([("e-mails (command → SMTP, backlog)", "≥ 300/s")], ["--emails", "600", "--warm-up", "50"]),
+    "request_to_email": ([("request → e-mail p99 at 50/s", "< 1000 ms")], ["--seconds", "4", "--collaborators", "15"]),
+    "bus_overhead": ([("bus overhead ratio (service ÷ raw)", "≥ 0.5")], ["--events", "1000"]),
+    "sweeper": ([("sweep of 100,000 invitations", "< 30 s")], ["--overdue", "10000", "--fresh", "500"]),
+}
+
+
+def measure(name: str, quick: bool) -> tuple[list[Row], bool]:
+    """One bench's rows, and whether it ran without failing."""
+    module: Any = importlib.import_module(name)
+    args = module.parser().parse_args(BENCHES[name][1] if quick else [])
+    print(f"\n=== {name} {' '.join(BENCHES[name][1]) if quick else ''}", flush=True)
+    started = time.perf_counter()
+    try:
+        result = module.run(args)
+        module.report(result)
+        rows: list[Row] = module.rows(result)
+    except Exception as error:
+        traceback.print_exc()
+        failed = f"failed: {type(error).__name__}"
+        return [Row(figure, failed, goal, None) for figure, goal in BENCHES[name][0]], False
+    print(f"({name} took {time.perf_counter() - started:.0f} s)", flush=True)
+    return rows, all(row.met is not None for row in rows) and getattr(result, "ok", True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", help="comma-separated bench names (default: all)")
+    parser.add_argument("--quick", action="store_true", help="smaller sizes: a smoke run")
+    parser.add_argument("--json", action="store_true", help="print the table as JSON instead")
+    args = parser.parse_args()
+    names = args.only.split(",") if args.only else list(BENCHES)
+    unknown = [name for name in names if name not in BENCHES]
+    if unknown:
+        parser.error(f"unknown bench {', '.join(unknown)}; known: {', '.join(BENCHES)}")
+    # A `kill` still stops the processes the running bench started (their `finally`).
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    rows, ok = [], True
+    for name in BENCHES:
+        if name in names:
+            # With --json the benches' own reports go to stderr: stdout carries the JSON alone.
+            with contextlib.redirect_stdout(sys.stderr if args.json else sys.stdout):
+                measured, ran = measure(name, args.quick)
+            rows += measured
+            ok &= ran
+        else:
+            rows += [Row(figure, "not run", goal, None) for figure, goal in BENCHES[name][0]]
+    if args.json:
+        print(json.dumps([asdict(row) for row in rows], ensure_ascii=False, indent=2))
+    else:
+        print(f"\n{'quick run: indicative sizes only' if args.quick else 'benchmarks'}")
+        print(table(rows))
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
