@@ -15,6 +15,7 @@ from typing import Any
 
 from faststream.rabbit import RabbitBroker, RabbitExchange
 from pamqp.commands import Basic
+from pymongo import UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 
 from contracts.base import Command, Event
@@ -147,11 +148,17 @@ class OutboxRelay:
 
     async def _drain_batch(self, first: tuple[str, Any]) -> None:
         """The first kick and all those queued behind it, drained side by side: a busy service's
-        e-mails wait for one round of confirmations, not for every document before them."""
+        e-mails wait for one round of confirmations, not for every document before them; and one
+        read and one write per collection for the whole batch, not one of each per document."""
         batch = {first}
         while len(batch) < BATCH and not self._kicks.empty():
             batch.add(self._kicks.get_nowait())
-        results = await asyncio.gather(*(self.drain(name, doc_id) for name, doc_id in batch), return_exceptions=True)
+        by_collection: dict[str, list[Any]] = {}
+        for name, doc_id in batch:
+            by_collection.setdefault(name, []).append(doc_id)
+        results = await asyncio.gather(
+            *(self._drain_many(name, ids) for name, ids in by_collection.items()), return_exceptions=True
+        )
         failures = [r for r in results if isinstance(r, BaseException)]
         if failures:
             raise failures[0]
@@ -160,28 +167,41 @@ class OutboxRelay:
         """Publish every pending message of every collection; returns how many."""
         published = 0
         for name, collection in self._collections.items():
+            ids: list[Any] = []
             # Served by each collection's sparse index on `outbox.message_id`, not a full scan.
             async for doc in collection.find({f"{OUTBOX_FIELD}.message_id": {"$exists": True}}, {"_id": 1}):
-                published += await self.drain(name, doc["_id"])
+                ids.append(doc["_id"])
+                if len(ids) == BATCH:
+                    published += await self._drain_many(name, ids)
+                    ids = []
+            if ids:
+                published += await self._drain_many(name, ids)
         return published
 
-    async def drain(self, collection_name: str, document_id: Any) -> int:
+    async def _drain_many(self, collection_name: str, document_ids: list[Any]) -> int:
+        """All pending messages of these documents go out side by side; only the confirmed ones are removed."""
         collection = self._collections[collection_name]
-        doc = await collection.find_one({"_id": document_id}, {OUTBOX_FIELD: 1})
-        pending = [stored_message(m) for m in (doc or {}).get(OUTBOX_FIELD, [])]
-        if not pending:
-            return 0
-        # All of a document's messages go out together; only the confirmed ones are removed.
-        results = await asyncio.gather(*(self._publish(m) for m in pending), return_exceptions=True)
-        published = [m.message_id for m, r in zip(pending, results, strict=True) if not isinstance(r, BaseException)]
-        if published:
-            await collection.update_one(
-                {"_id": document_id}, {"$pull": {OUTBOX_FIELD: {"message_id": {"$in": published}}}}
-            )
+        cursor = collection.find({"_id": {"$in": document_ids}}, {OUTBOX_FIELD: 1})
+        pending = [(doc["_id"], stored_message(m)) async for doc in cursor for m in doc.get(OUTBOX_FIELD, [])]
+        results = await asyncio.gather(*(self._publish(m) for _, m in pending), return_exceptions=True)
+        confirmed: dict[Any, list[str]] = {}
+        for (doc_id, message), result in zip(pending, results, strict=True):
+            if not isinstance(result, BaseException):
+                confirmed.setdefault(doc_id, []).append(message.message_id)
+        if confirmed:
+            pulls = [
+                UpdateOne({"_id": doc_id}, {"$pull": {OUTBOX_FIELD: {"message_id": {"$in": ids}}}})
+                for doc_id, ids in confirmed.items()
+            ]
+            await collection.bulk_write(pulls, ordered=False)
         failures = [r for r in results if isinstance(r, BaseException)]
         if failures:
             raise failures[0]
         return len(pending)
+
+    async def drain(self, collection_name: str, document_id: Any) -> int:
+        """Publish one document's outbox now; returns how many messages it held."""
+        return await self._drain_many(collection_name, [document_id])
 
     async def _publish(self, message: OutboxMessage) -> None:
         exchange: RabbitExchange = self._exchanges[message.exchange]
