@@ -161,6 +161,14 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:
+            # FastAPI's only 400: a body it could not even decode (not UTF-8). For the caller that is
+            # the same mistake as malformed JSON, so the same answer.
+            return problem_response(
+                "validation_error",
+                "Certaines informations saisies sont invalides.",
+                [FieldError(field="body", message=_MESSAGES["json_invalid"])],
+            )
         code = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}.get(
             exc.status_code, "http_error"
         )
@@ -176,9 +184,31 @@ def install(app: FastAPI) -> None:
         logger.exception("unhandled error on %s %s", request.method, request.url.path)
         return problem_response("internal_error", "Une erreur technique est survenue. Veuillez réessayer plus tard.")
 
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            _document_problems(FastAPI.openapi(app))
+        return app.openapi_schema  # type: ignore[return-value]
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
 
 # Responses every route may give, for the OpenAPI document.
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {
         s: {"model": Problem, "content": {MEDIA_TYPE: {}}, "description": TITLES.get(s, "Erreur")} for s in statuses
     }
+
+
+def _document_problems(document: dict[str, Any]) -> None:
+    """Make the document say what is sent: errors as `application/problem+json` only, and FastAPI's
+    own 422 (a `detail` list, which `on_validation_error` replaces) as a problem too."""
+    problem = {"schema": {"$ref": "#/components/schemas/Problem"}}
+    for operation in (op for path in document.get("paths", {}).values() for op in path.values()):
+        for status, response in operation.get("responses", {}).items():
+            content = response.get("content", {})
+            if status == "422" or MEDIA_TYPE in content:
+                response["content"] = {MEDIA_TYPE: problem}
+                response["description"] = TITLES.get(int(status), "Erreur")
+    schemas = document.get("components", {}).get("schemas", {})
+    for name in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(name, None)

@@ -195,3 +195,28 @@ def test_a_body_that_is_not_json_is_reported_on_the_body(client: TestClient) -> 
     response = client.post("/signup", content=b"{not json", headers={"content-type": "application/json"})
 
     assert response.json()["errors"] == [{"field": "body", "message": "Le contenu envoyé n'est pas un JSON valide."}]
+
+
+def test_a_body_that_is_not_even_utf8_is_the_same_422_as_malformed_json(client: TestClient) -> None:
+    response = client.post("/signup", content=b"\xff\xfe{}", headers={"content-type": "application/json"})
+
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["code"] == "validation_error"
+    assert response.json()["errors"] == [{"field": "body", "message": "Le contenu envoyé n'est pas un JSON valide."}]
+
+
+def test_the_openapi_document_describes_errors_as_the_problems_sent() -> None:
+    app = make_app()
+
+    @app.get("/documented", responses=problems.problem_responses(404))
+    async def documented(q: int) -> None: ...
+
+    document = app.openapi()
+    responses = document["paths"]["/documented"]["get"]["responses"]
+    problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    # Only the media type actually sent, and FastAPI's own 422 (a `detail` list) replaced by a problem.
+    assert responses["404"]["content"] == problem
+    assert responses["422"]["content"] == problem
+    assert "HTTPValidationError" not in json.dumps(document)
+    assert app.openapi() is document

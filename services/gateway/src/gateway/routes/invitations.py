@@ -95,7 +95,7 @@ async def accept(body: AcceptIn, session: auth.Session, request: Request) -> inv
 @router.post(
     "/invitations/{invitation_id}/resend",
     response_model=inv.InvitationV1,
-    responses=problem_responses(401, 404, 409, 503),
+    responses=problem_responses(401, 403, 404, 409, 503),
 )
 async def resend(invitation_id: str, session: auth.Session, request: Request) -> inv.InvitationV1:
     """« Relancer l'invitation » : une fois expirée (sinon 409 `too_early`, avec `expires_at`)."""
@@ -106,7 +106,7 @@ async def resend(invitation_id: str, session: auth.Session, request: Request) ->
 @router.post(
     "/invitations/{invitation_id}/revoke",
     response_model=inv.InvitationV1,
-    responses=problem_responses(401, 404, 409, 503),
+    responses=problem_responses(401, 403, 404, 409, 503),
 )
 async def revoke(invitation_id: str, session: auth.Session, request: Request) -> inv.InvitationV1:
     """Retirer une invitation en attente ou expirée : son lien ne fonctionne plus."""

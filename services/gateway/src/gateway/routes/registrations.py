@@ -43,7 +43,7 @@ class VerifyIn(_Body):
     "/registrations",
     status_code=status.HTTP_201_CREATED,
     response_model=RegistrationOut,
-    responses=problem_responses(400, 422, 503),
+    responses=problem_responses(400, 422, 429, 503),
 )
 async def start_registration(body: RegistrationIn, request: Request) -> RegistrationOut:
     """Étape 1 sur 5 : l'e-mail de connexion et le code de sécurité. Un code de validation est envoyé par e-mail."""
