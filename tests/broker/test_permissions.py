@@ -158,6 +158,7 @@ CASES = [
     Case("identity", "delete notification.commands", delete_queue(NOTIFICATION_COMMANDS_QUEUE), False),
     Case("identity", "delete efp.commands", delete_exchange(COMMANDS_EXCHANGE), False),
     Case("notification", "delete efp.dead-letter", delete_exchange(DEAD_LETTER_EXCHANGE), False),
+    Case("gateway", "delete efp.events", delete_exchange(EVENTS_EXCHANGE), False),
     # Events only under its own name; the gateway and the notification service publish none.
     Case("identity", "publish an event as identity", publish(EVENTS_EXCHANGE, "identity.permission-probe.v1"), True),
     Case("identity", "publish an event as habilitation", publish(EVENTS_EXCHANGE, SNEAKY_EVENT), False),

@@ -121,7 +121,7 @@ USERS = (
     BrokerUser(
         "gateway",
         # efp.events only until the authorization feed declares it passively (then drop it).
-        configure=_any(_under("gateway.authorizations"), EVENTS),
+        configure=_any(_under("gateway.authorizations")),
         write=_any(_under("gateway.authorizations"), DEFAULT),
         read=_any(_under("gateway.authorizations"), EVENTS),
         # Its copy of the habilitations needs their granted/revoked/expired events only.

@@ -33,7 +33,7 @@ from contracts.authorizations import (
 )
 from contracts.habilitation import HabilitationExpiredV1, HabilitationGrantedV1, HabilitationRevokedV1
 from contracts.rpc import Request
-from contracts.topology import EVENTS_EXCHANGE
+from efp_runtime.broker import EVENTS, checked_exchange
 from gateway.authorization_model import AuthorizationModel
 from gateway.rpc import HABILITATION
 
@@ -90,7 +90,8 @@ class AuthorizationFeed:
             self._url, client_properties={"connection_name": "gateway-authorizations"}
         )
         channel = await self._connection.channel()
-        exchange = await channel.declare_exchange(EVENTS_EXCHANGE, aio_pika.ExchangeType.TOPIC, durable=True)
+        # Only checked where provisioning declared it: the gateway's broker user may not configure it.
+        exchange = await checked_exchange(self._connection, channel, EVENTS)
         queue = await channel.declare_queue(self.queue_name, exclusive=True, auto_delete=True)
         for routing_key in EVENT_TYPES:
             await queue.bind(exchange, routing_key=routing_key)
