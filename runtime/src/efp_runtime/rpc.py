@@ -3,15 +3,19 @@
 The client keeps one consumer on RabbitMQ's direct reply-to pseudo-queue and matches
 replies by a fresh correlation id per request, so many requests are in flight at once
 and a late reply can never answer the wrong request. Requests expire in the queue when
-their caller has stopped waiting, so a service never acts on an abandoned request.
+their caller has stopped waiting, so a service never acts on an abandoned request; and a service
+handles a request at most once (`refuse_redelivered`).
 """
 
 import asyncio
+import logging
 from datetime import UTC, datetime
 from typing import TypeVar
 
 import aio_pika
 from aio_pika.abc import AbstractIncomingMessage, AbstractRobustConnection
+from faststream.exceptions import RejectMessage
+from faststream.rabbit import RabbitMessage
 from pydantic import BaseModel
 
 from contracts.envelope import CORRELATION_HEADER
@@ -20,7 +24,21 @@ from contracts.topology import credentials_queue, rpc_queue
 from efp_runtime.message_context import correlation_id_var, new_id
 
 REPLY_QUEUE = "amq.rabbitmq.reply-to"
+logger = logging.getLogger(__name__)
 ResultT = TypeVar("ResultT", bound=BaseModel)
+
+
+def refuse_redelivered(message: RabbitMessage) -> None:
+    """Drop a request delivered a second time, unanswered: at most once, never twice.
+
+    A redelivered request was held by a replica that died (kill -9, lost connection) maybe after it
+    did the work: doing it again would answer its caller wrongly (a sign-up step already taken, a
+    captcha already spent) or repeat its effects (a second code e-mail). Its caller gets no answer and
+    says 503 at its timeout, as for any outage; the person tries again and sees the state as it is.
+    """
+    if message.raw_message.redelivered:
+        logger.warning("request %s delivered again after a failure: dropped unanswered", message.message_id)
+        raise RejectMessage
 
 
 class RpcUnavailable(Exception):

@@ -90,7 +90,9 @@ def sample(request_type: type[Request]) -> Request:
 
 
 def message() -> SimpleNamespace:
-    return SimpleNamespace(message_id="m-1", correlation_id="corr-1", headers={})
+    return SimpleNamespace(
+        message_id="m-1", correlation_id="corr-1", headers={}, raw_message=SimpleNamespace(redelivered=False)
+    )
 
 
 def test_the_request_union_is_read_as_expected() -> None:

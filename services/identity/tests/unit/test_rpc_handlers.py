@@ -46,7 +46,12 @@ def use_case_name(request_type: type[Request]) -> str:
 
 
 def message(headers: dict[str, str] | None = None) -> SimpleNamespace:
-    return SimpleNamespace(message_id="m-13", correlation_id="corr-13", headers=headers or {})
+    return SimpleNamespace(
+        message_id="m-13",
+        correlation_id="corr-13",
+        headers=headers or {},
+        raw_message=SimpleNamespace(redelivered=False),
+    )
 
 
 def test_the_request_union_is_read_as_expected() -> None:

@@ -12,7 +12,7 @@ from contracts import habilitation_management as hm
 from contracts.habilitation_requests import HabilitationRequest
 from contracts.rpc import FieldError, PingV1, PongV1, Request, RpcError, RpcReply
 from efp_runtime.message_context import MessageContext, context_of
-from efp_runtime.rpc import INTERNAL_ERROR
+from efp_runtime.rpc import INTERNAL_ERROR, refuse_redelivered
 from habilitation.bootstrap import Habilitation
 from habilitation.domain.errors import HabilitationError
 from habilitation.entrypoints.activation_routes import activation_routes
@@ -74,6 +74,7 @@ def make_rpc_handler(habilitation: Habilitation) -> Any:
 
     async def on_habilitation_request(request: HabilitationRequest, message: RabbitMessage) -> RpcReply[Any]:
         context = context_of(message.message_id, message.correlation_id, message.headers)
+        refuse_redelivered(message)
         try:
             return RpcReply(result=await routes[type(request)](request, context))
         except HabilitationError as refused:

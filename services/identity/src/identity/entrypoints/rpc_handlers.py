@@ -14,7 +14,7 @@ from contracts import organisations as o
 from contracts.identity_requests import IdentityRequest
 from contracts.rpc import FieldError, PingV1, PongV1, Request, RpcError, RpcReply
 from efp_runtime.message_context import MessageContext, context_of
-from efp_runtime.rpc import INTERNAL_ERROR
+from efp_runtime.rpc import INTERNAL_ERROR, refuse_redelivered
 from identity.bootstrap import Identity
 from identity.domain.errors import IdentityError
 
@@ -67,6 +67,7 @@ def make_rpc_handler(identity: Identity) -> Any:
 
     async def on_identity_request(request: IdentityRequest, message: RabbitMessage) -> RpcReply[Any]:
         context = context_of(message.message_id, message.correlation_id, message.headers)
+        refuse_redelivered(message)
         try:
             return RpcReply(result=await routes[type(request)](request, context))
         except IdentityError as refused:

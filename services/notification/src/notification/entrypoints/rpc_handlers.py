@@ -4,11 +4,12 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from faststream.rabbit import RabbitMessage
 from pydantic import BaseModel
 
 from contracts.messages import ListAccountMessagesV1, ListOrganisationMessagesV1, NotificationRequest
 from contracts.rpc import FieldError, PingV1, PongV1, Request, RpcError, RpcReply
-from efp_runtime.rpc import INTERNAL_ERROR
+from efp_runtime.rpc import INTERNAL_ERROR, refuse_redelivered
 from notification.bootstrap import Notification
 from notification.use_cases.list_account_messages import UnknownCursor
 
@@ -37,7 +38,8 @@ def _routes(notification: Notification) -> dict[type[Request], Handler]:
 def make_rpc_handler(notification: Notification) -> Any:
     routes = _routes(notification)
 
-    async def on_notification_request(request: NotificationRequest) -> RpcReply[Any]:
+    async def on_notification_request(request: NotificationRequest, message: RabbitMessage) -> RpcReply[Any]:
+        refuse_redelivered(message)
         try:
             return RpcReply(result=await routes[type(request)](request))
         except UnknownCursor:
