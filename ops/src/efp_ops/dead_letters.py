@@ -22,6 +22,7 @@ import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractConnection, AbstractIncomingMessage
 
 from contracts.topology import NOTIFICATION_COMMANDS_QUEUE, dead_letter_queue
+from efp_runtime.message_copy import persistent_copy
 from notification.domain.masking import masked_body
 
 SUFFIX = dead_letter_queue("")
@@ -124,20 +125,9 @@ class DeadLetterQueues:
 
 
 def _copy(message: AbstractIncomingMessage) -> aio_pika.Message:
-    """The same message, x-death kept for the record. No reply-to: whoever waited for an answer is gone."""
+    """The same message, x-death kept for the record, without the broker's delivery counters."""
     headers = {name: value for name, value in (message.headers or {}).items() if name not in BROKER_COUNTERS}
-    return aio_pika.Message(
-        message.body,
-        headers=headers,
-        content_type=message.content_type,
-        content_encoding=message.content_encoding,
-        delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-        correlation_id=message.correlation_id,
-        message_id=message.message_id,
-        timestamp=message.timestamp,
-        type=message.type,
-        app_id=message.app_id,
-    )
+    return persistent_copy(message, headers)
 
 
 def _dead_letter(queue: str, message: AbstractIncomingMessage) -> DeadLetter:

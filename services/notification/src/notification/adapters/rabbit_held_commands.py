@@ -4,10 +4,10 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractIncomingMessage
 
 from contracts.topology import COMMANDS_EXCHANGE, SEND_EMAIL_ROUTING_KEY
+from efp_runtime.message_copy import persistent_copy
 from notification.use_cases.ports import HeldCommand
 
 
@@ -52,7 +52,7 @@ class RabbitHeldCommands:
                     continue
                 # Several parked copies of one command (a crash while parking) go back once.
                 if message_id not in requeued:
-                    await commands.publish(_copy(message), routing_key=self._routing_key, mandatory=True)
+                    await commands.publish(persistent_copy(message), routing_key=self._routing_key, mandatory=True)
                     requeued.append(message_id)
                 await message.ack()
         finally:
@@ -74,22 +74,6 @@ async def _give_back(messages: list[AbstractIncomingMessage]) -> None:
     for message in messages:
         if not message.processed:
             await message.nack(requeue=True)
-
-
-def _copy(message: AbstractIncomingMessage) -> aio_pika.Message:
-    """The same command: body, ids and headers as they were (x-death included, for the record)."""
-    return aio_pika.Message(
-        message.body,
-        headers=dict(message.headers or {}),
-        content_type=message.content_type,
-        content_encoding=message.content_encoding,
-        delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-        correlation_id=message.correlation_id,
-        message_id=message.message_id,
-        timestamp=message.timestamp,
-        type=message.type,
-        app_id=message.app_id,
-    )
 
 
 def _held(message: AbstractIncomingMessage) -> HeldCommand:

@@ -1,0 +1,24 @@
+"""A received message copied for publishing again (a dead letter replayed, a held command released)."""
+
+from collections.abc import Mapping
+from typing import Any
+
+import aio_pika
+from aio_pika.abc import AbstractIncomingMessage
+
+
+def persistent_copy(message: AbstractIncomingMessage, headers: Mapping[str, Any] | None = None) -> aio_pika.Message:
+    """Body, ids and properties as received, persistent; `headers` replaces the received ones.
+    No reply-to: whoever waited for an answer to the original is gone."""
+    return aio_pika.Message(
+        message.body,
+        headers=dict(message.headers or {}) if headers is None else dict(headers),
+        content_type=message.content_type,
+        content_encoding=message.content_encoding,
+        delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+        correlation_id=message.correlation_id,
+        message_id=message.message_id,
+        timestamp=message.timestamp,
+        type=message.type,
+        app_id=message.app_id,
+    )
