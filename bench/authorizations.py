@@ -21,7 +21,6 @@ import argparse
 import asyncio
 import os
 import random
-import re
 import statistics
 import sys
 import tempfile
@@ -35,6 +34,7 @@ from typing import Any
 
 import httpx
 from http_load import Check, Run, flat_out, paced  # bench/, beside this script
+from journeys import ANSWER, log_in, sign_up
 from pymongo import MongoClient
 from pymongo.collection import Collection
 from scoreboard import Row
@@ -54,8 +54,6 @@ from devstack.system import (
 )
 from efp_runtime.rpc import RpcClient
 
-ANSWER = "BENCH"
-PASSWORD = "Banc-d-Essai-2026!"  # noqa: S105 (throwaway accounts of the bench's own database)
 AGENT = ("agent.banc@travail.gouv.fr", "Agent-Banc-Pa55word!")
 API_KEY = f"bench-{uuid.uuid4().hex}"
 SIREN, SIRETS = "000016220", ("00001622000014", "00001622000022", "00001622000030")
@@ -99,36 +97,6 @@ def preload(mongodb_url: str, count: int) -> list[tuple[str, str, str, str]]:
     return keys
 
 
-def sign_up(http: httpx.Client, mail: MailRecorder, email: str) -> str:
-    def captcha() -> str:
-        return str(http.post("/api/v1/captchas").json()["captcha_id"])
-
-    registration = http.post(
-        "/api/v1/registrations", json={"email": email, "captcha_id": captcha(), "captcha_answer": ANSWER}
-    ).json()["registration_id"]
-    code = re.search(r"^\s*(\d{6})\s*$", mail.wait_for_mail(email)[0].body(), re.MULTILINE)
-    assert code, "no code in the e-mail"
-    base = f"/api/v1/registrations/{registration}"
-    http.post(f"{base}/verify", json={"code": code.group(1)}).raise_for_status()
-    http.post(f"{base}/password", json={"password": PASSWORD, "password_confirmation": PASSWORD}).raise_for_status()
-    http.post(
-        f"{base}/identity", json={"civility": "madame", "last_name": "Banc", "first_name": "Essai"}
-    ).raise_for_status()
-    created = http.post(f"{base}/organisation", json={"siren": SIREN, "accept_terms": True})
-    created.raise_for_status()
-    return str(created.json()["account_id"])
-
-
-def log_in(http: httpx.Client, email: str, password: str = PASSWORD) -> None:
-    captcha = http.post("/api/v1/captchas").json()["captcha_id"]
-    session = http.post(
-        "/api/v1/session",
-        json={"email": email, "password": password, "captcha_id": captcha, "captcha_answer": ANSWER},
-    )
-    session.raise_for_status()
-    http.headers["X-CSRF-Token"] = session.json()["csrf_token"]
-
-
 def allowed_now(http: httpx.Client, key: tuple[str, str, str, str]) -> bool:
     params = dict(zip(("account_id", "service", "role", "siret"), key, strict=True))
     response = http.get("/api/v1/authorizations/check", params=params, headers={"Authorization": f"Bearer {API_KEY}"})
@@ -163,7 +131,7 @@ def grant_through_the_api(gateway: str, mail: MailRecorder, holders: int) -> Gra
     keys, ids, delays = [], [], []
     with httpx.Client(base_url=gateway, timeout=30) as manager, httpx.Client(base_url=gateway, timeout=30) as system:
         email = f"responsable.{uuid.uuid4().hex[:8]}@val-de-loire.fr"
-        sign_up(manager, mail, email)
+        sign_up(manager, mail, email, SIREN)
         log_in(manager, email)
         started = manager.post(
             "/api/v1/activations", json={"siret": SIRETS[0], "activation_code": issued.json()["code"]}
@@ -173,7 +141,7 @@ def grant_through_the_api(gateway: str, mail: MailRecorder, holders: int) -> Gra
         manager.post(f"/api/v1/activations/{activation}/accept-charter", json={"accept": True}).raise_for_status()
         for n in range(holders):
             with httpx.Client(base_url=gateway, timeout=30) as person:
-                holder = sign_up(person, mail, f"titulaire.{n}.{uuid.uuid4().hex[:6]}@val-de-loire.fr")
+                holder = sign_up(person, mail, f"titulaire.{n}.{uuid.uuid4().hex[:6]}@val-de-loire.fr", SIREN)
             for siret in SIRETS:
                 granted = manager.post(
                     f"/api/v1/organisations/{SIREN}/users/{holder}/habilitations",

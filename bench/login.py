@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-from scoreboard import Row  # bench/, beside this script
+from journeys import ANSWER, PASSWORD, sign_up  # bench/, beside this script
+from scoreboard import Row
 
 from devstack.mail_recorder import MailRecorder
 from devstack.processes import Stack, cpu_seconds, free_port
@@ -34,8 +35,6 @@ from devstack.system import (
 )
 from identity.adapters.argon2_password_hasher import MEMORY_COST_KIB, PARALLELISM, TIME_COST, Argon2PasswordHasher
 
-ANSWER = "BENCH"
-PASSWORD = "Banc-d-Essai-2026!"  # noqa: S105 (a throwaway account of the bench's own database)
 GOAL_PER_CORE = 20
 
 
@@ -49,26 +48,10 @@ def hash_cost_ms(samples: int = 20) -> float:
 
 
 def create_accounts(gateway: str, mail: MailRecorder, count: int) -> list[str]:
-    emails = []
+    emails = [f"bench.{index}.{os.getpid()}@centre-formation.fr" for index in range(count)]
     with httpx.Client(base_url=gateway, timeout=30) as client:
-        for index in range(count):
-            email = f"bench.{index}.{os.getpid()}@centre-formation.fr"
-            captcha = client.post("/api/v1/captchas").json()["captcha_id"]
-            registration = client.post(
-                "/api/v1/registrations", json={"email": email, "captcha_id": captcha, "captcha_answer": ANSWER}
-            ).json()["registration_id"]
-            body = mail.wait_for_mail(email)[0].body()
-            code = next(line.strip() for line in body.splitlines() if line.strip().isdigit() and len(line.strip()) == 6)
-            base = f"/api/v1/registrations/{registration}"
-            client.post(f"{base}/verify", json={"code": code}).raise_for_status()
-            client.post(
-                f"{base}/password", json={"password": PASSWORD, "password_confirmation": PASSWORD}
-            ).raise_for_status()
-            client.post(
-                f"{base}/identity", json={"civility": "madame", "last_name": "Banc", "first_name": "Essai"}
-            ).raise_for_status()
-            client.post(f"{base}/organisation", json={"siren": "000010116", "accept_terms": True}).raise_for_status()
-            emails.append(email)
+        for email in emails:
+            sign_up(client, mail, email, "000010116")
     return emails
 
 

@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-from scoreboard import Row  # bench/, beside this script
+from journeys import ANSWER, log_in, sign_up  # bench/, beside this script
+from scoreboard import Row
 
 from devstack.mail_recorder import MailRecorder
 from devstack.processes import Stack, cpu_seconds, free_port
@@ -40,8 +41,6 @@ from devstack.system import (
     wait_ready,
 )
 
-ANSWER = "BENCH"
-PASSWORD = "Banc-d-Essai-2026!"  # noqa: S105 (throwaway accounts of the bench's own database)
 AGENT = ("agent.banc@travail.gouv.fr", "Agent-Banc-Pa55word!")
 SIREN, SIRETS = "000016220", ("00001622000014", "00001622000022", "00001622000030")
 # The e-mail's link to the request (habilitation/use_cases/outgoing.py, Links.access_request).
@@ -60,28 +59,8 @@ SETTINGS = {
 
 
 def sign_up_and_log_in(http: httpx.Client, mail: MailRecorder, email: str) -> None:
-    """The five sign-up steps of the guide, then a login; leaves the session cookie and CSRF header on `http`."""
-    captcha = http.post("/api/v1/captchas").json()["captcha_id"]
-    body = {"email": email, "captcha_id": captcha, "captcha_answer": ANSWER}
-    registration = http.post("/api/v1/registrations", json=body).raise_for_status().json()["registration_id"]
-    code = re.search(r"^\s*(\d{6})\s*$", mail.wait_for_mail(email)[0].body(), re.MULTILINE)
-    assert code, "no code in the e-mail"
-    base = f"/api/v1/registrations/{registration}"
-    steps = [
-        ("verify", {"code": code.group(1)}),
-        ("password", {"password": PASSWORD, "password_confirmation": PASSWORD}),
-        ("identity", {"civility": "madame", "last_name": "Banc", "first_name": "Essai"}),
-        ("organisation", {"siren": SIREN, "accept_terms": True}),
-    ]
-    for step, fields in steps:
-        http.post(f"{base}/{step}", json=fields).raise_for_status()
+    sign_up(http, mail, email, SIREN)
     log_in(http, email)
-
-
-def log_in(http: httpx.Client, email: str, password: str = PASSWORD) -> None:
-    captcha = http.post("/api/v1/captchas").json()["captcha_id"]
-    body = {"email": email, "password": password, "captcha_id": captcha, "captcha_answer": ANSWER}
-    http.headers["X-CSRF-Token"] = http.post("/api/v1/session", json=body).raise_for_status().json()["csrf_token"]
 
 
 def make_manager(gateway: str, mail: MailRecorder) -> str:

@@ -31,7 +31,7 @@ from scoreboard import Row  # bench/, beside this script
 
 from devstack.processes import Stack, free_port
 from devstack.system import start_mongodb
-from efp_runtime.aggregate_store import AggregateStore
+from efp_runtime.aggregate_store import UNSET, AggregateStore
 from efp_runtime.mongo import create_mongo_client, ensure_indexes
 from efp_runtime.outbox import OUTBOX_FIELD
 from habilitation.adapters import mongo_invitation_repository
@@ -73,7 +73,7 @@ def stored(n: int, sent_at: datetime) -> dict[str, Any]:
         has_account=n % 2 == 0,
         organisation_name=f"Centre de formation {n % 5000}",
     )
-    fields = {k: v for k, v in document_of(invitation).items() if v is not mongo_invitation_repository.UNSET}
+    fields = {k: v for k, v in document_of(invitation).items() if v is not UNSET}
     return {**fields, "_id": invitation.id, "version": 1, OUTBOX_FIELD: []}
 
 
