@@ -17,6 +17,11 @@ the other, each with the same body, AMQP properties, routing, publisher window a
 
 Ratio = (b) ÷ (a); goal ≥ 0.5. Both sides run in this one process, as (a) does.
 
+(c) the bus alone, printed beside: (b) without the store — the project's broker publishing the same
+    messages with confirms (the relay's call, same window) to the same kind of subscriber, which acks
+    without the guard. (c) ÷ (a) is what FastStream and our middlewares cost; (b) ÷ (c) what the store's
+    round trips (outbox read and removal, the guard's check and record) cost.
+
     .venv/bin/python bench/bus_overhead.py [--events 5000]
 """
 
@@ -56,6 +61,7 @@ class Result:
     raw_seconds: float
     stack_seconds: float
     duplicates: int  # (b) events the guard found already remembered: none expected
+    bus_seconds: float = 0.0  # (c)
 
     @property
     def raw_rate(self) -> float:
@@ -64,6 +70,10 @@ class Result:
     @property
     def stack_rate(self) -> float:
         return self.events / self.stack_seconds
+
+    @property
+    def bus_rate(self) -> float:
+        return self.events / self.bus_seconds if self.bus_seconds else 0.0
 
     @property
     def ratio(self) -> float:
@@ -123,6 +133,46 @@ async def raw(settings: RuntimeSettings, events: int) -> float:
         elapsed = time.perf_counter() - started
         await queue.cancel(consumer_tag)
         await queue.delete(if_unused=False, if_empty=False)
+    return elapsed
+
+
+async def bus_alone(settings: RuntimeSettings, events: int) -> float:
+    """(c): seconds from the first publish to the last event handled, no store on either side."""
+    producer, consumer = create_broker(settings, "bench-producer"), create_broker(settings, "bench-consumer")
+    key = f"{STACK_KEY}.bus"
+    queue = quorum_queue(f"{key}.{uuid.uuid4().hex[:6]}", settings, routing_key=key)
+    handled, done = 0, asyncio.Event()
+
+    @consumer.subscriber(queue, EVENTS, title=queue.name)
+    async def on_invitation_expired(event: InvitationExpiredV1) -> None:
+        nonlocal handled
+        handled += 1
+        if handled == events:
+            done.set()
+
+    await consumer.connect()
+    await declare_dead_letter_queues(consumer, [queue.name])
+    await consumer.start()
+    await producer.connect()
+    messages, window = [an_event(key) for _ in range(events)], asyncio.Semaphore(BATCH)
+
+    async def publish(message: OutboxMessage) -> None:
+        async with window:
+            await producer.publish(
+                message.body.encode(),
+                exchange=EVENTS,
+                routing_key=message.routing_key,
+                persist=True,
+                content_type="application/json",
+                **amqp_properties(message.envelope()),
+            )
+
+    started = time.perf_counter()
+    await asyncio.gather(*(publish(message) for message in messages))
+    await done.wait()
+    elapsed = time.perf_counter() - started
+    await consumer.stop()
+    await producer.stop()
     return elapsed
 
 
@@ -203,8 +253,9 @@ def run(args: argparse.Namespace) -> Result:
             await topology.stop()
             await raw(settings, min(args.events, 500))  # warm-up: connections, the broker's first quorum queue
             raw_seconds = await raw(settings, args.events)
+            bus_seconds = await bus_alone(settings, args.events)
             stack_seconds, duplicates = await through_a_service(settings, args.events)
-            return Result(args.events, raw_seconds, stack_seconds, duplicates)
+            return Result(args.events, raw_seconds, stack_seconds, duplicates, bus_seconds)
 
         return asyncio.run(both())
     finally:
@@ -215,7 +266,10 @@ def report(result: Result) -> None:
     print(f"events                   {result.events:,} each way, window {BATCH} unconfirmed, same queue arguments")
     print(f"(a) raw aio-pika         {result.raw_rate:,.0f} events/s (publish with confirms → consumer ack)")
     print(f"(b) through a service    {result.stack_rate:,.0f} events/s (outbox relay → subscriber → guard → ack)")
+    print(f"(c) the bus alone        {result.bus_rate:,.0f} events/s (our broker → subscriber → ack, no store)")
     print(f"duplicates seen by (b)   {result.duplicates}")
+    print(f"(c) ÷ (a)                {result.bus_rate / result.raw_rate:.2f}   FastStream and our middlewares")
+    print(f"(b) ÷ (c)                {result.stack_rate / result.bus_rate:.2f}   the store round trips")
     met = "met" if result.ratio >= GOAL_RATIO else "MISSED"
     print(f"ratio (b) ÷ (a)          {result.ratio:.2f}   goal >= {GOAL_RATIO}: {met}")
 
