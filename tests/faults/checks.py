@@ -39,6 +39,8 @@ class Row:
     expected: int = 0
     received: int = 0
     duplicates: int = 0
+    # Sent again with the same Message-ID after notification died between SMTP acceptance and its record.
+    resent_same_id: int = 0
     lost: int = 0
     dead_lettered: int = 0
     stuck: int = 0
@@ -114,8 +116,30 @@ def settle(infrastructure: Infrastructure, mail_server: MailRecorder, tally: Tal
         client.close()
 
 
-def count_emails(row: Row, mail_server: MailRecorder, tally: Tally, already: list[ReceivedMail]) -> None:
-    """Fill the e-mail columns from what the SMTP server accepted; `already` were counted before."""
+def count_emails(
+    row: Row, mail_server: MailRecorder, tally: Tally, already: list[ReceivedMail], resend_window: bool = False
+) -> None:
+    """Fill the e-mail columns from what the SMTP server accepted; `already` were counted before.
+
+    SMTP cannot be asked whether a message arrived: when notification is killed between the server's
+    250 and its record of `sent`, it sends that e-mail again, the same message with the same Message-ID
+    (which mail clients collapse), rather than risk losing it. With `resend_window` (the scenario that
+    kills notification) such a repeat is counted apart; any other repeat — another Message-ID, or the
+    same one in any other scenario — is a duplicate.
+    """
+    resent: Counter[tuple[str, str]] = Counter()
+    seen_ids = Counter(m.message_id for m in already)
+    seen_logical = Counter(_logical(m) for m in already)
+    for mail in mail_server.received()[len(already) :]:
+        logical = _logical(mail)
+        if resend_window and seen_ids[mail.message_id] and seen_logical[logical]:
+            row.resent_same_id += 1
+            resent.update((to, kind_of(mail.subject)) for to in mail.envelope_to)
+        elif seen_ids[mail.message_id] or seen_logical[logical]:
+            row.duplicates += 1
+            row.problems.append(f"duplicate e-mail {mail.message_id} {mail.subject!r} to {mail.envelope_to}")
+        seen_ids[mail.message_id] += 1
+        seen_logical[logical] += 1
     keys = set(tally.expected) | set(tally.maybe)
     recipients = {to for to, _ in keys}
     got: Counter[tuple[str, str]] = Counter()
@@ -124,7 +148,7 @@ def count_emails(row: Row, mail_server: MailRecorder, tally: Tally, already: lis
             got[(to, kind_of(mail.subject))] += 1
     row.expected = sum(tally.expected.values())
     for key in keys:
-        owed, maybe, n = tally.expected[key], tally.maybe[key], got[key]
+        owed, maybe, n = tally.expected[key], tally.maybe[key], got[key] - resent[key]
         row.received += min(n, owed + maybe)
         if n < owed:
             row.lost += owed - n
@@ -132,16 +156,6 @@ def count_emails(row: Row, mail_server: MailRecorder, tally: Tally, already: lis
         if n > owed + maybe:
             row.duplicates += n - owed - maybe
             row.problems.append(f"too many: {n} × {key[1]!r} to {key[0]} (owed {owed}, maybe {maybe})")
-    # Over everything the server accepted since the last count, whatever the recipient.
-    seen_ids = Counter(m.message_id for m in already)
-    seen_logical = Counter(_logical(m) for m in already)
-    for mail in mail_server.received()[len(already) :]:
-        logical = _logical(mail)
-        if seen_ids[mail.message_id] or seen_logical[logical]:
-            row.duplicates += 1
-            row.problems.append(f"duplicate e-mail {mail.message_id} {mail.subject!r} to {mail.envelope_to}")
-        seen_ids[mail.message_id] += 1
-        seen_logical[logical] += 1
 
 
 async def _dead_letter_reasons(amqp_url: str, queue_name: str) -> Counter[str]:

@@ -27,6 +27,7 @@ COLUMNS = (
     ("e-mails owed", "expected", "d"),
     ("received", "received", "d"),
     ("duplicates", "duplicates", "d"),
+    ("re-sent same Message-ID", "resent_same_id", "d"),
     ("lost", "lost", "d"),
     ("dead-lettered", "dead_lettered", "d"),
     ("stuck", "stuck", "d"),
@@ -50,6 +51,8 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         "retried: attempts that got no definite answer (connection refused or cut, 502/503/504), sent again; "
         "restarted sign-ups: registrations begun again on a new address after such an attempt "
         "(the old address may get a code: allowed, not owed); "
+        "re-sent same Message-ID: an e-mail notification sent again because it was killed between the SMTP "
+        "server's acceptance and its record (SMTP cannot be asked; only counted when notification is killed); "
         "recovery: from the healing action to every service ready (SMTP: to the first e-mail accepted)."
     )
     for row in ROWS:
