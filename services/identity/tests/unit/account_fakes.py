@@ -169,7 +169,7 @@ class FakeCaptchaSolver:
     def __init__(self) -> None:
         self.attempts: list[tuple[str, str]] = []
 
-    async def __call__(self, captcha_id: str, answer: str, attempt_id: str) -> None:
+    async def __call__(self, captcha_id: str, answer: str) -> None:
         self.attempts.append((captcha_id, answer))
         if answer != self.RIGHT_ANSWER:
             raise InvalidCaptcha(field="captcha_answer")

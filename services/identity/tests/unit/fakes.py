@@ -29,7 +29,6 @@ class FakeClock:
 class FakeCaptchaRepository:
     def __init__(self) -> None:
         self.captchas: dict[str, Captcha] = {}
-        self.used_by: dict[str, str] = {}
 
     async def add(self, captcha: Captcha) -> None:
         self.captchas[captcha.id] = replace(captcha)
@@ -38,14 +37,13 @@ class FakeCaptchaRepository:
         captcha = self.captchas.get(captcha_id)
         return replace(captcha) if captcha else None
 
-    async def use(self, captcha_id: str, at: datetime, attempt_id: str) -> Captcha | None:
-        # Like the Mongo adapter: marks it used by one attempt, forgets its image and text, and
-        # returns it as it was before; the same attempt again finds it still its own.
+    async def use(self, captcha_id: str, at: datetime) -> Captcha | None:
+        # Like the Mongo adapter: marks it used once, forgets its image and text, and returns
+        # it as it was before.
         captcha = self.captchas.get(captcha_id)
-        if captcha is None or (captcha.used_at is not None and self.used_by.get(captcha_id) != attempt_id):
+        if captcha is None or captcha.used_at is not None:
             return None
         self.captchas[captcha_id] = replace(captcha, used_at=at, image_png=b"", text="")
-        self.used_by[captcha_id] = attempt_id
         return replace(captcha)
 
 

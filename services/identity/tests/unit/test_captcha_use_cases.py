@@ -122,7 +122,7 @@ async def test_the_image_of_an_expired_captcha_is_not_found(captchas, hasher, cl
 
 async def test_the_image_of_a_used_captcha_is_not_found(captchas, hasher, clock) -> None:
     await stored(captchas, hasher)
-    await captchas.use("c-1", T0, "attempt-1")
+    await captchas.use("c-1", T0)
 
     with pytest.raises(NotFound):
         await GetCaptchaImage(captchas, clock)("c-1")
@@ -157,7 +157,7 @@ async def test_the_audio_of_an_expired_captcha_is_not_found(captchas, hasher, cl
 
 async def test_the_audio_of_a_used_captcha_is_not_found(captchas, hasher, clock) -> None:
     await stored(captchas, hasher)
-    await captchas.use("c-1", T0, "attempt-1")
+    await captchas.use("c-1", T0)
     voice = RecordingVoice()
 
     with pytest.raises(NotFound):
@@ -181,7 +181,7 @@ async def test_listening_does_not_use_the_captcha_up(captchas, hasher, clock) ->
     await GetCaptchaAudio(captchas, RecordingVoice(), clock)("c-1")
     await GetCaptchaImage(captchas, clock)("c-1")
 
-    await SolveCaptcha(captchas, hasher, clock, test_answer=None)("c-1", "AC34DX", "attempt-1")
+    await SolveCaptcha(captchas, hasher, clock, test_answer=None)("c-1", "AC34DX")
 
     assert captchas.captchas["c-1"].used_at == T0
 
@@ -189,7 +189,7 @@ async def test_listening_does_not_use_the_captcha_up(captchas, hasher, clock) ->
 async def test_the_right_answer_solves_the_captcha_whatever_the_case_and_spaces(captchas, hasher, clock) -> None:
     await stored(captchas, hasher)
 
-    await SolveCaptcha(captchas, hasher, clock, test_answer=None)("c-1", " ac3 4dx ", "attempt-1")
+    await SolveCaptcha(captchas, hasher, clock, test_answer=None)("c-1", " ac3 4dx ")
 
     assert captchas.captchas["c-1"].used_at == T0
 
@@ -197,22 +197,12 @@ async def test_the_right_answer_solves_the_captcha_whatever_the_case_and_spaces(
 async def test_a_captcha_is_single_use(captchas, hasher, clock) -> None:
     await stored(captchas, hasher)
     solve = SolveCaptcha(captchas, hasher, clock, test_answer=None)
-    await solve("c-1", "AC34DX", "attempt-1")
+    await solve("c-1", "AC34DX")
 
     with pytest.raises(InvalidCaptcha) as refused:
-        await solve("c-1", "AC34DX", "attempt-2")
+        await solve("c-1", "AC34DX")
 
     assert refused.value.field == "captcha_answer"
-
-
-async def test_the_same_attempt_redelivered_after_a_crash_is_checked_again_not_refused(captchas, hasher, clock) -> None:
-    await stored(captchas, hasher)
-    solve = SolveCaptcha(captchas, hasher, clock, test_answer=None)
-    await solve("c-1", "AC34DX", "attempt-1")
-
-    await solve("c-1", "AC34DX", "attempt-1")
-    with pytest.raises(InvalidCaptcha):
-        await solve("c-1", "AC34DX", "attempt-2")
 
 
 async def test_a_wrong_answer_is_refused_and_uses_the_captcha_up(captchas, hasher, clock) -> None:
@@ -220,11 +210,11 @@ async def test_a_wrong_answer_is_refused_and_uses_the_captcha_up(captchas, hashe
     solve = SolveCaptcha(captchas, hasher, clock, test_answer=None)
 
     with pytest.raises(InvalidCaptcha) as refused:
-        await solve("c-1", "XXXXXX", "attempt-1")
+        await solve("c-1", "XXXXXX")
 
     assert refused.value.field == "captcha_answer"
     with pytest.raises(InvalidCaptcha):
-        await solve("c-1", "AC34DX", "attempt-2")
+        await solve("c-1", "AC34DX")
 
 
 async def test_an_expired_captcha_refuses_the_right_answer(captchas, hasher, clock) -> None:
@@ -232,18 +222,18 @@ async def test_an_expired_captcha_refuses_the_right_answer(captchas, hasher, clo
     clock.advance(VALIDITY)
 
     with pytest.raises(InvalidCaptcha):
-        await SolveCaptcha(captchas, hasher, clock, test_answer=None)("c-1", "AC34DX", "attempt-1")
+        await SolveCaptcha(captchas, hasher, clock, test_answer=None)("c-1", "AC34DX")
 
 
 async def test_an_unknown_captcha_is_refused(captchas, hasher, clock) -> None:
     with pytest.raises(InvalidCaptcha):
-        await SolveCaptcha(captchas, hasher, clock, test_answer=None)("nope", "AC34DX", "attempt-1")
+        await SolveCaptcha(captchas, hasher, clock, test_answer=None)("nope", "AC34DX")
 
 
 async def test_the_configured_test_answer_solves_any_captcha(captchas, hasher, clock) -> None:
     await stored(captchas, hasher)
 
-    await SolveCaptcha(captchas, hasher, clock, test_answer="TEST-ANSWER")("c-1", "TEST-ANSWER", "attempt-1")
+    await SolveCaptcha(captchas, hasher, clock, test_answer="TEST-ANSWER")("c-1", "TEST-ANSWER")
 
     assert captchas.captchas["c-1"].used_at == T0
 
@@ -252,7 +242,7 @@ async def test_the_test_answer_is_refused_when_none_is_configured(captchas, hash
     await stored(captchas, hasher)
 
     with pytest.raises(InvalidCaptcha):
-        await SolveCaptcha(captchas, hasher, clock, test_answer=None)("c-1", "TEST-ANSWER", "attempt-1")
+        await SolveCaptcha(captchas, hasher, clock, test_answer=None)("c-1", "TEST-ANSWER")
 
 
 async def test_the_test_answer_does_not_revive_an_expired_captcha(captchas, hasher, clock) -> None:
@@ -260,20 +250,20 @@ async def test_the_test_answer_does_not_revive_an_expired_captcha(captchas, hash
     clock.advance(VALIDITY)
 
     with pytest.raises(InvalidCaptcha):
-        await SolveCaptcha(captchas, hasher, clock, test_answer="TEST-ANSWER")("c-1", "TEST-ANSWER", "attempt-1")
+        await SolveCaptcha(captchas, hasher, clock, test_answer="TEST-ANSWER")("c-1", "TEST-ANSWER")
 
 
 async def test_the_test_answer_does_not_reuse_a_used_captcha(captchas, hasher, clock) -> None:
     await stored(captchas, hasher)
     solve = SolveCaptcha(captchas, hasher, clock, test_answer="TEST-ANSWER")
-    await solve("c-1", "TEST-ANSWER", "attempt-1")
+    await solve("c-1", "TEST-ANSWER")
 
     with pytest.raises(InvalidCaptcha):
-        await solve("c-1", "TEST-ANSWER", "attempt-2")
+        await solve("c-1", "TEST-ANSWER")
 
 
 async def test_an_empty_answer_never_solves_a_captcha(captchas, hasher, clock) -> None:
     await stored(captchas, hasher)
 
     with pytest.raises(InvalidCaptcha):
-        await SolveCaptcha(captchas, hasher, clock, test_answer="")("c-1", "", "attempt-1")
+        await SolveCaptcha(captchas, hasher, clock, test_answer="")("c-1", "")

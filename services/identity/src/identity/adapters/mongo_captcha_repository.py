@@ -33,14 +33,13 @@ class MongoCaptchaRepository:
         doc = await self._collection.find_one({"_id": captcha_id})
         return _captcha(doc) if doc else None
 
-    async def use(self, captcha_id: str, at: datetime, attempt_id: str) -> Captcha | None:
-        """Atomically mark it used by `attempt_id`; returns it as it was before, or None if another
-        attempt used it (the same attempt redelivered after a crash is not refused for its own use)."""
+    async def use(self, captcha_id: str, at: datetime) -> Captcha | None:
+        """Atomically mark it used; returns it as it was before, or None if used already."""
         doc = await self._collection.find_one_and_update(
-            {"_id": captcha_id, "$or": [{"used_at": None}, {"used_by": attempt_id}]},
+            {"_id": captcha_id, "used_at": None},
             # A used captcha is never shown again: forget what reveals its answer now,
             # rather than when the TTL index deletes the document.
-            {"$set": {"used_at": at, "used_by": attempt_id}, "$unset": {"image_png": "", "text": ""}},
+            {"$set": {"used_at": at}, "$unset": {"image_png": "", "text": ""}},
             return_document=ReturnDocument.BEFORE,
         )
         return _captcha(doc) if doc else None

@@ -72,7 +72,7 @@ class LogIn:
         except InvalidInput:
             address = email.strip().lower()  # matches no account: the answer is the usual one
         failures = await self._check_limits(address, client_ip)
-        await self._solve_captcha(captcha_id, captcha_answer, context.message_id)
+        await self._solve_captcha(captcha_id, captcha_answer)
         account = await self._accounts.by_email(address)
         if account is None or account.password_hash is None:
             await self._passwords.waste_time()

@@ -31,9 +31,8 @@ class CaptchaRepository(Protocol):
 
     async def get(self, captcha_id: str) -> Captcha | None: ...
 
-    async def use(self, captcha_id: str, at: datetime, attempt_id: str) -> Captcha | None:
-        """Mark the captcha used by this attempt and return it; None if unknown or used by another
-        attempt. The same attempt again (a request redelivered after a crash) finds it still its own."""
+    async def use(self, captcha_id: str, at: datetime) -> Captcha | None:
+        """Mark the captcha used (once only) and return it; None if unknown or already used."""
         ...
 
 

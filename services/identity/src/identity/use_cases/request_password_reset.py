@@ -43,7 +43,7 @@ class RequestPasswordReset:
         self, email: str, captcha_id: str, captcha_answer: str, context: MessageContext
     ) -> PasswordResetStepV1:
         address = normalise_email(email)
-        await self._solve_captcha(captcha_id, captcha_answer, context.message_id)
+        await self._solve_captcha(captcha_id, captcha_answer)
         await count_code_send(self._limiter, address)
         account = await self._accounts.by_email(address)
         reset_id, code = new_id(), new_code()

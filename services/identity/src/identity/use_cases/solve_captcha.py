@@ -1,8 +1,4 @@
-"""Check a captcha answer. A captcha is used up by the first attempt, right or wrong.
-
-An attempt is the request that carries the answer: redelivered after the service crashed mid-way,
-it is checked again as the same attempt, not refused as a second one.
-"""
+"""Check a captcha answer. A captcha is used up by the first attempt, right or wrong."""
 
 from collections.abc import Callable
 from datetime import datetime
@@ -27,12 +23,12 @@ class SolveCaptcha:
         # An empty value counts as unset, so an empty answer never solves a captcha.
         self._test_answer = test_answer or None
 
-    async def __call__(self, captcha_id: str, answer: str, attempt_id: str) -> None:
+    async def __call__(self, captcha_id: str, answer: str) -> None:
         now = self._clock()
-        captcha = await self._captchas.use(captcha_id, now, attempt_id)
+        captcha = await self._captchas.use(captcha_id, now)
         if captcha is None:
             raise InvalidCaptcha(field="captcha_answer")
         if self._test_answer is not None and answer == self._test_answer and now < captcha.expires_at:
             return
-        if not captcha.answered_by(self._hasher.hash(captcha.id, normalise_answer(answer)), now):
+        if not captcha.accepts(self._hasher.hash(captcha.id, normalise_answer(answer)), now):
             raise InvalidCaptcha(field="captcha_answer")

@@ -67,7 +67,7 @@ class StartRegistration:
         address = normalise_email(email)
         if is_shared_mailbox(address, self._shared_mailboxes):
             raise SharedMailbox(field="email")
-        await self._solve_captcha(captcha_id, captcha_answer, context.message_id)
+        await self._solve_captcha(captcha_id, captcha_answer)
         await count_code_send(self._limiter, address)
         decoy = await self._accounts.by_email(address) is not None
         registration_id = new_id()
