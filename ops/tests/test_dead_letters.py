@@ -1,10 +1,6 @@
 """Dead letters through efp-ops against the real broker: listed without being consumed, replayed into their queue."""
 
 import asyncio
-import json
-import os
-import subprocess
-import sys
 import time
 import uuid
 from datetime import UTC, datetime
@@ -22,19 +18,6 @@ from efp_ops.dead_letters import KNOWN_QUEUES, SUFFIX
 pytestmark = pytest.mark.e2e
 Line = dict[str, Any]
 QUEUE = "habilitation.identity-accounts.created"
-
-
-def ops(system: RunningSystem, *args: str) -> tuple[int, list[Line]]:
-    done = subprocess.run(
-        [sys.executable, "-m", "efp_ops", *args],
-        env={**os.environ, **system.env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode in (0, 1), f"exit {done.returncode}\n{done.stdout}\n{done.stderr}"
-    return done.returncode, [json.loads(line) for line in done.stdout.splitlines()]
 
 
 async def _publish(system: RunningSystem, exchange: str, routing_key: str, message: aio_pika.Message) -> None:
@@ -65,7 +48,7 @@ def account_event(account_id: str) -> bytes:
 
 
 def letters_of(system: RunningSystem) -> dict[str, Line]:
-    return {line["message_id"]: line for line in ops(system, "dead-letters", "list", "--queue", QUEUE)[1]}
+    return {line["message_id"]: line for line in system.operate("dead-letters", "list", "--queue", QUEUE)[1]}
 
 
 def test_a_rejected_event_is_listed_then_replayed_into_its_queue_and_consumed(system: RunningSystem) -> None:
@@ -99,7 +82,7 @@ def test_a_rejected_event_is_listed_then_replayed_into_its_queue_and_consumed(sy
     # Listing consumed nothing: a second look sees the same letters.
     assert {poison, rescued} <= set(letters_of(system))
 
-    code, lines = ops(system, "dead-letters", "replay", "--queue", f"{QUEUE}{SUFFIX}", rescued, "no-such-id")
+    code, lines = system.operate("dead-letters", "replay", "--queue", f"{QUEUE}{SUFFIX}", rescued, "no-such-id")
 
     assert code == 1
     assert lines[0] == {"queue": QUEUE, "message_id": rescued, "replayed": True}

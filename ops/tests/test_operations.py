@@ -1,7 +1,6 @@
 """efp-ops against the running system: each command run as an operator runs it, its effect seen through the gateway."""
 
 import contextlib
-import json
 import os
 import random
 import string
@@ -36,18 +35,8 @@ ETABLISSEMENTS_HEADER = (
 
 
 def ops(system: RunningSystem, *args: str, stdin: str | None = None) -> tuple[int, list[Line]]:
-    """Run `python -m efp_ops` with the services' environment, as the bootstrap agent; its JSON lines, parsed."""
-    done = subprocess.run(
-        [sys.executable, "-m", "efp_ops", *args],
-        env={**os.environ, **system.env, "EFP_OPERATOR_AGENT_EMAIL": AGENT_EMAIL},
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode in (0, 1), f"exit {done.returncode}\n{done.stdout}\n{done.stderr}"
-    return done.returncode, [json.loads(line) for line in done.stdout.splitlines()]
+    """`efp-ops ARGS` as the bootstrap agent."""
+    return system.operate(*args, stdin=stdin, extra_env={"EFP_OPERATOR_AGENT_EMAIL": AGENT_EMAIL})
 
 
 def poll(check: Callable[[], Any], timeout: float = 20) -> Any:

@@ -2,10 +2,6 @@
 
 import asyncio
 import contextlib
-import json
-import os
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -56,20 +52,6 @@ def record_of(emails: Collection[Record], to: str, until: Callable[[Record], boo
 
 def in_state(state: str) -> Callable[[Record], bool]:
     return lambda record: record["state"] == state
-
-
-def operator(system: RunningSystem, *args: str) -> tuple[int, list[Record]]:
-    """Run the operators' command line (`efp-ops`) as an operator would; its JSON lines, parsed."""
-    done = subprocess.run(
-        [sys.executable, "-m", "efp_ops", *args],
-        env={**os.environ, **system.env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode in (0, 1), done.stderr
-    return done.returncode, [json.loads(line) for line in done.stdout.splitlines()]
 
 
 async def publish(system: RunningSystem, exchange: str, routing_key: str, bodies: list[tuple[str, bytes]]) -> None:
@@ -133,12 +115,12 @@ def test_a_5xx_abandons_at_once_and_an_operator_sends_it_again(
     assert record["abandon_reason"] == "permanent_failure"
     assert [(a["outcome"], a["reply"]) for a in record["attempts"]] == [("permanent_failure", UNKNOWN_USER)]
 
-    _, listed = operator(system, "emails", "abandoned", "--limit", "1000")
+    _, listed = system.operate("emails", "abandoned", "--limit", "1000")
     [line] = [item for item in listed if item["id"] == record["_id"]]
     assert (line["reason"], line["attempts"], line["last_reply"]) == ("permanent_failure", 1, UNKNOWN_USER)
     assert line["requeueable"] is True
 
-    code, [done] = operator(system, "emails", "requeue", record["_id"], "--operator", "e2e")
+    code, [done] = system.operate("emails", "requeue", record["_id"], "--operator", "e2e")
     assert (code, done["requeued"]) == (0, True)
 
     [mail] = mail_server.wait_for_mail(address)
@@ -146,7 +128,7 @@ def test_a_5xx_abandons_at_once_and_an_operator_sends_it_again(
     record = record_of(emails, address, in_state("sent"))
     assert [h["trigger"] for h in record["history"]][-3:] == ["requeue", "send", "deliver"]
     assert record["history"][-3]["reason"] == "requeued by e2e"
-    code, [refused] = operator(system, "emails", "requeue", record["_id"])
+    code, [refused] = system.operate("emails", "requeue", record["_id"])
     assert (code, refused["requeued"]) == (1, False)
     assert "not abandoned" in refused["error"]
 
@@ -187,7 +169,7 @@ async def test_dead_letters_are_listed_masked_and_requeued_while_the_service_kee
     letters: dict[str, Record] = {}
     deadline = time.monotonic() + 20
     while not {poison, unknown_template, rescued} <= set(letters) and time.monotonic() < deadline:
-        letters = {line["message_id"]: line for line in operator(system, *LIST_DEAD_LETTERS)[1]}
+        letters = {line["message_id"]: line for line in system.operate(*LIST_DEAD_LETTERS)[1]}
         await asyncio.sleep(0.2)
     assert (letters[poison]["reason"], letters[poison]["queue"]) == ("rejected", NOTIFICATION_COMMANDS_QUEUE)
     assert letters[poison]["died_at"] is not None  # read from the broker's x-death record
@@ -199,8 +181,8 @@ async def test_dead_letters_are_listed_masked_and_requeued_while_the_service_kee
     start_registration(client, other)
     assert len(mail_server.wait_for_mail(other)) == 1
 
-    code, lines = operator(
-        system, "dead-letters", "replay", "--queue", NOTIFICATION_COMMANDS_QUEUE, rescued, "no-such-id"
+    code, lines = system.operate(
+        "dead-letters", "replay", "--queue", NOTIFICATION_COMMANDS_QUEUE, rescued, "no-such-id"
     )
     assert code == 1
     assert lines == [
@@ -214,7 +196,7 @@ async def test_dead_letters_are_listed_masked_and_requeued_while_the_service_kee
     ]
     [mail] = mail_server.wait_for_mail(address)
     assert "482913" in mail.body()
-    remaining = {line["message_id"] for line in operator(system, *LIST_DEAD_LETTERS)[1]}
+    remaining = {line["message_id"] for line in system.operate(*LIST_DEAD_LETTERS)[1]}
     assert {poison, unknown_template} <= remaining
     assert rescued not in remaining
 

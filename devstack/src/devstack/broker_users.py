@@ -2,12 +2,12 @@
 management API, so each service process connects as itself (efp_runtime.broker_access)."""
 
 import os
-import secrets
 import sys
 import urllib.parse
 from pathlib import Path
 
 from devstack.rabbitmq import RabbitNode
+from devstack.system import kept_secret
 from efp_runtime.broker_access import USERS, ManagementApi, ProvisioningFailed, provision
 
 ADMIN = "efp-admin"
@@ -17,15 +17,7 @@ ADMIN_PASSWORD_VARIABLE = "EFP_BROKER_ADMIN_PASSWORD"  # noqa: S105 (a variable'
 def password(data_dir: Path, user: str, variable: str) -> str:
     """From the environment if set there, else made once per data dir (like the HMAC keys), so a
     broker kept in the data dir and the services started next time agree."""
-    given = os.environ.get(variable)
-    if given:
-        return given
-    path = data_dir / f"{user}-amqp-password"
-    if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(24))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    return os.environ.get(variable) or kept_secret(data_dir, f"{user}-amqp-password", 24)
 
 
 def with_user(amqp_url: str, user: str, secret: str) -> str:

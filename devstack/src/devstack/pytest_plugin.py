@@ -7,12 +7,16 @@ SMTP is always this session's own recording server, since tests read what it rec
 Everything started is stopped at the end of the session, whatever happened.
 """
 
+import json
 import os
 import signal
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -104,6 +108,23 @@ class RunningSystem:
 
     def client(self) -> httpx.Client:
         return httpx.Client(base_url=self.gateway_url, timeout=15)
+
+    def operate(
+        self, *args: str, stdin: str | None = None, extra_env: dict[str, str] | None = None
+    ) -> tuple[int, list[dict[str, Any]]]:
+        """Run the operators' command line (`python -m efp_ops ARGS`) with the services' environment,
+        as an operator would; its exit code (0 done, 1 not done) and its JSON lines, parsed."""
+        done = subprocess.run(
+            [sys.executable, "-m", "efp_ops", *args],
+            env={**os.environ, **self.env, **(extra_env or {})},
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode in (0, 1), f"exit {done.returncode}\n{done.stdout}\n{done.stderr}"
+        return done.returncode, [json.loads(line) for line in done.stdout.splitlines()]
 
 
 @pytest.fixture(scope="session")

@@ -70,14 +70,19 @@ def start_maildev(stack: Stack, data_dir: Path, smtp_port: int, web_port: int) -
     return f"smtp://127.0.0.1:{smtp_port}", f"http://127.0.0.1:{web_port}/"
 
 
-def secret_key(data_dir: Path, service: str = "identity") -> str:
-    """A service's HMAC key: made once per data dir, so stored hashes stay valid."""
-    path = data_dir / f"{service}-secret-key"
+def kept_secret(data_dir: Path, name: str, length: int = 48) -> str:
+    """A random secret made once per data dir (mode 0600) and read back on every later run."""
+    path = data_dir / name
     if not path.exists():
         data_dir.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(48))
+        path.write_text(secrets.token_urlsafe(length))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def secret_key(data_dir: Path, service: str = "identity") -> str:
+    """A service's HMAC key: made once per data dir, so stored hashes stay valid."""
+    return kept_secret(data_dir, f"{service}-secret-key")
 
 
 def service_env(
