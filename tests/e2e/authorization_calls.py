@@ -8,7 +8,8 @@ from typing import Any
 import httpx
 
 from devstack.pytest_plugin import CAPTCHA_TEST_ANSWER
-from tests.e2e.authorization_world import ANONYMOUS, SERVICE, USER, World, spare_email
+from tests.e2e.authorization_world import AGENT, ANONYMOUS, PEOPLE, SERVICE, USER, World, spare_email
+from tests.e2e.journeys import PASSWORD
 
 
 @dataclass
@@ -119,3 +120,18 @@ def check(w: World, a: str) -> Call:
 def at(template: str, **params: str) -> Callable[[World, str], Call]:
     """The path with the right organisation's SIREN and SIRET (`{siren}`, `{siret}`)."""
     return lambda w, a: Call(template.format(siren=w.siren, siret=w.siret), params=params or None)
+
+
+def change_password(w: World, a: str) -> Call:
+    """People change the password of a new account of their own (theirs is used by every other row);
+    the agent, whose password the whole session shares, gives a wrong current one: reaching that
+    refusal proves the route let an agent's session through."""
+    if a in PEOPLE:
+        person = w.person()
+        body = {"current_password": PASSWORD, "password": NEW_PASSWORD, "password_confirmation": NEW_PASSWORD}
+        return Call("/api/v1/me/password", body, client=person.http)
+    wrong = "Pas-le-bon-Mot-de-passe-1" if a == AGENT else PASSWORD
+    return Call(
+        "/api/v1/me/password",
+        {"current_password": wrong, "password": NEW_PASSWORD, "password_confirmation": NEW_PASSWORD},
+    )

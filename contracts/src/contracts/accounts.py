@@ -146,6 +146,19 @@ class UpdateProfileV1(Request):
     changes: dict[str, str | None]
 
 
+class ChangePasswordV1(Request):
+    """A logged-in person changes their password: the current one first; the other sessions are closed."""
+
+    MESSAGE_TYPE: ClassVar[str] = "identity.change_password.v1"
+    RESULT: ClassVar[type[BaseModel]] = DoneV1
+    CARRIES_SECRET: ClassVar[bool] = True
+    kind: Literal["identity.change_password.v1"] = "identity.change_password.v1"
+    # The session asking: it stays open, every other session of the account is closed.
+    session_token: str
+    current_password: str
+    password: str
+
+
 # --- password reset (guide §5.2) ------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ from pydantic import Field
 
 from contracts.accounts import (
     AuthenticateSessionV1,
+    ChangePasswordV1,
     ChooseRegistrationPasswordV1,
     CompleteRegistrationV1,
     GetProfileV1,
@@ -50,6 +51,7 @@ IdentityRequest = Annotated[
     | RequestPasswordResetV1
     | VerifyPasswordResetCodeV1
     | ResetPasswordV1
+    | ChangePasswordV1
     | CreateInvitedAccountV1,
     Field(discriminator="kind"),
 ]

@@ -96,8 +96,8 @@ def problem_response(
     return JSONResponse({**body.model_dump(), **(extra or {})}, status_code=status, media_type=MEDIA_TYPE)
 
 
-def from_rpc_error(error: RpcError) -> JSONResponse:
-    response = problem_response(error.code, error.detail, list(error.errors), extra=dict(error.details))
+def from_rpc_error(error: RpcError, status: int | None = None) -> JSONResponse:
+    response = problem_response(error.code, error.detail, list(error.errors), status, extra=dict(error.details))
     if error.retry_after_seconds is not None:
         response.headers["Retry-After"] = str(error.retry_after_seconds)
     return response

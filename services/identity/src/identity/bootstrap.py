@@ -38,6 +38,7 @@ from identity.adapters.pillow_captcha_renderer import PillowCaptchaRenderer
 from identity.config import IdentitySettings
 from identity.use_cases.abandon_idle_registrations import AbandonIdleRegistrations
 from identity.use_cases.authenticate_session import AuthenticateSession
+from identity.use_cases.change_password import ChangePassword
 from identity.use_cases.choose_registration_password import ChooseRegistrationPassword
 from identity.use_cases.complete_registration import CompleteRegistration
 from identity.use_cases.create_agent import CreateAgent
@@ -100,6 +101,7 @@ class Identity:
     request_password_reset: RequestPasswordReset
     verify_password_reset_code: VerifyPasswordResetCode
     reset_password: ResetPassword
+    change_password: ChangePassword
     create_agent: CreateAgent
     abandon_idle_registrations: AbandonIdleRegistrations
     create_invited_account: CreateInvitedAccount
@@ -173,6 +175,7 @@ def build(settings: IdentitySettings, broker: RabbitBroker, clock: Callable[[], 
         request_password_reset=RequestPasswordReset(resets, accounts, solve_captcha, hasher, limiter, clock),
         verify_password_reset_code=VerifyPasswordResetCode(resets, hasher, clock),
         reset_password=ResetPassword(resets, accounts, sessions, passwords, is_common, clock),
+        change_password=ChangePassword(accounts, sessions, passwords, limiter, is_common, clock),
         create_agent=CreateAgent(accounts, passwords, is_common, clock),
         abandon_idle_registrations=AbandonIdleRegistrations(registrations, registrations, clock),
         create_invited_account=CreateInvitedAccount(accounts, directory, settings.shared_mailbox_local_parts(), clock),

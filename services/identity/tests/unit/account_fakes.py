@@ -104,6 +104,16 @@ class FakeSessionRepository:
             session.revoked_at = at
         return len(open_ones)
 
+    async def revoke_others(self, account_id: str, keep_session_id: str, at: datetime) -> int:
+        others = [
+            s
+            for s in self.sessions.values()
+            if s.account_id == account_id and s.revoked_at is None and s.id != keep_session_id
+        ]
+        for session in others:
+            session.revoked_at = at
+        return len(others)
+
 
 class FakeLoginFailureLog:
     def __init__(self) -> None:

@@ -1,15 +1,17 @@
-"""The caller's own account: `GET` and `PATCH /api/v1/me`."""
+"""The caller's own account: `GET` and `PATCH /api/v1/me`, `POST /api/v1/me/password`."""
 
 import asyncio
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from contracts.accounts import AccountProfileV1, GetProfileV1, UpdateProfileV1
+from contracts.accounts import AccountProfileV1, ChangePasswordV1, DoneV1, GetProfileV1, UpdateProfileV1
 from contracts.habilitation import HabilitationV1
 from contracts.habilitation_management import AccessSummaryV1, GetAccessSummaryV1
+from efp_runtime.rpc import RpcRefused
 from gateway import auth
-from gateway.problems import problem_responses
+from gateway.problems import from_rpc_error, problem_responses
+from gateway.routes.passwords import NewPasswordIn
 from gateway.rpc import HABILITATION, IDENTITY, rpc_client
 
 router = APIRouter(prefix="/api/v1", tags=["Compte EFP Connect"])
@@ -67,3 +69,31 @@ async def update_me(body: ProfileIn, session: auth.Session, request: Request) ->
         IDENTITY, UpdateProfileV1(account_id=session.account_id, changes=changes), AccountProfileV1
     )
     return account_out(profile, session.csrf_token)
+
+
+class ChangePasswordIn(NewPasswordIn):
+    current_password: str = Field(min_length=1, max_length=256)
+
+
+@router.post(
+    "/me/password",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(400, 401, 403, 422, 429, 503),
+)
+async def change_password(body: ChangePasswordIn, session: auth.Session, request: Request) -> Response:
+    """Changer son mot de passe : le mot de passe actuel, puis le nouveau (mêmes règles qu'à l'inscription).
+    Les autres sessions du compte sont fermées ; celle-ci reste ouverte. Un e-mail confirme la modification."""
+    token = auth.session_token(request)
+    assert token is not None  # current_session found it
+    try:
+        await rpc_client(request).call(
+            IDENTITY,
+            ChangePasswordV1(session_token=token, current_password=body.current_password, password=body.password),
+            DoneV1,
+        )
+    except RpcRefused as refused:
+        if refused.error.code == "invalid_credentials":
+            # A wrong current password is a field mistake here, not a lost session (401 would log the page out).
+            return from_rpc_error(refused.error, status=status.HTTP_400_BAD_REQUEST)
+        raise
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -67,3 +67,10 @@ class MongoSessionRepository:
             {"account_id": account_id, "revoked_at": None}, {"$set": {"revoked_at": at}}
         )
         return result.modified_count
+
+    async def revoke_others(self, account_id: str, keep_session_id: str, at: datetime) -> int:
+        result = await self._collection.update_many(
+            {"account_id": account_id, "revoked_at": None, "_id": {"$ne": keep_session_id}},
+            {"$set": {"revoked_at": at}},
+        )
+        return result.modified_count

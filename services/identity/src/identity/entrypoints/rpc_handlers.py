@@ -56,6 +56,7 @@ def _routes(identity: Identity) -> dict[type[Request], Handler]:
         a.RequestPasswordResetV1: lambda r, c: x.request_password_reset(r.email, r.captcha_id, r.captcha_answer, c),
         a.VerifyPasswordResetCodeV1: lambda r, c: x.verify_password_reset_code(r.reset_id, r.code),
         a.ResetPasswordV1: lambda r, c: x.reset_password(r.reset_id, r.password, c),
+        a.ChangePasswordV1: lambda r, c: x.change_password(r.session_token, r.current_password, r.password, c),
         ia.CreateInvitedAccountV1: lambda r, c: x.create_invited_account(
             r.email, r.civility, r.last_name, r.first_name, r.job_title, r.siren, c
         ),

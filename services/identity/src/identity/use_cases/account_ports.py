@@ -50,6 +50,10 @@ class SessionRepository(Protocol):
 
     async def revoke_all(self, account_id: str, at: datetime) -> int: ...
 
+    async def revoke_others(self, account_id: str, keep_session_id: str, at: datetime) -> int:
+        """Close every open session of the account but `keep_session_id`; how many were closed."""
+        ...
+
 
 class RateLimiter(Protocol):
     async def hit(self, key: str, limit: int, window: timedelta) -> int | None:
