@@ -178,6 +178,12 @@ ROWS: tuple[Row, ...] = (
         submit_request,
     ),
     Row(
+        "GET",
+        "/api/v1/access-requests/{request_id}",
+        signed_in(200, **dict.fromkeys((OTHER_USER, OTHER_MANAGER, AGENT), NOT_FOUND)),
+        lambda w, a: Call(f"/api/v1/access-requests/{w.pending_request(w.user)}"),
+    ),
+    Row(
         "POST",
         "/api/v1/access-requests/{request_id}/resend",
         owner((409, "too_early")),

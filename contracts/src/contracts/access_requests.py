@@ -56,6 +56,15 @@ class ListMyAccessRequestsV1(_ActorRequest):
     kind: Literal["habilitation.list_my_access_requests.v1"] = "habilitation.list_my_access_requests.v1"
 
 
+class GetAccessRequestV1(_ActorRequest):
+    """One access request: its requester's, or one of an organisation the actor is an active manager of."""
+
+    MESSAGE_TYPE: ClassVar[str] = "habilitation.get_access_request.v1"
+    RESULT: ClassVar[type[BaseModel]] = AccessRequestV1
+    kind: Literal["habilitation.get_access_request.v1"] = "habilitation.get_access_request.v1"
+    access_request_id: str
+
+
 class ResendAccessRequestV1(_ActorRequest):
     MESSAGE_TYPE: ClassVar[str] = "habilitation.resend_access_request.v1"
     RESULT: ClassVar[type[BaseModel]] = AccessRequestV1

@@ -20,6 +20,7 @@ HabilitationRequest = Annotated[
     | ar.ListOrganisationAccessRequestsV1
     | ar.AcceptAccessRequestV1
     | ar.RefuseAccessRequestV1
+    | ar.GetAccessRequestV1
     | hm.GetRolesV1
     | hm.AcceptTermsV1
     | hm.GetAccessSummaryV1

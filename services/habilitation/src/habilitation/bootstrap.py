@@ -54,6 +54,7 @@ from habilitation.use_cases.check_authorization import CheckAuthorization
 from habilitation.use_cases.decide_access_request import AcceptAccessRequest, RefuseAccessRequest
 from habilitation.use_cases.delegate_habilitation import DelegateHabilitation
 from habilitation.use_cases.expire_activation_codes import ExpireActivationCodes
+from habilitation.use_cases.get_access_request import GetAccessRequest
 from habilitation.use_cases.get_access_summary import GetAccessSummary
 from habilitation.use_cases.get_activation_letter import GetActivationLetter
 from habilitation.use_cases.get_roles import GetRoles
@@ -108,6 +109,7 @@ class Habilitation:
     list_organisation_access_requests: ListOrganisationAccessRequests
     accept_access_request: AcceptAccessRequest
     refuse_access_request: RefuseAccessRequest
+    get_access_request: GetAccessRequest
     get_roles: GetRoles
     accept_terms: AcceptTerms
     get_access_summary: GetAccessSummary
@@ -192,6 +194,7 @@ def build(
         list_organisation_access_requests=ListOrganisationAccessRequests(requests, rights, accounts),
         accept_access_request=AcceptAccessRequest(requests, rights, accounts, grants, links, clock),
         refuse_access_request=RefuseAccessRequest(requests, rights, accounts, links, clock),
+        get_access_request=GetAccessRequest(requests, rights, accounts),
         get_roles=GetRoles(),
         accept_terms=AcceptTerms(MongoTermsAcceptances(database[mongo_terms_acceptances.COLLECTION]), clock),
         get_access_summary=GetAccessSummary(habilitations, rights, requests, accounts, clock),

@@ -38,6 +38,7 @@ ROUTED = {
     "ListOrganisationAccessRequestsV1": ("list_organisation_access_requests", False),
     "AcceptAccessRequestV1": ("accept_access_request", True),
     "RefuseAccessRequestV1": ("refuse_access_request", True),
+    "GetAccessRequestV1": ("get_access_request", False),
     "GetRolesV1": ("get_roles", False),
     "AcceptTermsV1": ("accept_terms", False),
     "GetAccessSummaryV1": ("get_access_summary", False),

@@ -60,6 +60,18 @@ async def mine(session: auth.Session, request: Request) -> ar.AccessRequestsV1:
     return await rpc_client(request).call(HABILITATION, query, ar.AccessRequestsV1)
 
 
+@router.get(
+    "/access-requests/{request_id}",
+    response_model=ar.AccessRequestV1,
+    responses=problem_responses(401, 404, 503),
+)
+async def one(request_id: str, session: auth.Session, request: Request) -> ar.AccessRequestV1:
+    """Une demande d'accès (le lien de l'e-mail aux responsables) : pour son auteur et les responsables
+    des accès de la structure ; pour tout autre, 404 `not_found`."""
+    query = ar.GetAccessRequestV1(actor=auth.actor_of(session), access_request_id=request_id)
+    return await rpc_client(request).call(HABILITATION, query, ar.AccessRequestV1)
+
+
 @router.post(
     "/access-requests/{request_id}/resend",
     response_model=ar.AccessRequestV1,

@@ -42,6 +42,7 @@ def _routes(x: Habilitation) -> dict[type[Request], Handler]:
             r.actor, r.access_request_id, list(r.habilitations), c
         ),
         ar.RefuseAccessRequestV1: lambda r, c: x.refuse_access_request(r.actor, r.access_request_id, r.reason, c),
+        ar.GetAccessRequestV1: lambda r, c: x.get_access_request(r.actor, r.access_request_id),
         hm.GetRolesV1: lambda r, c: x.get_roles(r.service),
         hm.AcceptTermsV1: lambda r, c: x.accept_terms(r.actor, r.service),
         hm.GetAccessSummaryV1: lambda r, c: x.get_access_summary(r.actor),
