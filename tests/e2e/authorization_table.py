@@ -125,6 +125,12 @@ ROWS: tuple[Row, ...] = (
     ),
     Row(
         "POST",
+        "/api/v1/registrations/{registration_id}/back",
+        everyone(200),
+        lambda w, a: Call(f"/api/v1/registrations/{w.registration('organisation')[0]}/back", {"step": "identity"}),
+    ),
+    Row(
+        "POST",
         "/api/v1/registrations/{registration_id}/organisation",
         everyone(201),
         registration("organisation", {"siren": SPARE_SIREN, "accept_terms": True}),

@@ -69,6 +69,16 @@ class GiveRegistrationIdentityV1(Request):
     first_name: str
 
 
+class GoBackInRegistrationV1(Request):
+    """« Retour » in the sign-up: from the organisation step back to `step` (only "identity" so far)."""
+
+    MESSAGE_TYPE: ClassVar[str] = "identity.go_back_in_registration.v1"
+    RESULT: ClassVar[type[BaseModel]] = RegistrationStepV1
+    kind: Literal["identity.go_back_in_registration.v1"] = "identity.go_back_in_registration.v1"
+    registration_id: str
+    step: Literal["identity"]
+
+
 class CompleteRegistrationV1(Request):
     MESSAGE_TYPE: ClassVar[str] = "identity.complete_registration.v1"
     RESULT: ClassVar[type[BaseModel]] = AccountCreatedReplyV1

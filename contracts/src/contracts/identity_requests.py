@@ -11,6 +11,7 @@ from contracts.accounts import (
     CompleteRegistrationV1,
     GetProfileV1,
     GiveRegistrationIdentityV1,
+    GoBackInRegistrationV1,
     LogInV1,
     LogOutV1,
     RequestPasswordResetV1,
@@ -40,6 +41,7 @@ IdentityRequest = Annotated[
     | ResendRegistrationCodeV1
     | ChooseRegistrationPasswordV1
     | GiveRegistrationIdentityV1
+    | GoBackInRegistrationV1
     | CompleteRegistrationV1
     | SearchOrganisationsV1
     | GetOrganisationV1

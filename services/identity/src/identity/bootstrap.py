@@ -49,6 +49,7 @@ from identity.use_cases.get_captcha_image import GetCaptchaImage
 from identity.use_cases.get_organisation import GetOrganisation
 from identity.use_cases.get_profile import GetProfile
 from identity.use_cases.give_registration_identity import GiveRegistrationIdentity
+from identity.use_cases.go_back_in_registration import GoBackInRegistration
 from identity.use_cases.log_in import LogIn
 from identity.use_cases.log_out import LogOut
 from identity.use_cases.request_password_reset import RequestPasswordReset
@@ -90,6 +91,7 @@ class Identity:
     resend_registration_code: ResendRegistrationCode
     choose_registration_password: ChooseRegistrationPassword
     give_registration_identity: GiveRegistrationIdentity
+    go_back_in_registration: GoBackInRegistration
     complete_registration: CompleteRegistration
     search_organisations: SearchOrganisations
     get_organisation: GetOrganisation
@@ -154,6 +156,7 @@ def build(settings: IdentitySettings, broker: RabbitBroker, clock: Callable[[], 
         ),
         choose_registration_password=ChooseRegistrationPassword(registrations, passwords, is_common, clock),
         give_registration_identity=GiveRegistrationIdentity(registrations, clock),
+        go_back_in_registration=GoBackInRegistration(registrations, clock),
         complete_registration=CompleteRegistration(registrations, accounts, directory, clock),
         search_organisations=SearchOrganisations(directory),
         get_organisation=GetOrganisation(directory),

@@ -10,6 +10,7 @@ from contracts.accounts import (
     ChooseRegistrationPasswordV1,
     CompleteRegistrationV1,
     GiveRegistrationIdentityV1,
+    GoBackInRegistrationV1,
     ResendRegistrationCodeV1,
 )
 from contracts.identity import RegistrationStepV1, StartRegistrationV1, VerifyRegistrationCodeV1
@@ -119,6 +120,23 @@ async def give_identity(registration_id: str, body: IdentityIn, request: Request
             first_name=body.first_name,
         ),
         RegistrationStepV1,
+    )
+    return RegistrationOut(registration_id=step.registration_id, step=step.step)
+
+
+class BackIn(_Body):
+    step: Literal["identity"] = Field(description="L'étape où revenir : `identity` (depuis l'étape 5 seulement).")
+
+
+@router.post(
+    "/registrations/{registration_id}/back",
+    response_model=RegistrationOut,
+    responses=problem_responses(404, 409, 410, 422, 503),
+)
+async def go_back(registration_id: str, body: BackIn, request: Request) -> RegistrationOut:
+    """« Retour » depuis l'étape 5 : l'étape 4 (identité) peut être saisie de nouveau. Ailleurs : 409 `wrong_step`."""
+    step = await rpc_client(request).call(
+        IDENTITY, GoBackInRegistrationV1(registration_id=registration_id, step=body.step), RegistrationStepV1
     )
     return RegistrationOut(registration_id=step.registration_id, step=step.step)
 

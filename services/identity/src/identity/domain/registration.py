@@ -28,6 +28,8 @@ TRANSITIONS = [
     {"trigger": "set_password", "source": Step.PASSWORD, "dest": Step.IDENTITY},
     {"trigger": "set_identity", "source": Step.IDENTITY, "dest": Step.ORGANISATION},
     {"trigger": "complete", "source": Step.ORGANISATION, "dest": Step.COMPLETED},
+    # « Retour » on the organisation step: the identity may be given again (nothing else is undone).
+    {"trigger": "back_to_identity", "source": Step.ORGANISATION, "dest": Step.IDENTITY},
     {"trigger": "expire", "source": OPEN_STEPS, "dest": Step.EXPIRED},
 ]
 
@@ -183,6 +185,10 @@ class Registration:
         """Step 4: civilité, nom, prénom (already validated)."""
         self._advance("set_identity", Step.IDENTITY, now)
         self.civility, self.last_name, self.first_name = civility, last_name, first_name
+
+    def go_back_to_identity(self, now: datetime) -> None:
+        """From step 5 back to step 4; the identity given stays until it is given again."""
+        self._advance("back_to_identity", Step.ORGANISATION, now)
 
     def complete(self, now: datetime) -> None:
         """Step 5 done: the account exists."""

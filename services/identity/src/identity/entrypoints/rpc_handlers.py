@@ -41,6 +41,7 @@ def _routes(identity: Identity) -> dict[type[Request], Handler]:
         a.GiveRegistrationIdentityV1: lambda r, c: x.give_registration_identity(
             r.registration_id, r.civility, r.last_name, r.first_name
         ),
+        a.GoBackInRegistrationV1: lambda r, c: x.go_back_in_registration(r.registration_id, r.step),
         a.CompleteRegistrationV1: lambda r, c: x.complete_registration(
             r.registration_id, r.siren, r.job_title, r.accept_terms, c
         ),
