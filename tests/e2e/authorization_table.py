@@ -139,6 +139,8 @@ ROWS: tuple[Row, ...] = (
         "GET", "/api/v1/organisations", everyone(200), lambda w, a: Call("/api/v1/organisations", params={"q": w.siren})
     ),
     Row("GET", "/api/v1/services/{service}/roles", everyone(200), at("/api/v1/services/ceres/roles")),
+    Row("GET", "/api/v1/services/{service}/terms", everyone(200), at("/api/v1/services/ceres/terms")),
+    Row("GET", "/api/v1/charter", everyone(200)),
     Row(
         "POST",
         "/api/v1/session",

@@ -4,6 +4,7 @@ from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from contracts.activation import CharterV1
 from contracts.habilitation import ActorV1, HabilitationGrantV1, HabilitationV1, ManagerRightV1
 from contracts.rpc import Request
 
@@ -63,6 +64,29 @@ class GetRolesV1(Request):
     RESULT: ClassVar[type[BaseModel]] = RolesV1
     kind: Literal["habilitation.get_roles.v1"] = "habilitation.get_roles.v1"
     service: str
+
+
+class TermsV1(_Result):
+    """The CGU of a digital service (Markdown), in the version accepting them records."""
+
+    service: str
+    version: str
+    text: str
+
+
+class GetTermsV1(Request):
+    MESSAGE_TYPE: ClassVar[str] = "habilitation.get_terms.v1"
+    RESULT: ClassVar[type[BaseModel]] = TermsV1
+    kind: Literal["habilitation.get_terms.v1"] = "habilitation.get_terms.v1"
+    service: str
+
+
+class GetCharterV1(Request):
+    """The access-manager charter in force (the one an activation shows)."""
+
+    MESSAGE_TYPE: ClassVar[str] = "habilitation.get_charter.v1"
+    RESULT: ClassVar[type[BaseModel]] = CharterV1
+    kind: Literal["habilitation.get_charter.v1"] = "habilitation.get_charter.v1"
 
 
 class AcceptTermsV1(_ActorRequest):

@@ -23,6 +23,8 @@ HabilitationRequest = Annotated[
     | ar.GetAccessRequestV1
     | hm.GetRolesV1
     | hm.AcceptTermsV1
+    | hm.GetTermsV1
+    | hm.GetCharterV1
     | hm.GetAccessSummaryV1
     | hm.ListMyHabilitationsV1
     | hm.AssignMyHabilitationV1

@@ -40,6 +40,7 @@ from habilitation.adapters.mongo_invitation_repository import MongoInvitationRep
 from habilitation.adapters.mongo_manager_right_repository import MongoManagerRightRepository
 from habilitation.adapters.mongo_terms_acceptances import MongoTermsAcceptances
 from habilitation.adapters.package_charter_text import PackageCharterText
+from habilitation.adapters.package_terms_text import PackageTermsText
 from habilitation.adapters.rpc_backed_accounts import RpcBackedAccounts
 from habilitation.adapters.rpc_directory import RpcDirectory
 from habilitation.adapters.rpc_invited_accounts import RpcInvitedAccounts
@@ -57,7 +58,9 @@ from habilitation.use_cases.expire_activation_codes import ExpireActivationCodes
 from habilitation.use_cases.get_access_request import GetAccessRequest
 from habilitation.use_cases.get_access_summary import GetAccessSummary
 from habilitation.use_cases.get_activation_letter import GetActivationLetter
+from habilitation.use_cases.get_charter import GetCharter
 from habilitation.use_cases.get_roles import GetRoles
+from habilitation.use_cases.get_terms import GetTerms
 from habilitation.use_cases.grant_habilitations import GrantHabilitations
 from habilitation.use_cases.invite_user import InviteUser
 from habilitation.use_cases.issue_activation_code import IssueActivationCode
@@ -112,6 +115,8 @@ class Habilitation:
     get_access_request: GetAccessRequest
     get_roles: GetRoles
     accept_terms: AcceptTerms
+    get_terms: GetTerms
+    get_charter: GetCharter
     get_access_summary: GetAccessSummary
     list_my_habilitations: ListMyHabilitations
     assign_habilitation: AssignHabilitation
@@ -197,6 +202,8 @@ def build(
         get_access_request=GetAccessRequest(requests, rights, accounts),
         get_roles=GetRoles(),
         accept_terms=AcceptTerms(MongoTermsAcceptances(database[mongo_terms_acceptances.COLLECTION]), clock),
+        get_terms=GetTerms(PackageTermsText()),
+        get_charter=GetCharter(PackageCharterText()),
         get_access_summary=GetAccessSummary(habilitations, rights, requests, accounts, clock),
         list_my_habilitations=ListMyHabilitations(habilitations, accounts),
         assign_habilitation=AssignHabilitation(rights, accounts, directory, grants, links),

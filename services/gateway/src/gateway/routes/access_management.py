@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from contracts import habilitation_management as hm
+from contracts.activation import CharterV1
 from contracts.habilitation import HabilitationGrantV1, HabilitationV1
 from gateway import auth
 from gateway.problems import problem_responses
@@ -39,6 +40,18 @@ class AcceptIn(_Body):
 async def roles(service: str, request: Request) -> list[hm.RoleV1]:
     found = await rpc_client(request).call(HABILITATION, hm.GetRolesV1(service=service), hm.RolesV1)
     return found.roles
+
+
+@router.get("/services/{service}/terms", response_model=hm.TermsV1, responses=problem_responses(404, 503))
+async def terms(service: str, request: Request) -> hm.TermsV1:
+    """Les CGU du service (Markdown), dans la version qu'enregistre leur acceptation. Public."""
+    return await rpc_client(request).call(HABILITATION, hm.GetTermsV1(service=service), hm.TermsV1)
+
+
+@router.get("/charter", response_model=CharterV1, responses=problem_responses(503))
+async def charter(request: Request) -> CharterV1:
+    """La charte du responsable des accès en vigueur (Markdown), celle que montre `POST /activations`. Public."""
+    return await rpc_client(request).call(HABILITATION, hm.GetCharterV1(), CharterV1)
 
 
 @router.post(

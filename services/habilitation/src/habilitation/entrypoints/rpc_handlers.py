@@ -45,6 +45,8 @@ def _routes(x: Habilitation) -> dict[type[Request], Handler]:
         ar.GetAccessRequestV1: lambda r, c: x.get_access_request(r.actor, r.access_request_id),
         hm.GetRolesV1: lambda r, c: x.get_roles(r.service),
         hm.AcceptTermsV1: lambda r, c: x.accept_terms(r.actor, r.service),
+        hm.GetTermsV1: lambda r, c: x.get_terms(r.service),
+        hm.GetCharterV1: lambda r, c: x.get_charter(),
         hm.GetAccessSummaryV1: lambda r, c: x.get_access_summary(r.actor),
         hm.ListMyHabilitationsV1: lambda r, c: x.list_my_habilitations(r.actor),
         hm.AssignMyHabilitationV1: lambda r, c: x.assign_habilitation.to_myself(r.actor, r.grant, c),

@@ -1,0 +1,60 @@
+"""The texts a person reads before accepting them: a service's CGU and the access-manager charter."""
+
+import pytest
+
+from habilitation.adapters.package_charter_text import PackageCharterText
+from habilitation.adapters.package_terms_text import PackageTermsText
+from habilitation.domain.catalogue import CERES, CHARTER_VERSION
+from habilitation.domain.errors import NotFound
+from habilitation.use_cases.get_charter import GetCharter
+from habilitation.use_cases.get_terms import GetTerms
+
+
+class FakeTexts:
+    def __init__(self) -> None:
+        self.asked: list[tuple[str, ...]] = []
+
+    def text(self, *key: str) -> str:
+        self.asked.append(key)
+        return "**Texte** " + "/".join(key)
+
+
+async def test_the_terms_are_those_of_the_version_accepting_them_records() -> None:
+    texts = FakeTexts()
+
+    terms = await GetTerms(texts)("ceres")
+
+    assert (terms.service, terms.version, terms.text) == ("ceres", CERES.terms_version, "**Texte** ceres/2024-11")
+    assert texts.asked == [("ceres", CERES.terms_version)]
+
+
+async def test_the_terms_of_an_unknown_service_are_not_found() -> None:
+    texts = FakeTexts()
+
+    with pytest.raises(NotFound) as refused:
+        await GetTerms(texts)("inconnu")
+
+    assert refused.value.detail == "Ce service numérique n'existe pas."
+    assert texts.asked == []
+
+
+async def test_the_charter_is_the_version_in_force() -> None:
+    charter = await GetCharter(FakeTexts())()
+
+    assert (charter.version, charter.text) == (CHARTER_VERSION, f"**Texte** {CHARTER_VERSION}")
+
+
+def test_the_package_ships_the_ceres_terms_of_the_catalogue_version() -> None:
+    text = PackageTermsText().text("ceres", CERES.terms_version)
+
+    assert text.startswith("**Conditions générales d'utilisation du service CERES**")
+    assert f"Version {CERES.terms_version}" in text
+
+
+def test_the_package_ships_the_charter_in_force() -> None:
+    assert "Charte du responsable des accès" in PackageCharterText().text(CHARTER_VERSION)
+
+
+def test_a_version_the_package_does_not_ship_is_an_error() -> None:
+    with pytest.raises(FileNotFoundError):
+        PackageTermsText().text("ceres", "1999-01")
