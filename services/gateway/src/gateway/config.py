@@ -16,6 +16,9 @@ class GatewaySettings(RuntimeSettings):
     max_body_bytes: int = Field(64 * 1024, gt=0, validation_alias=AliasChoices("GATEWAY_MAX_BODY_BYTES"))
     # Keys of the other ministry systems for /api/v1/authorizations/check, comma-separated; none: all refused.
     service_api_keys: SecretStr = Field(SecretStr(""), validation_alias=AliasChoices("EFP_SERVICE_API_KEYS"))
+    # Peers whose X-Forwarded-For / X-Forwarded-Proto are believed (the web frontend, a reverse proxy):
+    # comma-separated IPs or networks, "*" for any. From anyone else the TCP peer is the client address.
+    forwarded_allow_ips: str = Field("127.0.0.1", validation_alias=AliasChoices("GATEWAY_FORWARDED_ALLOW_IPS"))
 
     def secure_cookies(self) -> bool:
         if self.cookie_secure is not None:

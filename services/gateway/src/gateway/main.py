@@ -109,4 +109,13 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
 
 def run() -> None:
     settings = GatewaySettings()
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None, access_log=False)
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        access_log=False,
+        # The person's address (rate limits, login audit) when the web frontend calls on their behalf.
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+    )
