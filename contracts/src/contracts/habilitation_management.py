@@ -35,6 +35,13 @@ class AccessSummaryV1(_Result):
     pending_access_requests_to_review: int
 
 
+class UserHabilitationV1(HabilitationV1):
+    """A habilitation as the organisation's users views show it: with its establishment's name."""
+
+    # From the directory: None for an establishment closed since.
+    establishment_name: str | None = None
+
+
 class OrganisationUserV1(_Result):
     account_id: str
     email: str
@@ -44,7 +51,9 @@ class OrganisationUserV1(_Result):
     job_title: str | None
     phone: str | None
     manager_right: ManagerRightV1 | None
-    habilitations: list[HabilitationV1]
+    habilitations: list[UserHabilitationV1]
+    # The raison sociale of the person's own organisation (a delegate's is another one), from the directory.
+    organisation_name: str | None = None
 
 
 class OrganisationUsersV1(_Result):

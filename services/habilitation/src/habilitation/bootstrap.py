@@ -176,7 +176,7 @@ def build(
     directory = RpcDirectory(rpc)
     links = Links(settings.frontend_url.rstrip("/"))
     grants = GrantHabilitations(habilitations, directory, accounts, clock)
-    users = ListOrganisationUsers(accounts, habilitations, rights, clock)
+    users = ListOrganisationUsers(accounts, habilitations, rights, directory, clock)
     invitations = MongoInvitationRepository(AggregateStore(collections[mongo_invitation_repository.COLLECTION], relay))
     codes = MongoActivationCodeRepository(
         AggregateStore(collections[mongo_activation_code_repository.COLLECTION], relay)

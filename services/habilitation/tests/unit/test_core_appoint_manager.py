@@ -30,7 +30,7 @@ def world() -> World:
 
 
 def appointing(world: World) -> AppointManager:
-    users = ListOrganisationUsers(world.accounts, world.habilitations, world.rights, world.clock)
+    users = ListOrganisationUsers(world.accounts, world.habilitations, world.rights, world.directory, world.clock)
     return AppointManager(world.rights, world.accounts, world.directory, users, LINKS, world.clock)
 
 

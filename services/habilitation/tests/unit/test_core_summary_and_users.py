@@ -25,7 +25,7 @@ def summary(world: World) -> GetAccessSummary:
 
 
 def users(world: World) -> ListOrganisationUsers:
-    return ListOrganisationUsers(world.accounts, world.habilitations, world.rights, world.clock)
+    return ListOrganisationUsers(world.accounts, world.habilitations, world.rights, world.directory, world.clock)
 
 
 async def test_summary_lists_the_organisations_i_manage() -> None:

@@ -1,18 +1,40 @@
-"""« Gestion des utilisateurs »: the users of an organisation, their manager right and habilitations."""
+"""« Gestion des utilisateurs »: the users of an organisation, their manager right and habilitations.
+
+Organisation and establishment names come from the directory (identity, over the bus): one call
+per organisation the listed people belong to, usually just this one.
+"""
+
+import asyncio
 
 from contracts.habilitation import ActorV1, ManagerRightV1
-from contracts.habilitation_management import OrganisationUsersV1, OrganisationUserV1
+from contracts.habilitation_management import OrganisationUsersV1, OrganisationUserV1, UserHabilitationV1
 from habilitation.domain.errors import NotFound
 from habilitation.domain.habilitation import Habilitation
 from habilitation.domain.manager_right import ManagerRight
 from habilitation.use_cases.access_control import require_manager
-from habilitation.use_cases.ports import AccountCopy, Accounts, Clock, Habilitations, ManagerRights
+from habilitation.use_cases.ports import (
+    AccountCopy,
+    Accounts,
+    Clock,
+    Directory,
+    Establishment,
+    Habilitations,
+    ManagerRights,
+)
 from habilitation.use_cases.views import habilitation_v1
 
 
 class ListOrganisationUsers:
-    def __init__(self, accounts: Accounts, habilitations: Habilitations, rights: ManagerRights, clock: Clock) -> None:
+    def __init__(
+        self,
+        accounts: Accounts,
+        habilitations: Habilitations,
+        rights: ManagerRights,
+        directory: Directory,
+        clock: Clock,
+    ) -> None:
         self._accounts = accounts
+        self._directory = directory
         self._habilitations = habilitations
         self._rights = rights
         self._clock = clock
@@ -32,8 +54,9 @@ class ListOrganisationUsers:
         names = await self._accounts.many(
             [h.granted_by for h in held] + [r.granted_by or "" for r in managers.values()]
         )
+        directory = await self._names(siren, {p.siren for p in people if p.siren})
         users = [
-            user_v1(p, [h for h in held if h.account_id == p.account_id], managers.get(p.account_id), names)
+            user_v1(p, [h for h in held if h.account_id == p.account_id], managers.get(p.account_id), names, directory)
             for p in people
         ]
         if role or siret:
@@ -44,6 +67,11 @@ class ListOrganisationUsers:
             ]
         return OrganisationUsersV1(users=users)
 
+    async def _names(self, siren: str, sirens: set[str]) -> "DirectoryNames":
+        wanted = sorted(sirens | {siren})
+        found = await asyncio.gather(*(self._directory.establishments(s) for s in wanted))
+        return DirectoryNames([e for establishments in found for e in establishments])
+
     async def one(self, actor: ActorV1, siren: str, account_id: str) -> OrganisationUserV1:
         listing = await self(actor, siren)
         for user in listing.users:
@@ -52,8 +80,20 @@ class ListOrganisationUsers:
         raise NotFound("Cet utilisateur n'appartient pas à la structure.")
 
 
+class DirectoryNames:
+    """The names of organisations and open establishments, by SIREN and SIRET."""
+
+    def __init__(self, establishments: list[Establishment]) -> None:
+        self.organisations = {e.siren: e.organisation_name for e in establishments}
+        self.establishments = {e.siret: e.name for e in establishments}
+
+
 def user_v1(
-    person: AccountCopy, held: list[Habilitation], right: ManagerRight | None, names: dict[str, AccountCopy]
+    person: AccountCopy,
+    held: list[Habilitation],
+    right: ManagerRight | None,
+    names: dict[str, AccountCopy],
+    directory: DirectoryNames,
 ) -> OrganisationUserV1:
     granter = names.get(right.granted_by or "") if right else None
     return OrganisationUserV1(
@@ -74,5 +114,11 @@ def user_v1(
         )
         if right
         else None,
-        habilitations=[habilitation_v1(h, names) for h in held],
+        habilitations=[
+            UserHabilitationV1(
+                **habilitation_v1(h, names).model_dump(), establishment_name=directory.establishments.get(h.siret)
+            )
+            for h in held
+        ],
+        organisation_name=directory.organisations.get(person.siren or ""),
     )

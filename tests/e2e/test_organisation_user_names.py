@@ -1,0 +1,32 @@
+"""The organisation's users views name the organisation and each habilitation's establishment, as the directory does."""
+
+import pytest
+
+from devstack.mail_recorder import MailRecorder
+from devstack.pytest_plugin import RunningSystem
+from tests.e2e.access import Person, become_manager
+
+pytestmark = pytest.mark.e2e
+# Mathieu Lefèvre's sole-trader business of the SIRENE sample: no other test uses it.
+LEFEVRE = ("000018101", "00001810100014")
+
+
+def test_users_and_one_user_carry_the_names_the_directory_gives(
+    system: RunningSystem, mail_server: MailRecorder
+) -> None:
+    siren, siret = LEFEVRE
+    manager = Person(system, mail_server, siren)
+    become_manager(system, manager, siret)
+    [organisation] = manager.http.get("/api/v1/organisations", params={"q": siren}).json()
+    establishment = next(e for e in organisation["establishments"] if e["siret"] == siret)
+
+    listed = manager.http.get(f"/api/v1/organisations/{siren}/users")
+    one = manager.http.get(f"/api/v1/organisations/{siren}/users/{manager.account_id}")
+
+    assert listed.status_code == 200, listed.text
+    assert [u["organisation_name"] for u in listed.json()] == [organisation["name"]]
+    assert one.status_code == 200, one.text
+    assert one.json()["organisation_name"] == organisation["name"]
+    [held] = one.json()["habilitations"]
+    assert (held["siret"], held["establishment_name"]) == (siret, establishment["name"])
+    assert one.json() == listed.json()[0]
