@@ -26,8 +26,11 @@ from devstack.system import (
     start_maildev,
     start_mongodb,
     start_rabbitmq,
+    start_service,
     start_services,
     wait_ready,
+    wait_web,
+    web_env,
 )
 
 
@@ -55,13 +58,22 @@ def run() -> int:
             smtp_url, mail_ui_url = start_maildev(stack, data_dir, settings.smtp_port, settings.mail_ui_port)
         endpoints = Endpoints(amqp_url, mongodb_url, smtp_url, management_url, mail_ui_url)
         operator = {"EFP_OPERATOR_AMQP_URL": broker_users.get("operator", amqp_url)}
-        env = service_env(endpoints, data_dir, settings.gateway_port, operator)
+        env = service_env(
+            endpoints,
+            data_dir,
+            settings.gateway_port,
+            {**operator, **web_env(settings.gateway_port, settings.web_port)},
+        )
         metrics_ports = {name: settings.metrics_port + i for i, name in enumerate(SERVICES)}
         load_sirene_sample(env, logs)
         children = start_services(stack, env, logs, process_envs(broker_users, metrics_ports))
         gateway = f"http://127.0.0.1:{settings.gateway_port}"
         wait_ready(gateway, children)
+        web = f"http://127.0.0.1:{settings.web_port}"
+        children["web"] = start_service(stack, "web", env, logs)
+        wait_web(web, children["web"])
         print(f"\nEFP Connect is up in {time.monotonic() - started:.1f}s.\n")
+        print(f"  Web pages          {web}/")
         print(f"  Gateway API docs   {gateway}/docs")
         if management_url:
             admin_password = password(data_dir, ADMIN, ADMIN_PASSWORD_VARIABLE)

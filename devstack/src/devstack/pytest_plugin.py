@@ -36,6 +36,8 @@ from devstack.system import (
     start_rabbitmq,
     start_service,
     wait_ready,
+    wait_web,
+    web_env,
 )
 
 CAPTCHA_TEST_ANSWER = "TEST-ANSWER"
@@ -70,6 +72,7 @@ class RunningSystem:
 
     infrastructure: Infrastructure
     gateway_url: str
+    web_url: str
     # What every process gets; `own_env` adds, per process, its broker user and metrics port.
     env: dict[str, str]
     children: dict[str, Child]
@@ -173,6 +176,7 @@ def _broker_users(infrastructure: Infrastructure) -> dict[str, str]:
 def system(infrastructure: Infrastructure, mail_server: MailRecorder) -> Iterator[RunningSystem]:
     log_dir = infrastructure.state_dir / "service-logs"
     gateway_port = free_port()
+    web_port = free_port()
     endpoints = Endpoints(infrastructure.amqp_url, infrastructure.mongodb_url, mail_server.url)
     broker_users = _broker_users(infrastructure)
     metrics_ports = {name: free_port() for name in SERVICES}
@@ -199,7 +203,8 @@ def system(infrastructure: Infrastructure, mail_server: MailRecorder) -> Iterato
             "EFP_BOOTSTRAP_AGENT_PASSWORD": AGENT_PASSWORD,
             "EFP_SERVICE_API_KEYS": f"other-system-key,{SERVICE_API_KEY}",
             "EFP_OPERATOR_AMQP_URL": broker_users.get("operator", endpoints.amqp_url),
-            **{f"{name.upper()}_DATABASE": f"{prefix}{name}" for name in SERVICES},
+            **{f"{name.upper()}_DATABASE": f"{prefix}{name}" for name in (*SERVICES, "web")},
+            **web_env(gateway_port, web_port),
         },
     )
     stack = Stack()
@@ -207,6 +212,7 @@ def system(infrastructure: Infrastructure, mail_server: MailRecorder) -> Iterato
     running = RunningSystem(
         infrastructure,
         gateway_url,
+        f"http://127.0.0.1:{web_port}",
         env,
         {},
         stack,
@@ -220,6 +226,8 @@ def system(infrastructure: Infrastructure, mail_server: MailRecorder) -> Iterato
         for name in (*SERVICES, "gateway"):
             running.start(name)
         running.wait_ready()
+        running.start("web")
+        wait_web(running.web_url, running.children["web"])
         yield running
     finally:
         stack.stop()

@@ -17,6 +17,7 @@ class DevstackSettings(BaseSettings):
     smtp_port: int = Field(1025, validation_alias=AliasChoices("EFP_SMTP_PORT"))
     mail_ui_port: int = Field(1080, validation_alias=AliasChoices("EFP_MAIL_UI_PORT"))
     gateway_port: int = Field(8000, validation_alias=AliasChoices("GATEWAY_PORT"))
+    web_port: int = Field(8080, validation_alias=AliasChoices("WEB_PORT"))
     # identity, habilitation and notification serve /metrics on this port and the next two.
     metrics_port: int = Field(9101, validation_alias=AliasChoices("EFP_METRICS_BASE_PORT"))
     amqp_url: str | None = Field(None, validation_alias=AliasChoices("AMQP_URL"))

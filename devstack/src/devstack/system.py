@@ -99,6 +99,28 @@ def service_env(
     }
 
 
+def web_env(gateway_port: int, web_port: int) -> dict[str, str]:
+    """The web service's settings; the links in e-mails lead to its pages."""
+    web_url = f"http://127.0.0.1:{web_port}"
+    return {
+        "WEB_PORT": str(web_port),
+        "WEB_GATEWAY_URL": f"http://127.0.0.1:{gateway_port}",
+        "EFP_FRONTEND_URL": web_url,
+    }
+
+
+def wait_web(web_url: str, child: Child, timeout: float = 60) -> None:
+    def ready() -> bool:
+        if not child.alive():
+            raise RuntimeError(f"web exited:\n{child.log_tail()}")
+        try:
+            return httpx.get(f"{web_url}/accessibilite", timeout=2).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    wait_until(ready, timeout, "the web service", interval=0.3)
+
+
 def start_service(stack: Stack, name: str, env: dict[str, str], log_dir: Path) -> Child:
     return stack.add(spawn(name, [sys.executable, "-m", name], log_dir, env=env))
 

@@ -1,0 +1,35 @@
+"""Web service settings, read from the environment once (in create_app)."""
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class WebSettings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore")
+
+    environment: str = Field("development", validation_alias=AliasChoices("EFP_ENVIRONMENT"))
+    host: str = Field("127.0.0.1", validation_alias=AliasChoices("WEB_HOST"))
+    port: int = Field(8080, validation_alias=AliasChoices("WEB_PORT"))
+    # The address people type: the Origin every form must come from (and later the OIDC issuer).
+    public_url: str | None = Field(None, validation_alias=AliasChoices("WEB_PUBLIC_URL", "EFP_FRONTEND_URL"))
+    gateway_url: str = Field("http://127.0.0.1:8000", validation_alias=AliasChoices("WEB_GATEWAY_URL"))
+    gateway_timeout_seconds: float = Field(10.0, gt=0, validation_alias=AliasChoices("WEB_GATEWAY_TIMEOUT_SECONDS"))
+    mongodb_url: str = Field("mongodb://127.0.0.1:27017/", validation_alias=AliasChoices("MONGODB_URL"))
+    database: str = Field("web", validation_alias=AliasChoices("WEB_DATABASE"))
+    # Secure cookies need HTTPS: on in production, off for local runs and tests unless forced.
+    cookie_secure: bool | None = Field(None, validation_alias=AliasChoices("WEB_COOKIE_SECURE"))
+    # The web session outlives no gateway session: same idle limit (30 min) and absolute limit (24 h).
+    session_idle_seconds: int = Field(30 * 60, gt=0, validation_alias=AliasChoices("WEB_SESSION_IDLE_SECONDS"))
+    session_absolute_seconds: int = Field(
+        24 * 3600, gt=0, validation_alias=AliasChoices("WEB_SESSION_ABSOLUTE_SECONDS")
+    )
+    log_level: str = Field("INFO", validation_alias=AliasChoices("EFP_LOG_LEVEL"))
+
+    def secure_cookies(self) -> bool:
+        if self.cookie_secure is not None:
+            return self.cookie_secure
+        return self.environment == "production"
+
+    def origin(self) -> str:
+        base = self.public_url or f"http://{self.host}:{self.port}"
+        return base.rstrip("/")

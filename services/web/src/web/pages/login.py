@@ -1,0 +1,90 @@
+"""Connexion (guide 000 §3.1): identifiant, mot de passe, code de sécurité; and the logout."""
+
+from contextlib import suppress
+from datetime import UTC, datetime, timedelta
+
+from fastapi import APIRouter
+from starlette.responses import Response
+
+from web.gateway import GatewayError, gateway_cookie_of
+from web.page import PageDep, safe_next
+from web.pages.captcha import new_captcha
+from web.sessions import rotated
+
+router = APIRouter()
+TITLE = "Connexion"
+
+
+@router.get("/")
+async def root(page: PageDep) -> Response:
+    return page.redirect("/accueil" if page.session.logged_in else "/connexion")
+
+
+async def _login_page(page: PageDep, agent: bool, status_code: int = 200, **context: object) -> Response:
+    context.setdefault("errors", {})
+    context.setdefault("values", {})
+    return page.render(
+        "pages/login.html.j2",
+        "Connexion des agents du ministère" if agent else TITLE,
+        status_code=status_code,
+        captcha_id=await new_captcha(page),
+        agent=agent,
+        suite=page.request.query_params.get("suite", ""),
+        **context,
+    )
+
+
+@router.get("/connexion")
+async def login_form(page: PageDep) -> Response:
+    return await _login_page(page, agent=False)
+
+
+@router.get("/connexion/agent")
+async def agent_login_form(page: PageDep) -> Response:
+    """« AGENT DU MINISTÈRE »: the same login, for agents' accounts."""
+    return await _login_page(page, agent=True)
+
+
+@router.post("/connexion")
+@router.post("/connexion/agent")
+async def log_in(page: PageDep) -> Response:
+    await page.form()
+    agent = page.request.url.path.endswith("/agent")
+    values = {"email": page.field("email")}
+    suite = page.field("suite")
+    if page.field("action") == "nouveau-code":
+        return await _login_page(page, agent, values=values)
+    body = {
+        "email": page.field("email"),
+        "password": page.field("password"),
+        "captcha_id": page.field("captcha_id"),
+        "captcha_answer": page.field("captcha_answer"),
+    }
+    try:
+        answer = await page.gateway.call(page.caller, "POST", "/api/v1/session", json=body)
+    except GatewayError as refused:
+        problem = refused.problem
+        status = 429 if problem.status == 429 else 422 if problem.errors else 400
+        return await _login_page(page, agent, status_code=status, problem=problem, errors=problem.errors, values=values)
+    opened = answer.json()
+    now = datetime.now(UTC)
+    session = rotated(page.session, now, timedelta(seconds=page.settings.session_absolute_seconds))
+    session.gateway_cookie = gateway_cookie_of(answer)
+    session.gateway_csrf = opened["csrf_token"]
+    page.request.state.web_session = page.session = session
+    return page.redirect(safe_next(suite))
+
+
+@router.post("/deconnexion")
+async def log_out(page: PageDep) -> Response:
+    await page.form()
+    if page.session.logged_in:
+        # Already ended at the gateway: closing ours is all that is left.
+        with suppress(GatewayError):
+            await page.gateway.call(page.caller, "DELETE", "/api/v1/session")
+    now = datetime.now(UTC)
+    page.request.state.web_session = page.session = rotated(
+        page.session, now, timedelta(seconds=page.settings.session_absolute_seconds)
+    )
+    page.session.flow.clear()
+    return page.redirect("/connexion?deconnecte=1")

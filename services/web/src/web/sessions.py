@@ -1,0 +1,140 @@
+"""The web session: what the server keeps for one browser, behind the web service's own cookie.
+
+The browser holds only a random token (the cookie); the store keeps its SHA-256 with the gateway
+session cookie, the gateway's CSRF token, this service's own CSRF token and the step a person has
+reached in a multi-page flow (a registration or reset id). The gateway session never reaches the
+browser. A session is rotated (new token, old one deleted) when a person logs in or out.
+"""
+
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+from pymongo import AsyncMongoClient
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass
+class WebSession:
+    token: str
+    csrf_token: str
+    created_at: datetime
+    expires_at: datetime
+    gateway_cookie: str | None = None
+    gateway_csrf: str | None = None
+    # Flow state: registration_id, reset_id, activation_id, the page to return to after login…
+    flow: dict[str, str] = field(default_factory=dict)
+    # Forms already handled (their one-time id → where they led): a double submit does nothing twice.
+    done_forms: dict[str, str] = field(default_factory=dict)
+    is_new: bool = False
+    changed: bool = False
+
+    @property
+    def logged_in(self) -> bool:
+        return self.gateway_cookie is not None
+
+    def remember(self, **values: str | None) -> None:
+        for key, value in values.items():
+            if value is None:
+                self.flow.pop(key, None)
+            else:
+                self.flow[key] = value
+        self.changed = True
+
+
+class SessionStore(Protocol):
+    async def load(self, token: str) -> WebSession | None: ...
+    async def save(self, session: WebSession) -> None: ...
+    async def delete(self, token: str) -> None: ...
+
+
+def open_session(now: datetime, absolute: timedelta) -> WebSession:
+    return WebSession(new_token(), new_token(), now, now + absolute, is_new=True, changed=True)
+
+
+def rotated(session: WebSession, now: datetime, absolute: timedelta) -> WebSession:
+    """A new token and CSRF token for the same flow state (at login and logout: no fixation)."""
+    fresh = open_session(now, absolute)
+    fresh.flow = dict(session.flow)
+    return fresh
+
+
+def _document(session: WebSession, idle_until: datetime) -> dict[str, Any]:
+    return {
+        "_id": token_hash(session.token),
+        "csrf_token": session.csrf_token,
+        "created_at": session.created_at,
+        "expires_at": session.expires_at,
+        # The TTL index removes a session idle past its limit (or past its absolute end).
+        "idle_until": min(idle_until, session.expires_at),
+        "gateway_cookie": session.gateway_cookie,
+        "gateway_csrf": session.gateway_csrf,
+        "flow": session.flow,
+        "done_forms": dict(list(session.done_forms.items())[-20:]),
+    }
+
+
+class MongoSessionStore:
+    """Sessions in the web service's own database, so every replica serves every browser."""
+
+    def __init__(self, client: AsyncMongoClient[dict[str, Any]], database: str, idle: timedelta) -> None:
+        self._sessions = client[database]["sessions"]
+        self._idle = idle
+
+    async def create_indexes(self) -> None:
+        await self._sessions.create_index("idle_until", expireAfterSeconds=0)
+
+    async def load(self, token: str) -> WebSession | None:
+        document = await self._sessions.find_one({"_id": token_hash(token)})
+        now = datetime.now(UTC)
+        if document is None or _aware(document["idle_until"]) <= now:
+            return None
+        return WebSession(
+            token=token,
+            csrf_token=document["csrf_token"],
+            created_at=_aware(document["created_at"]),
+            expires_at=_aware(document["expires_at"]),
+            gateway_cookie=document.get("gateway_cookie"),
+            gateway_csrf=document.get("gateway_csrf"),
+            flow=dict(document.get("flow") or {}),
+            done_forms=dict(document.get("done_forms") or {}),
+        )
+
+    async def save(self, session: WebSession) -> None:
+        document = _document(session, datetime.now(UTC) + self._idle)
+        await self._sessions.replace_one({"_id": document["_id"]}, document, upsert=True)
+
+    async def delete(self, token: str) -> None:
+        await self._sessions.delete_one({"_id": token_hash(token)})
+
+
+class MemorySessionStore:
+    """The same store in memory, for unit tests of the pages."""
+
+    def __init__(self) -> None:
+        self.sessions: dict[str, WebSession] = {}
+
+    async def load(self, token: str) -> WebSession | None:
+        session = self.sessions.get(token_hash(token))
+        if session is None or session.expires_at <= datetime.now(UTC):
+            return None
+        return WebSession(**{**session.__dict__, "flow": dict(session.flow), "is_new": False, "changed": False})
+
+    async def save(self, session: WebSession) -> None:
+        self.sessions[token_hash(session.token)] = session
+
+    async def delete(self, token: str) -> None:
+        self.sessions.pop(token_hash(token), None)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -1,0 +1,153 @@
+"""The web service's pages through the whole running system, without a browser: what they say,
+the headers they carry, and the forms they refuse."""
+
+import re
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from devstack.pytest_plugin import AGENT_EMAIL, AGENT_PASSWORD, CAPTCHA_TEST_ANSWER, RunningSystem
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def browser_like(system: RunningSystem) -> Iterator[httpx.Client]:
+    """A client that keeps cookies and sends Origin on posts, as a browser does."""
+    with httpx.Client(base_url=system.web_url, timeout=15, headers={"Origin": system.web_url}) as client:
+        yield client
+
+
+def form_token(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "the form carries no CSRF token"
+    return match.group(1)
+
+
+def captcha_id(html: str) -> str:
+    match = re.search(r'name="captcha_id" value="([^"]+)"', html)
+    assert match, "the form carries no security code"
+    return match.group(1)
+
+
+def log_in(client: httpx.Client, email: str, password: str, answer: str = CAPTCHA_TEST_ANSWER) -> httpx.Response:
+    page = client.get("/connexion")
+    return client.post(
+        "/connexion",
+        data={
+            "csrf_token": form_token(page.text),
+            "captcha_id": captcha_id(page.text),
+            "email": email,
+            "password": password,
+            "captcha_answer": answer,
+            "suite": "",
+        },
+    )
+
+
+def test_login_page_shows_the_guides_fields(browser_like: httpx.Client) -> None:
+    page = browser_like.get("/connexion")
+    assert page.status_code == 200
+    assert "<title>Connexion – EFP Connect</title>" in page.text
+    for text in (
+        "Identifiant (e-mail professionnel)",
+        "Mot de passe",
+        "Afficher",
+        "Réinitialiser mon mot de passe",
+        "Code de sécurité",
+        "Je m’identifie avec EFP CONNECT",
+        "Je crée mon compte EFP Connect",
+        "AGENT DU MINISTÈRE",
+        "Accessibilité : non conforme",
+        "N°Vert 0 805 032 430",
+    ):
+        assert text in page.text, text
+
+
+def test_pages_carry_a_strict_policy_and_the_cookie_is_httponly(browser_like: httpx.Client) -> None:
+    page = browser_like.get("/connexion")
+    policy = page.headers["content-security-policy"]
+    assert "script-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy
+    assert page.headers["referrer-policy"] == "no-referrer"
+    cookie = page.headers["set-cookie"]
+    assert "httponly" in cookie.lower()
+    assert "samesite=lax" in cookie.lower()
+    assert "efp_session" not in cookie  # the gateway session never reaches the browser
+
+
+def test_the_captcha_image_comes_through_the_web_service(browser_like: httpx.Client) -> None:
+    page = browser_like.get("/connexion")
+    image = browser_like.get(f"/captcha/{captcha_id(page.text)}/image")
+    assert image.status_code == 200
+    assert image.headers["content-type"] == "image/png"
+    assert image.content.startswith(b"\x89PNG")
+
+
+def test_an_agent_logs_in_and_out_through_the_pages(browser_like: httpx.Client) -> None:
+    answer = log_in(browser_like, AGENT_EMAIL, AGENT_PASSWORD)
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/accueil"
+    assert "efp_session" not in answer.headers.get("set-cookie", "")
+    home = browser_like.get("/accueil")
+    assert home.status_code == 200
+    assert "Votre connexion est établie" in home.text
+    logout = browser_like.post("/deconnexion", data={"csrf_token": form_token(home.text)})
+    assert logout.status_code == 303
+    after = browser_like.get("/accueil")
+    assert after.status_code == 303
+    assert after.headers["location"].startswith("/connexion?suite=/accueil")
+
+
+def test_a_wrong_password_is_said_on_the_page_and_opens_nothing(browser_like: httpx.Client) -> None:
+    answer = log_in(browser_like, AGENT_EMAIL, "not-the-password")
+    assert answer.status_code in (400, 422)
+    assert 'role="alert"' in answer.text
+    assert browser_like.get("/accueil").status_code == 303
+
+
+def test_a_wrong_security_code_is_shown_next_to_its_field(browser_like: httpx.Client) -> None:
+    answer = log_in(browser_like, AGENT_EMAIL, AGENT_PASSWORD, answer="WRONG")
+    assert answer.status_code in (400, 422)
+    assert browser_like.get("/accueil").status_code == 303
+
+
+def test_a_form_without_its_token_is_refused(browser_like: httpx.Client) -> None:
+    browser_like.get("/connexion")
+    answer = browser_like.post("/connexion", data={"email": AGENT_EMAIL, "password": AGENT_PASSWORD})
+    assert answer.status_code == 403
+    assert "Formulaire expiré" in answer.text
+
+
+def test_a_form_posted_from_another_site_is_refused(system: RunningSystem, browser_like: httpx.Client) -> None:
+    page = browser_like.get("/connexion")
+    answer = browser_like.post(
+        "/connexion",
+        data={"csrf_token": form_token(page.text), "email": AGENT_EMAIL, "password": AGENT_PASSWORD},
+        headers={"Origin": "https://evil.example"},
+    )
+    assert answer.status_code == 403
+
+
+def test_after_login_the_person_returns_to_the_page_asked_but_never_elsewhere(browser_like: httpx.Client) -> None:
+    page = browser_like.get("/connexion?suite=//evil.example/")
+    answer = browser_like.post(
+        "/connexion",
+        data={
+            "csrf_token": form_token(page.text),
+            "captcha_id": captcha_id(page.text),
+            "email": AGENT_EMAIL,
+            "password": AGENT_PASSWORD,
+            "captcha_answer": CAPTCHA_TEST_ANSWER,
+            "suite": "//evil.example/",
+        },
+    )
+    assert answer.headers["location"] == "/accueil"
+
+
+def test_an_unknown_page_is_a_french_page_not_a_traceback(browser_like: httpx.Client) -> None:
+    page = browser_like.get("/nulle-part")
+    assert page.status_code == 404
+    assert "Page non trouvée" in page.text
