@@ -23,7 +23,7 @@ ORG = ("000015289", "00001528900010")  # Boulangerie Pâtisserie Lemaître: "the
 OTHER_ORG = ("000017632", "00001763200019")  # Hélène Garnier, sole trader
 SPARE_SIREN = OTHER_ORG[0]  # of the accounts made along the way: sign-ups, password resets, the delegate
 SIGN_UP_STEPS = ("verify", "password", "identity", "organisation")
-RESET_SUBJECT = "Réinitialisation de votre mot de passe EFP CONNECT"
+RESET_SUBJECT = "Réinitialisation du mot de passe de votre compte EFP Connect"
 RESETS_PER_ACCOUNT = 4  # one address gets at most 5 codes per 15 minutes
 
 

@@ -1,5 +1,7 @@
 """Password reset by code (guide §5.2) through the gateway, with real e-mails."""
 
+import re
+
 import httpx
 import pytest
 
@@ -31,9 +33,14 @@ def test_reset_by_code_changes_the_password_and_closes_other_sessions(
         assert response.status_code == 202
         reset_id = response.json()["reset_id"]
         mail = mail_server.wait_for_mail(email, count=sent + 1)[sent]
-        assert mail.subject == "Réinitialisation de votre mot de passe EFP CONNECT"
+        assert mail.subject == "Réinitialisation du mot de passe de votre compte EFP Connect"
+        assert "Bonjour Madame Lefèvre-Dubois," in mail.body()  # create_account's civility and last name
         assert "Ce code est à usage unique. Il expirera au bout de 24 heures." in mail.body()
         code = code_in(mail.body())
+        # « Réinitialiser mon mot de passe »: the frontend's code step of this reset, code filled in.
+        link = re.compile(rf"https?://\S+/mot-de-passe-oublie/{reset_id}/code\?code={code}")
+        assert link.search(mail.body()), mail.body()
+        assert link.search(mail.body("html"))
         assert client.post(f"/api/v1/password-resets/{reset_id}/verify", json={"code": code}).status_code == 200
         done = client.post(
             f"/api/v1/password-resets/{reset_id}/password",

@@ -1,5 +1,7 @@
 """Sign-up steps 1 and 2 through the gateway, with every service running and real SMTP."""
 
+import re
+
 import httpx
 import pytest
 
@@ -25,6 +27,11 @@ def test_signup_sends_the_validation_code_and_accepts_it(client: httpx.Client, m
     assert "Ce message est envoyé par un automate, merci de ne pas y répondre." in text
     code = code_in(text)
     assert code in mail.body("html")
+    # « Valider mon adresse e-mail »: the frontend's code step, code filled in, in both parts.
+    link = re.compile(rf"https?://\S+/inscription/{registration_id}/code\?code={code}")
+    assert "Vous pouvez également cliquer sur le bouton ci-dessous :" in text
+    assert link.search(text), text
+    assert link.search(mail.body("html"))
 
     response = client.post(f"/api/v1/registrations/{registration_id}/verify", json={"code": code})
     assert response.status_code == 200, response.text

@@ -7,6 +7,11 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from contracts.base import Command
 
+Siren = Annotated[str, Field(pattern=r"^\d{9}$")]
+Siret = Annotated[str, Field(pattern=r"^\d{14}$")]
+# Links are absolute URLs of frontend pages, built by the producer.
+Link = Annotated[str, Field(pattern=r"^https?://\S+$")]
+
 
 class SignupVerificationCodeV1(BaseModel):
     """« Validation de votre compte EFP CONNECT »: the 6-digit code of sign-up step 2."""
@@ -16,9 +21,12 @@ class SignupVerificationCodeV1(BaseModel):
     template: Literal["signup_verification_code"] = "signup_verification_code"
     code: str = Field(pattern=r"^\d{6}$")
     valid_for_hours: int = 1
+    # « Valider mon adresse e-mail »: the step-2 page with the code filled in (absent from older messages).
+    link: Link | None = None
 
-    # Fields masked in the stored copy of the e-mail (message history shows no secrets).
-    SECRET_FIELDS: ClassVar[tuple[str, ...]] = ("code",)
+    # Fields masked in the stored copy of the e-mail (message history shows no secrets); the link
+    # carries the code.
+    SECRET_FIELDS: ClassVar[tuple[str, ...]] = ("code", "link")
 
 
 class SignupAttemptOnExistingAccountV1(BaseModel):
@@ -39,6 +47,8 @@ class AccountCreatedEmailV1(BaseModel):
     civility: str | None
     last_name: str
     first_name: str
+    # « Se connecter »: the login page (absent from older messages).
+    link: Link | None = None
     SECRET_FIELDS: ClassVar[tuple[str, ...]] = ()
 
 
@@ -50,7 +60,13 @@ class PasswordResetCodeV1(BaseModel):
     template: Literal["password_reset_code"] = "password_reset_code"
     code: str = Field(pattern=r"^\d{6}$")
     valid_for_hours: int = 24
-    SECRET_FIELDS: ClassVar[tuple[str, ...]] = ("code",)
+    # « Bonjour Madame Durand »; without both, « Bonjour, » (an invited account may have no civility).
+    civility: str | None = None
+    last_name: str | None = None
+    # « Réinitialiser mon mot de passe »: the code step of the reset, code filled in (absent from older messages).
+    link: Link | None = None
+    # The link carries the code.
+    SECRET_FIELDS: ClassVar[tuple[str, ...]] = ("code", "link")
 
 
 class PasswordChangedEmailV1(BaseModel):
@@ -63,12 +79,8 @@ class PasswordChangedEmailV1(BaseModel):
 
 
 # --- access management (produced by the habilitation service) ------------------------------
-# Names are shown « Prénom Nom ». Links are absolute URLs built by the producer; only the
-# invitation link carries a token, the others lead to pages that ask to log in.
-
-Siren = Annotated[str, Field(pattern=r"^\d{9}$")]
-Siret = Annotated[str, Field(pattern=r"^\d{14}$")]
-Link = Annotated[str, Field(pattern=r"^https?://\S+$")]
+# Names are shown « Prénom Nom ». Only the invitation link carries a token, the others lead to
+# pages that ask to log in.
 
 
 class HabilitationSummaryV1(BaseModel):

@@ -91,8 +91,15 @@ def test_the_letter_is_a_one_page_pdf_with_siret_code_and_paris_dates() -> None:
         "https://ceres.emploi.gouv.fr",
         "Paris, le 23/11/2026",
         "23/05/2027",
+        # The CONTACT block of guide 000, not the 2018 helpline.
+        "CONTACT",
+        "N°Vert 0 805 032 430",
+        "du lundi au vendredi, de 9h à 18h, sans interruption.",
+        "DGCOPOP",  # after « DDETS / DDETSPP / DR(I)EETS », whose parentheses PDF escapes
+        "https://travail-emploi.gouv.fr",
     ):
         assert words.encode("windows-1252") in drawn, words
+    assert b"01 46 29 25 54" not in drawn
 
 
 def test_every_activation_request_has_a_route() -> None:

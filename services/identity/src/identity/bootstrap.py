@@ -44,6 +44,7 @@ from identity.use_cases.complete_registration import CompleteRegistration
 from identity.use_cases.create_agent import CreateAgent
 from identity.use_cases.create_captcha import CreateCaptcha
 from identity.use_cases.create_invited_account import CreateInvitedAccount
+from identity.use_cases.frontend_links import FrontendLinks
 from identity.use_cases.get_captcha_audio import GetCaptchaAudio
 from identity.use_cases.get_captcha_image import GetCaptchaImage
 from identity.use_cases.get_organisation import GetOrganisation
@@ -139,6 +140,7 @@ def build(settings: IdentitySettings, broker: RabbitBroker, clock: Callable[[], 
         database[mongo_organisation_directory.ORGANISATIONS], database[mongo_organisation_directory.ESTABLISHMENTS]
     )
     failures = MongoLoginFailureLog(database[mongo_login_failure_log.COLLECTION])
+    links = FrontendLinks(settings.frontend_url)
     solve_captcha = SolveCaptcha(captchas, hasher, clock, settings.captcha_test_answer)
     return Identity(
         mongo=mongo,
@@ -148,16 +150,16 @@ def build(settings: IdentitySettings, broker: RabbitBroker, clock: Callable[[], 
         get_captcha_image=GetCaptchaImage(captchas, clock),
         get_captcha_audio=GetCaptchaAudio(captchas, EspeakCaptchaVoice(settings.espeak_executable), clock),
         start_registration=StartRegistration(
-            registrations, accounts, solve_captcha, hasher, limiter, settings.shared_mailbox_local_parts(), clock
+            registrations, accounts, solve_captcha, hasher, limiter, settings.shared_mailbox_local_parts(), clock, links
         ),
         verify_registration_code=VerifyRegistrationCode(registrations, hasher, clock),
         resend_registration_code=ResendRegistrationCode(
-            registrations, hasher, limiter, clock, timedelta(seconds=settings.resend_cooldown_seconds)
+            registrations, hasher, limiter, clock, links, timedelta(seconds=settings.resend_cooldown_seconds)
         ),
         choose_registration_password=ChooseRegistrationPassword(registrations, passwords, is_common, clock),
         give_registration_identity=GiveRegistrationIdentity(registrations, clock),
         go_back_in_registration=GoBackInRegistration(registrations, clock),
-        complete_registration=CompleteRegistration(registrations, accounts, directory, clock),
+        complete_registration=CompleteRegistration(registrations, accounts, directory, clock, links),
         search_organisations=SearchOrganisations(directory),
         get_organisation=GetOrganisation(directory),
         log_in=LogIn(
@@ -175,7 +177,7 @@ def build(settings: IdentitySettings, broker: RabbitBroker, clock: Callable[[], 
         log_out=LogOut(sessions, clock),
         get_profile=GetProfile(accounts),
         update_profile=UpdateProfile(accounts, clock),
-        request_password_reset=RequestPasswordReset(resets, accounts, solve_captcha, hasher, limiter, clock),
+        request_password_reset=RequestPasswordReset(resets, accounts, solve_captcha, hasher, limiter, clock, links),
         verify_password_reset_code=VerifyPasswordResetCode(resets, hasher, clock),
         reset_password=ResetPassword(resets, accounts, sessions, passwords, is_common, clock),
         change_password=ChangePassword(accounts, sessions, passwords, limiter, is_common, clock),

@@ -8,6 +8,8 @@ from identity.domain.mailbox import DEFAULT_SHARED_LOCAL_PARTS
 
 class IdentitySettings(RuntimeSettings):
     database: str = Field("identity", validation_alias=AliasChoices("IDENTITY_DATABASE"))
+    # Where the links in e-mails lead (the frontend), as in habilitation.
+    frontend_url: str = Field("https://efpconnect.emploi.gouv.fr", validation_alias=AliasChoices("EFP_FRONTEND_URL"))
     # Key of the HMAC that stores codes and captcha answers (>= 32 bytes); from the environment.
     secret_key: SecretStr = Field(validation_alias=AliasChoices("IDENTITY_SECRET_KEY"))
     # Role addresses refused as a login (comma-separated local parts), see domain/mailbox.py.

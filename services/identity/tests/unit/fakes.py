@@ -8,9 +8,11 @@ from efp_runtime.outbox import OutboxMessage
 from identity.domain.captcha import Captcha
 from identity.domain.errors import Conflict
 from identity.domain.registration import Registration
+from identity.use_cases.frontend_links import FrontendLinks
 
 T0 = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
 KEY = b"k" * 32
+LINKS = FrontendLinks("https://efpconnect.example.fr/")
 
 
 class FakeClock:

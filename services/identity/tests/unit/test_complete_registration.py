@@ -14,7 +14,7 @@ from identity.domain.registration import Registration, Step
 from identity.use_cases.complete_registration import CompleteRegistration
 from services.identity.tests.unit.account_fakes import FakeAccountRepository
 from services.identity.tests.unit.directory_fakes import FakeOrganisationDirectory, directory_with, establishment, siren
-from services.identity.tests.unit.fakes import T0, FakeClock, FakeRegistrationRepository
+from services.identity.tests.unit.fakes import LINKS, T0, FakeClock, FakeRegistrationRepository
 
 CONTEXT = MessageContext(message_id="m-5", correlation_id="corr-5")
 EMERAUDE = Organisation(siren(1011), "Centre de Formation Émeraude")
@@ -27,7 +27,7 @@ class Service:
         self.clock = FakeClock(NOW)
         self.registrations = FakeRegistrationRepository()
         self.accounts = FakeAccountRepository()
-        self.complete = CompleteRegistration(self.registrations, self.accounts, directory, self.clock)
+        self.complete = CompleteRegistration(self.registrations, self.accounts, directory, self.clock, LINKS)
 
     async def at(self, state: Step = Step.ORGANISATION) -> Registration:
         registration = Registration.start("r-1", "ada@example.fr", "111111", "h", T0)
@@ -123,6 +123,8 @@ async def test_success_publishes_account_created_and_sends_the_welcome_email(ser
         "civility": "madame",
         "last_name": "Lovelace",
         "first_name": "Ada",
+        # « Se connecter »: the frontend's login page, from EFP_FRONTEND_URL.
+        "link": "https://efpconnect.example.fr/connexion",
     }
     assert (body["account_id"], body["siren"]) == (reply.account_id, EMERAUDE.siren)
     assert all(m.correlation_id == "corr-5" for m in service.accounts.outbox)

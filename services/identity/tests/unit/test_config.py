@@ -10,7 +10,13 @@ SECRET = "s" * 32
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("EFP_ENVIRONMENT", "EFP_CAPTCHA_TEST_ANSWER", "IDENTITY_SECRET_KEY", "IDENTITY_DATABASE"):
+    for name in (
+        "EFP_ENVIRONMENT",
+        "EFP_CAPTCHA_TEST_ANSWER",
+        "IDENTITY_SECRET_KEY",
+        "IDENTITY_DATABASE",
+        "EFP_FRONTEND_URL",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -29,6 +35,15 @@ def test_settings_are_read_from_the_environment(monkeypatch: pytest.MonkeyPatch)
     assert SECRET not in repr(settings)
     assert settings.database == "identity_x"
     assert settings.captcha_test_answer is None
+
+
+def test_e_mail_links_lead_to_the_frontend_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IDENTITY_SECRET_KEY", SECRET)
+    assert IdentitySettings().frontend_url == "https://efpconnect.emploi.gouv.fr"
+
+    monkeypatch.setenv("EFP_FRONTEND_URL", "https://efp.example.fr")
+
+    assert IdentitySettings().frontend_url == "https://efp.example.fr"
 
 
 def test_a_test_answer_is_refused_in_production(monkeypatch: pytest.MonkeyPatch) -> None:

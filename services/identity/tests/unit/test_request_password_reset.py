@@ -18,7 +18,7 @@ from services.identity.tests.unit.account_fakes import (
     FakePasswordResetRepository,
     FakeRateLimiter,
 )
-from services.identity.tests.unit.fakes import KEY, T0, FakeClock
+from services.identity.tests.unit.fakes import KEY, LINKS, T0, FakeClock
 
 CONTEXT = MessageContext(message_id="m-9", correlation_id="corr-9")
 RIGHT = FakeCaptchaSolver.RIGHT_ANSWER
@@ -33,7 +33,7 @@ class Service:
         self.captcha = FakeCaptchaSolver()
         self.limiter = FakeRateLimiter()
         self.request = RequestPasswordReset(
-            self.resets, self.accounts, self.captcha, self.hasher, self.limiter, self.clock
+            self.resets, self.accounts, self.captcha, self.hasher, self.limiter, self.clock, LINKS
         )
 
     def reset(self) -> PasswordReset:
@@ -73,6 +73,16 @@ async def test_an_existing_account_is_sent_a_code_by_email(service: Service) -> 
     reset = service.reset()
     assert (reset.id, reset.account_id, reset.state) == (step.reset_id, "a-1", ResetState.PENDING)
     assert reset.code_hash == service.hasher.hash(reset.id, code)
+
+
+async def test_the_reset_email_greets_the_person_and_links_to_the_code_step(service: Service) -> None:
+    step = await service.request("ada@example.fr", "c-1", RIGHT, CONTEXT)
+
+    [command] = service.resets.outbox
+    content = json.loads(command.body)["content"]
+    assert (content["civility"], content["last_name"]) == ("madame", "Lovelace")
+    expected = f"https://efpconnect.example.fr/mot-de-passe-oublie/{step.reset_id}/code?code={content['code']}"
+    assert content["link"] == expected
 
 
 async def test_an_unknown_address_gets_the_same_reply_and_no_email(service: Service) -> None:

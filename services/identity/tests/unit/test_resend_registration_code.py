@@ -12,7 +12,7 @@ from identity.domain.errors import NotFound, RateLimited, TooEarly, WrongStep
 from identity.domain.registration import CODE_VALIDITY, RESEND_COOLDOWN, Registration, Step
 from identity.use_cases.resend_registration_code import ResendRegistrationCode
 from services.identity.tests.unit.account_fakes import FakeRateLimiter
-from services.identity.tests.unit.fakes import KEY, T0, FakeClock, FakeRegistrationRepository
+from services.identity.tests.unit.fakes import KEY, LINKS, T0, FakeClock, FakeRegistrationRepository
 
 CONTEXT = MessageContext(message_id="m-3", correlation_id="corr-3")
 
@@ -23,7 +23,7 @@ class Service:
         self.hasher = HmacSecretHasher(KEY)
         self.registrations = FakeRegistrationRepository()
         self.limiter = FakeRateLimiter()
-        self.resend = ResendRegistrationCode(self.registrations, self.hasher, self.limiter, self.clock, cooldown)
+        self.resend = ResendRegistrationCode(self.registrations, self.hasher, self.limiter, self.clock, LINKS, cooldown)
 
     async def started(self, decoy: bool = False, state: Step = Step.VERIFY_EMAIL) -> Registration:
         registration = Registration.start(
@@ -77,6 +77,7 @@ async def test_after_the_cooldown_a_new_code_is_sent_and_stored_hashed(service: 
     [code] = service.sent_codes()
     assert service.saved().code_hash == service.hasher.hash("r-1", code)
     assert service.saved().code_expires_at == service.clock.now + CODE_VALIDITY
+    assert body["content"]["link"] == f"https://efpconnect.example.fr/inscription/r-1/code?code={code}"
 
 
 async def test_the_cooldown_given_to_the_use_case_applies() -> None:

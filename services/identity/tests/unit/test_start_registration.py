@@ -18,6 +18,7 @@ from identity.use_cases.start_registration import StartRegistration, normalise_e
 from services.identity.tests.unit.account_fakes import FakeAccountRepository, FakeRateLimiter
 from services.identity.tests.unit.fakes import (
     KEY,
+    LINKS,
     T0,
     FakeCaptchaRepository,
     FakeClock,
@@ -39,7 +40,7 @@ class Service:
         self.limiter = FakeRateLimiter()
         solve = SolveCaptcha(self.captchas, self.hasher, self.clock, test_answer=None)
         self.start = StartRegistration(
-            self.registrations, self.accounts, solve, self.hasher, self.limiter, ("contact", "rh"), self.clock
+            self.registrations, self.accounts, solve, self.hasher, self.limiter, ("contact", "rh"), self.clock, LINKS
         )
 
     async def with_captcha(self) -> "Service":
@@ -124,6 +125,14 @@ async def test_the_code_goes_to_notification_as_a_mandatory_private_command(serv
     assert body["to"] == registration.email
     assert body["content"]["template"] == "signup_verification_code"
     assert re.fullmatch(r"\d{6}", body["content"]["code"])
+
+
+async def test_the_code_email_links_to_the_code_step_with_the_code_filled_in(service: Service) -> None:
+    registration = await service.started()
+
+    link = json.loads(service.command().body)["content"]["link"]
+
+    assert link == f"https://efpconnect.example.fr/inscription/{registration.id}/code?code={service.code()}"
 
 
 async def test_the_public_event_announces_the_start_without_the_code(service: Service) -> None:

@@ -16,7 +16,14 @@ from identity.use_cases.solve_captcha import SolveCaptcha
 from identity.use_cases.start_registration import StartRegistration
 from identity.use_cases.verify_registration_code import VerifyRegistrationCode
 from services.identity.tests.unit.account_fakes import FakeAccountRepository, FakeRateLimiter
-from services.identity.tests.unit.fakes import KEY, T0, FakeCaptchaRepository, FakeClock, FakeRegistrationRepository
+from services.identity.tests.unit.fakes import (
+    KEY,
+    LINKS,
+    T0,
+    FakeCaptchaRepository,
+    FakeClock,
+    FakeRegistrationRepository,
+)
 
 CONTEXT = MessageContext(message_id="m-1", correlation_id="corr-1")
 
@@ -31,7 +38,7 @@ class Service:
         self.limiter = FakeRateLimiter()
         solve = SolveCaptcha(self.captchas, self.hasher, self.clock, test_answer=None)
         self.start = StartRegistration(
-            self.registrations, self.accounts, solve, self.hasher, self.limiter, ("contact", "rh"), self.clock
+            self.registrations, self.accounts, solve, self.hasher, self.limiter, ("contact", "rh"), self.clock, LINKS
         )
         self.verify = VerifyRegistrationCode(self.registrations, self.hasher, self.clock)
 

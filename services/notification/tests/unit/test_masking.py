@@ -28,3 +28,19 @@ def test_a_body_that_is_not_json_has_its_digit_runs_masked() -> None:
 
 def test_a_body_that_is_not_text_is_still_shown_safely() -> None:
     assert masked_body(b"\xff\xfe 1234567") == f"\ufffd\ufffd {MASK}"
+
+
+def test_a_code_or_token_in_a_link_is_masked_and_the_rest_of_the_link_kept() -> None:
+    body = {
+        "content": {
+            "link": "https://efp.example.fr/inscription/r-1/code?code=482913",
+            "other": "https://efp.example.fr/invitations/accepter?lang=fr&token=Zk3q9VbT&x=1",
+        }
+    }
+
+    shown = json.loads(masked_body(json.dumps(body).encode()))
+
+    assert shown["content"] == {
+        "link": f"https://efp.example.fr/inscription/r-1/code?code={MASK}",
+        "other": f"https://efp.example.fr/invitations/accepter?lang=fr&token={MASK}&x=1",
+    }

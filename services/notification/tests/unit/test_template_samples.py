@@ -77,9 +77,15 @@ class Sample:
 
 SAMPLES = {
     "signup_verification_code": Sample(
-        SignupVerificationCodeV1(code="482913"),
+        SignupVerificationCodeV1(
+            code="482913", link="https://efpconnect.emploi.gouv.fr/inscription/9b1f0c2e/code?code=482913"
+        ),
         "Validation de votre compte EFP CONNECT",
-        ("merci de saisir le code de validation ci-dessous : 482913", "Ce code expirera dans 1 heure."),
+        (
+            "merci de saisir le code de validation ci-dessous : 482913",
+            "Ce code expirera dans 1 heure.",
+            "Vous pouvez également cliquer sur le bouton ci-dessous : Valider mon adresse e-mail",
+        ),
     ),
     "signup_attempt_existing_account": Sample(
         SignupAttemptOnExistingAccountV1(),
@@ -87,14 +93,29 @@ SAMPLES = {
         ("alors qu'un compte existe déjà pour cette adresse.",),
     ),
     "account_created": Sample(
-        AccountCreatedEmailV1(civility="madame", first_name="Hélène", last_name="Lefèvre"),
+        AccountCreatedEmailV1(
+            civility="madame",
+            first_name="Hélène",
+            last_name="Lefèvre",
+            link="https://efpconnect.emploi.gouv.fr/connexion",
+        ),
         "Votre compte EFP Connect est créé",
-        ("Bonjour Madame Hélène Lefèvre,", "Votre compte EFP Connect est créé."),
+        ("Bonjour Madame Hélène Lefèvre,", "Votre compte EFP Connect est créé.", "Se connecter"),
     ),
     "password_reset_code": Sample(
-        PasswordResetCodeV1(code="596922"),
-        "Réinitialisation de votre mot de passe EFP CONNECT",
-        ("le code de réinitialisation à saisir : 596922", "Il expirera au bout de 24 heures."),
+        PasswordResetCodeV1(
+            code="596922",
+            civility="monsieur",
+            last_name="Dupont",
+            link="https://efpconnect.emploi.gouv.fr/mot-de-passe-oublie/4c7d2a91/code?code=596922",
+        ),
+        "Réinitialisation du mot de passe de votre compte EFP Connect",
+        (
+            "Bonjour Monsieur Dupont,",
+            "le code de réinitialisation à saisir : 596922",
+            "Il expirera au bout de 24 heures.",
+            "Vous pouvez également cliquer sur le bouton ci-dessous : Réinitialiser mon mot de passe",
+        ),
     ),
     "password_changed": Sample(
         PasswordChangedEmailV1(),

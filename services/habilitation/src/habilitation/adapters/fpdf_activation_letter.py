@@ -12,8 +12,10 @@ from fpdf.enums import Align, XPos, YPos
 
 from habilitation.use_cases.activation_ports import LetterContent
 
-# The helpline the guide's letter gives.
-DEFAULT_HELPLINE = "01 46 29 25 54"
+# The CONTACT block of guide 000 (the 2018 letter's helpline, 01 46 29 25 54, is no longer answered).
+DEFAULT_HELPLINE = "0 805 032 430"
+ADMINISTRATION_CONTACT = "DDETS / DDETSPP / DR(I)EETS / DGCOPOP"
+WEBSITE = "https://travail-emploi.gouv.fr"
 _GREY = (90, 90, 90)
 _BLUE = (0, 0, 145)  # the « bleu France » of the ministry's block
 
@@ -81,10 +83,27 @@ class FpdfActivationLetter:
         _paragraph(
             pdf,
             "En cas de difficultés pour vous créer un compte, ou si vous estimez que ni votre centre, ni votre siège "
-            "n'êtes concernés par ce courrier, vous pouvez vous adresser au service d'assistance téléphonique du "
-            f"lundi au vendredi de 9h à 18h au {self._helpline}.",
+            "n'êtes concernés par ce courrier, vous pouvez vous adresser au service d'assistance technique "
+            "(ci-dessous).",
         )
         _paragraph(pdf, "Nous vous prions d'agréer, Madame, Monsieur, l'expression de nos salutations distinguées.")
+        self._contact(pdf, letter)
+
+    def _contact(self, pdf: FPDF, letter: LetterContent) -> None:
+        pdf.set_font("Helvetica", "B", 10)
+        pdf.set_text_color(*_BLUE)
+        pdf.cell(0, 5, "CONTACT", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_text_color(0, 0, 0)
+        pdf.set_font("Helvetica", size=8.5)
+        for line in (
+            f"**Pour accéder à {letter.service_label}** : lien de connexion {letter.service_url}",
+            f"**Pour la gestion administrative de vos dossiers** : contactez votre {ADMINISTRATION_CONTACT}.",
+            "**Pour le service d'assistance technique** : renseignez le formulaire de contact du portail de "
+            f"l'assistance ou composez le **N°Vert {self._helpline}**, du lundi au vendredi, de 9h à 18h, "
+            "sans interruption.",
+            f"**Site internet** : Site du Ministère du Travail - Portail d'Information Emploi et Formation : {WEBSITE}",
+        ):
+            pdf.multi_cell(0, 4.0, line, markdown=True, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 def _day(moment: datetime, zone: ZoneInfo) -> str:
@@ -127,8 +146,8 @@ def _recipient(pdf: FPDF, letter: LetterContent) -> None:
 
 def _paragraph(pdf: FPDF, text: str) -> None:
     pdf.set_font("Helvetica", size=10.5)
-    pdf.multi_cell(0, 5.4, text, align=Align.J, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.ln(3.5)
+    pdf.multi_cell(0, 5.0, text, align=Align.J, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(2.5)
 
 
 def _code_box(pdf: FPDF, siret: str, code: str) -> None:

@@ -9,7 +9,7 @@ from identity.domain.errors import Conflict
 from identity.domain.registration import INACTIVITY_LIMIT
 from identity.use_cases.account_ports import IdleRegistrations
 from identity.use_cases.ports import RegistrationRepository
-from identity.use_cases.start_registration import registration_messages
+from identity.use_cases.start_registration import registration_events
 
 BATCH = 500
 logger = logging.getLogger(__name__)
@@ -31,7 +31,7 @@ class AbandonIdleRegistrations:
             if not registration.abandon_if_idle(now):
                 continue
             context = MessageContext.fresh()
-            messages = registration_messages(registration, context)
+            messages = registration_events(registration, context)
             try:
                 await self._registrations.update(registration, messages)
             except Conflict:

@@ -22,6 +22,7 @@ from identity.use_cases.account_ports import AccountRepository
 from identity.use_cases.account_views import created_event
 from identity.use_cases.directory_ports import OrganisationDirectory
 from identity.use_cases.find_registration import find_registration
+from identity.use_cases.frontend_links import FrontendLinks
 from identity.use_cases.ports import RegistrationRepository
 
 PRODUCER = "identity"
@@ -35,11 +36,13 @@ class CompleteRegistration:
         accounts: AccountRepository,
         organisations: OrganisationDirectory,
         clock: Callable[[], datetime],
+        links: FrontendLinks,
     ) -> None:
         self._registrations = registrations
         self._accounts = accounts
         self._organisations = organisations
         self._clock = clock
+        self._links = links
 
     async def __call__(
         self,
@@ -86,7 +89,10 @@ class CompleteRegistration:
                 registration_id=registration.id,
             )
             email = AccountCreatedEmailV1(
-                civility=account.civility, last_name=account.last_name, first_name=account.first_name
+                civility=account.civility,
+                last_name=account.last_name,
+                first_name=account.first_name,
+                link=self._links.login(),
             )
             await self._accounts.add(
                 account,

@@ -14,6 +14,7 @@ from efp_runtime.message_context import MessageContext, new_id
 from efp_runtime.outbox import command_message
 from identity.domain.password_reset import PasswordReset
 from identity.use_cases.account_ports import AccountRepository, PasswordResetRepository, RateLimiter
+from identity.use_cases.frontend_links import FrontendLinks
 from identity.use_cases.ports import SecretHasher
 from identity.use_cases.sending_limits import count_code_send
 from identity.use_cases.solve_captcha import SolveCaptcha
@@ -31,6 +32,7 @@ class RequestPasswordReset:
         hasher: SecretHasher,
         limiter: RateLimiter,
         clock: Callable[[], datetime],
+        links: FrontendLinks,
     ) -> None:
         self._resets = resets
         self._accounts = accounts
@@ -38,6 +40,7 @@ class RequestPasswordReset:
         self._hasher = hasher
         self._limiter = limiter
         self._clock = clock
+        self._links = links
 
     async def __call__(
         self, email: str, captcha_id: str, captcha_answer: str, context: MessageContext
@@ -52,7 +55,13 @@ class RequestPasswordReset:
         )
         messages = []
         if account is not None:
-            command = SendEmailV1(to=address, content=PasswordResetCodeV1(code=code), account_id=account.id)
+            content = PasswordResetCodeV1(
+                code=code,
+                civility=account.civility,
+                last_name=account.last_name,
+                link=self._links.password_reset_code(reset.id, code),
+            )
+            command = SendEmailV1(to=address, content=content, account_id=account.id)
             messages.append(command_message(command, SEND_EMAIL_ROUTING_KEY, context, PRODUCER))
         await self._resets.add(reset, messages)
         return PasswordResetStepV1(reset_id=reset.id, step="verify_code")

@@ -8,6 +8,7 @@ from efp_runtime.message_context import MessageContext
 from identity.domain.registration import RESEND_COOLDOWN
 from identity.use_cases.account_ports import RateLimiter
 from identity.use_cases.find_registration import find_registration
+from identity.use_cases.frontend_links import FrontendLinks
 from identity.use_cases.ports import RegistrationRepository, SecretHasher
 from identity.use_cases.sending_limits import count_code_send
 from identity.use_cases.start_registration import new_code, registration_messages
@@ -20,9 +21,11 @@ class ResendRegistrationCode:
         hasher: SecretHasher,
         limiter: RateLimiter,
         clock: Callable[[], datetime],
+        links: FrontendLinks,
         cooldown: timedelta = RESEND_COOLDOWN,
     ) -> None:
         self._cooldown = cooldown
+        self._links = links
         self._registrations = registrations
         self._hasher = hasher
         self._limiter = limiter
@@ -34,5 +37,5 @@ class ResendRegistrationCode:
         secret = new_code() + "-decoy" if registration.decoy else code
         registration.resend_code(code, self._hasher.hash(registration.id, secret), self._clock(), self._cooldown)
         await count_code_send(self._limiter, registration.email)
-        await self._registrations.update(registration, registration_messages(registration, context))
+        await self._registrations.update(registration, registration_messages(registration, context, self._links))
         return RegistrationStepV1(registration_id=registration.id, step=registration.state.value)

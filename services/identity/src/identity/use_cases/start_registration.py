@@ -21,6 +21,7 @@ from identity.domain.errors import InvalidInput, SharedMailbox
 from identity.domain.mailbox import is_shared_mailbox
 from identity.domain.registration import CodeResent, Registration, RegistrationAbandoned, RegistrationStarted
 from identity.use_cases.account_ports import AccountRepository, RateLimiter
+from identity.use_cases.frontend_links import FrontendLinks
 from identity.use_cases.ports import RegistrationRepository, SecretHasher
 from identity.use_cases.sending_limits import count_code_send
 from identity.use_cases.solve_captcha import SolveCaptcha
@@ -52,6 +53,7 @@ class StartRegistration:
         limiter: RateLimiter,
         shared_mailboxes: tuple[str, ...],
         clock: Callable[[], datetime],
+        links: FrontendLinks,
     ) -> None:
         self._registrations = registrations
         self._accounts = accounts
@@ -60,6 +62,7 @@ class StartRegistration:
         self._limiter = limiter
         self._shared_mailboxes = shared_mailboxes
         self._clock = clock
+        self._links = links
 
     async def __call__(
         self, email: str, captcha_id: str, captcha_answer: str, context: MessageContext
@@ -75,24 +78,37 @@ class StartRegistration:
         # A decoy's stored hash is of another random code: what was "sent" can never match it.
         code_hash = self._hasher.hash(registration_id, new_code() + "-decoy" if decoy else code)
         registration = Registration.start(registration_id, address, code, code_hash, self._clock(), decoy=decoy)
-        await self._registrations.add(registration, registration_messages(registration, context))
+        await self._registrations.add(registration, registration_messages(registration, context, self._links))
         logger.info("registration %s started", registration.id)
         return RegistrationStepV1(registration_id=registration.id, step=registration.state.value)
 
 
-def registration_messages(registration: Registration, context: MessageContext) -> list[OutboxMessage]:
+def registration_messages(
+    registration: Registration, context: MessageContext, links: FrontendLinks
+) -> list[OutboxMessage]:
     """The e-mails and public events a registration's new domain events call for."""
     messages = []
     for event in registration.events:
-        if isinstance(event, RegistrationStarted | CodeResent):
-            # The code goes only to the notification service's private queue.
-            content = SignupAttemptOnExistingAccountV1() if event.decoy else SignupVerificationCodeV1(code=event.code)
-            if not (isinstance(event, CodeResent) and event.decoy):  # one warning is enough
-                messages.append(
-                    command_message(
-                        SendEmailV1(to=event.email, content=content), SEND_EMAIL_ROUTING_KEY, context, PRODUCER
-                    )
+        if isinstance(event, RegistrationStarted | CodeResent) and not (isinstance(event, CodeResent) and event.decoy):
+            # The code (and the link carrying it) goes only to the notification service's private queue.
+            # A decoy is warned once, with no code nor link.
+            content = (
+                SignupAttemptOnExistingAccountV1()
+                if event.decoy
+                else SignupVerificationCodeV1(
+                    code=event.code, link=links.registration_code(event.registration_id, event.code)
                 )
+            )
+            messages.append(
+                command_message(SendEmailV1(to=event.email, content=content), SEND_EMAIL_ROUTING_KEY, context, PRODUCER)
+            )
+    return messages + registration_events(registration, context)
+
+
+def registration_events(registration: Registration, context: MessageContext) -> list[OutboxMessage]:
+    """The public events of a registration's new domain events (the steps that send no code)."""
+    messages = []
+    for event in registration.events:
         if isinstance(event, RegistrationStarted):
             public = RegistrationStartedV1(registration_id=event.registration_id, expires_at=event.expires_at)
             messages.append(event_message(public, context, PRODUCER))

@@ -11,7 +11,7 @@ from identity.domain.codes import is_six_digit_code
 from identity.domain.errors import IdentityError, InvalidCode, InvalidInput, NotFound
 from identity.domain.registration import EmailVerified, Registration
 from identity.use_cases.ports import RegistrationRepository, SecretHasher
-from identity.use_cases.start_registration import registration_messages
+from identity.use_cases.start_registration import registration_events
 
 PRODUCER = "identity"
 logger = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ class VerifyRegistrationCode:
             verified = registration.verify_code(self._hasher.hash(registration.id, code), self._clock())
         except IdentityError:
             # An expiry found on the way is a change of state worth keeping, and announcing.
-            await self._registrations.update(registration, registration_messages(registration, context))
+            await self._registrations.update(registration, registration_events(registration, context))
             raise
         await self._registrations.update(registration, _messages(registration, context))
         if not verified:

@@ -23,7 +23,8 @@ class JinjaEmailRenderer:
     def render(self, content: EmailContent, masked: bool = False) -> RenderedEmail:
         data = content.model_dump()
         if masked:
-            data.update({name: MASK for name in content.SECRET_FIELDS})
+            # An optional secret left out (a link older producers do not send) stays out.
+            data.update({name: MASK for name in content.SECRET_FIELDS if data.get(name) is not None})
         # One line whatever the content holds: a line break in a header is refused, or worse, injected.
         subject = " ".join(self._subjects[content.template].render(**data).split())
         return RenderedEmail(

@@ -6,7 +6,7 @@ SUBJECTS = {
     "signup_verification_code": "Validation de votre compte EFP CONNECT",
     "signup_attempt_existing_account": "Tentative de création d'un compte EFP Connect avec votre adresse",
     "account_created": "Votre compte EFP Connect est créé",
-    "password_reset_code": "Réinitialisation de votre mot de passe EFP CONNECT",
+    "password_reset_code": "Réinitialisation du mot de passe de votre compte EFP Connect",
     "password_changed": "Votre mot de passe a été modifié",
     "access_request_received": "Nouvelle demande d'accès au service numérique {{ service_label }}",
     "access_request_resent": "Relance d'une demande d'accès au service numérique {{ service_label }}",

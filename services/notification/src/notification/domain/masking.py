@@ -10,6 +10,8 @@ from notification.domain.catalogue import MASK
 SECRET_NAME_PARTS = ("code", "token", "password", "secret")
 # In a body that is not JSON, a run of 6 or more digits may be a code: hide it too.
 DIGIT_RUN = re.compile(r"\d{6,}")
+# Links in e-mails carry codes and tokens in their query (`…/code?code=482913`, `…?token=…`).
+SECRET_QUERY = re.compile(r"([?&](?:code|token)=)[^&#\s\"]*", re.IGNORECASE)
 
 
 def masked_body(body: bytes) -> str:
@@ -18,8 +20,12 @@ def masked_body(body: bytes) -> str:
     try:
         data = json.loads(text)
     except ValueError:
-        return DIGIT_RUN.sub(MASK, text)
+        return DIGIT_RUN.sub(MASK, _masked_query(text))
     return json.dumps(_masked(data), ensure_ascii=False)
+
+
+def _masked_query(text: str) -> str:
+    return SECRET_QUERY.sub(lambda match: match.group(1) + MASK, text)
 
 
 def _masked(value: Any) -> Any:
@@ -27,6 +33,8 @@ def _masked(value: Any) -> Any:
         return {key: MASK if _is_secret(key) else _masked(item) for key, item in value.items()}
     if isinstance(value, list):
         return [_masked(item) for item in value]
+    if isinstance(value, str):
+        return _masked_query(value)
     return value
 
 
