@@ -2,7 +2,6 @@
 the headers they carry, and the forms they refuse."""
 
 import re
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -10,13 +9,6 @@ import pytest
 from devstack.pytest_plugin import AGENT_EMAIL, AGENT_PASSWORD, CAPTCHA_TEST_ANSWER, RunningSystem
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def browser_like(system: RunningSystem) -> Iterator[httpx.Client]:
-    """A client that keeps cookies and sends Origin on posts, as a browser does."""
-    with httpx.Client(base_url=system.web_url, timeout=15, headers={"Origin": system.web_url}) as client:
-        yield client
 
 
 def form_token(html: str) -> str:
@@ -151,3 +143,10 @@ def test_an_unknown_page_is_a_french_page_not_a_traceback(browser_like: httpx.Cl
     page = browser_like.get("/nulle-part")
     assert page.status_code == 404
     assert "Page non trouvée" in page.text
+
+
+def test_the_ceres_terms_are_readable_from_the_footer(browser_like: httpx.Client) -> None:
+    page = browser_like.get("/cgu/ceres")
+    assert page.status_code == 200
+    assert '<h2 class="fr-h4">Conditions générales d&#39;utilisation du service CERES</h2>' in page.text
+    assert browser_like.get("/cgu/inconnu").status_code == 404

@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from web.pages import captcha, home, legal, login
+from web.pages import captcha, home, legal, login, password_reset
 
 
 def routers() -> list[APIRouter]:
-    return [captcha.router, login.router, home.router, legal.router]
+    return [captcha.router, login.router, home.router, legal.router, password_reset.router]

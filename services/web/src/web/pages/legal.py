@@ -1,6 +1,8 @@
 """Pages every State site has: accessibility statement, legal notice."""
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Path
 from starlette.responses import Response
 
 from web.page import PageDep
@@ -16,3 +18,23 @@ async def accessibility(page: PageDep) -> Response:
 @router.get("/mentions-legales")
 async def legal_notice(page: PageDep) -> Response:
     return page.render("pages/legal_notice.html.j2", "Mentions légales")
+
+
+def text_blocks(text: str) -> list[tuple[str, str]]:
+    """The CGU and charter texts (paragraphs, `**titles**`, `*notes*`) as blocks the template escapes."""
+    blocks = []
+    for paragraph in (p.strip() for p in text.split("\n\n")):
+        if paragraph.startswith("**") and paragraph.endswith("**"):
+            blocks.append(("title", paragraph.strip("*")))
+        elif paragraph.startswith("*") and paragraph.endswith("*"):
+            blocks.append(("note", paragraph.strip("*")))
+        elif paragraph:
+            blocks.append(("text", paragraph.replace("**", "")))
+    return blocks
+
+
+@router.get("/cgu/{service}")
+async def terms(service: Annotated[str, Path(pattern=r"^[a-z0-9-]{1,32}$")], page: PageDep) -> Response:
+    """The CGU of a service, readable before they are accepted (sign-up, activation)."""
+    terms = await page.api("GET", f"/api/v1/services/{service}/terms")
+    return page.render("pages/text.html.j2", "Conditions générales d’utilisation", blocks=text_blocks(terms["text"]))
