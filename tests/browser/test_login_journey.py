@@ -23,6 +23,7 @@ def test_an_agent_logs_in_sees_the_profile_panel_and_logs_out(
     page.get_by_label("Recopiez le code de sécurité").fill(CAPTCHA_TEST_ANSWER)
     page.get_by_role("button", name="Je m’identifie avec EFP CONNECT").click()
     expect(page.get_by_text("Votre connexion est établie")).to_be_visible()
+    assert page.url == f"{system.web_url}/accueil"
     expect(page.get_by_role("link", name="Gérer mon compte")).to_be_visible()
     check_screen(page, screenshots, "accueil")
     page.get_by_role("button", name="Me déconnecter").first.click()
@@ -37,3 +38,4 @@ def test_a_wrong_password_is_announced_on_the_login_page(system: RunningSystem, 
     page.get_by_role("button", name="Je m’identifie avec EFP CONNECT").click()
     expect(page.get_by_role("alert")).to_be_visible()
     expect(page).to_have_title("Connexion – EFP Connect")
+    assert "/accueil" not in page.url
