@@ -6,7 +6,8 @@ import re
 import httpx
 import pytest
 
-from devstack.pytest_plugin import AGENT_EMAIL, AGENT_PASSWORD, CAPTCHA_TEST_ANSWER, RunningSystem
+from devstack.pytest_plugin import CAPTCHA_TEST_ANSWER, RunningSystem
+from tests.web.conftest import Account
 
 pytestmark = pytest.mark.e2e
 
@@ -78,8 +79,8 @@ def test_the_captcha_image_comes_through_the_web_service(browser_like: httpx.Cli
     assert image.content.startswith(b"\x89PNG")
 
 
-def test_an_agent_logs_in_and_out_through_the_pages(browser_like: httpx.Client) -> None:
-    answer = log_in(browser_like, AGENT_EMAIL, AGENT_PASSWORD)
+def test_a_person_logs_in_and_out_through_the_pages(browser_like: httpx.Client, account: Account) -> None:
+    answer = log_in(browser_like, account.email, account.password)
     assert answer.status_code == 303
     assert answer.headers["location"] == "/accueil"
     assert "efp_session" not in answer.headers.get("set-cookie", "")
@@ -93,22 +94,22 @@ def test_an_agent_logs_in_and_out_through_the_pages(browser_like: httpx.Client) 
     assert after.headers["location"].startswith("/connexion?suite=/accueil")
 
 
-def test_a_wrong_password_is_said_on_the_page_and_opens_nothing(browser_like: httpx.Client) -> None:
-    answer = log_in(browser_like, AGENT_EMAIL, "not-the-password")
+def test_a_wrong_password_is_said_on_the_page_and_opens_nothing(browser_like: httpx.Client, account: Account) -> None:
+    answer = log_in(browser_like, account.email, "not-the-password")
     assert answer.status_code in (400, 422)
     assert 'role="alert"' in answer.text
     assert browser_like.get("/accueil").status_code == 303
 
 
-def test_a_wrong_security_code_is_shown_next_to_its_field(browser_like: httpx.Client) -> None:
-    answer = log_in(browser_like, AGENT_EMAIL, AGENT_PASSWORD, answer="WRONG")
+def test_a_wrong_security_code_is_shown_next_to_its_field(browser_like: httpx.Client, account: Account) -> None:
+    answer = log_in(browser_like, account.email, account.password, answer="WRONG")
     assert answer.status_code in (400, 422)
     assert browser_like.get("/accueil").status_code == 303
 
 
 def test_a_form_without_its_token_is_refused(browser_like: httpx.Client) -> None:
     browser_like.get("/connexion")
-    answer = browser_like.post("/connexion", data={"email": AGENT_EMAIL, "password": AGENT_PASSWORD})
+    answer = browser_like.post("/connexion", data={"email": "someone@centre-formation.fr", "password": "Formation-Émeraude-2026"})
     assert answer.status_code == 403
     assert "Formulaire expiré" in answer.text
 
@@ -117,21 +118,23 @@ def test_a_form_posted_from_another_site_is_refused(system: RunningSystem, brows
     page = browser_like.get("/connexion")
     answer = browser_like.post(
         "/connexion",
-        data={"csrf_token": form_token(page.text), "email": AGENT_EMAIL, "password": AGENT_PASSWORD},
+        data={"csrf_token": form_token(page.text), "email": "someone@centre-formation.fr", "password": "Formation-Émeraude-2026"},
         headers={"Origin": "https://evil.example"},
     )
     assert answer.status_code == 403
 
 
-def test_after_login_the_person_returns_to_the_page_asked_but_never_elsewhere(browser_like: httpx.Client) -> None:
+def test_after_login_the_person_returns_to_the_page_asked_but_never_elsewhere(
+    browser_like: httpx.Client, account: Account
+) -> None:
     page = browser_like.get("/connexion?suite=//evil.example/")
     answer = browser_like.post(
         "/connexion",
         data={
             "csrf_token": form_token(page.text),
             "captcha_id": captcha_id(page.text),
-            "email": AGENT_EMAIL,
-            "password": AGENT_PASSWORD,
+            "email": account.email,
+            "password": account.password,
             "captcha_answer": CAPTCHA_TEST_ANSWER,
             "suite": "//evil.example/",
         },
