@@ -9,7 +9,8 @@ import pytest
 from devstack.mail_recorder import MailRecorder
 from devstack.pytest_plugin import CAPTCHA_TEST_ANSWER, RunningSystem
 from tests.e2e.journeys import create_account, unique_email
-from tests.web.test_pages import captcha_id, form_token, log_in
+from tests.pages.catalogue import check_screen
+from tests.pages.test_pages import captcha_id, form_token, log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -24,7 +25,7 @@ def test_a_person_resets_the_password_from_the_email_link_and_logs_in_with_it(
         create_account(gateway, mail_server, email)
     sent = len(mail_server.mails_to(email))
     start = browser_like.get("/mot-de-passe-oublie")
-    assert "<title>Réinitialiser mon mot de passe – EFP Connect</title>" in start.text
+    check_screen("mot-de-passe-oublie", start.text)
     asked = browser_like.post(
         "/mot-de-passe-oublie",
         data={
@@ -41,13 +42,14 @@ def test_a_person_resets_the_password_from_the_email_link_and_logs_in_with_it(
     assert link.group(0).startswith(system.web_url)
     code_page = browser_like.get(link.group(0).removeprefix(system.web_url))
     assert code_page.status_code == 200
+    check_screen("mot-de-passe-oublie-code", code_page.text)
     code = link.group(0).rsplit("=", 1)[1]
     assert f'value="{code}"' in code_page.text  # the e-mail's button fills the code in
     reset_path = link.group(0).removeprefix(system.web_url).split("?")[0]
     verified = browser_like.post(reset_path, data={"csrf_token": form_token(code_page.text), "code": code})
     assert verified.status_code == 303
     new_page = browser_like.get(verified.headers["location"])
-    assert "12 caractères minimum" in new_page.text
+    check_screen("mot-de-passe-oublie-nouveau", new_page.text)
     weak = browser_like.post(
         verified.headers["location"],
         data={"csrf_token": form_token(new_page.text), "password": "court", "password_confirmation": "court"},

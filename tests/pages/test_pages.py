@@ -7,7 +7,8 @@ import httpx
 import pytest
 
 from devstack.pytest_plugin import CAPTCHA_TEST_ANSWER, RunningSystem
-from tests.web.conftest import Account
+from tests.pages.catalogue import check_screen
+from tests.pages.conftest import Account
 
 pytestmark = pytest.mark.e2e
 
@@ -42,7 +43,8 @@ def log_in(client: httpx.Client, email: str, password: str, answer: str = CAPTCH
 def test_login_page_shows_the_guides_fields(browser_like: httpx.Client) -> None:
     page = browser_like.get("/connexion")
     assert page.status_code == 200
-    assert "<title>Connexion – EFP Connect</title>" in page.text
+    check_screen("connexion", page.text)
+    check_screen("connexion-agent", browser_like.get("/connexion/agent").text)
     for text in (
         "Identifiant (e-mail professionnel)",
         "Mot de passe",
@@ -86,6 +88,7 @@ def test_a_person_logs_in_and_out_through_the_pages(browser_like: httpx.Client, 
     assert "efp_session" not in answer.headers.get("set-cookie", "")
     home = browser_like.get("/accueil")
     assert home.status_code == 200
+    check_screen("accueil", home.text)
     assert "Votre connexion est établie" in home.text
     logout = browser_like.post("/deconnexion", data={"csrf_token": form_token(home.text)})
     assert logout.status_code == 303
@@ -109,7 +112,9 @@ def test_a_wrong_security_code_is_shown_next_to_its_field(browser_like: httpx.Cl
 
 def test_a_form_without_its_token_is_refused(browser_like: httpx.Client) -> None:
     browser_like.get("/connexion")
-    answer = browser_like.post("/connexion", data={"email": "someone@centre-formation.fr", "password": "Formation-Émeraude-2026"})
+    answer = browser_like.post(
+        "/connexion", data={"email": "someone@centre-formation.fr", "password": "Formation-Émeraude-2026"}
+    )
     assert answer.status_code == 403
     assert "Formulaire expiré" in answer.text
 
@@ -118,7 +123,11 @@ def test_a_form_posted_from_another_site_is_refused(system: RunningSystem, brows
     page = browser_like.get("/connexion")
     answer = browser_like.post(
         "/connexion",
-        data={"csrf_token": form_token(page.text), "email": "someone@centre-formation.fr", "password": "Formation-Émeraude-2026"},
+        data={
+            "csrf_token": form_token(page.text),
+            "email": "someone@centre-formation.fr",
+            "password": "Formation-Émeraude-2026",
+        },
         headers={"Origin": "https://evil.example"},
     )
     assert answer.status_code == 403
@@ -151,5 +160,11 @@ def test_an_unknown_page_is_a_french_page_not_a_traceback(browser_like: httpx.Cl
 def test_the_ceres_terms_are_readable_from_the_footer(browser_like: httpx.Client) -> None:
     page = browser_like.get("/cgu/ceres")
     assert page.status_code == 200
+    check_screen("cgu", page.text)
     assert '<h2 class="fr-h4">Conditions générales d&#39;utilisation du service CERES</h2>' in page.text
     assert browser_like.get("/cgu/inconnu").status_code == 404
+
+
+def test_the_footer_pages_of_every_state_site(browser_like: httpx.Client) -> None:
+    check_screen("accessibilite", browser_like.get("/accessibilite").text)
+    check_screen("mentions-legales", browser_like.get("/mentions-legales").text)
