@@ -1,9 +1,33 @@
-"""The pages, one module per feature of the guides; `routers()` lists them for the app."""
+"""The pages, one module or package per feature of the guides; `routers()` lists them for the app."""
 
 from fastapi import APIRouter
 
-from web.pages import captcha, home, legal, login, password_reset
+from web.pages import (
+    access,
+    account,
+    agent,
+    captcha,
+    home,
+    invitations,
+    legal,
+    login,
+    management,
+    password_reset,
+    sign_up,
+)
 
 
 def routers() -> list[APIRouter]:
-    return [captcha.router, login.router, home.router, legal.router, password_reset.router]
+    return [
+        captcha.router,
+        login.router,
+        home.router,
+        legal.router,
+        password_reset.router,
+        sign_up.router,
+        account.router,
+        access.router,
+        agent.router,
+        management.router,
+        invitations.router,
+    ]
