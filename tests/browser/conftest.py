@@ -50,7 +50,7 @@ def axe_violations(page: Page) -> list[dict[str, object]]:
     ]
 
 
-def check_screen(page: Page, screenshots: Path, name: str) -> None:
+def inspect_screen(page: Page, screenshots: Path, name: str) -> None:
     """Zero axe violations, and screenshots at 1280 px and 375 px."""
     violations = axe_violations(page)
     assert violations == [], f"{name}: {violations}"

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from devstack.pytest_plugin import AGENT_EMAIL, AGENT_PASSWORD, CAPTCHA_TEST_ANSWER, RunningSystem
-from tests.browser.conftest import check_screen
+from tests.browser.conftest import inspect_screen
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -17,7 +17,7 @@ def test_an_agent_logs_in_sees_the_profile_panel_and_logs_out(
 ) -> None:
     page.goto(f"{system.web_url}/connexion")
     expect(page).to_have_title("Connexion – EFP Connect")
-    check_screen(page, screenshots, "connexion")
+    inspect_screen(page, screenshots, "connexion")
     page.get_by_label("Identifiant (e-mail professionnel)").fill(AGENT_EMAIL)
     page.get_by_label("Mot de passe", exact=False).first.fill(AGENT_PASSWORD)
     page.get_by_label("Recopiez le code de sécurité").fill(CAPTCHA_TEST_ANSWER)
@@ -25,7 +25,7 @@ def test_an_agent_logs_in_sees_the_profile_panel_and_logs_out(
     expect(page.get_by_text("Votre connexion est établie")).to_be_visible()
     assert page.url == f"{system.web_url}/accueil"
     expect(page.get_by_role("link", name="Gérer mon compte")).to_be_visible()
-    check_screen(page, screenshots, "accueil")
+    inspect_screen(page, screenshots, "accueil")
     page.get_by_role("button", name="Me déconnecter").first.click()
     expect(page).to_have_url(re.compile(r"/connexion"))
 
