@@ -1,6 +1,13 @@
-# One image for the four services; docker-compose.yml picks one per container with
+# One image for the four services and the web pages; docker-compose.yml picks one per container with
 # `command: ["python", "-m", "<service>"]`. The operators' command line, `efp-ops`, is in every
 # container: `docker compose exec notification efp-ops emails abandoned` (it reads the same environment).
+
+# --- assets: the DSFR's CSS, JS, fonts and icons the pages serve themselves (no CDN) --------
+FROM node:20-slim AS assets
+WORKDIR /src/services/web
+# .dsfr.yml accepts the DSFR's licence (reserved to the State's services), without which its install stops.
+COPY services/web/package.json services/web/.dsfr.yml services/web/build-assets ./
+RUN bash ./build-assets
 
 # --- build: install the packages into a self-contained virtualenv -------------------------
 FROM python:3.11-slim AS build
@@ -18,11 +25,12 @@ COPY contracts/ contracts/
 COPY runtime/ runtime/
 COPY services/ services/
 COPY ops/ ops/
+COPY --from=assets /src/services/web/src/web/static/dsfr services/web/src/web/static/dsfr
 # Non-editable: the runtime stage gets installed packages, not links back into /src.
 RUN pip install --no-cache-dir -c constraints.txt \
         ./contracts ./runtime \
         ./services/identity ./services/habilitation ./services/notification ./services/gateway \
-        ./ops
+        ./services/web ./ops
 
 # --- runtime: slim base + the venv, no sources, no build tools -----------------------------
 FROM python:3.11-slim AS runtime
@@ -47,8 +55,9 @@ WORKDIR /app
 USER 10001:10001
 
 # No HEALTHCHECK here: it differs per service, so docker-compose.yml defines it.
-# The gateway listens on GATEWAY_PORT (8000 in compose); the workers open no port.
-EXPOSE 8000
+# The gateway listens on GATEWAY_PORT (8000 in compose), the web pages on WEB_PORT (8080); the
+# workers open no port.
+EXPOSE 8000 8080
 
 # No sensible default service: say how to choose one instead of silently starting the wrong one.
-CMD ["python", "-c", "import sys; sys.exit('efp-connect image: run one service with `python -m identity|habilitation|notification|gateway`')"]
+CMD ["python", "-c", "import sys; sys.exit('efp-connect image: run one service with `python -m identity|habilitation|notification|gateway|web`')"]

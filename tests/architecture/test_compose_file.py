@@ -150,7 +150,7 @@ def test_each_service_runs_several_replicas_reached_through_no_fixed_host_port(n
 def test_the_proxy_publishes_the_gateway_and_finds_its_replicas_by_name() -> None:
     compose = load_compose()
     proxy = compose["services"]["proxy"]
-    assert proxy["ports"] == ["8000:8000"]
+    assert proxy["ports"] == ["8000:8000", "8080:8080"]
     assert proxy["depends_on"]["gateway"]["condition"] == "service_healthy"
     caddyfile = compose["configs"][proxy["configs"][0]["source"]]["content"]
     assert "dynamic a" in caddyfile
@@ -211,3 +211,42 @@ def test_every_variable_the_compose_file_uses_is_listed_in_the_env_example() -> 
     used = set(VARIABLE.findall(COMPOSE_FILE.read_text(encoding="utf-8")))
     assert used, "the compose file uses no variable at all"
     assert not used - listed, f"add to .env.example: {sorted(used - listed)}"
+
+
+def test_the_web_pages_run_behind_the_proxy_with_no_secret() -> None:
+    compose = load_compose()
+    web = compose["services"]["web"]
+    assert web["command"] == ["python", "-m", "web"]
+    assert web["deploy"]["replicas"] > 1
+    assert not web.get("ports"), "the web replicas are reached through the proxy"
+    assert "/health/live" in " ".join(web["healthcheck"]["test"])
+    assert web["restart"] in ("always", "unless-stopped", "on-failure")
+    assert web["depends_on"]["gateway"]["condition"] == "service_healthy"
+    assert not {variable for variable in variables_of(web) if SECRET_VARIABLE.search(variable)}
+    assert environment_of(web)["WEB_COOKIE_SECURE"] == "true"
+    proxy = compose["services"]["proxy"]
+    assert "8080:8080" in proxy["ports"]
+    assert "name web-for-proxy" in compose["configs"][proxy["configs"][0]["source"]]["content"]
+
+
+def _members(compose: dict[str, Any], network: str) -> set[str]:
+    return {name for name, service in compose["services"].items() if network in (service.get("networks") or {})}
+
+
+@pytest.mark.parametrize(
+    ("network", "trusting", "trusted", "variable", "alias"),
+    [
+        ("pages", "gateway", "web", "GATEWAY_FORWARDED_ALLOW_IPS", "gateway-for-web"),
+        ("edge", "web", "proxy", "WEB_FORWARDED_ALLOW_IPS", "web-for-proxy"),
+    ],
+)
+def test_a_forwarded_address_is_believed_only_from_the_one_container_in_front(
+    network: str, trusting: str, trusted: str, variable: str, alias: str
+) -> None:
+    """The per-address limits count the address the container in front passes on: only it shares
+    the network whose subnet is trusted, reached by an alias that resolves nowhere else."""
+    compose = load_compose()
+    subnet = compose["networks"][network]["ipam"]["config"][0]["subnet"]
+    assert environment_of(compose["services"][trusting])[variable] == subnet
+    assert _members(compose, network) == {trusting, trusted}
+    assert compose["services"][trusting]["networks"][network]["aliases"] == [alias]

@@ -168,3 +168,18 @@ def test_the_ceres_terms_are_readable_from_the_footer(browser_like: httpx.Client
 def test_the_footer_pages_of_every_state_site(browser_like: httpx.Client) -> None:
     check_screen("accessibilite", browser_like.get("/accessibilite").text)
     check_screen("mentions-legales", browser_like.get("/mentions-legales").text)
+
+
+def test_the_healthcheck_answers_without_opening_a_session(browser_like: httpx.Client) -> None:
+    live = browser_like.get("/health/live")
+    assert live.status_code == 200
+    assert live.json() == {"status": "ok"}
+    assert "set-cookie" not in live.headers
+
+
+def test_a_page_says_how_its_time_splits_between_the_gateway_and_the_web_service(browser_like: httpx.Client) -> None:
+    timing = browser_like.get("/connexion").headers["server-timing"]  # the page asks the gateway a captcha
+    match = re.fullmatch(r'web;dur=([\d.]+), gateway;dur=([\d.]+);desc="(\d+) calls"', timing)
+    assert match, timing
+    assert int(match.group(3)) >= 1
+    assert float(match.group(2)) > 0

@@ -24,6 +24,9 @@ class WebSettings(BaseSettings):
         24 * 3600, gt=0, validation_alias=AliasChoices("WEB_SESSION_ABSOLUTE_SECONDS")
     )
     log_level: str = Field("INFO", validation_alias=AliasChoices("EFP_LOG_LEVEL"))
+    # Only a proxy in front (addresses or networks) may say whose request it is: that address is
+    # what the gateway's per-address limits and captchas count.
+    forwarded_allow_ips: str = Field("127.0.0.1", validation_alias=AliasChoices("WEB_FORWARDED_ALLOW_IPS"))
 
     def secure_cookies(self) -> bool:
         if self.cookie_secure is not None:

@@ -6,6 +6,7 @@ proxies, this service among them) and the correlation id. Answers come back as `
 as `Problem` with the field messages keyed by field: the pages show them next to their field.
 """
 
+import time
 from dataclasses import dataclass, field
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any
@@ -70,6 +71,15 @@ class GatewayError(Exception):
         self.problem = problem
 
 
+@dataclass
+class GatewayTime:
+    """Time one page request spent waiting for the gateway: the rest is the web service's own
+    (sent as Server-Timing; the benchmark reads it)."""
+
+    seconds: float = 0.0
+    calls: int = 0
+
+
 @dataclass(frozen=True)
 class Caller:
     """Who the call is for: the browser's web session and the address it came from."""
@@ -77,6 +87,7 @@ class Caller:
     session: WebSession
     client_ip: str | None
     correlation_id: str
+    waited: GatewayTime | None = None
 
 
 def http_client(base_url: str, timeout: float) -> httpx.AsyncClient:
@@ -115,10 +126,15 @@ class Gateway:
             headers["Cookie"] = f"{GATEWAY_COOKIE}={session.gateway_cookie}"
             if method not in ("GET", "HEAD") and session.gateway_csrf:
                 headers["X-CSRF-Token"] = session.gateway_csrf
+        started = time.perf_counter()
         try:
             response = await self._client.request(method, path, json=json, params=params, headers=headers)
         except httpx.HTTPError as error:
             raise GatewayUnavailable() from error
+        finally:
+            if caller.waited is not None:
+                caller.waited.seconds += time.perf_counter() - started
+                caller.waited.calls += 1
         if response.status_code in (502, 503, 504):
             raise GatewayUnavailable(response.headers.get("retry-after"))
         if response.status_code == 401 and session.gateway_cookie and path != "/api/v1/session":

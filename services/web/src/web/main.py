@@ -1,6 +1,7 @@
 """Web entry point: create_app() builds the pages' app; run() serves it with uvicorn."""
 
 import logging
+import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -19,7 +20,7 @@ from starlette.responses import HTMLResponse, RedirectResponse
 
 from web import pages
 from web.config import WebSettings
-from web.gateway import Gateway, GatewayError, GatewayUnavailable, LoginRequired, http_client
+from web.gateway import Gateway, GatewayError, GatewayTime, GatewayUnavailable, LoginRequired, http_client
 from web.page import AlreadyDone, login_location
 from web.rendering import environment
 from web.security import UNSAFE_METHODS, CsrfRefused, add_security_headers, origin_allowed
@@ -130,6 +131,9 @@ def create_app(settings: WebSettings | None = None, store: SessionStore | None =
 
     @app.middleware("http")
     async def web_session(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        started = time.perf_counter()
+        if request.url.path == "/health/live":
+            return await call_next(request)  # no session for a healthcheck
         given = request.headers.get(CORRELATION_HEADER, "")
         request.state.correlation_id = (
             given if 0 < len(given) <= 64 and given.replace("-", "").isalnum() else str(uuid.uuid4())
@@ -146,6 +150,7 @@ def create_app(settings: WebSettings | None = None, store: SessionStore | None =
         now = datetime.now(UTC)
         session = await sessions.load(token) if token else None
         request.state.web_session = session or open_session(now, absolute)
+        request.state.waited = waited = GatewayTime()
         response = await call_next(request)
         final = request.state.web_session
         if final.token != token and token:
@@ -157,16 +162,38 @@ def create_app(settings: WebSettings | None = None, store: SessionStore | None =
             response.set_cookie(cookie_name, final.token, httponly=True, secure=secure, samesite="lax", path="/")
         response.headers["Cache-Control"] = "no-store"
         response.headers[CORRELATION_HEADER] = request.state.correlation_id
+        response.headers["Server-Timing"] = server_timing(time.perf_counter() - started, waited)
         add_security_headers(response, secure)
         return response
 
     app.add_middleware(GZipMiddleware, minimum_size=800)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/health/live", include_in_schema=False)
+    async def live() -> dict[str, str]:
+        """The process answers (container healthchecks); pages that need the gateway say so themselves."""
+        return {"status": "ok"}
+
     for router in pages.routers():
         app.include_router(router)
     return app
 
 
+def server_timing(total: float, waited: GatewayTime) -> str:
+    """The page's time split into the gateway's and the web service's own (its session store,
+    templates and everything else), in milliseconds."""
+    own = max(total - waited.seconds, 0.0)
+    return f'web;dur={own * 1000:.1f}, gateway;dur={waited.seconds * 1000:.1f};desc="{waited.calls} calls"'
+
+
 def run() -> None:
     settings = WebSettings()
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None, access_log=False)
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        access_log=False,
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+    )

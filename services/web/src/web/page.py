@@ -42,7 +42,8 @@ class Page:
 
     @property
     def caller(self) -> Caller:
-        return Caller(self.session, client_ip_of(self.request), self.request.state.correlation_id)
+        state = self.request.state
+        return Caller(self.session, client_ip_of(self.request), state.correlation_id, getattr(state, "waited", None))
 
     async def api(self, method: str, path: str, **kwargs: Any) -> Any:
         return await self.gateway.json(self.caller, method, path, **kwargs)
