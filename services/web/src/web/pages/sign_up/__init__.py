@@ -2,4 +2,9 @@
 
 from fastapi import APIRouter
 
+from web.pages.sign_up import details, organisation, start
+
 router = APIRouter()
+router.include_router(start.router)
+router.include_router(details.router)
+router.include_router(organisation.router)
