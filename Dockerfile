@@ -6,7 +6,7 @@
 FROM node:20-slim AS assets
 WORKDIR /src/services/web
 # .dsfr.yml accepts the DSFR's licence (reserved to the State's services), without which its install stops.
-COPY services/web/package.json services/web/.dsfr.yml services/web/build-assets ./
+COPY services/web/package.json services/web/.dsfr.yml services/web/build-assets services/web/subset-fonts.mjs ./
 RUN bash ./build-assets
 
 # --- build: install the packages into a self-contained virtualenv -------------------------

@@ -8,7 +8,7 @@ to run or saw wrong results (a lost or doubled message, a wrong answer).
 
     .venv/bin/python -m bench [--only login,emails] [--quick] [--json]
 
-Names: login, authorizations, emails, request_to_email, bus_overhead, sweeper. `--quick` runs smaller
+Names: login, authorizations, emails, request_to_email, bus_overhead, sweeper, web_pages. `--quick` runs smaller
 sizes (a smoke run; its figures are indicative only).
 """
 
@@ -43,6 +43,14 @@ BENCHES: dict[str, tuple[list[tuple[str, str]], list[str]]] = {
     "request_to_email": ([("request → e-mail p99 at 50/s", "< 1000 ms")], ["--seconds", "4", "--collaborators", "15"]),
     "bus_overhead": ([("bus overhead ratio (service ÷ raw)", "≥ 0.5")], ["--events", "1000"]),
     "sweeper": ([("sweep of 100,000 invitations", "< 30 s")], ["--overdue", "10000", "--fresh", "500"]),
+    "web_pages": (
+        [
+            ("web's own time per page p99", "≤ 15 ms"),
+            ("login page weight (compressed)", "≤ 300 KB"),
+            ("pages/s on a journey mix", "(figure)"),
+        ],
+        ["--seconds", "5", "--people", "2", "--concurrency", "4"],
+    ),
 }
 
 
