@@ -155,8 +155,7 @@ def create_app(settings: WebSettings | None = None, store: SessionStore | None =
         final = request.state.web_session
         if final.token != token and token:
             await sessions.delete(token)
-        if final.changed or final.is_new or final.logged_in:
-            # Saved on every request of a logged-in person: that is what keeps it from going idle.
+        if final.changed or final.is_new or final.needs_touch(now, idle):
             await sessions.save(final)
         if final.token != token:
             response.set_cookie(cookie_name, final.token, httponly=True, secure=secure, samesite="lax", path="/")

@@ -14,6 +14,8 @@ from typing import Any, Protocol
 
 from pymongo import AsyncMongoClient
 
+TOUCH_EVERY = timedelta(minutes=1)
+
 
 def new_token() -> str:
     return secrets.token_urlsafe(32)
@@ -37,6 +39,13 @@ class WebSession:
     done_forms: dict[str, str] = field(default_factory=dict)
     is_new: bool = False
     changed: bool = False
+    # When the store would end it for idleness, as loaded (None: never saved).
+    idle_until: datetime | None = None
+
+    def needs_touch(self, now: datetime, idle: timedelta) -> bool:
+        """A logged-in person's visits keep the session alive; one write a minute is enough for
+        that (it then ends at most a minute early), rather than one per page."""
+        return self.logged_in and (self.idle_until is None or self.idle_until < now + idle - TOUCH_EVERY)
 
     @property
     def logged_in(self) -> bool:
@@ -107,6 +116,7 @@ class MongoSessionStore:
             gateway_csrf=document.get("gateway_csrf"),
             flow=dict(document.get("flow") or {}),
             done_forms=dict(document.get("done_forms") or {}),
+            idle_until=_aware(document["idle_until"]),
         )
 
     async def save(self, session: WebSession) -> None:
