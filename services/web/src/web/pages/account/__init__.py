@@ -2,4 +2,8 @@
 
 from fastapi import APIRouter
 
+from web.pages.account import activity, profile
+
 router = APIRouter()
+router.include_router(profile.router)
+router.include_router(activity.router)
