@@ -1,0 +1,69 @@
+"""State for the « Gestion des accès » page tests, set up through the gateway on the organisation
+reserved for them in the SIRENE sample (« Organisme de Formation Hirondelle »)."""
+
+import random
+import re
+import string
+
+import httpx
+
+from devstack.mail_recorder import MailRecorder
+from devstack.pytest_plugin import RunningSystem
+from tests.e2e.access import Person, become_manager
+from tests.e2e.journeys import PASSWORD
+from tests.pages.test_pages import log_in
+
+HIRONDELLE = ("000030023", "00003002300014", "00003002300022")
+SIREN, FIRST, SECOND = HIRONDELLE
+
+
+def unique_word() -> str:
+    """Letters only: names refuse digits."""
+    return "".join(random.choices(string.ascii_lowercase, k=10)).capitalize()
+
+
+def manager_in_web(system: RunningSystem, mail_server: MailRecorder, client: httpx.Client) -> Person:
+    """A new access manager of the organisation, logged in to the web service with `client`."""
+    manager = Person(system, mail_server, SIREN)
+    become_manager(system, manager, FIRST)
+    logged = log_in(client, manager.email, PASSWORD)
+    assert logged.status_code == 303, logged.text
+    return manager
+
+
+def collaborator(
+    system: RunningSystem, mail_server: MailRecorder, manager: Person, role: str | None = None, siret: str = FIRST
+) -> Person:
+    """A person of the organisation with a unique last name, given a habilitation if `role`."""
+    person = Person(system, mail_server, SIREN)
+    renamed = person.http.patch("/api/v1/me", json={"last_name": f"Martinet-{unique_word()}"})
+    assert renamed.status_code == 200, renamed.text
+    if role:
+        added = manager.http.post(
+            f"/api/v1/organisations/{SIREN}/users/{person.account_id}/habilitations",
+            json={"role": role, "siret": siret},
+        )
+        assert added.status_code == 201, added.text
+    return person
+
+
+def user_of(manager: Person, account_id: str) -> dict:  # type: ignore[type-arg]
+    answer = manager.http.get(f"/api/v1/organisations/{SIREN}/users/{account_id}")
+    assert answer.status_code == 200, answer.text
+    return answer.json()  # type: ignore[no-any-return]
+
+
+def active(user: dict) -> list[tuple[str, str]]:  # type: ignore[type-arg]
+    return sorted((h["role"], h["siret"]) for h in user["habilitations"] if h.get("state", "active") == "active")
+
+
+def csrf(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "the form carries no CSRF token"
+    return match.group(1)
+
+
+def post(client: httpx.Client, path: str, form_page: str, **data: str) -> httpx.Response:
+    """Posts the form of the page at `form_page` (its CSRF token) to `path`."""
+    html = client.get(form_page).text
+    return client.post(path, data={"csrf_token": csrf(html), **data})
