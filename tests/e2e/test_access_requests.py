@@ -66,7 +66,7 @@ def test_a_collaborators_request_is_mailed_to_the_manager_and_accepted(
     held = collaborator.http.get("/api/v1/me/habilitations").json()
     assert [(h["role"], h["siret"], h["via"]) for h in held] == [("centre_agree", chambery, "access_request")]
     assert manager.me()["pending_access_requests_to_review"] == 0
-    users = manager.http.get(f"/api/v1/organisations/{siren}/users", params={"siret": chambery}).json()
+    users = manager.http.get(f"/api/v1/organisations/{siren}/users", params={"siret": chambery}).json()["items"]
     assert [u["account_id"] for u in users] == [collaborator.account_id]
 
 

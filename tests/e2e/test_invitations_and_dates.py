@@ -124,7 +124,7 @@ def test_a_delegation_to_another_organisation_needs_an_end_date(
     assert dated.json()["via"] == "delegation"
     held = outsider.http.get("/api/v1/me/habilitations").json()
     assert [(h["siren"], h["via"]) for h in held] == [(siren, "delegation")]
-    users = manager.http.get(f"/api/v1/organisations/{siren}/users").json()
+    users = manager.http.get(f"/api/v1/organisations/{siren}/users").json()["items"]
     assert outsider.account_id in {u["account_id"] for u in users}
 
 

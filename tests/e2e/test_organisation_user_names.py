@@ -24,9 +24,9 @@ def test_users_and_one_user_carry_the_names_the_directory_gives(
     one = manager.http.get(f"/api/v1/organisations/{siren}/users/{manager.account_id}")
 
     assert listed.status_code == 200, listed.text
-    assert [u["organisation_name"] for u in listed.json()] == [organisation["name"]]
+    assert [u["organisation_name"] for u in listed.json()["items"]] == [organisation["name"]]
     assert one.status_code == 200, one.text
     assert one.json()["organisation_name"] == organisation["name"]
     [held] = one.json()["habilitations"]
     assert (held["siret"], held["establishment_name"]) == (siret, establishment["name"])
-    assert one.json() == listed.json()[0]
+    assert one.json() == listed.json()["items"][0]

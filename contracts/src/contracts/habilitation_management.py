@@ -58,6 +58,10 @@ class OrganisationUserV1(_Result):
 
 class OrganisationUsersV1(_Result):
     users: list[OrganisationUserV1]
+    # Added with paging: the sort key to ask `after` for the next page (None on the last page), and how
+    # many users match the filters in all. Older replies lack them: one page holding everyone.
+    next_after: list[str] | None = None
+    total: int | None = None
 
 
 class DoneV1(_Result):
@@ -149,6 +153,12 @@ class ListOrganisationUsersV1(_ActorRequest):
     siren: str
     role: str | None = None
     siret: str | None = None
+    # Added with paging. `q`: a prefix of a word of the last or first name (case and accents ignored);
+    # `after`: the `next_after` of the previous page (opaque); `limit`: page size, None for everyone
+    # (what a caller that predates paging gets).
+    q: str | None = None
+    after: list[str] | None = None
+    limit: int | None = None
 
 
 class GetOrganisationUserV1(_ActorRequest):

@@ -117,6 +117,10 @@ _MESSAGES = {
     "bool_type": "Ce champ doit valoir true ou false.",
     "extra_forbidden": "Ce champ n'est pas attendu.",
     "password_mismatch": "Les deux mots de passe saisis ne sont pas identiques.",
+    "cursor_invalid": "Ce curseur de pagination n'est pas valide : recommencez depuis la première page.",
+    "int_parsing": "Ce champ doit être un nombre entier.",
+    "greater_than_equal": "Cette valeur est trop petite.",
+    "less_than_equal": "Cette valeur est trop grande.",
 }
 
 

@@ -23,6 +23,7 @@ from habilitation.adapters import (
     mongo_habilitation_repository,
     mongo_invitation_repository,
     mongo_manager_right_repository,
+    mongo_organisation_users,
     mongo_terms_acceptances,
 )
 from habilitation.adapters.fpdf_activation_letter import FpdfActivationLetter
@@ -38,6 +39,7 @@ from habilitation.adapters.mongo_habilitation_repository import MongoHabilitatio
 from habilitation.adapters.mongo_habilitation_sweep import MongoHabilitationSweep
 from habilitation.adapters.mongo_invitation_repository import MongoInvitationRepository
 from habilitation.adapters.mongo_manager_right_repository import MongoManagerRightRepository
+from habilitation.adapters.mongo_organisation_users import MongoOrganisationUsers
 from habilitation.adapters.mongo_terms_acceptances import MongoTermsAcceptances
 from habilitation.adapters.package_charter_text import PackageCharterText
 from habilitation.adapters.package_terms_text import PackageTermsText
@@ -92,6 +94,7 @@ INDEXES: list[IndexSpec] = [
     *mongo_activation_attempts.INDEXES,
     *mongo_activation_letters.INDEXES,
     *mongo_invitation_repository.INDEXES,
+    *mongo_organisation_users.INDEXES,
 ]
 
 
@@ -102,6 +105,8 @@ class Habilitation:
     mongo: AsyncMongoClient[dict[str, Any]]
     rpc: RpcClient
     relay: OutboxRelay
+    # The organisations' users listing: main.py fills it once on a database that predates it.
+    listing: MongoOrganisationUsers
     # The collections whose documents carry an outbox (the relay drains them; metrics count their backlog).
     outboxes: Sequence[AsyncCollection[dict[str, Any]]]
     record_account: RecordAccount
@@ -164,19 +169,24 @@ def build(
     }
     relay = OutboxRelay(broker, list(collections.values()), settings.outbox_poll_seconds)
     rpc = RpcClient(settings.amqp_url, "habilitation", settings.rpc_timeout_seconds)
+    listing = MongoOrganisationUsers(
+        database[mongo_organisation_users.COLLECTION],
+        database[mongo_account_copies.COLLECTION],
+        collections[mongo_habilitation_repository.COLLECTION],
+    )
     habilitations = MongoHabilitationRepository(
-        AggregateStore(collections[mongo_habilitation_repository.COLLECTION], relay)
+        AggregateStore(collections[mongo_habilitation_repository.COLLECTION], relay), listing
     )
     rights = MongoManagerRightRepository(AggregateStore(collections[mongo_manager_right_repository.COLLECTION], relay))
     requests = MongoAccessRequestRepository(
         AggregateStore(collections[mongo_access_request_repository.COLLECTION], relay)
     )
-    copies = MongoAccountCopies(database[mongo_account_copies.COLLECTION])
+    copies = MongoAccountCopies(database[mongo_account_copies.COLLECTION], listing)
     accounts = RpcBackedAccounts(copies, rpc)
     directory = RpcDirectory(rpc)
     links = Links(settings.frontend_url.rstrip("/"))
     grants = GrantHabilitations(habilitations, directory, accounts, clock)
-    users = ListOrganisationUsers(accounts, habilitations, rights, directory, clock)
+    users = ListOrganisationUsers(accounts, habilitations, rights, directory, listing, clock)
     invitations = MongoInvitationRepository(AggregateStore(collections[mongo_invitation_repository.COLLECTION], relay))
     codes = MongoActivationCodeRepository(
         AggregateStore(collections[mongo_activation_code_repository.COLLECTION], relay)
@@ -189,6 +199,7 @@ def build(
         mongo=mongo,
         rpc=rpc,
         relay=relay,
+        listing=listing,
         outboxes=list(collections.values()),
         # Events write the plain copies: no point asking identity about what it just announced.
         record_account=RecordAccount(copies),

@@ -71,6 +71,7 @@ def create_app(settings: HabilitationSettings | None = None) -> FastStream:
     @app.on_startup
     async def prepare() -> None:
         await ensure_indexes(habilitation.mongo[settings.database], bootstrap.INDEXES)
+        await habilitation.listing.rebuild_if_empty()
         await broker.connect()
         await declare_exchanges(broker)
         await declare_dead_letter_queues(broker, [created.name, updated.name])

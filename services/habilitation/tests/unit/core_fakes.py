@@ -194,12 +194,18 @@ class FakeHabilitations(_Store):
         ]
 
     async def of_organisation(
-        self, siren: str, role: str | None = None, siret: str | None = None, active_only: bool = True
+        self,
+        siren: str,
+        role: str | None = None,
+        siret: str | None = None,
+        active_only: bool = True,
+        account_ids: list[str] | None = None,
     ) -> list[Habilitation]:
         return [
             h
             for h in self.all()
             if h.siren == siren
+            and (account_ids is None or h.account_id in account_ids)
             and (not active_only or h.state is HabilitationState.ACTIVE)
             and (not role or h.role == role)
             and (not siret or h.siret == siret)

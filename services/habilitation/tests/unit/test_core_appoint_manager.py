@@ -19,6 +19,7 @@ from services.habilitation.tests.unit.core_fakes import (
     event_types,
     events,
 )
+from services.habilitation.tests.unit.listing_fakes import FakeUserListing
 
 
 @pytest.fixture
@@ -30,7 +31,14 @@ def world() -> World:
 
 
 def appointing(world: World) -> AppointManager:
-    users = ListOrganisationUsers(world.accounts, world.habilitations, world.rights, world.directory, world.clock)
+    users = ListOrganisationUsers(
+        world.accounts,
+        world.habilitations,
+        world.rights,
+        world.directory,
+        FakeUserListing(world.accounts, world.habilitations),
+        world.clock,
+    )
     return AppointManager(world.rights, world.accounts, world.directory, users, LINKS, world.clock)
 
 

@@ -18,6 +18,7 @@ from services.habilitation.tests.unit.core_fakes import (
     actor,
     on,
 )
+from services.habilitation.tests.unit.listing_fakes import FakeUserListing
 
 
 def summary(world: World) -> GetAccessSummary:
@@ -25,7 +26,14 @@ def summary(world: World) -> GetAccessSummary:
 
 
 def users(world: World) -> ListOrganisationUsers:
-    return ListOrganisationUsers(world.accounts, world.habilitations, world.rights, world.directory, world.clock)
+    return ListOrganisationUsers(
+        world.accounts,
+        world.habilitations,
+        world.rights,
+        world.directory,
+        FakeUserListing(world.accounts, world.habilitations),
+        world.clock,
+    )
 
 
 async def test_summary_lists_the_organisations_i_manage() -> None:

@@ -4,6 +4,7 @@ import pytest
 
 from habilitation.use_cases.list_organisation_users import ListOrganisationUsers
 from services.habilitation.tests.unit.core_fakes import OTHER_SIREN, SIREN, SIRET, SIRET_2, World, actor
+from services.habilitation.tests.unit.listing_fakes import FakeUserListing
 
 
 @pytest.fixture
@@ -19,7 +20,14 @@ def organisation() -> World:
 
 
 def users(world: World) -> ListOrganisationUsers:
-    return ListOrganisationUsers(world.accounts, world.habilitations, world.rights, world.directory, world.clock)
+    return ListOrganisationUsers(
+        world.accounts,
+        world.habilitations,
+        world.rights,
+        world.directory,
+        FakeUserListing(world.accounts, world.habilitations),
+        world.clock,
+    )
 
 
 async def test_each_user_shows_the_name_of_their_own_organisation(organisation: World) -> None:

@@ -1,15 +1,16 @@
 """Services, habilitations, users and access managers (guide §5–6, API.md « Access management »)."""
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from contracts import habilitation_management as hm
 from contracts.activation import CharterV1
 from contracts.habilitation import HabilitationGrantV1, HabilitationV1
 from gateway import auth
+from gateway.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_cursor, encode_cursor
 from gateway.problems import problem_responses
 from gateway.rpc import HABILITATION, rpc_client
 
@@ -85,15 +86,35 @@ async def assign_myself(body: HabilitationIn, session: auth.Session, request: Re
 
 @router.get(
     "/organisations/{siren}/users",
-    response_model=list[hm.OrganisationUserV1],
-    responses=problem_responses(401, 404, 503),
+    response_model=Page[hm.OrganisationUserV1],
+    responses=problem_responses(401, 404, 422, 503),
 )
 async def users(
-    siren: str, session: auth.Session, request: Request, role: str | None = None, siret: str | None = None
-) -> list[hm.OrganisationUserV1]:
-    """Les utilisateurs de la structure, filtrables par rôle et par établissement (responsables des accès)."""
-    query = hm.ListOrganisationUsersV1(actor=auth.actor_of(session), siren=siren, role=role, siret=siret)
-    return (await rpc_client(request).call(HABILITATION, query, hm.OrganisationUsersV1)).users
+    siren: str,
+    session: auth.Session,
+    request: Request,
+    role: str | None = None,
+    siret: str | None = None,
+    q: Annotated[str | None, Query(max_length=100)] = None,
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT_LIMIT,
+) -> Page[hm.OrganisationUserV1]:
+    """Les utilisateurs de la structure (responsables des accès), par nom, prénom puis identifiant.
+
+    Filtres : `role` et `siret` (une même habilitation active porte les deux), `q` (début d'un mot du nom
+    ou du prénom, sans tenir compte des majuscules ni des accents). `total` compte tous les utilisateurs
+    qui correspondent aux filtres ; `next_cursor` demande la page suivante."""
+    query = hm.ListOrganisationUsersV1(
+        actor=auth.actor_of(session),
+        siren=siren,
+        role=role or None,
+        siret="".join(siret.split()) if siret else None,
+        q=q.strip() or None if q else None,
+        after=decode_cursor(cursor, 3),
+        limit=limit,
+    )
+    found = await rpc_client(request).call(HABILITATION, query, hm.OrganisationUsersV1)
+    return Page(items=found.users, next_cursor=encode_cursor(found.next_after), total=found.total or 0)
 
 
 @router.get(

@@ -6,6 +6,7 @@ from typing import Any
 from pymongo.asynchronous.collection import AsyncCollection
 
 from efp_runtime.mongo import IndexSpec
+from habilitation.adapters.mongo_organisation_users import RefreshesListing
 from habilitation.use_cases.ports import AccountCopy
 
 COLLECTION = "accounts"
@@ -13,8 +14,10 @@ INDEXES = [IndexSpec(COLLECTION, [("siren", 1)]), IndexSpec(COLLECTION, [("email
 
 
 class MongoAccountCopies:
-    def __init__(self, collection: AsyncCollection[dict[str, Any]]) -> None:
+    def __init__(self, collection: AsyncCollection[dict[str, Any]], listing: RefreshesListing | None = None) -> None:
         self._collection = collection
+        # The organisations' users listing sorts by name: it follows each save.
+        self._listing = listing
 
     async def get(self, account_id: str) -> AccountCopy | None:
         doc = await self._collection.find_one({"_id": account_id})
@@ -35,6 +38,8 @@ class MongoAccountCopies:
         fields = asdict(account)
         account_id = fields.pop("account_id")
         await self._collection.update_one({"_id": account_id}, {"$set": fields}, upsert=True)
+        if self._listing is not None:
+            await self._listing.refresh(account_id)
 
 
 def _account(doc: dict[str, Any]) -> AccountCopy:

@@ -6,6 +6,7 @@ from typing import Any
 from efp_runtime.aggregate_store import AggregateStore, StaleAggregate
 from efp_runtime.mongo import IndexSpec
 from efp_runtime.outbox import OUTBOX_FIELD, OutboxMessage
+from habilitation.adapters.mongo_organisation_users import RefreshesListing
 from habilitation.domain.errors import Conflict
 from habilitation.domain.habilitation import Habilitation, HabilitationState, Transition, Via
 
@@ -20,12 +21,15 @@ INDEXES = [
 
 
 class MongoHabilitationRepository:
-    def __init__(self, store: AggregateStore) -> None:
+    def __init__(self, store: AggregateStore, listing: RefreshesListing | None = None) -> None:
         self._store = store
+        # The organisations' users listing filters on active habilitations: it follows each write.
+        self._listing = listing
 
     async def add(self, habilitation: Habilitation, messages: list[OutboxMessage]) -> None:
         await self._store.insert(habilitation.id, _document(habilitation), messages)
         habilitation.version = 1
+        await self._refresh(habilitation.account_id)
 
     async def get(self, habilitation_id: str) -> Habilitation | None:
         doc = await self._store.find_one({"_id": habilitation_id})
@@ -37,6 +41,11 @@ class MongoHabilitationRepository:
         except StaleAggregate as exc:
             raise Conflict("Cette habilitation a été modifiée entre-temps. Veuillez réessayer.") from exc
         habilitation.version += 1
+        await self._refresh(habilitation.account_id)
+
+    async def _refresh(self, account_id: str) -> None:
+        if self._listing is not None:
+            await self._listing.refresh(account_id)
 
     async def of_account(self, account_id: str, active_only: bool = True) -> list[Habilitation]:
         query: dict[str, Any] = {"account_id": account_id}
@@ -45,9 +54,16 @@ class MongoHabilitationRepository:
         return [_habilitation(d) for d in await self._store.find(query, [("granted_at", 1)])]
 
     async def of_organisation(
-        self, siren: str, role: str | None = None, siret: str | None = None, active_only: bool = True
+        self,
+        siren: str,
+        role: str | None = None,
+        siret: str | None = None,
+        active_only: bool = True,
+        account_ids: list[str] | None = None,
     ) -> list[Habilitation]:
         query: dict[str, Any] = {"siren": siren}
+        if account_ids is not None:
+            query["account_id"] = {"$in": account_ids}
         if active_only:
             query["state"] = HabilitationState.ACTIVE.value
         if role:

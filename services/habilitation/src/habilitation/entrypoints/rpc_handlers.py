@@ -54,7 +54,9 @@ def _routes(x: Habilitation) -> dict[type[Request], Handler]:
             r.actor, r.siren, r.account_id, r.grant, c
         ),
         hm.RevokeHabilitationV1: lambda r, c: x.revoke_habilitation(r.actor, r.habilitation_id, c),
-        hm.ListOrganisationUsersV1: lambda r, c: x.list_organisation_users(r.actor, r.siren, r.role, r.siret),
+        hm.ListOrganisationUsersV1: lambda r, c: x.list_organisation_users(
+            r.actor, r.siren, r.role, r.siret, r.q, r.after, r.limit
+        ),
         hm.GetOrganisationUserV1: lambda r, c: x.list_organisation_users.one(r.actor, r.siren, r.account_id),
         hm.AppointManagerV1: lambda r, c: x.appoint_manager.appoint(r.actor, r.siren, r.account_id, c),
         hm.WithdrawManagerV1: lambda r, c: x.appoint_manager.withdraw(r.actor, r.siren, r.account_id, c),

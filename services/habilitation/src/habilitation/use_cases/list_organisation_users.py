@@ -1,14 +1,17 @@
 """« Gestion des utilisateurs »: the users of an organisation, their manager right and habilitations.
 
-Organisation and establishment names come from the directory (identity, over the bus): one call
-per organisation the listed people belong to, usually just this one.
+A page of users comes from the indexed listing (`UserListing`); only that page's people, habilitations
+and granters are then read, so a page costs the same in a small and a large organisation. Organisation
+and establishment names come from the directory (identity, over the bus): one call per organisation
+the listed people belong to, usually just this one.
 """
 
 import asyncio
+from datetime import date
 
 from contracts.habilitation import ActorV1, ManagerRightV1
 from contracts.habilitation_management import OrganisationUsersV1, OrganisationUserV1, UserHabilitationV1
-from habilitation.domain.errors import NotFound
+from habilitation.domain.errors import InvalidInput, NotFound
 from habilitation.domain.habilitation import Habilitation
 from habilitation.domain.manager_right import ManagerRight
 from habilitation.use_cases.access_control import require_manager
@@ -20,8 +23,13 @@ from habilitation.use_cases.ports import (
     Establishment,
     Habilitations,
     ManagerRights,
+    UserListing,
+    UsersQuery,
 )
 from habilitation.use_cases.views import habilitation_v1
+
+SORT_KEY_LENGTH = 3  # last name, first name, account id
+BAD_CURSOR = "Le curseur de pagination n'est pas valide : recommencez depuis la première page."
 
 
 class ListOrganisationUsers:
@@ -31,53 +39,71 @@ class ListOrganisationUsers:
         habilitations: Habilitations,
         rights: ManagerRights,
         directory: Directory,
+        listing: UserListing,
         clock: Clock,
     ) -> None:
         self._accounts = accounts
         self._directory = directory
         self._habilitations = habilitations
         self._rights = rights
+        self._listing = listing
         self._clock = clock
 
     async def __call__(
-        self, actor: ActorV1, siren: str, role: str | None = None, siret: str | None = None
+        self,
+        actor: ActorV1,
+        siren: str,
+        role: str | None = None,
+        siret: str | None = None,
+        q: str | None = None,
+        after: list[str] | None = None,
+        limit: int | None = None,
     ) -> OrganisationUsersV1:
         await require_manager(self._rights, actor, siren)
-        members = await self._accounts.of_organisation(siren)
+        if after is not None and len(after) != SORT_KEY_LENGTH:
+            raise InvalidInput(BAD_CURSOR, field="cursor")
+        if limit is not None and limit < 1:
+            raise InvalidInput("Le nombre d'éléments par page doit être positif.", field="limit")
         today = self._clock().date()
-        held = [h for h in await self._habilitations.of_organisation(siren) if h.allows(today)]
-        holders = {h.account_id for h in held}
-        # Holders from elsewhere (delegations) are users of this organisation too.
-        outsiders = await self._accounts.many([a for a in holders if a not in {m.account_id for m in members}])
-        people = [*members, *outsiders.values()]
+        query = UsersQuery(siren, today, role, siret, q, tuple(after) if after else None, limit)
+        page = await self._listing.page(query)
+        users = await self._users(siren, page.account_ids, today)
+        next_after = list(page.next_after) if page.next_after else None
+        return OrganisationUsersV1(users=users, next_after=next_after, total=page.total)
+
+    async def one(self, actor: ActorV1, siren: str, account_id: str) -> OrganisationUserV1:
+        await require_manager(self._rights, actor, siren)
+        today = self._clock().date()
+        users = await self._users(siren, [account_id], today)
+        if not users or (users[0].habilitations == [] and not await self._is_member(account_id, siren)):
+            raise NotFound("Cet utilisateur n'appartient pas à la structure.")
+        return users[0]
+
+    async def _is_member(self, account_id: str, siren: str) -> bool:
+        person = await self._accounts.get(account_id)
+        return person is not None and person.siren == siren
+
+    async def _users(self, siren: str, account_ids: list[str], today: date) -> list[OrganisationUserV1]:
+        if not account_ids:
+            return []
+        people = await self._accounts.many(account_ids)
+        found = await self._habilitations.of_organisation(siren, account_ids=account_ids)
+        held = [h for h in found if h.allows(today)]
         managers = {r.account_id: r for r in await self._rights.managers_of(siren)}
         names = await self._accounts.many(
-            [h.granted_by for h in held] + [r.granted_by or "" for r in managers.values()]
+            [h.granted_by for h in held] + [managers[a].granted_by or "" for a in account_ids if a in managers]
         )
-        directory = await self._names(siren, {p.siren for p in people if p.siren})
-        users = [
-            user_v1(p, [h for h in held if h.account_id == p.account_id], managers.get(p.account_id), names, directory)
-            for p in people
+        directory = await self._names(siren, {p.siren for p in people.values() if p.siren})
+        return [
+            user_v1(people[a], [h for h in held if h.account_id == a], managers.get(a), names, directory)
+            for a in account_ids
+            if a in people
         ]
-        if role or siret:
-            users = [
-                u
-                for u in users
-                if any((not role or h.role == role) and (not siret or h.siret == siret) for h in u.habilitations)
-            ]
-        return OrganisationUsersV1(users=users)
 
     async def _names(self, siren: str, sirens: set[str]) -> "DirectoryNames":
         wanted = sorted(sirens | {siren})
         found = await asyncio.gather(*(self._directory.establishments(s) for s in wanted))
         return DirectoryNames([e for establishments in found for e in establishments])
-
-    async def one(self, actor: ActorV1, siren: str, account_id: str) -> OrganisationUserV1:
-        listing = await self(actor, siren)
-        for user in listing.users:
-            if user.account_id == account_id:
-                return user
-        raise NotFound("Cet utilisateur n'appartient pas à la structure.")
 
 
 class DirectoryNames:

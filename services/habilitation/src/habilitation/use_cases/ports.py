@@ -1,7 +1,7 @@
 """The ports of the habilitation use cases; adapters implement them."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 from efp_runtime.outbox import OutboxMessage
@@ -71,8 +71,41 @@ class Habilitations(Protocol):
     async def of_account(self, account_id: str, active_only: bool = True) -> list[Habilitation]: ...
 
     async def of_organisation(
-        self, siren: str, role: str | None = None, siret: str | None = None, active_only: bool = True
-    ) -> list[Habilitation]: ...
+        self,
+        siren: str,
+        role: str | None = None,
+        siret: str | None = None,
+        active_only: bool = True,
+        account_ids: list[str] | None = None,
+    ) -> list[Habilitation]:
+        """`account_ids`: only these holders' (one page of users)."""
+        ...
+
+
+@dataclass(frozen=True)
+class UsersQuery:
+    """One page of an organisation's users: its members and the holders of its habilitations."""
+
+    siren: str
+    today: date  # a habilitation past its end date neither lists nor matches anyone
+    role: str | None = None  # holders of a habilitation with this role …
+    siret: str | None = None  # … on this establishment (both: on one habilitation)
+    q: str | None = None  # a prefix of a word of the last or first name, case and accents ignored
+    after: tuple[str, ...] | None = None  # the sort key of the previous page's last user
+    limit: int | None = None  # None: everyone
+
+
+@dataclass(frozen=True)
+class UsersPage:
+    account_ids: list[str]  # by last name, first name, account id
+    next_after: tuple[str, ...] | None
+    total: int  # users matching the filters, every page together
+
+
+class UserListing(Protocol):
+    """The organisations' users as an indexed listing, so a page costs a page."""
+
+    async def page(self, query: UsersQuery) -> UsersPage: ...
 
 
 class ManagerRights(Protocol):
