@@ -97,7 +97,13 @@ async def pending_count(page: Page, org: Organisation) -> int:
     if org.managed and org.siren == org.managed[0] and "pending_access_requests_to_review" in me:
         return int(me.get("pending_access_requests_to_review") or 0)
     answer = await page.api("GET", f"/api/v1/organisations/{org.siren}/access-requests", params={"status": "pending"})
-    return len(items_of(answer))
+    return count_of(answer)
+
+
+def count_of(answer: Any) -> int:
+    """A list answer's `total` (the paged shape counts every page), else its length."""
+    total = answer.get("total") if isinstance(answer, dict) else None
+    return total if isinstance(total, int) else len(items_of(answer))
 
 
 def notice_of(page: Page) -> str:

@@ -13,6 +13,7 @@ from web.pages.management.common import (
     BASE,
     Organisation,
     RequestId,
+    count_of,
     grant_errors,
     managed_organisation,
     not_a_manager,
@@ -29,14 +30,15 @@ async def requests_list(page: PageDep) -> Response:
     org = await managed_organisation(page)
     if org is None:
         return not_a_manager(page)
-    answer = await page.api("GET", f"/api/v1/organisations/{org.siren}/access-requests", params={"status": "pending"})
+    params = {"status": "pending", "limit": "100"}
+    answer = await page.api("GET", f"/api/v1/organisations/{org.siren}/access-requests", params=params)
     pending = items_of(answer)
     return page.render(
         "pages/management/requests.html.j2",
         "Gestion des accès – Demandes d’accès",
         org=org,
         requests=pending,
-        pending=len(pending),
+        pending=count_of(answer),
         notice=notice_of(page),
     )
 
