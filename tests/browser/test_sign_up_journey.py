@@ -1,5 +1,5 @@
 """« Je crée mon compte EFP Connect » in Chromium with the keyboard alone (Tab, typing, Enter, Space; no
-mouse), the code read from the real e-mail; every step checked by axe-core."""
+mouse), the code read from the real e-mail, then a login and « Mon compte »; every screen checked by axe-core."""
 
 from pathlib import Path
 
@@ -87,3 +87,21 @@ def test_a_person_creates_an_account_with_the_keyboard_alone(
     tab_to(page, page.get_by_role("link", name="Se connecter"))
     page.keyboard.press("Enter")
     expect(page).to_have_title("Connexion – EFP Connect")
+
+    # The new account opens, and its « Mon compte » pages pass axe-core too.
+    type_into(page, page.get_by_label("Identifiant (e-mail professionnel)"), email)
+    type_into(page, page.get_by_label("Mot de passe", exact=False).first, PASSWORD)
+    type_into(page, page.get_by_label("Recopiez le code de sécurité"), CAPTCHA_TEST_ANSWER)
+    tab_to(page, page.get_by_role("button", name="Je m’identifie avec EFP CONNECT"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Votre connexion est établie")).to_be_visible()
+    tab_to(page, page.get_by_role("link", name="Gérer mon compte"))
+    page.keyboard.press("Enter")
+    expect(page).to_have_title("Mon compte – EFP Connect")
+    expect(page.get_by_text(email, exact=True)).to_be_visible()
+    inspect_screen(page, screenshots, "mon-compte")
+    for name, title in [("Mes habilitations", "Mes habilitations"), ("Mes messages", "Mes messages")]:
+        tab_to(page, page.get_by_role("link", name=name, exact=True))
+        page.keyboard.press("Enter")
+        expect(page).to_have_title(f"{title} – EFP Connect")
+        inspect_screen(page, screenshots, title.lower().replace(" ", "-"))
