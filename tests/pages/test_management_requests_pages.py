@@ -47,6 +47,12 @@ def test_a_request_is_validated_with_two_habilitations_and_the_requester_told(
     assert first.status_code == 303
     listed_once = browser_like.get(path).text
     assert "Centre agréé – " in listed_once
+    extra = post(browser_like, path, path, action="ajouter", siret=SECOND, role="centre_agree", end_date="")
+    assert extra.status_code == 303
+    assert browser_like.get(path).text.count('name="index"') == 2
+    taken_off = post(browser_like, f"{path}/habilitations/retirer", path, index="1")
+    assert taken_off.status_code == 303
+    assert browser_like.get(path).text.count('name="index"') == 1  # removed from the list before « Terminer »
     assert active(user_of(manager, requester.account_id)) == []  # nothing granted before « Terminer »
     end = (datetime.date.today() + datetime.timedelta(days=90)).isoformat()
     sent = len(mail_server.mails_to(requester.email))
