@@ -37,6 +37,8 @@ def test_a_request_is_validated_with_two_habilitations_and_the_requester_told(
     assert "demandes en attente)" in listed.text or "demande en attente)" in listed.text  # the badge, in words
 
     path = f"{REQUESTS}/{request_id}"
+    told = mail_server.wait_for_mail(manager.email, count=3)[-1]  # after the sign-up code and welcome
+    assert f"{system.web_url}{path}" in told.body()  # the managers' e-mail links to this page
     opened = browser_like.get(path)
     check_screen("gestion-demande", opened.text)
     assert "« Je suis la nouvelle formatrice. »" in opened.text

@@ -25,7 +25,7 @@ async def users_list(page: PageDep) -> Response:
     if org is None:
         return not_a_manager(page)
     query = page.request.query_params
-    values = {"role": query.get("role", ""), "siret": query.get("siret", ""), "q": query.get("q", "").strip()}
+    values = {"role": query.get("role", ""), "siret": query.get("siret", ""), "q": query.get("q", "").strip()[:100]}
     params = {k: v for k, v in values.items() if v}
     params["limit"] = str(PAGE_SIZE)
     if query.get("cursor"):
