@@ -15,3 +15,20 @@ for (const input of document.querySelectorAll("input[type=password]")) {
     }
   });
 }
+
+// Enter in a field submits a form by its first button, which in a form with a security code is
+// « Afficher un nouveau code »: send the form's own button instead (without JavaScript, Enter
+// shows a new image and keeps what was typed).
+for (const form of document.querySelectorAll("form")) {
+  const refresh = form.querySelector("button[name=action][value=nouveau-code]");
+  if (!refresh) continue;
+  const buttons = [...form.querySelectorAll("button[type=submit], button:not([type])")].filter((b) => b !== refresh);
+  const primary = buttons[buttons.length - 1];
+  if (!primary) continue;
+  form.addEventListener("keydown", (event) => {
+    const field = event.target;
+    if (event.key !== "Enter" || !(field instanceof HTMLInputElement) || field.type === "checkbox") return;
+    event.preventDefault();
+    form.requestSubmit(primary);
+  });
+}
