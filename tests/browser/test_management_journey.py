@@ -67,7 +67,7 @@ def test_a_manager_validates_a_request_removes_rights_and_delegates(
     expect(page.get_by_role("heading", name="ont accès à la démarche")).to_be_visible()
     inspect_screen(page, screenshots, "gestion-utilisateurs")
     page.get_by_role("link", name=f"Anaïs {last_name}").click()
-    expect(page.get_by_text("Habilité sur demande d’accès")).to_be_visible()
+    expect(page.get_by_text("Habilité par Anaïs Lefèvre-Dubois, sur demande d’accès")).to_be_visible()
     inspect_screen(page, screenshots, "gestion-utilisateur")
     page.get_by_role("link", name="Retirer l’habilitation Centre agréé").click()
     inspect_screen(page, screenshots, "gestion-habilitation-retrait")

@@ -117,7 +117,8 @@ def test_a_manager_is_appointed_then_withdrawn_and_the_last_one_keeps_the_right(
     assert colleague.me()["manager_of"] == [SIREN]
     shown = browser_like.get(appointed.headers["location"]).text
     assert "Le droit Responsable des accès a été attribué." in shown
-    assert "attribué par un responsable des accès" in shown
+    today = datetime.datetime.now(datetime.UTC).strftime("%d/%m/%Y")
+    assert f"Droit Responsable des accès attribué par Anaïs {manager.me()['last_name']} le {today}" in shown
 
     withdrawn = post(browser_like, f"{page_path}/responsable/retirer", page_path)
     assert withdrawn.status_code == 303
