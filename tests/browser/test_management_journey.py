@@ -1,6 +1,6 @@
 """« Gestion des accès » in Chromium (guide 000 §6.1, §6.4; 001 part B): a collaborator's access
 request validated by the manager (the requester gets the e-mail), a habilitation and the access
-manager right removed, then a delegation; axe-core on every screen."""
+manager right removed, then a delegation and the messages history; axe-core on every screen."""
 
 import datetime
 from pathlib import Path
@@ -95,5 +95,9 @@ def test_a_manager_validates_a_request_removes_rights_and_delegates(
     page.get_by_role("button", name="Déléguer l’habilitation").click()
     expect(page.get_by_text("L’habilitation a été déléguée.")).to_be_visible()
     inspect_screen(page, screenshots, "gestion-delegation-faite")
+    page.get_by_role("link", name="Retour à la gestion des accès").click()
+    page.get_by_role("link", name="Historique des messages").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Historique des messages")
+    inspect_screen(page, screenshots, "gestion-messages")
     [delegated] = outsider.me()["habilitations"]
     assert (delegated["siret"], delegated["end_date"], delegated["via"]) == (SECOND, end.isoformat(), "delegation")
