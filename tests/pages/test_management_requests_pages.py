@@ -74,6 +74,11 @@ def test_a_request_is_refused_with_a_reason(
     requester = collaborator(system, mail_server, manager)
     request_id = _request(requester, "Accès pour la comptabilité.")
     path = f"{REQUESTS}/{request_id}"
+    added = post(browser_like, path, path, action="ajouter", siret=FIRST, role="centre_agree", end_date="")
+    assert added.status_code == 303
+    cancelled = post(browser_like, path, path, action="annuler")
+    assert cancelled.headers["location"] == REQUESTS
+    assert 'name="index"' not in browser_like.get(path).text  # « Annuler » forgets what was added
     sent = len(mail_server.mails_to(requester.email))
 
     refused = post(browser_like, f"{path}/refuser", path, reason="Vous ne faites pas partie de l’équipe CERES.")

@@ -105,13 +105,18 @@ async def request_page(request_id: RequestId, page: PageDep) -> Response:
 
 @router.post("/{request_id}")
 async def add_or_finish(request_id: RequestId, page: PageDep) -> Response:
-    """« Ajouter l’habilitation » (to the list) or « Terminer » (the list, with the fields if filled, is granted)."""
+    """« Ajouter l’habilitation » (to the list), « Terminer » (the list, with the fields if filled, is
+    granted) or « Annuler »."""
     access_request, org = await _request_and_org(page, request_id)
     if org is None:
         return not_a_manager(page)
     await page.form()
     if access_request.get("status") != "pending":
         return page.redirect(f"{BASE}/demandes/{request_id}")
+    if page.field("action") == "annuler":
+        # « Annuler »: the habilitations added so far are forgotten, the request stays pending.
+        _keep(page, request_id, [])
+        return page.redirect(f"{BASE}/demandes{org.query()}")
     values = {name: page.field(name) for name in ("siret", "role", "end_date")}
     finishing = page.field("action") == "terminer"
     grants = grants_of(page, request_id)
