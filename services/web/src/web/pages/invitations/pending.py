@@ -5,7 +5,6 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
-from jinja2 import TemplateNotFound
 from starlette.responses import Response
 
 from web.gateway import GatewayError, items_of
@@ -24,15 +23,6 @@ router = APIRouter(prefix="/gestion-des-acces/invitations")
 InvitationId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
 TITLE = "Gestion des accès – Invitations"
 NOTICE = "invitation_notice"
-
-
-def _has_management_tabs(page: Page) -> bool:
-    """The shared « Gestion des accès » tabs, once their partial exists."""
-    try:
-        page.templates.get_template("partials/management.html.j2")
-    except TemplateNotFound:
-        return False
-    return True
 
 
 async def _list_page(page: Page, siren: str, status_code: int = 200, **context: Any) -> Response:
@@ -58,7 +48,6 @@ async def _list_page(page: Page, siren: str, status_code: int = 200, **context: 
         establishment_names=names,
         role_labels=roles,
         notice=notice,
-        has_management_tabs=_has_management_tabs(page),
         pending_requests=int(me.get("pending_access_requests_to_review") or 0),
         **context,
     )
