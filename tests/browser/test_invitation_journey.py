@@ -17,6 +17,7 @@ from tests.e2e.journeys import PASSWORD, code_in, unique_email
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 SIREN, FIRST, SECOND = "000030056", "00003005600014", "00003005600022"
 NEW_PASSWORD = "Invitation-Mistral-2026!"
+DAY = 24 * 3600
 
 
 def log_in(page: Page, email: str, password: str) -> None:
@@ -93,3 +94,37 @@ def test_a_manager_invites_a_new_person_who_accepts_from_the_email(
         inspect_screen(person, screenshots, "invitation-acceptee")
     finally:
         context.close()
+
+
+def test_an_expired_invitation_is_resent_from_the_list(
+    system: RunningSystem, page: Page, mail_server: MailRecorder, screenshots: Path
+) -> None:
+    manager = Person(system, mail_server, SIREN)
+    become_manager(system, manager, FIRST)
+    invitee = unique_email()
+    invited = manager.http.post(
+        f"/api/v1/organisations/{SIREN}/invitations",
+        json={
+            "email": invitee,
+            "civility": "monsieur",
+            "last_name": "Blanc",
+            "first_name": "Hugo",
+            "habilitations": [{"service": "ceres", "role": "centre_agree", "siret": FIRST}],
+        },
+    )
+    assert invited.status_code == 201, invited.text
+    page.goto(f"{system.web_url}/gestion-des-acces/invitations")
+    log_in(page, manager.email, PASSWORD)
+    row = page.get_by_role("row").filter(has_text=invitee)
+    expect(row.get_by_text("Vous pourrez relancer cette invitation dans 1 jour.")).to_be_visible()
+    system.shift_clock(DAY + 3600)
+    try:
+        page.reload()
+        expect(row.get_by_text("Expirée")).to_be_visible()
+        inspect_screen(page, screenshots, "invitations-expiree")
+        row.get_by_role("button", name="Relancer l’invitation").click()
+        expect(page.get_by_text(f"L’invitation a été renvoyée à {invitee}")).to_be_visible()
+        inspect_screen(page, screenshots, "invitations-relancee")
+    finally:
+        system.shift_clock(0)
+    assert len(mail_server.wait_for_mail(invitee, count=2)) == 2
