@@ -170,7 +170,7 @@ class World:
         left, or a new one (habilitations an acceptance gave are revoked first, so that it may be asked)."""
         for mine in self.own_requests(person.http):
             return mine
-        for held in person.http.get("/api/v1/me/habilitations").json():
+        for held in person.http.get("/api/v1/me/habilitations").json()["items"]:
             if held["state"] == "active" and held["siren"] == self.siren:
                 assert self.manager.http.delete(f"/api/v1/habilitations/{held['id']}").status_code == 200
         asked = person.http.post("/api/v1/access-requests", json={"service": "ceres", "siret": self.siret})
@@ -182,7 +182,7 @@ class World:
         found = client.get("/api/v1/me/access-requests")
         if found.status_code != 200:
             return []
-        requests = found.json()["access_requests"]
+        requests = found.json()["items"]
         return [r["id"] for r in requests if r["status"] == "pending" and r["siren"] == self.siren]
 
     def no_pending_request(self, actor: str) -> None:

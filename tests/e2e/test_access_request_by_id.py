@@ -32,14 +32,14 @@ def test_the_requester_and_the_managers_see_it_as_in_the_lists_and_nobody_else(
     with system.client() as anonymous:
         as_anonymous = anonymous.get(f"/api/v1/access-requests/{request_id}")
 
-    listed = manager.http.get(f"/api/v1/organisations/{siren}/access-requests").json()["access_requests"]
+    listed = manager.http.get(f"/api/v1/organisations/{siren}/access-requests").json()["items"]
     assert as_manager.status_code == 200, as_manager.text
     assert as_manager.json() == next(r for r in listed if r["id"] == request_id)
     assert as_manager.json()["requester_email"] == requester.email
     assert as_manager.json()["requester_name"]
     assert (as_manager.json()["status"], as_manager.json()["message"]) == ("pending", "Pour les dossiers.")
     assert as_requester.status_code == 200, as_requester.text
-    assert as_requester.json() == requester.http.get("/api/v1/me/access-requests").json()["access_requests"][0]
+    assert as_requester.json() == requester.http.get("/api/v1/me/access-requests").json()["items"][0]
     assert (as_colleague.status_code, as_colleague.json()["code"]) == (404, "not_found")
     assert "introuvable" in as_colleague.json()["detail"]
     assert (unknown.status_code, unknown.json()["code"]) == (404, "not_found")

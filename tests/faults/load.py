@@ -252,7 +252,7 @@ def _submit(browser: Browser, siret: str) -> str:
     if response.status_code == 201:
         return str(response.json()["id"])
     # 409 after an attempt that got no answer: that attempt made the request.
-    mine = browser.send("GET", "/api/v1/me/access-requests", ok={200}).json()["access_requests"]
+    mine = browser.send("GET", "/api/v1/me/access-requests", ok={200}).json()["items"]
     return str(next(r["id"] for r in mine if r["status"] == "pending"))
 
 

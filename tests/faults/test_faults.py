@@ -133,8 +133,11 @@ def _check_pending_visible(row: Row, faults: Faults, orgs: list[Organisation]) -
         for org in orgs:
             stored = {d["_id"] for d in requests.find({"siren": org.siren, "state": "pending"}, {"_id": 1})}
             listed = org.manager.send(
-                "GET", f"/api/v1/organisations/{org.siren}/access-requests", ok={200}, params={"status": "pending"}
-            ).json()["access_requests"]
+                "GET",
+                f"/api/v1/organisations/{org.siren}/access-requests",
+                ok={200},
+                params={"status": "pending", "limit": 200},
+            ).json()["items"]
             if {r["id"] for r in listed} != stored:
                 row.problems.append(f"{org.siren}: manager sees {len(listed)} pending, store has {len(stored)}")
     finally:

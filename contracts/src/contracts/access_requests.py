@@ -35,6 +35,10 @@ class AccessRequestsV1(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     access_requests: list[AccessRequestV1]
+    # Added with paging: the key to ask `after` for the next page (None on the last page), and how many
+    # match the filters in all. Older replies lack them: one page holding everything.
+    next_after: list[str] | None = None
+    total: int | None = None
 
 
 class _ActorRequest(Request):
@@ -87,6 +91,13 @@ class ListOrganisationAccessRequestsV1(_ActorRequest):
     )
     siren: str
     status: Literal["pending", "accepted", "refused", "cancelled"] | None = None
+    # Added with paging: `siret` (on this establishment), `q` (a prefix of the person's name or e-mail,
+    # case and accents ignored), `after` (the `next_after` of the previous page), `limit` (None: all,
+    # what a caller that predates paging gets).
+    siret: str | None = None
+    q: str | None = None
+    after: list[str] | None = None
+    limit: int | None = None
 
 
 class AcceptAccessRequestV1(_ActorRequest):

@@ -44,6 +44,10 @@ class InvitationsV1(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     invitations: list[InvitationV1]
+    # Added with paging: the key to ask `after` for the next page (None on the last page), and how many
+    # match the filters in all. Older replies lack them: one page holding everything.
+    next_after: list[str] | None = None
+    total: int | None = None
 
 
 class _ActorRequest(Request):
@@ -71,6 +75,13 @@ class ListInvitationsV1(_ActorRequest):
     kind: Literal["habilitation.list_invitations.v1"] = "habilitation.list_invitations.v1"
     siren: str
     status: InvitationStatus | None = None
+    # Added with paging: `siret` (on this establishment), `q` (a prefix of the person's name or e-mail,
+    # case and accents ignored), `after` (the `next_after` of the previous page), `limit` (None: all,
+    # what a caller that predates paging gets).
+    siret: str | None = None
+    q: str | None = None
+    after: list[str] | None = None
+    limit: int | None = None
 
 
 class ResendInvitationV1(_ActorRequest):

@@ -29,6 +29,19 @@ Cursor = Annotated[
     str | None, Query(max_length=_MAX_CURSOR_CHARS, description="Le `next_cursor` de la page précédente.")
 ]
 
+Search = Annotated[
+    str | None, Query(max_length=100, description="Début d'un mot du nom, du prénom ou de l'adresse e-mail.")
+]
+
+
+def compact(siret: str | None) -> str | None:
+    """A SIRET as typed (« 000 016 220 00014 ») to its 14 digits; empty means no filter."""
+    return "".join(siret.split()) or None if siret else None
+
+
+def search_text(q: str | None) -> str | None:
+    return q.strip() or None if q else None
+
 
 class Page(BaseModel, Generic[T]):
     """One page of a list: `next_cursor` asks for the next one (null on the last page); `total` counts
@@ -58,5 +71,10 @@ def decode_cursor(cursor: str | None, length: int) -> list[str] | None:
     except (binascii.Error, ValueError):
         key = None
     if not isinstance(key, list) or len(key) != length or not all(isinstance(part, str) for part in key):
-        raise RequestValidationError([{"type": "cursor_invalid", "loc": ("query", "cursor"), "msg": "bad cursor"}])
+        raise invalid_cursor()
     return key
+
+
+def invalid_cursor() -> RequestValidationError:
+    """The 422 of a cursor the gateway did not give (French message in `problems`)."""
+    return RequestValidationError([{"type": "cursor_invalid", "loc": ("query", "cursor"), "msg": "bad cursor"}])

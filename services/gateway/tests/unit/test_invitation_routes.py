@@ -88,9 +88,7 @@ def test_list_resend_revoke_and_accept_reach_their_requests() -> None:
     rpc = FakeRpc()
     http = client(rpc)
 
-    assert (
-        http.get("/api/v1/organisations/123456789/invitations?status=expired").json()["invitations"][0]["id"] == "i-1"
-    )
+    assert http.get("/api/v1/organisations/123456789/invitations?status=expired").json()["items"][0]["id"] == "i-1"
     assert http.post("/api/v1/invitations/i-1/resend").status_code == 200
     assert http.post("/api/v1/invitations/i-1/revoke").status_code == 200
     assert http.post("/api/v1/invitations/accept", json={"token": "i-1.secret"}).status_code == 200

@@ -207,7 +207,7 @@ def build(
         list_my_access_requests=ListMyAccessRequests(requests, accounts),
         resend_access_request=ResendAccessRequest(requests, rights, accounts, links, clock),
         cancel_access_request=CancelAccessRequest(requests, accounts, clock),
-        list_organisation_access_requests=ListOrganisationAccessRequests(requests, rights, accounts),
+        list_organisation_access_requests=ListOrganisationAccessRequests(requests, rights, accounts, listing),
         accept_access_request=AcceptAccessRequest(requests, rights, accounts, grants, links, clock),
         refuse_access_request=RefuseAccessRequest(requests, rights, accounts, links, clock),
         get_access_request=GetAccessRequest(requests, rights, accounts),

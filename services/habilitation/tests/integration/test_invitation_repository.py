@@ -15,6 +15,7 @@ from habilitation.adapters import mongo_invitation_repository
 from habilitation.adapters.mongo_invitation_repository import MongoInvitationRepository
 from habilitation.domain.errors import Conflict
 from habilitation.domain.invitation import VALID_FOR, Invitation, InvitationState, hash_token
+from habilitation.use_cases.page_ports import RecordFilter, RecordPage
 from services.habilitation.tests.unit.core_fakes import OTHER_SIREN, SIREN, T0, on
 from services.habilitation.tests.unit.invitation_fakes import make_invitation as invitation
 
@@ -105,11 +106,33 @@ async def test_the_list_is_by_organisation_newest_first_and_by_effective_state(
         await repository.add(each, [])
     now = T0 + VALID_FOR + timedelta(minutes=1)  # `old` is past its day, not swept
 
-    def ids(found: list[Invitation]) -> list[str]:
-        return [i.id for i in found]
+    def ids(found: RecordPage[Invitation]) -> list[str]:
+        return [i.id for i in found.items]
 
     assert ids(await repository.of_organisation(SIREN, InvitationState.SENT, now)) == [fresh.id]
     assert ids(await repository.of_organisation(SIREN, InvitationState.EXPIRED, now)) == [old.id]
     assert ids(await repository.of_organisation(SIREN, InvitationState.ACCEPTED, now)) == [accepted.id]
     assert set(ids(await repository.of_organisation(SIREN, None, now))) == {old.id, fresh.id, accepted.id}
     assert ids(await repository.of_organisation(SIREN, None, now))[-1] == old.id
+
+
+async def test_the_list_filters_by_establishment_and_name_or_email_and_pages_newest_first(
+    repository: MongoInvitationRepository,
+) -> None:
+    made = [invitation(f"p{n}@example.fr", at=T0 + timedelta(minutes=n)) for n in range(3)]
+    for each in made:
+        await repository.add(each, [])
+    now = T0 + timedelta(minutes=5)
+
+    first = await repository.of_organisation(SIREN, None, now, RecordFilter(limit=2))
+    assert first.next_after is not None
+    rest = await repository.of_organisation(SIREN, None, now, RecordFilter(after=first.next_after, limit=2))
+    by_email = await repository.of_organisation(SIREN, None, now, RecordFilter(q="P1@EXAMPLE"))
+    by_name = await repository.of_organisation(SIREN, None, now, RecordFilter(q=made[0].last_name[:3].upper()))
+    elsewhere = await repository.of_organisation(SIREN, None, now, RecordFilter(siret="00000000000000"))
+
+    assert [i.id for i in first.items + rest.items] == [made[2].id, made[1].id, made[0].id]
+    assert (first.total, rest.total, rest.next_after) == (3, 3, None)
+    assert [i.id for i in by_email.items] == [made[1].id]
+    assert by_name.total == 3
+    assert elsewhere.total == 0

@@ -15,7 +15,9 @@ from habilitation.domain.errors import Conflict
 from habilitation.domain.habilitation import Habilitation, HabilitationState, Via
 from habilitation.domain.manager_right import ManagerRight, ManagerRightState
 from habilitation.use_cases.outgoing import Links
+from habilitation.use_cases.page_ports import EVERYTHING, RecordFilter, RecordPage
 from habilitation.use_cases.ports import AccountCopy, Establishment
+from services.habilitation.tests.unit.page_fakes import newest_first
 
 T0 = datetime(2030, 1, 15, 9, 0, tzinfo=UTC)
 TODAY = T0.date()
@@ -248,8 +250,11 @@ class FakeAccessRequests(_Store):
     async def of_account(self, account_id: str) -> list[AccessRequest]:
         return [r for r in self.all() if r.account_id == account_id]
 
-    async def of_organisation(self, siren: str, state: RequestState | None) -> list[AccessRequest]:
-        return [r for r in self.all() if r.siren == siren and (state is None or r.state is state)]
+    async def of_organisation(
+        self, siren: str, state: RequestState | None, filters: RecordFilter = EVERYTHING
+    ) -> RecordPage[AccessRequest]:
+        found = [r for r in self.all() if r.siren == siren and (state is None or r.state is state)]
+        return newest_first(found, filters, lambda r: {r.siret})
 
     async def count_pending(self, sirens: list[str]) -> int:
         return sum(1 for r in self.items.values() if r.siren in sirens and r.state is RequestState.PENDING)

@@ -18,6 +18,7 @@ from habilitation.use_cases.grant_habilitations import GrantHabilitations
 from habilitation.use_cases.invitation_ports import InvitedAccount
 from habilitation.use_cases.invite_user import InviteUser
 from habilitation.use_cases.list_invitations import ListInvitations
+from habilitation.use_cases.page_ports import EVERYTHING, RecordFilter, RecordPage
 from habilitation.use_cases.resend_invitation import ResendInvitation
 from habilitation.use_cases.revoke_invitation import RevokeInvitation
 from habilitation.use_cases.sweep_ports import EndingHabilitation
@@ -33,6 +34,7 @@ from services.habilitation.tests.unit.core_fakes import (
     actor,
     emails,
 )
+from services.habilitation.tests.unit.page_fakes import newest_first
 
 
 class FakeInvitations(_Store):
@@ -62,9 +64,11 @@ class FakeInvitations(_Store):
             None,
         )
 
-    async def of_organisation(self, siren: str, state: InvitationState | None, now: datetime) -> list[Invitation]:
+    async def of_organisation(
+        self, siren: str, state: InvitationState | None, now: datetime, filters: RecordFilter = EVERYTHING
+    ) -> RecordPage[Invitation]:
         found = [i for i in self.all() if i.siren == siren and (state is None or i.effective_state(now) is state)]
-        return sorted(found, key=lambda i: i.created_at, reverse=True)
+        return newest_first(found, filters, lambda i: {g.siret for g in i.grants})
 
 
 class FakeInvitedAccounts:

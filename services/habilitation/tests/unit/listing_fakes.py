@@ -47,3 +47,11 @@ class FakeUserListing:
             next_after=shown[-1] if more else None,
             total=total,
         )
+
+    async def matching(self, siren: str, q: str) -> list[str]:
+        return [
+            a.account_id
+            for a in self._accounts.accounts.values()
+            if a.siren == siren
+            and any(w.startswith(name_key(q)) for w in [*search_words(a.last_name, a.first_name), a.email])
+        ]

@@ -20,6 +20,7 @@ from services.habilitation.tests.unit.core_fakes import (
     emails,
     event_types,
 )
+from services.habilitation.tests.unit.listing_fakes import FakeUserListing
 
 
 @pytest.fixture
@@ -134,7 +135,9 @@ async def test_organisation_requests_are_listed_for_a_manager_with_a_status_filt
     world.pending(id="r-2", account_id="other")
     world.requests.items["r-2"].refuse("alice", T0, None)
     world.pending(id="r-3", account_id="other", siren=OTHER_SIREN, siret=OTHER_SIRET)
-    use_case = ListOrganisationAccessRequests(world.requests, world.rights, world.accounts)
+    use_case = ListOrganisationAccessRequests(
+        world.requests, world.rights, world.accounts, FakeUserListing(world.accounts, world.habilitations)
+    )
 
     everything = await use_case(actor("alice"), SIREN, None)
     pending = await use_case(actor("alice"), SIREN, "pending")
@@ -150,7 +153,9 @@ async def test_organisation_requests_are_not_found_for_a_non_manager(world: Worl
         who = "alice"
     elif who == "stranger":
         world.manager("stranger", siren=OTHER_SIREN)
-    use_case = ListOrganisationAccessRequests(world.requests, world.rights, world.accounts)
+    use_case = ListOrganisationAccessRequests(
+        world.requests, world.rights, world.accounts, FakeUserListing(world.accounts, world.habilitations)
+    )
 
     with pytest.raises(NotFound):
         await use_case(actor(who), SIREN, None)

@@ -9,6 +9,17 @@ from pydantic import BaseModel, ConfigDict, Field
 from contracts import access_requests as ar
 from contracts.habilitation import HabilitationGrantV1
 from gateway import auth
+from gateway.pagination import (
+    DEFAULT_LIMIT,
+    Cursor,
+    Limit,
+    Page,
+    Search,
+    compact,
+    decode_cursor,
+    encode_cursor,
+    search_text,
+)
 from gateway.problems import problem_responses
 from gateway.rpc import HABILITATION, rpc_client
 
@@ -54,10 +65,12 @@ async def submit(body: AccessRequestIn, session: auth.Session, request: Request)
     return await rpc_client(request).call(HABILITATION, command, ar.AccessRequestV1)
 
 
-@router.get("/me/access-requests", response_model=ar.AccessRequestsV1, responses=problem_responses(401, 503))
-async def mine(session: auth.Session, request: Request) -> ar.AccessRequestsV1:
+@router.get("/me/access-requests", response_model=Page[ar.AccessRequestV1], responses=problem_responses(401, 503))
+async def mine(session: auth.Session, request: Request) -> Page[ar.AccessRequestV1]:
+    """Mes demandes d'accès : toutes en une page (`next_cursor` toujours null ; elles sont peu nombreuses)."""
     query = ar.ListMyAccessRequestsV1(actor=auth.actor_of(session))
-    return await rpc_client(request).call(HABILITATION, query, ar.AccessRequestsV1)
+    found = await rpc_client(request).call(HABILITATION, query, ar.AccessRequestsV1)
+    return Page(items=found.access_requests, total=len(found.access_requests))
 
 
 @router.get(
@@ -95,18 +108,34 @@ async def cancel(request_id: str, session: auth.Session, request: Request) -> ar
 
 @router.get(
     "/organisations/{siren}/access-requests",
-    response_model=ar.AccessRequestsV1,
-    responses=problem_responses(401, 404, 503),
+    response_model=Page[ar.AccessRequestV1],
+    responses=problem_responses(401, 404, 422, 503),
 )
 async def of_organisation(
     siren: str,
     session: auth.Session,
     request: Request,
     status_filter: Annotated[Status | None, Query(alias="status")] = None,
-) -> ar.AccessRequestsV1:
-    """Les demandes d'accès de la structure (responsables des accès)."""
-    query = ar.ListOrganisationAccessRequestsV1(actor=auth.actor_of(session), siren=siren, status=status_filter)
-    return await rpc_client(request).call(HABILITATION, query, ar.AccessRequestsV1)
+    siret: str | None = None,
+    q: Search = None,
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT_LIMIT,
+) -> Page[ar.AccessRequestV1]:
+    """Les demandes d'accès de la structure (responsables des accès), les plus récentes d'abord.
+
+    Filtres : `status`, `siret` (l'établissement demandé), `q` (début du nom, du prénom ou de l'adresse
+    e-mail du demandeur, sans tenir compte des majuscules ni des accents)."""
+    query = ar.ListOrganisationAccessRequestsV1(
+        actor=auth.actor_of(session),
+        siren=siren,
+        status=status_filter,
+        siret=compact(siret),
+        q=search_text(q),
+        after=decode_cursor(cursor, 2),
+        limit=limit,
+    )
+    found = await rpc_client(request).call(HABILITATION, query, ar.AccessRequestsV1)
+    return Page(items=found.access_requests, next_cursor=encode_cursor(found.next_after), total=found.total or 0)
 
 
 @router.post(

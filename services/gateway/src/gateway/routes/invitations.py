@@ -9,6 +9,17 @@ from pydantic import BaseModel, ConfigDict, Field
 from contracts import invitations as inv
 from contracts.habilitation import HabilitationGrantV1
 from gateway import auth
+from gateway.pagination import (
+    DEFAULT_LIMIT,
+    Cursor,
+    Limit,
+    Page,
+    Search,
+    compact,
+    decode_cursor,
+    encode_cursor,
+    search_text,
+)
 from gateway.problems import problem_responses
 from gateway.rpc import HABILITATION, rpc_client
 
@@ -67,18 +78,33 @@ async def invite(siren: str, body: InvitationIn, session: auth.Session, request:
 
 @router.get(
     "/organisations/{siren}/invitations",
-    response_model=inv.InvitationsV1,
-    responses=problem_responses(401, 404, 503),
+    response_model=Page[inv.InvitationV1],
+    responses=problem_responses(401, 404, 422, 503),
 )
 async def of_organisation(
     siren: str,
     session: auth.Session,
     request: Request,
     status_filter: Annotated[inv.InvitationStatus | None, Query(alias="status")] = None,
-) -> inv.InvitationsV1:
-    """Les invitations de la structure (responsables des accès) : `sent` en attente, `expired` à relancer."""
-    query = inv.ListInvitationsV1(actor=auth.actor_of(session), siren=siren, status=status_filter)
-    return await rpc_client(request).call(HABILITATION, query, inv.InvitationsV1)
+    siret: str | None = None,
+    q: Search = None,
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT_LIMIT,
+) -> Page[inv.InvitationV1]:
+    """Les invitations de la structure (responsables des accès), les plus récentes d'abord : `sent` en
+    attente, `expired` à relancer. Filtres : `status`, `siret` (une habilitation proposée sur cet
+    établissement), `q` (début du nom, du prénom ou de l'adresse e-mail de la personne invitée)."""
+    query = inv.ListInvitationsV1(
+        actor=auth.actor_of(session),
+        siren=siren,
+        status=status_filter,
+        siret=compact(siret),
+        q=search_text(q),
+        after=decode_cursor(cursor, 2),
+        limit=limit,
+    )
+    found = await rpc_client(request).call(HABILITATION, query, inv.InvitationsV1)
+    return Page(items=found.invitations, next_cursor=encode_cursor(found.next_after), total=found.total or 0)
 
 
 @router.post(

@@ -7,8 +7,10 @@ from pymongo.errors import DuplicateKeyError
 from efp_runtime.aggregate_store import UNSET, AggregateStore, StaleAggregate
 from efp_runtime.mongo import IndexSpec
 from efp_runtime.outbox import OUTBOX_FIELD, OutboxMessage
+from habilitation.adapters.mongo_newest_first import newest_first
 from habilitation.domain.access_request import AccessRequest, RequestState, Transition
 from habilitation.domain.errors import Conflict
+from habilitation.use_cases.page_ports import EVERYTHING, RecordFilter, RecordPage
 
 COLLECTION = "access_requests"
 INDEXES = [
@@ -16,6 +18,8 @@ INDEXES = [
     # even from two replicas at the same moment.
     IndexSpec(COLLECTION, [("pending_key", 1)], unique=True, sparse=True),
     IndexSpec(COLLECTION, [("siren", 1), ("state", 1), ("created_at", -1)]),
+    # The managers' list without a status filter, newest first.
+    IndexSpec(COLLECTION, [("siren", 1), ("created_at", -1), ("_id", -1)]),
     IndexSpec(COLLECTION, [("account_id", 1), ("created_at", -1)]),
     IndexSpec(COLLECTION, [(f"{OUTBOX_FIELD}.message_id", 1)], sparse=True),
 ]
@@ -47,11 +51,18 @@ class MongoAccessRequestRepository:
     async def of_account(self, account_id: str) -> list[AccessRequest]:
         return [_request(d) for d in await self._store.find({"account_id": account_id}, [("created_at", -1)])]
 
-    async def of_organisation(self, siren: str, state: RequestState | None) -> list[AccessRequest]:
+    async def of_organisation(
+        self, siren: str, state: RequestState | None, filters: RecordFilter = EVERYTHING
+    ) -> RecordPage[AccessRequest]:
         query: dict[str, Any] = {"siren": siren}
         if state is not None:
             query["state"] = state.value
-        return [_request(d) for d in await self._store.find(query, [("created_at", -1)])]
+        if filters.siret:
+            query["siret"] = filters.siret
+        if filters.account_ids is not None:
+            query["account_id"] = {"$in": filters.account_ids}
+        docs, next_after, total = await newest_first(self._store.collection, query, filters.after, filters.limit)
+        return RecordPage([_request(d) for d in docs], next_after, total)
 
     async def count_pending(self, sirens: list[str]) -> int:
         if not sirens:

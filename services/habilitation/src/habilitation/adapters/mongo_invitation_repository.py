@@ -10,6 +10,7 @@ from pymongo.errors import DuplicateKeyError
 from efp_runtime.aggregate_store import UNSET, AggregateStore, StaleAggregate
 from efp_runtime.mongo import IndexSpec
 from efp_runtime.outbox import OUTBOX_FIELD, OutboxMessage
+from habilitation.adapters.mongo_newest_first import newest_first
 from habilitation.domain.errors import Conflict
 from habilitation.domain.invitation import (
     DUPLICATE_PENDING,
@@ -20,6 +21,8 @@ from habilitation.domain.invitation import (
     InvitedGrant,
     Transition,
 )
+from habilitation.domain.name_search import name_key, search_words
+from habilitation.use_cases.page_ports import EVERYTHING, RecordFilter, RecordPage
 
 COLLECTION = "invitations"
 # Few indexes on purpose: every write rewrites each index entry of the document, and the sweeper
@@ -67,7 +70,9 @@ class MongoInvitationRepository:
         doc = await self._store.find_one({"pending_key": _pending_key(email, siren)})
         return invitation_of(doc) if doc else None
 
-    async def of_organisation(self, siren: str, state: InvitationState | None, now: datetime) -> list[Invitation]:
+    async def of_organisation(
+        self, siren: str, state: InvitationState | None, now: datetime, filters: RecordFilter = EVERYTHING
+    ) -> RecordPage[Invitation]:
         # By effective state: a sent invitation past its expiry is listed as expired, swept or not.
         query: dict[str, Any] = {"siren": siren}
         if state is InvitationState.SENT:
@@ -76,7 +81,14 @@ class MongoInvitationRepository:
             query["$or"] = [{"state": state.value}, {"state": InvitationState.SENT.value, "expires_at": {"$lte": now}}]
         elif state is not None:
             query["state"] = state.value
-        return [invitation_of(d) for d in await self._store.find(query, [("created_at", -1)])]
+        if filters.siret:
+            query["grants.siret"] = filters.siret
+        if filters.q and name_key(filters.q):
+            # The invited person's name words, or the e-mail address (stored in lower case), by prefix.
+            prefix = f"^{re.escape(name_key(filters.q))}"
+            query = {"$and": [query, {"$or": [{"words": {"$regex": prefix}}, {"email": {"$regex": prefix}}]}]}
+        docs, next_after, total = await newest_first(self._store.collection, query, filters.after, filters.limit)
+        return RecordPage([invitation_of(d) for d in docs], next_after, total)
 
     async def expire_due(self, now: datetime, event: OutboxMessage) -> int:
         """One state-guarded statement: each document changes alone and atomically, so of two replicas
@@ -141,6 +153,8 @@ def document_of(i: Invitation) -> dict[str, Any]:
             for g in i.grants
         ],
         "has_account": i.has_account,
+        # For the managers' search by name (absent from invitations written before it: found by e-mail).
+        "words": search_words(i.last_name, i.first_name),
         "invited_by": i.invited_by,
         "created_at": i.created_at,
         "last_sent_at": i.last_sent_at,

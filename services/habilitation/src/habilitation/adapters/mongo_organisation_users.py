@@ -67,6 +67,10 @@ class MongoOrganisationUsers:
             total=total,
         )
 
+    async def matching(self, siren: str, q: str) -> list[str]:
+        where = {"siren": siren, "words": {"$regex": f"^{re.escape(name_key(q))}"}}
+        return [doc["account_id"] async for doc in self._listing.find(where, {"account_id": 1})]
+
     async def refresh(self, account_id: str) -> None:
         account = await self._accounts.find_one({"_id": account_id})
         held: dict[str, list[dict[str, str]]] = {}
@@ -78,6 +82,7 @@ class MongoOrganisationUsers:
         own = (account or {}).get("siren")
         sirens = set(held) | ({own} if own else set())
         last, first = (account or {}).get("last_name", ""), (account or {}).get("first_name", "")
+        email = name_key((account or {}).get("email") or "")
         for siren in sirens:
             grants = held.get(siren, [])
             until = FOREVER if siren == own else max(g["until"] for g in grants)
@@ -86,7 +91,7 @@ class MongoOrganisationUsers:
                 "account_id": account_id,
                 "last_key": name_key(last),
                 "first_key": name_key(first),
-                "words": search_words(last, first),
+                "words": [*search_words(last, first), *([email] if email else [])],
                 "held": grants,
                 "listed_until": until,
             }

@@ -42,7 +42,9 @@ def invitation_routes(x: InvitationUseCases) -> dict[type[Request], Handler]:
         inv.InviteUserV1: lambda r, c: x.invite_user(
             r.actor, r.siren, r.email, r.civility, r.last_name, r.first_name, r.job_title, list(r.habilitations), c
         ),
-        inv.ListInvitationsV1: lambda r, c: x.list_invitations(r.actor, r.siren, r.status),
+        inv.ListInvitationsV1: lambda r, c: x.list_invitations(
+            r.actor, r.siren, r.status, r.siret, r.q, r.after, r.limit
+        ),
         inv.ResendInvitationV1: lambda r, c: x.resend_invitation(r.actor, r.invitation_id, c),
         inv.RevokeInvitationV1: lambda r, c: x.revoke_invitation(r.actor, r.invitation_id, c),
         inv.AcceptInvitationV1: lambda r, c: x.accept_invitation(r.actor, r.token, c),

@@ -36,7 +36,7 @@ def _routes(x: Habilitation) -> dict[type[Request], Handler]:
         ar.ResendAccessRequestV1: lambda r, c: x.resend_access_request(r.actor, r.access_request_id, c),
         ar.CancelAccessRequestV1: lambda r, c: x.cancel_access_request(r.actor, r.access_request_id, c),
         ar.ListOrganisationAccessRequestsV1: lambda r, c: x.list_organisation_access_requests(
-            r.actor, r.siren, r.status
+            r.actor, r.siren, r.status, r.siret, r.q, r.after, r.limit
         ),
         ar.AcceptAccessRequestV1: lambda r, c: x.accept_access_request(
             r.actor, r.access_request_id, list(r.habilitations), c

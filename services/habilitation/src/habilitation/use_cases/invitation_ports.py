@@ -6,6 +6,7 @@ from typing import Protocol
 
 from efp_runtime.outbox import OutboxMessage
 from habilitation.domain.invitation import Invitation, InvitationState
+from habilitation.use_cases.page_ports import EVERYTHING, RecordFilter, RecordPage
 
 
 @dataclass(frozen=True)
@@ -52,8 +53,11 @@ class Invitations(Protocol):
         """The address's pending (sent) invitation to this organisation, if any."""
         ...
 
-    async def of_organisation(self, siren: str, state: InvitationState | None, now: datetime) -> list[Invitation]:
-        """Newest first; `state` is the effective one (sent past its expiry counts as expired)."""
+    async def of_organisation(
+        self, siren: str, state: InvitationState | None, now: datetime, filters: RecordFilter = EVERYTHING
+    ) -> RecordPage[Invitation]:
+        """Newest first, one page; `state` is the effective one (sent past its expiry counts as expired);
+        `filters.q` a prefix of a word of the invited name or of the e-mail address."""
         ...
 
 

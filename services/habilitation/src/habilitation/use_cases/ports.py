@@ -8,6 +8,7 @@ from efp_runtime.outbox import OutboxMessage
 from habilitation.domain.access_request import AccessRequest, RequestState
 from habilitation.domain.habilitation import Habilitation
 from habilitation.domain.manager_right import ManagerRight
+from habilitation.use_cases.page_ports import EVERYTHING, RecordFilter, RecordPage
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,10 @@ class UserListing(Protocol):
 
     async def page(self, query: UsersQuery) -> UsersPage: ...
 
+    async def matching(self, siren: str, q: str) -> list[str]:
+        """The account ids of the organisation's people whose name or e-mail starts with `q` (any order)."""
+        ...
+
 
 class ManagerRights(Protocol):
     async def get(self, account_id: str, siren: str) -> ManagerRight | None: ...
@@ -135,7 +140,11 @@ class AccessRequests(Protocol):
 
     async def of_account(self, account_id: str) -> list[AccessRequest]: ...
 
-    async def of_organisation(self, siren: str, state: RequestState | None) -> list[AccessRequest]: ...
+    async def of_organisation(
+        self, siren: str, state: RequestState | None, filters: RecordFilter = EVERYTHING
+    ) -> RecordPage[AccessRequest]:
+        """Newest first, one page of them."""
+        ...
 
     async def count_pending(self, sirens: list[str]) -> int: ...
 
