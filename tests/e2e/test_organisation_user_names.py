@@ -17,7 +17,7 @@ def test_users_and_one_user_carry_the_names_the_directory_gives(
     siren, siret = LEFEVRE
     manager = Person(system, mail_server, siren)
     become_manager(system, manager, siret)
-    [organisation] = manager.http.get("/api/v1/organisations", params={"q": siren}).json()
+    [organisation] = manager.http.get("/api/v1/organisations", params={"q": siren}).json()["items"]
     establishment = next(e for e in organisation["establishments"] if e["siret"] == siret)
 
     listed = manager.http.get(f"/api/v1/organisations/{siren}/users")

@@ -30,6 +30,10 @@ class OrganisationsFoundV1(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     organisations: list[OrganisationV1]
+    # Added with paging: the key to ask `after` for the next page (None on the last page), and how many
+    # organisations match in all. Older replies lack them.
+    next_after: list[str] | None = None
+    total: int | None = None
 
 
 class SearchOrganisationsV1(Request):
@@ -40,6 +44,8 @@ class SearchOrganisationsV1(Request):
     kind: Literal["identity.search_organisations.v1"] = "identity.search_organisations.v1"
     q: str
     limit: int = Field(20, ge=1, le=50)
+    # Added with paging: the `next_after` of the previous page (a search by words only).
+    after: list[str] | None = None
 
 
 class GetOrganisationV1(Request):

@@ -40,13 +40,21 @@ class FakeOrganisationDirectory:
     async def offered_organisations(self, sirens: Collection[str]) -> list[Organisation]:
         return sorted((self.organisations[s] for s in sirens if self.offered.get(s)), key=_by_name)
 
-    async def search_offered(self, words: Sequence[str], limit: int) -> list[Organisation]:
-        found = [
+    async def search_offered(
+        self, words: Sequence[str], limit: int, after: tuple[str, str] | None = None
+    ) -> list[Organisation]:
+        found = sorted(self._matching(words), key=_by_name)
+        return [o for o in found if after is None or _by_name(o) > after][:limit]
+
+    async def count_offered(self, words: Sequence[str]) -> int:
+        return len(self._matching(words))
+
+    def _matching(self, words: Sequence[str]) -> list[Organisation]:
+        return [
             organisation
             for siren, organisation in self.organisations.items()
             if self.offered[siren] and all(any(t.startswith(w) for t in organisation.terms) for w in words)
         ]
-        return sorted(found, key=_by_name)[:limit]
 
     async def get_establishment(self, siret: str) -> Establishment | None:
         return self.establishments.get(siret)

@@ -234,3 +234,22 @@ async def test_import_never_holds_more_than_one_batch_of_a_large_stream() -> Non
     report = await ImportSirene(directory, batch_size)([], rows())
     assert report.establishments.written == 50_000
     assert directory.most_in_flight == batch_size
+
+
+async def test_a_search_by_words_pages_in_name_order_and_counts_every_match(
+    directory: FakeOrganisationDirectory,
+) -> None:
+    first = await SearchOrganisations(directory)("emeraude", 1)
+    assert first.next_after is not None
+    second = await SearchOrganisations(directory)("emeraude", 1, first.next_after)
+
+    assert (first.total, second.total) == (2, 2)
+    assert [o.siren for o in first.organisations + second.organisations] == [EMERAUDE.siren, EMERAUDE_BATIMENT.siren]
+    assert second.next_after is None
+
+
+async def test_a_cursor_of_another_shape_is_refused_on_the_cursor_field(directory: FakeOrganisationDirectory) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        await SearchOrganisations(directory)("emeraude", 1, ["x"])
+
+    assert refused.value.field == "cursor"

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, StringConstraints
 
 from contracts.organisations import OrganisationsFoundV1, SearchOrganisationsV1
+from gateway.pagination import Cursor, Page, decode_cursor, encode_cursor
 from gateway.problems import problem_responses
 from gateway.rpc import IDENTITY, rpc_client
 
@@ -37,11 +38,19 @@ class OrganisationOut(BaseModel):
     establishments: list[EstablishmentOut]
 
 
-@router.get("/organisations", response_model=list[OrganisationOut], responses=problem_responses(422, 503))
-async def search_organisations(q: SearchText, request: Request) -> list[OrganisationOut]:
-    """Recherche d'organisations ouvertes et de leurs établissements ouverts (au plus 20 résultats)."""
-    found = await rpc_client(request).call(IDENTITY, SearchOrganisationsV1(q=q), OrganisationsFoundV1)
-    return [
+@router.get("/organisations", response_model=Page[OrganisationOut], responses=problem_responses(422, 503))
+async def search_organisations(
+    q: SearchText,
+    request: Request,
+    cursor: Cursor = None,
+    limit: Annotated[int, Query(ge=1, le=50, description="Résultats par page (20 par défaut, 50 au plus).")] = 20,
+) -> Page[OrganisationOut]:
+    """Recherche d'organisations ouvertes et de leurs établissements ouverts, par raison sociale (ordre
+    alphabétique, page par page ; dans une page, le nom exact puis ceux qui commencent par la recherche
+    d'abord), SIREN ou SIRET (une seule page). `total` compte toutes les organisations trouvées."""
+    query = SearchOrganisationsV1(q=q, limit=limit, after=decode_cursor(cursor, 2))
+    found = await rpc_client(request).call(IDENTITY, query, OrganisationsFoundV1)
+    items = [
         OrganisationOut(
             siren=organisation.siren,
             name=organisation.name,
@@ -58,3 +67,5 @@ async def search_organisations(q: SearchText, request: Request) -> list[Organisa
         )
         for organisation in found.organisations
     ]
+    total = found.total if found.total is not None else len(items)
+    return Page(items=items, next_cursor=encode_cursor(found.next_after), total=total)

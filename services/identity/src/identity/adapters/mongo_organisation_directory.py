@@ -75,12 +75,23 @@ class MongoOrganisationDirectory:
         cursor = self._organisations.find({"_id": {"$in": list(sirens)}, "offered": True}).sort(_BY_NAME)
         return [_organisation(doc) async for doc in cursor]
 
-    async def search_offered(self, words: Sequence[str], limit: int) -> list[Organisation]:
-        # Every word must start one of the terms. Regex objects without flags, anchored with ^: real
-        # MongoDB turns them into index bounds on `terms`; SecantusDB evaluates the same query.
-        prefixes = [Regex("^" + re.escape(word)) for word in words]
-        cursor = self._organisations.find({"offered": True, "terms": {"$all": prefixes}}).sort(_BY_NAME).limit(limit)
+    async def search_offered(
+        self, words: Sequence[str], limit: int, after: tuple[str, str] | None = None
+    ) -> list[Organisation]:
+        where = _words_filter(words)
+        if after is not None:
+            name_key, siren = after
+            where = {
+                "$and": [
+                    where,
+                    {"$or": [{"name_key": {"$gt": name_key}}, {"name_key": name_key, "_id": {"$gt": siren}}]},
+                ]
+            }
+        cursor = self._organisations.find(where).sort(_BY_NAME).limit(limit)
         return [_organisation(doc) async for doc in cursor]
+
+    async def count_offered(self, words: Sequence[str]) -> int:
+        return await self._organisations.count_documents(_words_filter(words))
 
     async def get_establishment(self, siret: str) -> Establishment | None:
         doc = await self._establishments.find_one({"_id": siret})
@@ -89,6 +100,13 @@ class MongoOrganisationDirectory:
     async def open_establishments(self, siren: str, limit: int) -> list[Establishment]:
         cursor = self._establishments.find({"siren": siren, "open": True}).sort(_DISPLAY_ORDER).limit(limit)
         return [_establishment(doc) async for doc in cursor]
+
+
+def _words_filter(words: Sequence[str]) -> dict[str, Any]:
+    # Every word must start one of the terms. Regex objects without flags, anchored with ^: real
+    # MongoDB turns them into index bounds on `terms`; SecantusDB evaluates the same query.
+    prefixes = [Regex("^" + re.escape(word)) for word in words]
+    return {"offered": True, "terms": {"$all": prefixes}}
 
 
 def _organisation_document(organisation: Organisation) -> dict[str, Any]:

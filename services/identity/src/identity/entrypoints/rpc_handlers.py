@@ -45,7 +45,7 @@ def _routes(identity: Identity) -> dict[type[Request], Handler]:
         a.CompleteRegistrationV1: lambda r, c: x.complete_registration(
             r.registration_id, r.siren, r.job_title, r.accept_terms, c
         ),
-        o.SearchOrganisationsV1: lambda r, c: x.search_organisations(r.q, r.limit),
+        o.SearchOrganisationsV1: lambda r, c: x.search_organisations(r.q, r.limit, r.after),
         o.GetOrganisationV1: lambda r, c: x.get_organisation(r.siren),
         a.LogInV1: lambda r, c: x.log_in(
             r.email, r.password, r.captcha_id, r.captcha_answer, r.client_ip, r.previous_session_token, c

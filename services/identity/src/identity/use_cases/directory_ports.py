@@ -32,8 +32,15 @@ class OrganisationDirectory(Protocol):
         """Those of these organisations that have an open establishment."""
         ...
 
-    async def search_offered(self, words: Sequence[str], limit: int) -> list[Organisation]:
-        """Organisations with an open establishment whose terms start with every word, by name."""
+    async def search_offered(
+        self, words: Sequence[str], limit: int, after: tuple[str, str] | None = None
+    ) -> list[Organisation]:
+        """Organisations with an open establishment whose terms start with every word, by name (the
+        search key of the name, then SIREN); `after`: strictly after that (name key, SIREN)."""
+        ...
+
+    async def count_offered(self, words: Sequence[str]) -> int:
+        """How many organisations `search_offered` finds with these words, every page together."""
         ...
 
     async def get_establishment(self, siret: str) -> Establishment | None: ...

@@ -24,18 +24,22 @@ ESTABLISHMENTS_PER_RESULT = 50
 
 TOO_SHORT = "Saisissez au moins 2 caractères : une raison sociale, un numéro SIREN ou un numéro SIRET."
 TOO_LONG = "La recherche ne doit pas dépasser 100 caractères."
+AFTER_LENGTH = 2  # name key, SIREN
+BAD_CURSOR = "Le curseur de pagination n'est pas valide : recommencez depuis la première page."
 
 
 class SearchOrganisations:
     def __init__(self, directory: OrganisationDirectory) -> None:
         self._directory = directory
 
-    async def __call__(self, q: str, limit: int = 20) -> OrganisationsFoundV1:
+    async def __call__(self, q: str, limit: int = 20, after: list[str] | None = None) -> OrganisationsFoundV1:
         text = q.strip()
         if len(text) < MIN_QUERY_LENGTH:
             raise InvalidInput(TOO_SHORT, field="q")
         if len(text) > MAX_QUERY_LENGTH:
             raise InvalidInput(TOO_LONG, field="q")
+        if after is not None and len(after) != AFTER_LENGTH:
+            raise InvalidInput(BAD_CURSOR, field="cursor")
         limit = max(1, min(limit, MAX_LIMIT))
         number = compact_number(text)
         if number is not None and len(number) == SIREN_LENGTH:
@@ -43,8 +47,8 @@ class SearchOrganisations:
         elif number is not None and len(number) == SIRET_LENGTH:
             found = await self._by_siret(number)
         else:
-            found = await self._by_words(text, limit)
-        return OrganisationsFoundV1(organisations=found)
+            return await self._by_words(text, limit, (after[0], after[1]) if after else None)
+        return OrganisationsFoundV1(organisations=found, total=len(found))
 
     async def _by_siren(self, siren: str) -> list[OrganisationV1]:
         if not is_valid_siren(siren):
@@ -64,15 +68,22 @@ class SearchOrganisations:
         siblings = [other for other in others if other.siret != siret][: ESTABLISHMENTS_PER_RESULT - 1]
         return [organisation_v1(organisations[0], [establishment, *siblings])]
 
-    async def _by_words(self, text: str, limit: int) -> list[OrganisationV1]:
+    async def _by_words(self, text: str, limit: int, after: tuple[str, str] | None) -> OrganisationsFoundV1:
         key = search_key(text)
         words = key.split()[:MAX_WORDS]
         if not words:
-            return []
-        organisations = await self._directory.search_offered(words, limit)
-        # The directory sorts by name; a name that is the query, then one that starts with it, comes first.
+            return OrganisationsFoundV1(organisations=[], total=0)
+        organisations = await self._directory.search_offered(words, limit + 1, after)
+        more, organisations = len(organisations) > limit, organisations[:limit]
+        last = organisations[-1] if more else None
+        next_after = [search_key(last.name), last.siren] if last else None
+        # Pages follow the name order; within a page, a name that is the query, then one that starts
+        # with it, comes first.
         organisations.sort(key=lambda organisation: _closeness(search_key(organisation.name), key))
-        return await self._present_all(organisations)
+        total = await self._directory.count_offered(words)
+        return OrganisationsFoundV1(
+            organisations=await self._present_all(organisations), next_after=next_after, total=total
+        )
 
     async def _present_all(self, organisations: list[Organisation]) -> list[OrganisationV1]:
         results = []
