@@ -96,7 +96,7 @@ def test_an_imported_organisation_is_found_through_the_gateway(
         found = http.get("/api/v1/organisations", params={"q": word.lower()})
 
     assert found.status_code == 200, found.text
-    [listed] = found.json()
+    [listed] = found.json()["items"]
     assert listed["siren"] == siren
     assert sorted(e["siret"] for e in listed["establishments"]) == [first, second]
 
@@ -194,7 +194,7 @@ def test_an_access_request_shows_its_state_and_history_and_so_does_its_habilitat
         ("submit", collaborator.account_id),
         ("accept", manager.account_id),
     ]
-    [held] = collaborator.http.get("/api/v1/me/habilitations").json()
+    [held] = collaborator.http.get("/api/v1/me/habilitations").json()["items"]
     code, [habilitation] = ops(system, "show", "habilitation", held["id"])
     assert (code, habilitation["state"], habilitation["via"]) == (0, "active", "access_request")
     assert [h["trigger"] for h in habilitation["history"]] == ["grant"]

@@ -55,7 +55,7 @@ def test_a_collaborators_request_is_mailed_to_the_manager_and_accepted(
     assert "Bonjour, je suis formatrice." in mail.body()
     assert manager.me()["pending_access_requests_to_review"] == 1
     listed = manager.http.get(f"/api/v1/organisations/{siren}/access-requests", params={"status": "pending"}).json()
-    assert [r["id"] for r in listed["access_requests"]] == [request["id"]]
+    assert [r["id"] for r in listed["items"]] == [request["id"]]
 
     accepted = manager.http.post(f"/api/v1/access-requests/{request['id']}/accept", json=_grant(chambery))
 
@@ -63,7 +63,7 @@ def test_a_collaborators_request_is_mailed_to_the_manager_and_accepted(
     assert accepted.json()["status"] == "accepted"
     granted = mail_server.wait_for_mail(collaborator.email, count=3)[-1]
     assert "nouvelle habilitation" in granted.subject
-    held = collaborator.http.get("/api/v1/me/habilitations").json()
+    held = collaborator.http.get("/api/v1/me/habilitations").json()["items"]
     assert [(h["role"], h["siret"], h["via"]) for h in held] == [("centre_agree", chambery, "access_request")]
     assert manager.me()["pending_access_requests_to_review"] == 0
     users = manager.http.get(f"/api/v1/organisations/{siren}/users", params={"siret": chambery}).json()["items"]

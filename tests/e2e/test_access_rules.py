@@ -15,7 +15,7 @@ NORMANDIE = ("000017160", "00001716000011", "00001716000029")
 
 def test_the_ceres_roles_are_listed_with_their_labels(system: RunningSystem) -> None:
     with system.client() as anonymous:
-        roles = anonymous.get("/api/v1/services/ceres/roles").json()
+        roles = anonymous.get("/api/v1/services/ceres/roles").json()["items"]
 
     assert {(r["role"], r["label"]) for r in roles} == {
         ("centre_agree", "Centre agréé"),
@@ -61,7 +61,7 @@ def test_users_see_only_their_own_requests_and_cannot_manage(system: RunningSyst
     asker, other = Person(system, mail_server, MERCIER_SIREN), Person(system, mail_server, MERCIER_SIREN)
     request = asker.http.post("/api/v1/access-requests", json={"service": "ceres", "siret": MERCIER_SIRET}).json()
 
-    assert other.http.get("/api/v1/me/access-requests").json()["access_requests"] == []
+    assert other.http.get("/api/v1/me/access-requests").json()["items"] == []
     assert other.http.post(f"/api/v1/access-requests/{request['id']}/cancel").status_code == 404
     assert other.http.post(f"/api/v1/access-requests/{request['id']}/refuse", json={}).status_code == 404
     assert other.http.get(f"/api/v1/organisations/{MERCIER_SIREN}/access-requests").status_code == 404

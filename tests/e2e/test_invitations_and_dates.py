@@ -58,7 +58,7 @@ def test_an_invitation_expires_is_resent_and_accepted(system: RunningSystem, mai
     try:
         expired = _poll(
             lambda: manager.http.get(f"/api/v1/organisations/{siren}/invitations", params={"status": "expired"}).json()[
-                "invitations"
+                "items"
             ]
         )
         assert [i["id"] for i in expired] == [invitation["id"]]
@@ -73,7 +73,7 @@ def test_an_invitation_expires_is_resent_and_accepted(system: RunningSystem, mai
         assert accepted.json()["status"] == "accepted"
     finally:
         system.shift_clock(0)
-    held = invitee.http.get("/api/v1/me/habilitations").json()
+    held = invitee.http.get("/api/v1/me/habilitations").json()["items"]
     assert [(h["role"], h["siret"], h["via"]) for h in held] == [("centre_agree", second, "invitation")]
 
 
@@ -94,7 +94,9 @@ def test_a_habilitation_lapses_at_its_end_date(system: RunningSystem, mail_serve
     try:
         # Gone at once for the summary; recorded as expired by the sweeper within a second or two.
         assert holder.me()["habilitations"] == []
-        states = _poll(lambda: [h["state"] for h in holder.http.get("/api/v1/me/habilitations").json()] == ["expired"])
+        states = _poll(
+            lambda: [h["state"] for h in holder.http.get("/api/v1/me/habilitations").json()["items"]] == ["expired"]
+        )
     finally:
         system.shift_clock(0)
     assert states
@@ -122,7 +124,7 @@ def test_a_delegation_to_another_organisation_needs_an_end_date(
     assert undated.status_code == 422
     assert dated.status_code == 201, dated.text
     assert dated.json()["via"] == "delegation"
-    held = outsider.http.get("/api/v1/me/habilitations").json()
+    held = outsider.http.get("/api/v1/me/habilitations").json()["items"]
     assert [(h["siren"], h["via"]) for h in held] == [(siren, "delegation")]
     users = manager.http.get(f"/api/v1/organisations/{siren}/users").json()["items"]
     assert outsider.account_id in {u["account_id"] for u in users}

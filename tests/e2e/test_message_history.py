@@ -1,5 +1,7 @@
 """Message history through the gateway: the e-mails sent about my account, newest first, codes masked."""
 
+import base64
+import json
 import time
 from typing import Any
 
@@ -63,15 +65,21 @@ def test_my_messages_are_the_emails_about_my_account_newest_first_with_codes_mas
     assert set(reset) == {"id", "subject", "template", "state", "created_at", "sent_at", "text"}
 
 
-def test_the_history_is_paginated_with_limit_and_before(client: httpx.Client, account: tuple[str, str]) -> None:
+def _cursor_after(message_id: str) -> str:
+    """A cursor as the gateway makes them (URL-safe base64 of the sort key), for a message not listed."""
+    return base64.urlsafe_b64encode(json.dumps([message_id]).encode()).decode().rstrip("=")
+
+
+def test_the_history_is_paginated_with_limit_and_cursor(client: httpx.Client, account: tuple[str, str]) -> None:
     everything = my_messages(client, 2)["items"]
 
     first = my_messages(client, 1, limit=1)
-    second = client.get("/api/v1/me/messages", params={"limit": 1, "before": first["next_before"]}).json()
+    second = client.get("/api/v1/me/messages", params={"limit": 1, "cursor": first["next_cursor"]}).json()
 
     assert [first["items"][0]["id"], second["items"][0]["id"]] == [item["id"] for item in everything]
-    assert first["next_before"] == everything[0]["id"]
-    assert second["next_before"] is None
+    assert first["total"] == second["total"] == 2
+    assert first["next_cursor"] is not None
+    assert second["next_cursor"] is None
 
 
 def test_nobody_else_sees_my_messages(
@@ -86,9 +94,9 @@ def test_nobody_else_sees_my_messages(
         theirs = my_messages(other, 1)
 
         assert mine.isdisjoint(item["id"] for item in theirs["items"])
-        refused = other.get("/api/v1/me/messages", params={"before": sorted(mine)[0]})
+        refused = other.get("/api/v1/me/messages", params={"cursor": _cursor_after(sorted(mine)[0])})
         assert refused.status_code == 422
-        assert refused.json()["errors"] == [{"field": "before", "message": "Ce message est introuvable."}]
+        assert [e["field"] for e in refused.json()["errors"]] == ["cursor"]
 
 
 def test_the_history_needs_a_session(system: RunningSystem) -> None:
@@ -100,7 +108,7 @@ def test_the_history_needs_a_session(system: RunningSystem) -> None:
 
 
 def test_out_of_range_paging_is_refused(client: httpx.Client, account: tuple[str, str]) -> None:
-    for params in ({"limit": 0}, {"limit": 101}, {"before": "x" * 65}):
+    for params in ({"limit": 0}, {"limit": 101}, {"cursor": _cursor_after("x" * 65)}, {"cursor": "x"}):
         response = client.get("/api/v1/me/messages", params=params)
 
         assert response.status_code == 422, params

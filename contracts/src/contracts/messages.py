@@ -30,6 +30,8 @@ class MessagePageV1(BaseModel):
 
     items: list[MessageV1]
     next_before: str | None = None
+    # Added with `{items, next_cursor, total}`: the e-mails of the history, every page together.
+    total: int | None = None
 
 
 class ListAccountMessagesV1(Request):

@@ -52,6 +52,12 @@ class FakeEmailRepository:
             mine = [e for e in mine if (e.created_at, e.id) < (before.created_at, before.id)]
         return copy.deepcopy(sorted(mine, key=lambda e: (e.created_at, e.id), reverse=True)[:limit])
 
+    async def count_for_account(self, account_id: str) -> int:
+        return sum(1 for e in self.emails.values() if e.account_id == account_id)
+
+    async def count_for_organisation(self, siren: str) -> int:
+        return sum(1 for e in self.emails.values() if e.siren == siren)
+
     async def list_for_organisation(self, siren: str, limit: int, before: Email | None) -> list[Email]:
         theirs = [e for e in self.emails.values() if e.siren == siren]
         if before is not None:

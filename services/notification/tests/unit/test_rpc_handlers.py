@@ -46,7 +46,7 @@ async def test_an_unknown_cursor_is_a_validation_error_on_before() -> None:
     reply = await handler(history)(ListAccountMessagesV1(account_id="a-1", before="nope"), FIRST_DELIVERY)
 
     assert reply.error.code == "validation_error"
-    assert [e.field for e in reply.error.errors] == ["before"]
+    assert [e.field for e in reply.error.errors] == ["cursor"]
 
 
 async def test_a_failure_is_answered_at_once_as_an_internal_error() -> None:

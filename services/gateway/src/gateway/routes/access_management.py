@@ -1,16 +1,26 @@
 """Services, habilitations, users and access managers (guide §5–6, API.md « Access management »)."""
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Literal
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from contracts import habilitation_management as hm
 from contracts.activation import CharterV1
 from contracts.habilitation import HabilitationGrantV1, HabilitationV1
 from gateway import auth
-from gateway.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_cursor, encode_cursor
+from gateway.pagination import (
+    DEFAULT_LIMIT,
+    Cursor,
+    Limit,
+    Page,
+    Search,
+    compact,
+    decode_cursor,
+    encode_cursor,
+    search_text,
+)
 from gateway.problems import problem_responses
 from gateway.rpc import HABILITATION, rpc_client
 
@@ -37,10 +47,11 @@ class AcceptIn(_Body):
     accept: Literal[True]
 
 
-@router.get("/services/{service}/roles", response_model=list[hm.RoleV1], responses=problem_responses(404, 503))
-async def roles(service: str, request: Request) -> list[hm.RoleV1]:
+@router.get("/services/{service}/roles", response_model=Page[hm.RoleV1], responses=problem_responses(404, 503))
+async def roles(service: str, request: Request) -> Page[hm.RoleV1]:
+    """Les rôles du service (le catalogue), en une page (`next_cursor` toujours null)."""
     found = await rpc_client(request).call(HABILITATION, hm.GetRolesV1(service=service), hm.RolesV1)
-    return found.roles
+    return Page(items=found.roles, total=len(found.roles))
 
 
 @router.get("/services/{service}/terms", response_model=hm.TermsV1, responses=problem_responses(404, 503))
@@ -64,12 +75,13 @@ async def accept_terms(service: str, body: AcceptIn, session: auth.Session, requ
     return await rpc_client(request).call(HABILITATION, command, hm.DoneV1)
 
 
-@router.get("/me/habilitations", response_model=list[HabilitationV1], responses=problem_responses(401, 503))
-async def my_habilitations(session: auth.Session, request: Request) -> list[HabilitationV1]:
+@router.get("/me/habilitations", response_model=Page[HabilitationV1], responses=problem_responses(401, 503))
+async def my_habilitations(session: auth.Session, request: Request) -> Page[HabilitationV1]:
+    """Mes habilitations, en une page (`next_cursor` toujours null : une personne en a quelques-unes)."""
     found = await rpc_client(request).call(
         HABILITATION, hm.ListMyHabilitationsV1(actor=auth.actor_of(session)), hm.HabilitationsV1
     )
-    return found.habilitations
+    return Page(items=found.habilitations, total=len(found.habilitations))
 
 
 @router.post(
@@ -95,7 +107,7 @@ async def users(
     request: Request,
     role: str | None = None,
     siret: str | None = None,
-    q: Annotated[str | None, Query(max_length=100)] = None,
+    q: Search = None,
     cursor: Cursor = None,
     limit: Limit = DEFAULT_LIMIT,
 ) -> Page[hm.OrganisationUserV1]:
@@ -108,8 +120,8 @@ async def users(
         actor=auth.actor_of(session),
         siren=siren,
         role=role or None,
-        siret="".join(siret.split()) if siret else None,
-        q=q.strip() or None if q else None,
+        siret=compact(siret),
+        q=search_text(q),
         after=decode_cursor(cursor, 3),
         limit=limit,
     )

@@ -14,6 +14,7 @@ from contracts import activation as a
 from contracts.accounts import SessionV1
 from contracts.habilitation import ActorV1
 from gateway import auth
+from gateway.pagination import Page
 from gateway.problems import problem_responses
 from gateway.rpc import HABILITATION, rpc_client
 
@@ -100,17 +101,18 @@ async def issue_activation_code(body: IssueIn, agent: auth.Agent, request: Reque
 
 @router.get(
     "/agent/activation-codes",
-    response_model=list[ActivationCodeOut],
+    response_model=Page[ActivationCodeOut],
     responses=problem_responses(401, 403, 422, 503),
 )
 async def list_activation_codes(
     agent: auth.Agent, request: Request, siret: str = Query(min_length=14, max_length=20)
-) -> list[ActivationCodeOut]:
-    """Les codes d'un SIRET, du plus récent au plus ancien (jamais le code lui-même)."""
+) -> Page[ActivationCodeOut]:
+    """Les codes d'un SIRET, du plus récent au plus ancien (jamais le code lui-même), en une page
+    (`next_cursor` toujours null : un établissement en reçoit quelques-uns)."""
     found = await rpc_client(request).call(
         HABILITATION, a.ListActivationCodesV1(actor=_actor(agent), siret=siret), a.ActivationCodesV1
     )
-    return [_code_out(code) for code in found.activation_codes]
+    return Page(items=[_code_out(code) for code in found.activation_codes], total=len(found.activation_codes))
 
 
 class RevokeIn(_Body):

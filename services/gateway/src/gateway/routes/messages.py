@@ -1,6 +1,7 @@
 """Message history (notification service): `GET /api/v1/me/messages`, codes masked."""
 
 from datetime import datetime
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
@@ -9,10 +10,12 @@ from pydantic import BaseModel, Field
 from contracts.habilitation_management import AccessSummaryV1, GetAccessSummaryV1
 from contracts.messages import ListAccountMessagesV1, ListOrganisationMessagesV1, MessagePageV1, MessageV1
 from gateway import auth
+from gateway.pagination import Cursor, Page, decode_cursor, encode_cursor, invalid_cursor
 from gateway.problems import problem_response, problem_responses
 from gateway.rpc import HABILITATION, NOTIFICATION, rpc_client
 
 router = APIRouter(prefix="/api/v1", tags=["Compte EFP Connect"])
+MAX_ID_CHARS = 64  # what the notification service accepts as `before`
 NOT_MANAGER = "Cette structure est introuvable ou vous n'en êtes pas responsable des accès."
 
 
@@ -26,28 +29,21 @@ class MessageOut(BaseModel):
     text: str = Field(description="Texte du message, chaque code remplacé par « •••••• ».")
 
 
-class MessagesOut(BaseModel):
-    items: list[MessageOut]
-    next_before: str | None = Field(description="À passer en `before` pour la page suivante ; absent en fin de liste.")
+MessageLimit = Annotated[int, Query(ge=1, le=100, description="Messages par page (20 par défaut, 100 au plus).")]
 
 
-@router.get("/me/messages", response_model=MessagesOut, responses=problem_responses(401, 422, 503))
+@router.get("/me/messages", response_model=Page[MessageOut], responses=problem_responses(401, 422, 503))
 async def my_messages(
-    session: auth.Session,
-    request: Request,
-    limit: int = Query(20, ge=1, le=100, description="Messages par page."),
-    before: str | None = Query(None, max_length=64, description="`next_before` de la page précédente."),
-) -> MessagesOut:
+    session: auth.Session, request: Request, cursor: Cursor = None, limit: MessageLimit = 20
+) -> Page[MessageOut]:
     """Les e-mails envoyés à propos de mon compte, du plus récent au plus ancien."""
-    page = await rpc_client(request).call(
-        NOTIFICATION, ListAccountMessagesV1(account_id=session.account_id, limit=limit, before=before), MessagePageV1
-    )
-    return MessagesOut(items=[_message(item) for item in page.items], next_before=page.next_before)
+    query = ListAccountMessagesV1(account_id=session.account_id, limit=limit, before=_before(cursor))
+    return _page(await rpc_client(request).call(NOTIFICATION, query, MessagePageV1))
 
 
 @router.get(
     "/organisations/{siren}/messages",
-    response_model=MessagesOut,
+    response_model=Page[MessageOut],
     responses=problem_responses(401, 404, 422, 503),
     tags=["Gestion des accès"],
 )
@@ -55,9 +51,9 @@ async def organisation_messages(
     siren: str,
     session: auth.Session,
     request: Request,
-    limit: int = Query(20, ge=1, le=100, description="Messages par page."),
-    before: str | None = Query(None, max_length=64, description="`next_before` de la page précédente."),
-) -> MessagesOut | JSONResponse:
+    cursor: Cursor = None,
+    limit: MessageLimit = 20,
+) -> Page[MessageOut] | JSONResponse:
     """Les e-mails envoyés à propos de la structure (responsables des accès de celle-ci)."""
     rpc = rpc_client(request)
     # Who manages what is the habilitation service's knowledge: ask it, like every other route.
@@ -66,10 +62,22 @@ async def organisation_messages(
         return problem_response(
             "not_found", "Cette structure est introuvable ou vous n'en êtes pas responsable des accès."
         )
-    page = await rpc.call(
-        NOTIFICATION, ListOrganisationMessagesV1(siren=siren, limit=limit, before=before), MessagePageV1
-    )
-    return MessagesOut(items=[_message(item) for item in page.items], next_before=page.next_before)
+    query = ListOrganisationMessagesV1(siren=siren, limit=limit, before=_before(cursor))
+    return _page(await rpc.call(NOTIFICATION, query, MessagePageV1))
+
+
+def _before(cursor: str | None) -> str | None:
+    """The notification service pages after a message id: the cursor carries it."""
+    key = decode_cursor(cursor, 1)
+    if key is not None and not 0 < len(key[0]) <= MAX_ID_CHARS:
+        raise invalid_cursor()
+    return key[0] if key else None
+
+
+def _page(page: MessagePageV1) -> Page[MessageOut]:
+    items = [_message(item) for item in page.items]
+    cursor = encode_cursor([page.next_before] if page.next_before else None)
+    return Page(items=items, next_cursor=cursor, total=page.total if page.total is not None else len(items))
 
 
 def _message(message: MessageV1) -> MessageOut:

@@ -91,6 +91,12 @@ class MongoEmailRepository:
     async def list_for_organisation(self, siren: str, limit: int, before: Email | None) -> list[Email]:
         return await self._history({"siren": siren}, limit, before)
 
+    async def count_for_account(self, account_id: str) -> int:
+        return await self._collection.count_documents({"account_id": account_id})
+
+    async def count_for_organisation(self, siren: str) -> int:
+        return await self._collection.count_documents({"siren": siren})
+
     async def _history(self, query: dict[str, Any], limit: int, before: Email | None) -> list[Email]:
         if before is not None:
             query["$or"] = [

@@ -18,7 +18,12 @@ Handler = Callable[[Any], Awaitable[BaseModel]]
 UNKNOWN_CURSOR = RpcError(
     code="validation_error",
     detail="Certaines informations saisies sont invalides.",
-    errors=[FieldError(field="before", message="Ce message est introuvable.")],
+    # `cursor`: what the gateway's lists call the page a request continues after (it carries `before`).
+    errors=[
+        FieldError(
+            field="cursor", message="Ce curseur de pagination n'est pas valide : recommencez depuis la première page."
+        )
+    ],
 )
 
 

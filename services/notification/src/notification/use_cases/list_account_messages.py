@@ -22,7 +22,8 @@ class ListAccountMessages:
             if cursor is None or cursor.account_id != account_id:
                 raise UnknownCursor(before)
         # One more than asked tells whether there is a next page.
-        return _page(await self._emails.list_for_account(account_id, limit + 1, cursor), limit)
+        emails = await self._emails.list_for_account(account_id, limit + 1, cursor)
+        return _page(emails, limit, await self._emails.count_for_account(account_id))
 
 
 class ListOrganisationMessages:
@@ -37,13 +38,16 @@ class ListOrganisationMessages:
             cursor = await self._emails.get(before)
             if cursor is None or cursor.siren != siren:
                 raise UnknownCursor(before)
-        return _page(await self._emails.list_for_organisation(siren, limit + 1, cursor), limit)
+        emails = await self._emails.list_for_organisation(siren, limit + 1, cursor)
+        return _page(emails, limit, await self._emails.count_for_organisation(siren))
 
 
-def _page(emails: list[Email], limit: int) -> MessagePageV1:
+def _page(emails: list[Email], limit: int, total: int) -> MessagePageV1:
     page = emails[:limit]
     return MessagePageV1(
-        items=[_message(email) for email in page], next_before=page[-1].id if len(emails) > limit else None
+        items=[_message(email) for email in page],
+        next_before=page[-1].id if len(emails) > limit else None,
+        total=total,
     )
 
 
