@@ -6,7 +6,9 @@ import re
 import httpx
 import pytest
 
+from devstack.mail_recorder import MailRecorder
 from devstack.pytest_plugin import CAPTCHA_TEST_ANSWER, RunningSystem
+from tests.e2e.journeys import PASSWORD, create_account, unique_email
 from tests.pages.catalogue import check_screen
 from tests.pages.conftest import Account
 
@@ -183,3 +185,24 @@ def test_a_page_says_how_its_time_splits_between_the_gateway_and_the_web_service
     assert match, timing
     assert int(match.group(3)) >= 1
     assert float(match.group(2)) > 0
+
+
+def test_one_persons_login_leaves_another_persons_session_alone(
+    system: RunningSystem, mail_server: MailRecorder, account: Account
+) -> None:
+    """Every browser shares the web service's one client of the gateway: it must keep no cookie
+    (it once kept the last login's, closing the previous person's session at the next login)."""
+    other = unique_email()
+    with system.client() as gateway:
+        create_account(gateway, mail_server, other)
+    with (
+        httpx.Client(base_url=system.web_url, timeout=15, headers={"Origin": system.web_url}) as first,
+        httpx.Client(base_url=system.web_url, timeout=15, headers={"Origin": system.web_url}) as second,
+    ):
+        assert log_in(first, account.email, account.password).status_code == 303
+        assert log_in(second, other, PASSWORD).status_code == 303
+        assert first.get("/accueil").status_code == 200
+        assert second.get("/accueil").status_code == 200
+        anonymous_login_page = httpx.get(f"{system.web_url}/connexion", timeout=15)
+        assert anonymous_login_page.status_code == 200
+        assert first.get("/accueil").status_code == 200

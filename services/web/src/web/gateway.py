@@ -95,7 +95,9 @@ def http_client(base_url: str, timeout: float) -> httpx.AsyncClient:
     from one person's call to another's (each call names its own gateway cookie)."""
     jar = CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
     limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)
-    return httpx.AsyncClient(base_url=base_url, timeout=timeout, cookies=httpx.Cookies(jar), limits=limits)
+    # The jar itself: wrapped in httpx.Cookies it would be copied into one with the default policy,
+    # which kept the last login's gateway cookie and sent it on everyone's calls.
+    return httpx.AsyncClient(base_url=base_url, timeout=timeout, cookies=jar, limits=limits)
 
 
 def gateway_cookie_of(response: httpx.Response) -> str | None:
