@@ -324,3 +324,17 @@ def test_the_invitation_pages_are_for_managers_only(browser_like: httpx.Client, 
     assert log_in(browser_like, account.email, account.password).status_code == 303
     assert browser_like.get(LIST).status_code == 403
     assert browser_like.get(WIZARD).status_code == 403
+
+
+def test_whatever_login_follows_the_invitation_link_the_person_comes_back_to_it(
+    system: RunningSystem, mail_server: MailRecorder, manager_web: httpx.Client, account: Account
+) -> None:
+    """The link opened first, then a plain login (the login page reached by another way, without
+    `suite`): the person lands on the invitation again, not on the home page."""
+    invite_through_the_wizard(manager_web, account.email)
+    link = link_in(mail_server, account.email, 3)  # after the sign-up's code and « compte créé »
+    with web_client(system) as browser:
+        assert browser.get(link).status_code == 200
+        logged = log_in(browser, account.email, account.password)
+        assert logged.headers["location"] == link
+        assert log_in(browser, account.email, account.password).headers["location"] == "/accueil"  # only once

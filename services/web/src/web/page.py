@@ -20,6 +20,8 @@ from web.security import CSRF_FIELD, check_csrf
 from web.sessions import WebSession
 
 FORM_ID_FIELD = "form_id"
+# A page the person should reach after their next login when the login form names none (`suite`).
+AFTER_LOGIN = "after_login"
 
 
 class AlreadyDone(Exception):
@@ -136,4 +138,4 @@ def page_of(request: Request) -> Page:
 
 
 PageDep = Annotated[Page, Depends(page_of)]
-__all__ = ["AlreadyDone", "GatewayError", "Page", "PageDep", "login_location", "safe_next"]
+__all__ = ["AFTER_LOGIN", "AlreadyDone", "GatewayError", "Page", "PageDep", "login_location", "safe_next"]

@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from starlette.responses import Response
 
 from web.gateway import GatewayError, gateway_cookie_of
-from web.page import PageDep, safe_next
+from web.page import AFTER_LOGIN, PageDep, safe_next
 from web.pages.captcha import new_captcha
 from web.sessions import rotated
 
@@ -72,7 +72,7 @@ async def log_in(page: PageDep) -> Response:
     session.gateway_cookie = gateway_cookie_of(answer)
     session.gateway_csrf = opened["csrf_token"]
     page.request.state.web_session = page.session = session
-    return page.redirect(safe_next(suite))
+    return page.redirect(safe_next(suite or session.flow.pop(AFTER_LOGIN, "")))
 
 
 @router.post("/deconnexion")

@@ -12,7 +12,7 @@ from fastapi import APIRouter
 from starlette.responses import Response
 
 from web.gateway import GatewayError
-from web.page import Page, PageDep, login_location
+from web.page import AFTER_LOGIN, Page, PageDep, login_location
 from web.pages.invitations.common import TOKEN, accept_path, organisation, role_options
 from web.sessions import rotated
 
@@ -44,6 +44,10 @@ async def accept_page(page: PageDep) -> Response:
         page.session.remember(**{FLOW_TOKEN: token})
     here = accept_path(token)
     if not page.session.logged_in:
+        # Whatever way the person logs in (their password chosen through the reset e-mail's
+        # button ends on a plain login page), they come back here.
+        if page.session.flow.get(AFTER_LOGIN) != here:
+            page.session.remember(**{AFTER_LOGIN: here})
         return page.render(
             "pages/invitations/welcome.html.j2",
             TITLE,
