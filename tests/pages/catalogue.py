@@ -69,8 +69,8 @@ def _same(text: str) -> str:
     return re.sub(r"\s+", " ", text).replace("’", "'").strip()
 
 
-def check_screen(screen_id: str, html: str) -> None:
-    """The rendered page says what the catalogue (and so the guide) says, where a person reads it."""
+def check_screen_is(screen_id: str, html: str) -> BeautifulSoup:
+    """The rendered page is that screen: its title and its heading (whatever state it shows)."""
     screen = catalogue().screens[screen_id]
     soup = BeautifulSoup(html, "html.parser")
     where = f"screen {screen_id} ({screen.source}, guide {screen.guide})"
@@ -78,6 +78,14 @@ def check_screen(screen_id: str, html: str) -> None:
     assert _same(title) == _same(f"{screen.title} – {SITE}"), f"{where}: title is {title!r}"
     headings = [_text(h1) for h1 in soup.find_all("h1")]
     assert _same(screen.heading) in headings, f"{where}: h1 are {headings}"
+    return soup
+
+
+def check_screen(screen_id: str, html: str) -> None:
+    """The rendered page says what the catalogue (and so the guide) says, where a person reads it."""
+    screen = catalogue().screens[screen_id]
+    soup = check_screen_is(screen_id, html)
+    where = f"screen {screen_id} ({screen.source}, guide {screen.guide})"
     labels = [_text(node) for node in soup.find_all(["label", "legend"])]
     for label in screen.labels:
         assert any(text.startswith(_same(label)) for text in labels), f"{where}: no label {label!r} in {labels}"
