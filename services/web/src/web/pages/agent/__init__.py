@@ -2,4 +2,7 @@
 
 from fastapi import APIRouter
 
+from web.pages.agent import codes
+
 router = APIRouter()
+router.include_router(codes.router)
