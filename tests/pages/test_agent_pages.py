@@ -21,8 +21,6 @@ def agent_pages(system: RunningSystem) -> Iterator[httpx.Client]:
     """The bootstrap agent logged in once for the module: its logins are limited per address."""
     with httpx.Client(base_url=system.web_url, timeout=15, headers={"Origin": system.web_url}) as client:
         page = client.get("/connexion/agent")
-        from devstack.pytest_plugin import CAPTCHA_TEST_ANSWER
-        from tests.pages.test_pages import captcha_id
 
         answer = client.post(
             "/connexion/agent",
