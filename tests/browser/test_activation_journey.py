@@ -45,7 +45,8 @@ def test_a_person_activates_ceres_with_the_letters_code(
     page.get_by_role("button", name="Continuer").click()
     expect(page).to_have_title("Gestion de mes accès – EFP Connect")
     inspect_screen(page, screenshots, "activation-4-habilitation")
-    page.get_by_label("Nom de l’établissement").select_option(SIRET)
+    # « Vérifiez que le nom de votre entreprise et le SIRET s'affichent bien »: the letter's SIRET.
+    expect(page.get_by_label("Nom de l’établissement")).to_have_value(SIRET)
     page.get_by_label("Mon rôle").select_option("centre_agree")
     page.get_by_role("button", name="Ajouter l’habilitation").click()
     expect(page.get_by_role("table")).to_contain_text("Centre agréé")

@@ -61,6 +61,7 @@ def test_the_activation_code_makes_the_person_manager_with_a_habilitation_and_th
     check_screen("acces-habilitation", own.text)
     assert SIRET_A in own.text
     assert SIRET_B in own.text
+    assert f'<option value="{SIRET_A}" selected>' in own.text  # the letter's SIRET comes first
     added = browser_like.post(
         "/acces/habilitation",
         data={"csrf_token": form_token(own.text), "siret": SIRET_A, "role": "centre_agree", "end_date": ""},

@@ -56,7 +56,8 @@ async def activate(page: PageDep) -> Response:
             values=values,
         )
     activation_id = str(started["activation_id"])
-    page.session.remember(activation_id=activation_id)
+    # The letter's SIRET: the establishment the new manager most likely gives themself access to.
+    page.session.remember(activation_id=activation_id, activated_siret=body["siret"])
     return page.redirect(f"/acces/activation/{activation_id}/charte")
 
 

@@ -18,6 +18,15 @@ TERMS_TITLE = "Conditions générales d’utilisation de CERES"
 TERMS_LABEL = "J’ai lu et j’accepte les CGU"
 
 
+def _default_choice(page: PageDep, establishments: list[dict[str, Any]]) -> dict[str, str]:
+    """The establishment of the activation code, else the only one."""
+    sirets = [str(e["siret"]) for e in establishments]
+    activated = page.session.flow.get("activated_siret", "")
+    if activated in sirets:
+        return {"siret": activated}
+    return {"siret": sirets[0]} if len(sirets) == 1 else {}
+
+
 async def _habilitation_page(
     page: PageDep,
     me: dict[str, Any],
@@ -39,7 +48,7 @@ async def _habilitation_page(
         status_code=status_code,
         problem=problem,
         errors=errors or {},
-        values=values or ({"siret": establishments[0]["siret"]} if len(establishments) == 1 else {}),
+        values=values or _default_choice(page, establishments),
         establishments=[(e["siret"], establishment_text(e)) for e in establishments],
         roles=[
             (r["role"], f"{r['label']} – {r['description']}" if r.get("description") else r["label"]) for r in roles
