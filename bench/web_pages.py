@@ -2,7 +2,8 @@
 
 Starts its own RabbitMQ, SecantusDB, SMTP recorder, the four services and the web service on free
 ports in a temp dir; people sign up through the gateway and log in through the pages; then
-concurrent browsers (httpx, cookies kept) walk a mix of pages for a while. Every page's
+browsers (httpx, cookies kept) walk a mix of pages for a while: one alone (what a page costs), then
+several at once (what two cores serve). Every page's
 Server-Timing header splits its time into the gateway's (`gateway;dur`, the calls it waited for)
 and the web service's own (`web;dur`: its session store, templates, everything else), so both are
 measured in the same run on the same requests. The login page's weight is what Chromium actually
@@ -52,20 +53,32 @@ TIMING = re.compile(r'web;dur=([\d.]+), gateway;dur=([\d.]+);desc="(\d+) calls"'
 
 
 @dataclass
-class Result:
+class Walk:
+    concurrency: int
     own_ms: list[float] = field(default_factory=list)  # the web service's own time per page
     gateway_ms: list[float] = field(default_factory=list)  # time waited for the gateway per page
     total_ms: list[float] = field(default_factory=list)  # as the client saw it
     pages: int = 0
     failures: int = 0
     elapsed: float = 0.0
-    login_bytes: int = 0
+
+
+@dataclass
+class Result:
+    # One browser at a time: what a page costs the web service. Then many: what the machine serves
+    # (there the two cores are shared by every process, and each one's time includes its queueing).
+    alone: Walk
+    loaded: Walk
+    walked: list[str]
     login_resources: list[tuple[int, str]] = field(default_factory=list)  # (bytes, path), largest first
-    walked: list[str] = field(default_factory=list)
+
+    @property
+    def login_bytes(self) -> int:
+        return sum(size for size, _ in self.login_resources)
 
     @property
     def ok(self) -> bool:
-        return not self.failures
+        return not (self.alone.failures or self.loaded.failures)
 
 
 def form_fields(html: str) -> dict[str, str]:
@@ -100,8 +113,8 @@ def existing(web_url: str, cookies: httpx.Cookies) -> list[str]:
 
 async def walk(
     web_url: str, cookies: list[httpx.Cookies], paths: list[str], seconds: float, concurrency: int
-) -> Result:
-    result = Result(walked=paths + ANONYMOUS_PAGES)
+) -> Walk:
+    result = Walk(concurrency)
     deadline = time.perf_counter() + seconds
 
     async def browser(index: int) -> None:
@@ -179,9 +192,9 @@ def run(args: argparse.Namespace) -> Result:
         cookies = people(web_url, gateway_url, mail, args.people)
         paths = existing(web_url, cookies[0])
         asyncio.run(walk(web_url, cookies, paths, 2, 2))  # warm-up
-        result = asyncio.run(walk(web_url, cookies, paths, args.seconds, args.concurrency))
-        result.login_resources = login_page_weight(web_url)
-        result.login_bytes = sum(size for size, _ in result.login_resources)
+        alone = asyncio.run(walk(web_url, cookies, paths, args.seconds, 1))
+        loaded = asyncio.run(walk(web_url, cookies, paths, args.seconds, args.concurrency))
+        result = Result(alone, loaded, paths + ANONYMOUS_PAGES, login_page_weight(web_url))
     finally:
         stack.stop()
         mail.stop()
@@ -192,21 +205,24 @@ def p99(values: list[float]) -> float:
     return statistics.quantiles(values, n=100)[98] if len(values) >= 2 else float("nan")
 
 
+def _times(walk: Walk) -> None:
+    print(
+        f"-- {walk.concurrency} browser(s): {walk.pages} pages in {walk.elapsed:.1f} s, {walk.failures} failed, "
+        f"{walk.pages / walk.elapsed:.1f} pages/s on {os.cpu_count()} cores"
+    )
+    for name, values in (
+        ("web service's own", walk.own_ms),
+        ("waiting for the gateway", walk.gateway_ms),
+        ("as the client saw it", walk.total_ms),
+    ):
+        print(f"   {name:<24} p50 {statistics.median(values):.1f} ms, p99 {p99(values):.1f} ms")
+
+
 def report(result: Result) -> None:
     print(f"pages walked             {', '.join(result.walked)}")
-    print(f"pages                    {result.pages} in {result.elapsed:.1f} s, {result.failures} failed")
-    print(f"throughput               {result.pages / result.elapsed:.1f} pages/s on {os.cpu_count()} cores")
-    print(
-        f"web service's own time   p50 {statistics.median(result.own_ms):.1f} ms, p99 {p99(result.own_ms):.1f} ms"
-        f"   goal p99 <= {GOAL_OWN_P99_MS:.0f} ms"
-    )
-    print(
-        f"waiting for the gateway  p50 {statistics.median(result.gateway_ms):.1f} ms, "
-        f"p99 {p99(result.gateway_ms):.1f} ms (same pages)"
-    )
-    print(
-        f"as the client saw it     p50 {statistics.median(result.total_ms):.1f} ms, p99 {p99(result.total_ms):.1f} ms"
-    )
+    _times(result.alone)
+    _times(result.loaded)
+    print(f"web's own time p99 (one browser) {p99(result.alone.own_ms):.1f} ms   goal <= {GOAL_OWN_P99_MS:.0f} ms")
     print(
         f"login page               {result.login_bytes / 1024:.0f} KB transferred in {len(result.login_resources)} "
         f"responses   goal <= {GOAL_LOGIN_KB:.0f} KB"
@@ -217,9 +233,9 @@ def report(result: Result) -> None:
 
 
 def rows(result: Result) -> list[Row]:
-    own = p99(result.own_ms)
+    own = p99(result.alone.own_ms)
     weight = result.login_bytes / 1024
-    rate = result.pages / result.elapsed
+    rate = result.loaded.pages / result.loaded.elapsed
     return [
         Row("web's own time per page p99", f"{own:.1f} ms", f"≤ {GOAL_OWN_P99_MS:.0f} ms", own <= GOAL_OWN_P99_MS, own),
         Row(
@@ -229,7 +245,9 @@ def rows(result: Result) -> list[Row]:
             weight <= GOAL_LOGIN_KB,
             weight,
         ),
-        Row("pages/s on a journey mix", f"{rate:.0f}/s", "(figure)", True, rate),
+        Row(
+            f"pages/s on a journey mix ({result.loaded.concurrency} browsers)", f"{rate:.0f}/s", "(figure)", True, rate
+        ),
     ]
 
 
