@@ -111,9 +111,7 @@ def existing(web_url: str, cookies: httpx.Cookies) -> list[str]:
         return [path for path in LOGGED_IN_PAGES if browser.get(path).status_code == 200]
 
 
-async def walk(
-    web_url: str, cookies: list[httpx.Cookies], paths: list[str], seconds: float, concurrency: int
-) -> Walk:
+async def walk(web_url: str, cookies: list[httpx.Cookies], paths: list[str], seconds: float, concurrency: int) -> Walk:
     result = Walk(concurrency)
     deadline = time.perf_counter() + seconds
 
