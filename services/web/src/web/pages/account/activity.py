@@ -17,8 +17,9 @@ MESSAGE_STATES = {
     "sent": "Envoyé",
     "abandoned": "Non distribué",
 }
-# `next_before` of the previous page goes back to the gateway as a query parameter: an id's characters only.
-Before = Annotated[str | None, Query(alias="avant", pattern=r"^[A-Za-z0-9_:.+-]{1,64}$")]
+# The gateway's `next_cursor` of the previous page goes back to it as a query parameter: an opaque
+# token, only URL-safe characters.
+Before = Annotated[str | None, Query(alias="avant", pattern=r"^[A-Za-z0-9_=.:+-]{1,2048}$")]
 
 
 @router.get("/mes-habilitations")
@@ -37,12 +38,12 @@ async def my_habilitations(page: PageDep) -> Response:
 @router.get("/mon-compte/messages")
 async def my_messages(page: PageDep, before: Before = None) -> Response:
     await page.me()
-    params = {"limit": 20, **({"before": before} if before else {})}
+    params = {"limit": 20, **({"cursor": before} if before else {})}
     answer = await page.api("GET", "/api/v1/me/messages", params=params)
     return page.render(
         "pages/account/messages.html.j2",
         "Mes messages",
         messages=items_of(answer),
-        next_before=answer.get("next_before") if isinstance(answer, dict) else None,
+        next_before=answer.get("next_cursor") if isinstance(answer, dict) else None,
         states=MESSAGE_STATES,
     )

@@ -26,13 +26,13 @@ async def messages_page(page: PageDep) -> Response:
     params = {"limit": "20"}
     before = page.request.query_params.get("avant", "")
     if before:
-        params["before"] = before[:64]
+        params["cursor"] = before[:2048]  # the gateway's next_cursor, opaque; it refuses a bad one (422)
     answer = await page.api("GET", f"/api/v1/organisations/{org.siren}/messages", params=params)
     return page.render(
         "pages/management/messages.html.j2",
         "Historique des messages",
         org=org,
         messages=items_of(answer),
-        next_before=answer.get("next_before") if isinstance(answer, dict) else None,
+        next_before=answer.get("next_cursor") if isinstance(answer, dict) else None,
         states=STATES,
     )
