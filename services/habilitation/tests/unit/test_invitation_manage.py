@@ -5,8 +5,9 @@ from datetime import timedelta
 import pytest
 
 from contracts.invitations import InvitationExpiredV1, InvitationResentV1, InvitationRevokedV1
-from habilitation.domain.errors import Conflict, NotFound, TooEarly, WrongState
-from habilitation.domain.invitation import InvitationState
+from efp_runtime.outbox import OutboxMessage
+from habilitation.domain.errors import Conflict, NotFound, Stale, TooEarly, WrongState
+from habilitation.domain.invitation import Invitation, InvitationState
 from services.habilitation.tests.unit.core_fakes import CONTEXT, OTHER_SIREN, SIREN, T0, actor, emails, event_types
 from services.habilitation.tests.unit.invitation_fakes import Invites, last_token
 
@@ -121,3 +122,24 @@ async def test_the_list_shows_pending_and_expired_by_their_effective_state() -> 
     assert [(i.id, i.status) for i in expired.invitations] == [(old, "expired")]
     assert {i.id for i in everything.invitations} == {old, fresh, gone}
     assert everything.invitations[0].invited_by_name == "Prénom-manager Nom-manager"
+
+
+async def test_a_resend_that_meets_the_sweep_reads_the_invitation_again_and_resends_it() -> None:
+    x = Invites()
+    x.world.member("new-0", email="jeanne.martin@example.fr")
+    invitation_id, _ = await x.invite()
+    x.world.clock.advance(DAY + timedelta(hours=2))
+    update, raced = x.invitations.update, []
+
+    async def swept_meanwhile(invitation: Invitation, messages: list[OutboxMessage]) -> None:
+        if not raced:  # the first write finds the document changed under it
+            raced.append(invitation.version)
+            raise Stale("Cette invitation a été modifiée entre-temps. Veuillez réessayer.")
+        await update(invitation, messages)
+
+    x.invitations.update = swept_meanwhile  # type: ignore[method-assign]
+    view = await x.resend(actor("manager"), invitation_id, CONTEXT)
+
+    assert raced
+    assert view.status == "sent"
+    assert emails(x.invitations.outbox)[-1]["content"]["template"] == "invitation_resent"

@@ -11,7 +11,7 @@ from efp_runtime.aggregate_store import UNSET, AggregateStore, StaleAggregate
 from efp_runtime.mongo import IndexSpec
 from efp_runtime.outbox import OUTBOX_FIELD, OutboxMessage
 from habilitation.adapters.mongo_newest_first import newest_first
-from habilitation.domain.errors import Conflict
+from habilitation.domain.errors import Conflict, Stale
 from habilitation.domain.invitation import (
     DUPLICATE_PENDING,
     EXPIRY_REASON,
@@ -61,7 +61,7 @@ class MongoInvitationRepository:
         try:
             await self._store.update(invitation.id, invitation.version, document_of(invitation), messages)
         except StaleAggregate as exc:
-            raise Conflict(STALE) from exc
+            raise Stale(STALE) from exc
         except DuplicateKeyError as exc:  # resending while a newer invitation is pending
             raise Conflict(DUPLICATE_PENDING) from exc
         invitation.version += 1

@@ -42,6 +42,10 @@ class Conflict(HabilitationError):
     detail = "Cette demande est en conflit avec une autre."
 
 
+class Stale(Conflict):
+    """Someone else (a sweep, another manager) changed the aggregate between its read and our write."""
+
+
 class TooEarly(HabilitationError):
     code = "too_early"
     detail = "Il est trop tôt pour relancer."

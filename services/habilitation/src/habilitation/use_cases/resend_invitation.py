@@ -3,7 +3,7 @@
 from contracts.habilitation import ActorV1
 from contracts.invitations import InvitationV1
 from efp_runtime.message_context import MessageContext
-from habilitation.domain.errors import InvalidInput
+from habilitation.domain.errors import InvalidInput, Stale
 from habilitation.domain.invitation import hash_token, new_token
 from habilitation.use_cases.invitation_outgoing import (
     find_managed_invitation,
@@ -34,6 +34,14 @@ class ResendInvitation:
         self._clock = clock
 
     async def __call__(self, actor: ActorV1, invitation_id: str, context: MessageContext) -> InvitationV1:
+        # An invitation listed as expired may be swept at the very moment it is resent: read it again
+        # once rather than tell the manager to retry what the sweep could not have refused.
+        try:
+            return await self._resend(actor, invitation_id, context)
+        except Stale:
+            return await self._resend(actor, invitation_id, context)
+
+    async def _resend(self, actor: ActorV1, invitation_id: str, context: MessageContext) -> InvitationV1:
         invitation = await find_managed_invitation(self._invitations, self._rights, actor, invitation_id)
         now = self._clock()
         token = new_token(invitation.id)
