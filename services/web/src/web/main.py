@@ -46,7 +46,8 @@ def create_app(settings: WebSettings | None = None, store: SessionStore | None =
         app.state.gateway = Gateway(client)
         mongo: AsyncMongoClient[dict[str, Any]] | None = None
         if store is None:
-            mongo = AsyncMongoClient(settings.mongodb_url, tz_aware=True)
+            # Idle pooled connections are dropped before the store closes them on its side.
+            mongo = AsyncMongoClient(settings.mongodb_url, tz_aware=True, maxIdleTimeMS=60_000)
             mongo_store = MongoSessionStore(mongo, settings.database, idle)
             await mongo_store.create_indexes()
             app.state.sessions = mongo_store

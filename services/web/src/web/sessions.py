@@ -8,13 +8,25 @@ browser. A session is rotated (new token, old one deleted) when a person logs in
 
 import hashlib
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from pymongo import AsyncMongoClient
+from pymongo.errors import ConnectionFailure
 
 TOUCH_EVERY = timedelta(minutes=1)
+T = TypeVar("T")
+
+
+async def _once_more_on_a_closed_connection(operation: Callable[[], Awaitable[T]]) -> T:
+    """A pooled connection the store closed (it restarted) fails the first call on it: every call
+    here is idempotent (read, replace or delete by id), so it is made once more on a fresh one."""
+    try:
+        return await operation()
+    except ConnectionFailure:
+        return await operation()
 
 
 def new_token() -> str:
@@ -103,7 +115,7 @@ class MongoSessionStore:
         await self._sessions.create_index("idle_until", expireAfterSeconds=0)
 
     async def load(self, token: str) -> WebSession | None:
-        document = await self._sessions.find_one({"_id": token_hash(token)})
+        document = await _once_more_on_a_closed_connection(lambda: self._sessions.find_one({"_id": token_hash(token)}))
         now = datetime.now(UTC)
         if document is None or _aware(document["idle_until"]) <= now:
             return None
@@ -121,10 +133,12 @@ class MongoSessionStore:
 
     async def save(self, session: WebSession) -> None:
         document = _document(session, datetime.now(UTC) + self._idle)
-        await self._sessions.replace_one({"_id": document["_id"]}, document, upsert=True)
+        await _once_more_on_a_closed_connection(
+            lambda: self._sessions.replace_one({"_id": document["_id"]}, document, upsert=True)
+        )
 
     async def delete(self, token: str) -> None:
-        await self._sessions.delete_one({"_id": token_hash(token)})
+        await _once_more_on_a_closed_connection(lambda: self._sessions.delete_one({"_id": token_hash(token)}))
 
 
 class MemorySessionStore:
