@@ -60,3 +60,4 @@ def test_a_person_activates_ceres_with_the_letters_code(
     expect(page.get_by_text("Votre connexion est établie")).to_be_visible()
     expect(page.get_by_role("link", name="Gérer les accès de mon entreprise")).to_be_visible()
     inspect_screen(page, screenshots, "activation-7-accueil")
+    assert page.url == f"{system.web_url}/accueil"  # back home, as manager with access

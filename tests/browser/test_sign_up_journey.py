@@ -105,3 +105,4 @@ def test_a_person_creates_an_account_with_the_keyboard_alone(
         page.keyboard.press("Enter")
         expect(page).to_have_title(f"{title} – EFP Connect")
         inspect_screen(page, screenshots, title.lower().replace(" ", "-"))
+    assert page.url.endswith("/mon-compte/messages")  # the keyboard alone led all the way
