@@ -28,6 +28,15 @@ from contracts.identity import (
     VerifyRegistrationCodeV1,
 )
 from contracts.invited_accounts import CreateInvitedAccountV1
+from contracts.oidc import (
+    CheckLogoutRequestV1,
+    DescribeOidcClientV1,
+    ExchangeAuthorizationCodeV1,
+    GetSigningKeysV1,
+    GetUserInfoV1,
+    IssueAuthorizationCodeV1,
+    RevokeOidcTokenV1,
+)
 from contracts.organisations import GetOrganisationV1, SearchOrganisationsV1
 from contracts.rpc import PingV1
 
@@ -54,6 +63,13 @@ IdentityRequest = Annotated[
     | VerifyPasswordResetCodeV1
     | ResetPasswordV1
     | ChangePasswordV1
-    | CreateInvitedAccountV1,
+    | CreateInvitedAccountV1
+    | DescribeOidcClientV1
+    | IssueAuthorizationCodeV1
+    | ExchangeAuthorizationCodeV1
+    | GetUserInfoV1
+    | RevokeOidcTokenV1
+    | GetSigningKeysV1
+    | CheckLogoutRequestV1,
     Field(discriminator="kind"),
 ]

@@ -44,6 +44,22 @@ CAPTCHA_TEST_ANSWER = "TEST-ANSWER"
 AGENT_EMAIL = "agent.dgefp@travail.gouv.fr"
 AGENT_PASSWORD = "Agent-Test-Pa55word!"  # noqa: S105 (the test session's throwaway agent)
 SERVICE_API_KEY = "test-service-key-0123456789abcdef"  # the key other ministry systems would use in tests
+# Relying parties registered at start-up (EFP_OIDC_DEV_CLIENTS). The test client's redirect URIs are
+# never fetched: tests read the Location header, or intercept them in the browser.
+OIDC_TEST_CLIENT: dict[str, Any] = {
+    "client_id": "test-rp",
+    "client_secret": "test-rp-secret-0123456789abcdefghijklmnop",
+    "name": "Application de test",
+    "service": "ceres",
+    "redirect_uris": ["http://rp.test/callback"],
+    "post_logout_redirect_uris": ["http://rp.test/logged-out"],
+}
+OIDC_CERES_CLIENT: dict[str, Any] = {
+    "client_id": "ceres-example",
+    "client_secret": "ceres-example-secret-0123456789abcdefghij",
+    "name": "CERES",
+    "service": "ceres",
+}
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -84,6 +100,10 @@ class RunningSystem:
     broker_users: dict[str, str] = field(default_factory=dict)
     # Service name -> its Prometheus endpoint.
     metrics_urls: dict[str, str] = field(default_factory=dict)
+    # Free ports reserved for a test's back-channel logout receiver and for the CERES example app,
+    # whose URIs the dev clients registered (OIDC_TEST_CLIENT, OIDC_CERES_CLIENT).
+    backchannel_port: int = 0
+    ceres_port: int = 0
 
     def kill(self, name: str) -> None:
         """kill -9: the process gets no chance to finish or acknowledge anything."""
@@ -172,6 +192,19 @@ def _broker_users(infrastructure: Infrastructure) -> dict[str, str]:
     return {}
 
 
+def oidc_test_clients(backchannel_port: int, ceres_port: int) -> list[dict[str, Any]]:
+    ceres = f"http://127.0.0.1:{ceres_port}"
+    return [
+        {**OIDC_TEST_CLIENT, "backchannel_logout_uri": f"http://127.0.0.1:{backchannel_port}/backchannel"},
+        {
+            **OIDC_CERES_CLIENT,
+            "redirect_uris": [f"{ceres}/callback"],
+            "post_logout_redirect_uris": [f"{ceres}/"],
+            "backchannel_logout_uri": f"{ceres}/backchannel-logout",
+        },
+    ]
+
+
 @pytest.fixture(scope="session")
 def system(infrastructure: Infrastructure, mail_server: MailRecorder) -> Iterator[RunningSystem]:
     log_dir = infrastructure.state_dir / "service-logs"
@@ -181,6 +214,7 @@ def system(infrastructure: Infrastructure, mail_server: MailRecorder) -> Iterato
     broker_users = _broker_users(infrastructure)
     metrics_ports = {name: free_port() for name in SERVICES}
     prefix = infrastructure.database_prefix
+    backchannel_port, ceres_port = free_port(), free_port()
     env = service_env(
         endpoints,
         infrastructure.state_dir,
@@ -205,6 +239,7 @@ def system(infrastructure: Infrastructure, mail_server: MailRecorder) -> Iterato
             "EFP_OPERATOR_AMQP_URL": broker_users.get("operator", endpoints.amqp_url),
             **{f"{name.upper()}_DATABASE": f"{prefix}{name}" for name in (*SERVICES, "web")},
             **web_env(gateway_port, web_port),
+            "EFP_OIDC_DEV_CLIENTS": json.dumps(oidc_test_clients(backchannel_port, ceres_port)),
         },
     )
     stack = Stack()
@@ -220,6 +255,8 @@ def system(infrastructure: Infrastructure, mail_server: MailRecorder) -> Iterato
         own_env=process_envs(broker_users, metrics_ports),
         broker_users=broker_users,
         metrics_urls=metrics_urls(gateway_url, metrics_ports),
+        backchannel_port=backchannel_port,
+        ceres_port=ceres_port,
     )
     try:
         load_sirene_sample(env, log_dir)

@@ -28,6 +28,8 @@ from gateway.routes import (
     invitations,
     me,
     messages,
+    oidc_provider,
+    oidc_sign_in,
     organisations,
     password_resets,
     registrations,
@@ -98,7 +100,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
 
     routers = (health, captchas, registrations, organisations, session, me, password_resets, access_requests)
     later = (access_management, activation, messages, invitations, authorizations, habilitation_snapshot, asyncapi)
-    for module in (*routers, *later):
+    sign_in = (oidc_sign_in, oidc_provider)
+    for module in (*routers, *later, *sign_in):
         app.include_router(module.router)
     # Last: the outermost middleware also measures what the others refuse (413, 411).
     HttpMetrics().install(app)

@@ -1,5 +1,6 @@
 """Composition root: the only place that names concrete adapters."""
 
+import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -8,6 +9,7 @@ from typing import Any
 from faststream.rabbit import RabbitBroker
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.asynchronous.database import AsyncDatabase
 
 from efp_runtime import idempotency
 from efp_runtime.mongo import IndexSpec, create_mongo_client
@@ -15,7 +17,10 @@ from efp_runtime.outbox import OutboxRelay
 from identity.adapters import (
     mongo_account_repository,
     mongo_captcha_repository,
+    mongo_keyring_store,
     mongo_login_failure_log,
+    mongo_oidc_client_repository,
+    mongo_oidc_grant_repository,
     mongo_organisation_directory,
     mongo_password_reset_repository,
     mongo_rate_limiter,
@@ -26,9 +31,14 @@ from identity.adapters.argon2_password_hasher import Argon2PasswordHasher
 from identity.adapters.common_password_list import CommonPasswordList
 from identity.adapters.espeak_captcha_voice import EspeakCaptchaVoice
 from identity.adapters.hmac_secret_hasher import HmacSecretHasher
+from identity.adapters.httpx_logout_sender import HttpxLogoutSender
+from identity.adapters.joserfc_token_signer import JoseKeyMaker, JoseTokenSigner
 from identity.adapters.mongo_account_repository import MongoAccountRepository
 from identity.adapters.mongo_captcha_repository import MongoCaptchaRepository
+from identity.adapters.mongo_keyring_store import MongoKeyringStore
 from identity.adapters.mongo_login_failure_log import MongoLoginFailureLog
+from identity.adapters.mongo_oidc_client_repository import MongoOidcClientRepository
+from identity.adapters.mongo_oidc_grant_repository import MongoAccessTokenRepository, MongoAuthorizationCodeRepository
 from identity.adapters.mongo_organisation_directory import MongoOrganisationDirectory
 from identity.adapters.mongo_password_reset_repository import MongoPasswordResetRepository
 from identity.adapters.mongo_rate_limiter import MongoRateLimiter
@@ -53,6 +63,17 @@ from identity.use_cases.give_registration_identity import GiveRegistrationIdenti
 from identity.use_cases.go_back_in_registration import GoBackInRegistration
 from identity.use_cases.log_in import LogIn
 from identity.use_cases.log_out import LogOut
+from identity.use_cases.oidc.authenticate_client import AuthenticateClient
+from identity.use_cases.oidc.check_logout_request import CheckLogoutRequest
+from identity.use_cases.oidc.deliver_backchannel_logouts import DeliverBackchannelLogouts
+from identity.use_cases.oidc.describe_client import DescribeOidcClient
+from identity.use_cases.oidc.exchange_authorization_code import ExchangeAuthorizationCode
+from identity.use_cases.oidc.get_user_info import GetUserInfo
+from identity.use_cases.oidc.issue_authorization_code import IssueAuthorizationCode
+from identity.use_cases.oidc.manage_clients import ManageOidcClients
+from identity.use_cases.oidc.person import PersonFinder
+from identity.use_cases.oidc.revoke_token import RevokeOidcToken
+from identity.use_cases.oidc.signing_keys import EnsureSigningKeys, GetSigningKeys, RotateSigningKeys
 from identity.use_cases.request_password_reset import RequestPasswordReset
 from identity.use_cases.resend_registration_code import ResendRegistrationCode
 from identity.use_cases.reset_password import ResetPassword
@@ -72,6 +93,7 @@ INDEXES: list[IndexSpec] = [
     *mongo_login_failure_log.INDEXES,
     *mongo_password_reset_repository.INDEXES,
     *mongo_organisation_directory.INDEXES,
+    *mongo_oidc_grant_repository.INDEXES,
     *idempotency.INDEXES,
 ]
 
@@ -108,13 +130,81 @@ class Identity:
     create_agent: CreateAgent
     abandon_idle_registrations: AbandonIdleRegistrations
     create_invited_account: CreateInvitedAccount
+    oidc: "Oidc"
+
+
+@dataclass(frozen=True)
+class Oidc:
+    """The OpenID Connect provider's use cases, and what main.py starts and stops for them."""
+
+    clients: ManageOidcClients
+    describe_client: DescribeOidcClient
+    issue_authorization_code: IssueAuthorizationCode
+    exchange_authorization_code: ExchangeAuthorizationCode
+    get_user_info: GetUserInfo
+    revoke_token: RevokeOidcToken
+    get_signing_keys: GetSigningKeys
+    check_logout_request: CheckLogoutRequest
+    ensure_signing_keys: EnsureSigningKeys
+    rotate_signing_keys: RotateSigningKeys
+    deliver_backchannel_logouts: DeliverBackchannelLogouts
+    logout_sender: HttpxLogoutSender
+    # Set when a session ends: the back-channel delivery runs at once.
+    sessions_ended: asyncio.Event
 
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def build(settings: IdentitySettings, broker: RabbitBroker, clock: Callable[[], datetime] = _utc_now) -> Identity:
+def build_oidc(
+    settings: IdentitySettings,
+    database: AsyncDatabase[dict[str, Any]],
+    sessions: MongoSessionRepository,
+    accounts: MongoAccountRepository,
+    directory: MongoOrganisationDirectory,
+    hasher: HmacSecretHasher,
+    sessions_ended: asyncio.Event,
+    clock: Callable[[], datetime],
+) -> Oidc:
+    clients = MongoOidcClientRepository(database[mongo_oidc_client_repository.COLLECTION])
+    codes = MongoAuthorizationCodeRepository(database[mongo_oidc_grant_repository.CODES])
+    tokens = MongoAccessTokenRepository(database[mongo_oidc_grant_repository.TOKENS])
+    keyring = MongoKeyringStore(database[mongo_keyring_store.COLLECTION])
+    # The keys' encryption password: the service's secret key, never stored beside them.
+    password = settings.secret_key.get_secret_value()
+    signer = JoseTokenSigner(keyring, password, clock)
+    make_key = JoseKeyMaker(password)
+    authenticate = AuthenticateClient(clients, hasher)
+    people = PersonFinder(directory)
+    sender = HttpxLogoutSender()
+    issuer = settings.issuer()
+    return Oidc(
+        clients=ManageOidcClients(clients, hasher, clock, production=settings.environment == "production"),
+        describe_client=DescribeOidcClient(clients),
+        issue_authorization_code=IssueAuthorizationCode(clients, codes, sessions, sessions, accounts, clock),
+        exchange_authorization_code=ExchangeAuthorizationCode(
+            authenticate, codes, tokens, accounts, people, signer, issuer, clock
+        ),
+        get_user_info=GetUserInfo(tokens, sessions, clients, accounts, people, clock),
+        revoke_token=RevokeOidcToken(authenticate, tokens, clock),
+        get_signing_keys=GetSigningKeys(signer),
+        check_logout_request=CheckLogoutRequest(clients, signer),
+        ensure_signing_keys=EnsureSigningKeys(keyring, make_key, clock),
+        rotate_signing_keys=RotateSigningKeys(keyring, make_key, clock),
+        deliver_backchannel_logouts=DeliverBackchannelLogouts(sessions, clients, signer, sender, issuer, clock),
+        logout_sender=sender,
+        sessions_ended=sessions_ended,
+    )
+
+
+def build(
+    settings: IdentitySettings,
+    broker: RabbitBroker,
+    clock: Callable[[], datetime] = _utc_now,
+    oidc_clock: Callable[[], datetime] | None = None,
+) -> Identity:
+    """`oidc_clock`: the provider's (tests shift it to expire a code); the rest keeps `clock`."""
     mongo = create_mongo_client(settings.mongodb_url)
     database = mongo[settings.database]
     outboxes = {
@@ -134,7 +224,8 @@ def build(settings: IdentitySettings, broker: RabbitBroker, clock: Callable[[], 
     captchas = MongoCaptchaRepository(database[mongo_captcha_repository.COLLECTION])
     registrations = MongoRegistrationRepository(outboxes[mongo_registration_repository.COLLECTION], relay)
     accounts = MongoAccountRepository(outboxes[mongo_account_repository.COLLECTION], relay)
-    sessions = MongoSessionRepository(outboxes[mongo_session_repository.COLLECTION], relay)
+    sessions_ended = asyncio.Event()
+    sessions = MongoSessionRepository(outboxes[mongo_session_repository.COLLECTION], relay, sessions_ended.set)
     resets = MongoPasswordResetRepository(outboxes[mongo_password_reset_repository.COLLECTION], relay)
     directory = MongoOrganisationDirectory(
         database[mongo_organisation_directory.ORGANISATIONS], database[mongo_organisation_directory.ESTABLISHMENTS]
@@ -184,4 +275,5 @@ def build(settings: IdentitySettings, broker: RabbitBroker, clock: Callable[[], 
         create_agent=CreateAgent(accounts, passwords, is_common, clock),
         abandon_idle_registrations=AbandonIdleRegistrations(registrations, registrations, clock),
         create_invited_account=CreateInvitedAccount(accounts, directory, settings.shared_mailbox_local_parts(), clock),
+        oidc=build_oidc(settings, database, sessions, accounts, directory, hasher, sessions_ended, oidc_clock or clock),
     )

@@ -1,9 +1,23 @@
 """Identity settings, read from the environment once, in create_app()."""
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, model_validator
 
 from efp_runtime.settings import RuntimeSettings
 from identity.domain.mailbox import DEFAULT_SHARED_LOCAL_PARTS
+
+
+class DevClient(BaseModel):
+    """A relying party of a local run or a test (`EFP_OIDC_DEV_CLIENTS`), with its secret in clear."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    client_id: str
+    client_secret: str = Field(min_length=32)
+    name: str
+    service: str
+    redirect_uris: list[str]
+    post_logout_redirect_uris: list[str] = []
+    backchannel_logout_uri: str | None = None
 
 
 class IdentitySettings(RuntimeSettings):
@@ -34,12 +48,26 @@ class IdentitySettings(RuntimeSettings):
     # Test harnesses only: every captcha also accepts this answer. Refused in production.
     captcha_test_answer: str | None = Field(None, validation_alias=AliasChoices("EFP_CAPTCHA_TEST_ANSWER"))
 
+    # The OpenID Connect issuer: the web pages' public address (where sign-in happens).
+    oidc_issuer: str | None = Field(None, validation_alias=AliasChoices("EFP_OIDC_ISSUER"))
+    # Local runs and tests only: relying parties registered at start-up (a JSON list, see README).
+    oidc_dev_clients: list[DevClient] = Field([], validation_alias=AliasChoices("EFP_OIDC_DEV_CLIENTS"))
+    # How often ended sessions are checked for relying parties to tell (a logout here wakes it at once).
+    backchannel_poll_seconds: float = Field(
+        5.0, gt=0, validation_alias=AliasChoices("IDENTITY_BACKCHANNEL_POLL_SECONDS")
+    )
+
     @model_validator(mode="after")
     def _no_test_hooks_in_production(self) -> "IdentitySettings":
         # Even an empty value: production configuration must not mention the hook at all.
         if self.environment == "production" and self.captcha_test_answer is not None:
             raise ValueError("EFP_CAPTCHA_TEST_ANSWER must not be set when EFP_ENVIRONMENT=production")
+        if self.environment == "production" and self.oidc_dev_clients:
+            raise ValueError("EFP_OIDC_DEV_CLIENTS must not be set when EFP_ENVIRONMENT=production")
         return self
+
+    def issuer(self) -> str:
+        return (self.oidc_issuer or self.frontend_url).rstrip("/")
 
     def shared_mailbox_local_parts(self) -> tuple[str, ...]:
         return tuple(part.strip().lower() for part in self.shared_mailboxes.split(",") if part.strip())

@@ -14,6 +14,7 @@ from efp_runtime.broker import (
     rpc_request_queue,
     transient_queue,
 )
+from efp_runtime.clock import clock_from
 from efp_runtime.message_context import MessageContext
 from efp_runtime.metrics import MetricsSettings, ServiceMetrics
 from efp_runtime.mongo import ensure_indexes
@@ -36,7 +37,7 @@ def create_app(settings: IdentitySettings | None = None) -> FastStream:
     tracing = tracer_provider(SERVICE)
     if tracing is not None:
         trace_messages(broker, tracing)
-    identity = bootstrap.build(settings, broker)
+    identity = bootstrap.build(settings, broker, oidc_clock=clock_from(settings.test_clock_file, settings.environment))
     metrics.outbox_backlog(identity.outboxes)
     sweep = metrics.sweeps.measured("registrations", identity.abandon_idle_registrations)
     rpc = rpc_request_queue(rpc_queue(SERVICE), settings)
@@ -50,6 +51,10 @@ def create_app(settings: IdentitySettings | None = None) -> FastStream:
     @app.on_startup
     async def prepare() -> None:
         await ensure_indexes(identity.mongo[settings.database], bootstrap.INDEXES)
+        # Before the first request: a current key to sign with, and the next one already published.
+        await identity.oidc.ensure_signing_keys()
+        for client in settings.oidc_dev_clients:
+            await identity.oidc.clients.register(**client.model_dump())
         await broker.connect()
         await declare_exchanges(broker)
         metrics.serve(MetricsSettings())
@@ -58,6 +63,11 @@ def create_app(settings: IdentitySettings | None = None) -> FastStream:
     async def start_background_work() -> None:
         tasks.append(asyncio.create_task(identity.relay.run(), name="outbox-relay"))
         tasks.append(asyncio.create_task(_sweep(sweep, settings.sweep_seconds), name="sweeper"))
+        tasks.append(
+            asyncio.create_task(
+                _tell_relying_parties(identity.oidc, settings.backchannel_poll_seconds), name="backchannel-logout"
+            )
+        )
         if settings.bootstrap_agent_email and settings.bootstrap_agent_password:
             await identity.create_agent.ensure(
                 settings.bootstrap_agent_email,
@@ -71,6 +81,7 @@ def create_app(settings: IdentitySettings | None = None) -> FastStream:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        await identity.oidc.logout_sender.close()
         await identity.mongo.close()
         metrics.stop()
         if tracing is not None:
@@ -87,6 +98,18 @@ async def _sweep(abandon_idle_registrations: Callable[[], Awaitable[int]], every
             await abandon_idle_registrations()
         except Exception:
             logger.exception("registration sweep failed")
+
+
+async def _tell_relying_parties(oidc: bootstrap.Oidc, every_seconds: float) -> None:
+    """Back-channel logouts: at once when a session of this replica ends, else at each poll."""
+    while True:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(oidc.sessions_ended.wait(), every_seconds)
+        oidc.sessions_ended.clear()
+        try:
+            await oidc.deliver_backchannel_logouts()
+        except Exception:
+            logger.exception("back-channel logout pass failed")
 
 
 def run() -> None:

@@ -13,6 +13,9 @@ class WebSettings(BaseSettings):
     # The address people type: the Origin every form must come from (and later the OIDC issuer).
     public_url: str | None = Field(None, validation_alias=AliasChoices("WEB_PUBLIC_URL", "EFP_FRONTEND_URL"))
     gateway_url: str = Field("http://127.0.0.1:8000", validation_alias=AliasChoices("WEB_GATEWAY_URL"))
+    # Where relying parties reach the gateway's OpenID Connect endpoints (token, userinfo, JWKS):
+    # its public address, which the discovery document gives. Default: `gateway_url`.
+    gateway_public_url: str | None = Field(None, validation_alias=AliasChoices("WEB_GATEWAY_PUBLIC_URL"))
     gateway_timeout_seconds: float = Field(10.0, gt=0, validation_alias=AliasChoices("WEB_GATEWAY_TIMEOUT_SECONDS"))
     mongodb_url: str = Field("mongodb://127.0.0.1:27017/", validation_alias=AliasChoices("MONGODB_URL"))
     database: str = Field("web", validation_alias=AliasChoices("WEB_DATABASE"))
@@ -32,6 +35,9 @@ class WebSettings(BaseSettings):
         if self.cookie_secure is not None:
             return self.cookie_secure
         return self.environment == "production"
+
+    def gateway_public_origin(self) -> str:
+        return (self.gateway_public_url or self.gateway_url).rstrip("/")
 
     def origin(self) -> str:
         base = self.public_url or f"http://{self.host}:{self.port}"

@@ -22,12 +22,18 @@ from web import pages
 from web.config import WebSettings
 from web.gateway import Gateway, GatewayError, GatewayTime, GatewayUnavailable, LoginRequired, http_client
 from web.page import AlreadyDone, login_location
+from web.pages.sign_in.request import sign_in_return_origin
 from web.rendering import environment
 from web.security import UNSAFE_METHODS, CsrfRefused, add_security_headers, origin_allowed
 from web.sessions import MongoSessionStore, SessionStore, open_session
 
 STATIC = Path(__file__).parent / "static"
 CORRELATION_HEADER = "X-Correlation-ID"
+# Answered without a web session: probes, and relying parties fetching the discovery document.
+NO_SESSION = {"/health/live", "/.well-known/openid-configuration"}
+# Endpoints another site's form may post to (OpenID Connect Core §3.1.2.1, RP-Initiated Logout §2):
+# they change nothing by themselves that a GET could not.
+FROM_OTHER_SITES = {"/oidc/authorize", "/oidc/logout"}
 log = logging.getLogger("web")
 
 
@@ -133,8 +139,8 @@ def create_app(settings: WebSettings | None = None, store: SessionStore | None =
     @app.middleware("http")
     async def web_session(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         started = time.perf_counter()
-        if request.url.path == "/health/live":
-            return await call_next(request)  # no session for a healthcheck
+        if request.url.path in NO_SESSION:
+            return await call_next(request)  # no session for a healthcheck or a relying party's discovery
         given = request.headers.get(CORRELATION_HEADER, "")
         request.state.correlation_id = (
             given if 0 < len(given) <= 64 and given.replace("-", "").isalnum() else str(uuid.uuid4())
@@ -144,7 +150,11 @@ def create_app(settings: WebSettings | None = None, store: SessionStore | None =
             response.headers["Cache-Control"] = "public, max-age=86400"
             add_security_headers(response, secure)
             return response
-        if request.method in UNSAFE_METHODS and not origin_allowed(request, settings.origin()):
+        if (
+            request.method in UNSAFE_METHODS
+            and request.url.path not in FROM_OTHER_SITES
+            and not origin_allowed(request, settings.origin())
+        ):
             return page_error(request, 403, "Requête refusée", "Cette requête ne vient pas du site EFP Connect.")
         sessions: SessionStore = request.app.state.sessions
         token = request.cookies.get(cookie_name)
@@ -163,7 +173,7 @@ def create_app(settings: WebSettings | None = None, store: SessionStore | None =
         response.headers["Cache-Control"] = "no-store"
         response.headers[CORRELATION_HEADER] = request.state.correlation_id
         response.headers["Server-Timing"] = server_timing(time.perf_counter() - started, waited)
-        add_security_headers(response, secure)
+        add_security_headers(response, secure, sign_in_return_origin(final))
         return response
 
     app.add_middleware(GZipMiddleware, minimum_size=800)

@@ -43,11 +43,19 @@ class CsrfRefused(Exception):
     """A form without this session's token, or from another site."""
 
 
-def add_security_headers(response: Response, secure: bool) -> None:
+def add_security_headers(response: Response, secure: bool, form_target: str | None = None) -> None:
+    """`form_target`: another origin a form of this page may end up at through redirects — the
+    application a sign-in returns to (browsers apply form-action to a form's redirects too)."""
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
+    if form_target:
+        response.headers["Content-Security-Policy"] = policy_allowing_forms_to(form_target)
     if secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+
+
+def policy_allowing_forms_to(origin: str) -> str:
+    return CONTENT_SECURITY_POLICY.replace("form-action 'self'", f"form-action 'self' {origin}")
 
 
 def origin_allowed(request: Request, origin: str) -> bool:

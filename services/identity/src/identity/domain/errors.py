@@ -100,3 +100,46 @@ class Unauthenticated(IdentityError):
 class AccountExists(IdentityError):
     code = "conflict"
     detail = "Un compte EFP Connect existe déjà pour cette adresse e-mail."
+
+
+# --- OpenID Connect: the codes are OAuth 2.0's, so the gateway passes them on as they are ----------
+
+
+class UnknownClient(IdentityError):
+    code = "unknown_client"
+    detail = "L'application qui vous a envoyé ici n'est pas connue d'EFP Connect."
+
+
+class InvalidRedirectUri(IdentityError):
+    code = "invalid_redirect_uri"
+    detail = "L'adresse de retour demandée n'est pas enregistrée pour cette application."
+
+
+class InvalidClient(IdentityError):
+    code = "invalid_client"
+    detail = "Authentification de l'application refusée."
+
+
+class InvalidGrant(IdentityError):
+    code = "invalid_grant"
+    detail = "Ce code d'autorisation est invalide, expiré ou déjà utilisé."
+
+
+class InvalidOidcRequest(IdentityError):
+    code = "invalid_request"
+    detail = "La demande d'authentification est invalide."
+
+
+class LoginRequired(IdentityError):
+    code = "login_required"
+    detail = "Veuillez vous identifier à nouveau."
+
+
+class NoAccess(IdentityError):
+    code = "no_access"
+    detail = "Vous n'avez pas accès à ce service numérique."
+
+
+class InvalidToken(IdentityError):
+    code = "invalid_token"
+    detail = "Le jeton d'accès est invalide ou a expiré."

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from contracts import accounts as a
 from contracts import identity as i
 from contracts import invited_accounts as ia
+from contracts import oidc as oi
 from contracts import organisations as o
 from contracts.identity_requests import IdentityRequest
 from contracts.rpc import FieldError, PingV1, PongV1, Request, RpcError, RpcReply
@@ -61,6 +62,13 @@ def _routes(identity: Identity) -> dict[type[Request], Handler]:
         ia.CreateInvitedAccountV1: lambda r, c: x.create_invited_account(
             r.email, r.civility, r.last_name, r.first_name, r.job_title, r.siren, c
         ),
+        oi.DescribeOidcClientV1: lambda r, c: x.oidc.describe_client(r),
+        oi.IssueAuthorizationCodeV1: lambda r, c: x.oidc.issue_authorization_code(r),
+        oi.ExchangeAuthorizationCodeV1: lambda r, c: x.oidc.exchange_authorization_code(r),
+        oi.GetUserInfoV1: lambda r, c: x.oidc.get_user_info(r),
+        oi.RevokeOidcTokenV1: lambda r, c: x.oidc.revoke_token(r),
+        oi.GetSigningKeysV1: lambda r, c: x.oidc.get_signing_keys(),
+        oi.CheckLogoutRequestV1: lambda r, c: x.oidc.check_logout_request(r),
     }
 
 

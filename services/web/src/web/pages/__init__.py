@@ -13,6 +13,7 @@ from web.pages import (
     login,
     management,
     password_reset,
+    sign_in,
     sign_up,
 )
 
@@ -30,4 +31,5 @@ def routers() -> list[APIRouter]:
         agent.router,
         management.router,
         invitations.router,
+        sign_in.router,
     ]

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from fastapi import APIRouter
 from starlette.responses import Response
 
-from web.gateway import GatewayError, gateway_cookie_of
+from web.gateway import GatewayError, LoginRequired, gateway_cookie_of
 from web.page import AFTER_LOGIN, PageDep, safe_next
 from web.pages.captcha import new_captcha
 from web.sessions import rotated
@@ -72,19 +72,26 @@ async def log_in(page: PageDep) -> Response:
     session.gateway_cookie = gateway_cookie_of(answer)
     session.gateway_csrf = opened["csrf_token"]
     page.request.state.web_session = page.session = session
-    return page.redirect(safe_next(suite or session.flow.pop(AFTER_LOGIN, "")))
+    after_login = session.flow.pop(AFTER_LOGIN, "")
+    return page.redirect(safe_next(suite or after_login))
 
 
 @router.post("/deconnexion")
 async def log_out(page: PageDep) -> Response:
     await page.form()
+    await end_session(page)
+    return page.redirect("/connexion?deconnecte=1")
+
+
+async def end_session(page: PageDep) -> None:
+    """Logout here or asked by an application: the gateway's session ends (and with it every
+    application's, told by back-channel), then ours, under a new token with an empty flow."""
     if page.session.logged_in:
         # Already ended at the gateway: closing ours is all that is left.
-        with suppress(GatewayError):
+        with suppress(GatewayError, LoginRequired):
             await page.gateway.call(page.caller, "DELETE", "/api/v1/session")
     now = datetime.now(UTC)
     page.request.state.web_session = page.session = rotated(
         page.session, now, timedelta(seconds=page.settings.session_absolute_seconds)
     )
     page.session.flow.clear()
-    return page.redirect("/connexion?deconnecte=1")

@@ -11,6 +11,7 @@ from web.gateway import GatewayError, Problem
 from web.page import PageDep
 from web.pages.access.common import SERVICE, establishment_text, establishments_of, field_errors, roles_of
 from web.pages.legal import text_blocks
+from web.pages.sign_in.request import RESUME, pending
 
 router = APIRouter()
 HABILITATION_TITLE = "Gestion de mes accès"
@@ -125,4 +126,5 @@ async def accept_terms(page: PageDep) -> Response:
         await page.api("POST", f"/api/v1/services/{SERVICE}/terms", json={"accept": True})
     except GatewayError as refused:
         return await _terms_page(page, 400, problem=refused.problem, errors=refused.problem.errors)
-    return page.redirect("/accueil")
+    # Access now exists: a sign-in to an application that waited for it resumes.
+    return page.redirect(RESUME if pending(page.session) else "/accueil")

@@ -1,0 +1,1 @@
+"""The OpenID Connect provider's use cases: clients, codes, tokens, keys, logout."""
