@@ -12,7 +12,7 @@ from aio_pika.exceptions import AMQPError
 from pydantic import ValidationError
 from pymongo.errors import PyMongoError
 
-from efp_ops.commands import activation_codes, agents, dead_letters, emails, show, sirene, sweep
+from efp_ops.commands import activation_codes, agents, dead_letters, emails, oidc, show, sirene, sweep
 from efp_ops.output import render
 from efp_ops.settings import OpsSettings
 from efp_ops.verbs import Outcome
@@ -20,7 +20,7 @@ from efp_runtime.rpc import RpcUnavailable
 from efp_runtime.structured_logging import configure_logging
 
 DONE, FAILED, BAD_ARGUMENTS = 0, 1, 2
-NOUNS = (agents, activation_codes, dead_letters, emails, sirene, show, sweep)
+NOUNS = (agents, activation_codes, dead_letters, emails, sirene, show, sweep, oidc)
 # The services, the broker or the database away: nothing was done, the operator may try again.
 UNREACHABLE = (RpcUnavailable, AMQPError, PyMongoError, ConnectionError, TimeoutError)
 EPILOG = """Every command takes --help. Settings come from the environment, the same variables the services
@@ -31,7 +31,10 @@ EFP_OPERATOR_AMQP_URL (the operators' broker account; default AMQP_URL) and EFP_
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
         prog="efp-ops",
-        description="Operate EFP Connect: agents, activation codes, dead letters, e-mails, SIRENE, history, sweeps.",
+        description=(
+            "Operate EFP Connect: agents, activation codes, dead letters, e-mails, SIRENE, history, sweeps, "
+            "single sign-on clients and keys."
+        ),
         epilog=EPILOG,
     )
     nouns = root.add_subparsers(dest="noun", required=True, metavar="NOUN")

@@ -9,7 +9,7 @@ publishes them at its next poll.
 import contextlib
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import asdict
 from pathlib import Path
 from typing import IO, Any
@@ -31,6 +31,7 @@ from identity.adapters.mongo_organisation_directory import MongoOrganisationDire
 from identity.adapters.sirene_stock_reader import StockFormatError, read_etablissements, read_unites_legales
 from identity.config import IdentitySettings
 from identity.domain.account import AGENT_SERVICES, AccountKind
+from identity.domain.oidc import OidcClient
 from identity.use_cases.create_agent import CreateAgent
 from identity.use_cases.import_sirene import BATCH_SIZE, ImportSirene
 from identity.use_cases.start_registration import normalise_email
@@ -132,3 +133,75 @@ async def sweep() -> dict[str, int]:
         return {"registrations": await identity.abandon_idle_registrations()}
     finally:
         await identity.mongo.close()
+
+
+@contextlib.asynccontextmanager
+async def _provider() -> AsyncIterator[bootstrap.Oidc]:
+    """The OpenID Connect provider's use cases, wired as the service wires them."""
+    settings = IdentitySettings()
+    identity = bootstrap.build(settings, create_broker(settings, "identity-operator"))
+    try:
+        yield identity.oidc
+    finally:
+        await identity.oidc.logout_sender.close()
+        await identity.mongo.close()
+
+
+def _client_line(client: OidcClient) -> dict[str, Any]:
+    return {
+        "client_id": client.id,
+        "name": client.name,
+        "service": client.service,
+        "redirect_uris": list(client.redirect_uris),
+        "post_logout_redirect_uris": list(client.post_logout_redirect_uris),
+        "backchannel_logout_uri": client.backchannel_logout_uri,
+        "created_at": client.created_at.isoformat(),
+        "disabled_at": client.disabled_at.isoformat() if client.disabled_at else None,
+    }
+
+
+async def add_oidc_client(
+    name: str,
+    service: str,
+    redirect_uris: list[str],
+    post_logout_redirect_uris: list[str],
+    backchannel_logout_uri: str | None,
+) -> dict[str, Any]:
+    """The new relying party, with its secret: the only time it is shown (it is stored hashed)."""
+    async with _provider() as oidc:
+        client, secret = await oidc.clients.register(
+            name, service, redirect_uris, post_logout_redirect_uris, backchannel_logout_uri
+        )
+    return {**_client_line(client), "client_secret": secret}
+
+
+async def list_oidc_clients() -> list[dict[str, Any]]:
+    async with _provider() as oidc:
+        return [_client_line(client) for client in await oidc.clients.list()]
+
+
+async def rotate_oidc_client_secret(client_id: str) -> dict[str, Any]:
+    async with _provider() as oidc:
+        client, secret = await oidc.clients.rotate_secret(client_id)
+    return {**_client_line(client), "client_secret": secret}
+
+
+async def disable_oidc_client(client_id: str) -> dict[str, Any]:
+    async with _provider() as oidc:
+        return _client_line(await oidc.clients.disable(client_id))
+
+
+async def rotate_signing_keys() -> dict[str, Any]:
+    """The keyring after the rotation: which key signs now, which are published (never a private key)."""
+    async with _provider() as oidc:
+        keyring = await oidc.rotate_signing_keys()
+    now = system_clock()
+    current = keyring.of_state("current")
+    return {
+        "signing_kid": current.kid if current else None,
+        "published_kids": [key.kid for key in keyring.published(now)],
+        "keys": [
+            {"kid": key.kid, "state": key.state, "retire_at": key.retire_at.isoformat() if key.retire_at else None}
+            for key in keyring.published(now)
+        ],
+    }
