@@ -43,6 +43,11 @@ def test_the_tree_has_every_operation_the_operators_need() -> None:
         ("show", "invitation"),
         ("show", "habilitation"),
         ("sweep", "once"),
+        ("oidc-clients", "add"),
+        ("oidc-clients", "list"),
+        ("oidc-clients", "rotate-secret"),
+        ("oidc-clients", "disable"),
+        ("oidc-keys", "rotate"),
     }
 
 

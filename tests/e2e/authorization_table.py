@@ -95,6 +95,13 @@ def service_key(ok: int | Outcome) -> dict[str, Outcome]:
     return {**dict.fromkeys(ACTORS, UNAUTHENTICATED), SERVICE: ok if isinstance(ok, tuple) else (ok, None)}
 
 
+SIGN_IN = {
+    "client_id": "test-rp",
+    "redirect_uri": "http://rp.test/callback",
+    "scope": "openid email",
+    "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",  # RFC 7636 appendix B
+    "code_challenge_method": "S256",
+}
 OUTSIDERS_AND_AGENT = {OTHER_USER: FORBIDDEN, OTHER_MANAGER: FORBIDDEN, AGENT: FORBIDDEN}
 ROWS: tuple[Row, ...] = (
     # Operations and documents.
@@ -314,6 +321,35 @@ ROWS: tuple[Row, ...] = (
         "/api/v1/agent/activation-codes/{code_id}/letter",
         agents(200),
         lambda w, a: Call(f"/api/v1/agent/activation-codes/{w.activation_code()[0]}/letter"),
+    ),
+    # Single sign-on. The machine endpoints know no session: without the relying party's credentials
+    # (or an access token), every caller gets OAuth's 401, and no problem+json (so no code).
+    Row("GET", "/oidc/jwks", everyone(200)),
+    Row("POST", "/oidc/token", everyone(401)),
+    Row("GET", "/oidc/userinfo", everyone(401)),
+    Row("POST", "/oidc/userinfo", everyone(401)),
+    Row("POST", "/oidc/revoke", everyone(401)),
+    Row(
+        "GET",
+        "/api/v1/oidc/clients/{client_id}",
+        everyone(200),
+        at("/api/v1/oidc/clients/test-rp", redirect_uri="http://rp.test/callback"),
+    ),
+    Row(
+        "POST",
+        "/api/v1/oidc/authorization-codes",
+        # A code for whoever may use the client's service: managers (habilitated) and agents.
+        signed_in(201, **dict.fromkeys((USER, OTHER_USER), (403, "no_access"))),
+        lambda w, a: Call("/api/v1/oidc/authorization-codes", SIGN_IN),
+    ),
+    Row(
+        "POST",
+        "/api/v1/oidc/logout-requests",
+        everyone(200),
+        lambda w, a: Call(
+            "/api/v1/oidc/logout-requests",
+            {"client_id": "test-rp", "post_logout_redirect_uri": "http://rp.test/logged-out"},
+        ),
     ),
     # Other ministry systems, with the service key.
     Row("GET", "/api/v1/authorizations/check", service_key(200), check),

@@ -5,9 +5,12 @@ import json
 MEMBERS = ("type", "title", "status", "detail", "code")
 
 
-def problem_failure(status: int, content_type: str, content: bytes) -> str | None:
-    """Why a 4xx answer is not the problem+json of API.md, or None when it is one."""
+def problem_failure(status: int, content_type: str, content: bytes, path: str = "") -> str | None:
+    """Why a 4xx answer is not the problem+json of API.md, or None when it is one. The OpenID Connect
+    endpoints (`/oidc/…`) speak OAuth 2.0 instead: `{error, error_description}` (RFC 6749 §5.2)."""
     media_type = content_type.split(";")[0].strip()
+    if path.startswith("/oidc/") and status != 413:  # 413: the gateway's body limit, before any route
+        return oauth_failure(status, media_type, content)
     if media_type != "application/problem+json":
         return f"{status} with media type {media_type!r}"
     try:
@@ -20,4 +23,16 @@ def problem_failure(status: int, content_type: str, content: bytes) -> str | Non
         return f"problem status {body['status']} on a {status}"
     if not all(isinstance(body[name], str) and body[name] for name in MEMBERS if name != "status"):
         return f"{status} problem with an empty or non-string member"
+    return None
+
+
+def oauth_failure(status: int, media_type: str, content: bytes) -> str | None:
+    if media_type != "application/json":
+        return f"{status} OAuth error with media type {media_type!r}"
+    try:
+        body = json.loads(content)
+    except ValueError:
+        return f"{status} body is not JSON"
+    if not isinstance(body, dict) or not isinstance(body.get("error"), str) or not body["error"]:
+        return f"{status} OAuth error without an `error` code"
     return None

@@ -119,7 +119,7 @@ def test_odd_inputs_on_every_operation(
                         response = http.request(method.upper(), timeout=20, **request)
                         statuses[response.status_code] += 1
                         where = f"{caller.name} {method.upper()} {path}"
-                        why = _failure(response, operation)
+                        why = _failure(response, operation, path)
                         if why:
                             failures.setdefault(f"{where}: {why}", f"{request!r:.300} -> {response.text[:300]}")
     with capsys.disabled():
@@ -130,11 +130,12 @@ def test_odd_inputs_on_every_operation(
     assert not failures, "\n".join(f"== {key}\n{message}" for key, message in failures.items())
 
 
-def _failure(response: httpx.Response, operation: dict[str, Any]) -> str | None:
+def _failure(response: httpx.Response, operation: dict[str, Any], path: str) -> str | None:
     if response.status_code >= 500:
         return f"server error {response.status_code}"
     if str(response.status_code) not in operation["responses"]:
         return f"undocumented status {response.status_code}"
     if 400 <= response.status_code < 500:
-        return problem_failure(response.status_code, response.headers.get("content-type", ""), response.content)
+        content_type = response.headers.get("content-type", "")
+        return problem_failure(response.status_code, content_type, response.content, path)
     return None

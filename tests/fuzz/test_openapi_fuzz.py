@@ -119,7 +119,7 @@ def _fuzz(
             tally.fail(f"{where}: {titles}", str(failed))
         content_type = (response.headers.get("content-type") or [""])[0]
         if 400 <= response.status_code < 500 and (
-            why := problem_failure(response.status_code, content_type, response.content)
+            why := problem_failure(response.status_code, content_type, response.content, operation.path)
         ):
             tally.fail(f"{where}: {why}", f"{why}\n{case.as_curl_command()}\n{response.content[:500]!r}")
 

@@ -10,6 +10,7 @@ from collections.abc import Awaitable
 from typing import Any
 
 from efp_ops.verbs import Outcome, noun, refused, verb
+from habilitation.entrypoints import operator as habilitation
 from identity.domain.errors import IdentityError
 from identity.entrypoints import operator as identity
 
@@ -51,6 +52,9 @@ async def _refusable(call: Awaitable[dict[str, Any] | list[dict[str, Any]]]) -> 
 
 
 async def _add(args: argparse.Namespace) -> Outcome:
+    # The service names whose habilitations the application reads: a typo would let nobody in.
+    if args.service not in habilitation.service_codes():
+        return refused("unknown_service", service=args.service, known=habilitation.service_codes())
     return await _refusable(
         identity.add_oidc_client(
             args.name, args.service, args.redirect_uri, args.post_logout_redirect_uri, args.backchannel_logout_uri

@@ -138,11 +138,11 @@ class Oidc:
     """The OpenID Connect provider's use cases, and what main.py starts and stops for them."""
 
     clients: ManageOidcClients
-    describe_client: DescribeOidcClient
+    describe_oidc_client: DescribeOidcClient
     issue_authorization_code: IssueAuthorizationCode
     exchange_authorization_code: ExchangeAuthorizationCode
     get_user_info: GetUserInfo
-    revoke_token: RevokeOidcToken
+    revoke_oidc_token: RevokeOidcToken
     get_signing_keys: GetSigningKeys
     check_logout_request: CheckLogoutRequest
     ensure_signing_keys: EnsureSigningKeys
@@ -181,13 +181,13 @@ def build_oidc(
     issuer = settings.issuer()
     return Oidc(
         clients=ManageOidcClients(clients, hasher, clock, production=settings.environment == "production"),
-        describe_client=DescribeOidcClient(clients),
+        describe_oidc_client=DescribeOidcClient(clients),
         issue_authorization_code=IssueAuthorizationCode(clients, codes, sessions, sessions, accounts, clock),
         exchange_authorization_code=ExchangeAuthorizationCode(
             authenticate, codes, tokens, accounts, people, signer, issuer, clock
         ),
         get_user_info=GetUserInfo(tokens, sessions, clients, accounts, people, clock),
-        revoke_token=RevokeOidcToken(authenticate, tokens, clock),
+        revoke_oidc_token=RevokeOidcToken(authenticate, tokens, clock),
         get_signing_keys=GetSigningKeys(signer),
         check_logout_request=CheckLogoutRequest(clients, signer),
         ensure_signing_keys=EnsureSigningKeys(keyring, make_key, clock),

@@ -7,10 +7,10 @@ the web service's (the issuer); it points here.
 
 import base64
 import binascii
-from typing import Annotated, Any
-from urllib.parse import unquote_plus
+from typing import Any
+from urllib.parse import parse_qsl, unquote_plus
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
@@ -25,7 +25,8 @@ from contracts.oidc import (
     TokenSetV1,
     UserInfoV1,
 )
-from efp_runtime.rpc import RpcRefused
+from efp_runtime.rpc import RpcRefused, RpcUnavailable
+from gateway.problems import problem_responses
 from gateway.routes.oidc_sign_in import active_habilitations
 from gateway.rpc import IDENTITY, rpc_client
 
@@ -33,6 +34,9 @@ router = APIRouter(prefix="/oidc", tags=["Authentification unique (OpenID Connec
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 # The next key is published before it signs: relying parties may cache the set this long.
 JWKS_MAX_AGE = 300
+FORM = "application/x-www-form-urlencoded"
+MAX_FIELD = 2000
+NOT_A_FORM = "Le corps doit être un formulaire application/x-www-form-urlencoded."
 
 
 class OAuthError(BaseModel):
@@ -44,6 +48,8 @@ OAUTH_ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": OAuthError, "description": "invalid_request, invalid_grant, unsupported_grant_type"},
     401: {"model": OAuthError, "description": "invalid_client / invalid_token"},
     503: {"model": OAuthError, "description": "temporarily_unavailable"},
+    # The gateway's body limit answers before any route, as everywhere (problem+json).
+    **problem_responses(413),
 }
 
 
@@ -77,22 +83,46 @@ def _invalid_client() -> JSONResponse:
     )
 
 
-@router.post("/token", response_model=TokenSetV1, responses=OAUTH_ERRORS)
-async def token(
-    request: Request,
-    grant_type: Annotated[str, Form(max_length=100)] = "",
-    code: Annotated[str, Form(max_length=200)] = "",
-    redirect_uri: Annotated[str, Form(max_length=2000)] = "",
-    code_verifier: Annotated[str, Form(max_length=200)] = "",
-    client_id: Annotated[str | None, Form(max_length=200)] = None,
-    client_secret: Annotated[str | None, Form(max_length=200)] = None,
-) -> Response:
+def _form_body(*fields: str, required: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The OpenAPI description of a form body (read by hand: validation errors must stay OAuth's)."""
+    properties = {name: {"type": "string", "maxLength": MAX_FIELD} for name in fields}
+    schema = {"type": "object", "properties": properties, "required": list(required)}
+    return {"requestBody": {"content": {FORM: {"schema": schema}}, "required": bool(required)}}
+
+
+async def _form(request: Request) -> dict[str, str] | None:
+    """The urlencoded body's fields (the first of each); None when it is not one or a field is too long."""
+    if request.headers.get("content-type", "").split(";")[0].strip() not in (FORM, ""):
+        return None
+    fields: dict[str, str] = {}
+    for name, value in parse_qsl((await request.body()).decode("utf-8", "replace"), keep_blank_values=True):
+        if len(value) > MAX_FIELD:
+            return None
+        fields.setdefault(name, value)
+    return fields
+
+
+def _unavailable() -> JSONResponse:
+    return oauth_error(
+        503, "temporarily_unavailable", "Le service est momentanément indisponible.", {"Retry-After": "5"}
+    )
+
+
+TOKEN_FIELDS = ("grant_type", "code", "redirect_uri", "code_verifier", "client_id", "client_secret")
+
+
+@router.post("/token", response_model=TokenSetV1, responses=OAUTH_ERRORS, openapi_extra=_form_body(*TOKEN_FIELDS))
+async def token(request: Request) -> Response:
     """Jeton : le code d'autorisation (grant `authorization_code`, PKCE S256) contre un ID token et un jeton d'accès."""
-    credentials = _client_credentials(request, client_id, client_secret)
+    form = await _form(request)
+    if form is None:
+        return oauth_error(400, "invalid_request", NOT_A_FORM)
+    credentials = _client_credentials(request, form.get("client_id"), form.get("client_secret"))
     if credentials is None:
         return _invalid_client()
-    if grant_type != "authorization_code":
+    if form.get("grant_type") != "authorization_code":
         return oauth_error(400, "unsupported_grant_type", "Seul le grant authorization_code est accepté.")
+    code, redirect_uri, code_verifier = (form.get(name, "") for name in ("code", "redirect_uri", "code_verifier"))
     if not code or not redirect_uri or not code_verifier:
         return oauth_error(400, "invalid_request", "code, redirect_uri et code_verifier sont obligatoires.")
     exchange = ExchangeAuthorizationCodeV1(
@@ -108,6 +138,8 @@ async def token(
         if refused.error.code == "invalid_client":
             return _invalid_client()
         return oauth_error(400, refused.error.code, refused.error.detail)
+    except RpcUnavailable:
+        return _unavailable()
     return JSONResponse(tokens.model_dump(), headers=NO_STORE)
 
 
@@ -125,18 +157,20 @@ async def _userinfo(request: Request, access_token: str | None) -> Response:
     rpc = rpc_client(request)
     try:
         info = await rpc.call(IDENTITY, GetUserInfoV1(access_token=access_token), UserInfoV1)
+        claims: dict[str, Any] = info.model_dump(exclude={"account_kind", "service", "scope"}, exclude_none=True)
+        if "habilitations" in info.scope:
+            actor = ActorV1(account_id=info.sub, kind=info.account_kind)
+            claims["habilitations"] = [
+                {"role": h.role, "siret": h.siret, "end_date": h.end_date.isoformat() if h.end_date else None}
+                for h in await active_habilitations(rpc, actor)
+                if h.service == info.service
+            ]
     except RpcRefused as refused:
         if refused.error.code == "invalid_token":
             return oauth_error(401, "invalid_token", refused.error.detail, invalid)
         raise
-    claims: dict[str, Any] = info.model_dump(exclude={"account_kind", "service", "scope"}, exclude_none=True)
-    if "habilitations" in info.scope:
-        actor = ActorV1(account_id=info.sub, kind=info.account_kind)
-        claims["habilitations"] = [
-            {"role": h.role, "siret": h.siret, "end_date": h.end_date.isoformat() if h.end_date else None}
-            for h in await active_habilitations(rpc, actor)
-            if h.service == info.service
-        ]
+    except RpcUnavailable:
+        return _unavailable()
     return JSONResponse(claims, headers=NO_STORE)
 
 
@@ -146,43 +180,48 @@ async def userinfo(request: Request) -> Response:
     return await _userinfo(request, _bearer(request, None))
 
 
-@router.post("/userinfo", responses=OAUTH_ERRORS)
-async def userinfo_post(request: Request, access_token: Annotated[str | None, Form(max_length=200)] = None) -> Response:
+@router.post("/userinfo", responses=OAUTH_ERRORS, openapi_extra=_form_body("access_token"))
+async def userinfo_post(request: Request) -> Response:
     """Comme `GET`, le jeton dans l'en-tête ou dans le corps (RFC 6750 §2.2)."""
-    return await _userinfo(request, _bearer(request, access_token))
+    form = await _form(request) or {}
+    return await _userinfo(request, _bearer(request, form.get("access_token")))
 
 
-@router.post("/revoke", responses=OAUTH_ERRORS)
-async def revoke(
-    request: Request,
-    token: Annotated[str, Form(max_length=200)] = "",
-    token_type_hint: Annotated[str | None, Form(max_length=50)] = None,
-    client_id: Annotated[str | None, Form(max_length=200)] = None,
-    client_secret: Annotated[str | None, Form(max_length=200)] = None,
-) -> Response:
+REVOKE_FIELDS = ("token", "token_type_hint", "client_id", "client_secret")
+
+
+@router.post("/revoke", responses=OAUTH_ERRORS, openapi_extra=_form_body(*REVOKE_FIELDS, required=("token",)))
+async def revoke(request: Request) -> Response:
     """Révocation (RFC 7009) d'un jeton d'accès de l'application ; un jeton inconnu répond aussi 200."""
-    credentials = _client_credentials(request, client_id, client_secret)
+    form = await _form(request)
+    if form is None:
+        return oauth_error(400, "invalid_request", NOT_A_FORM)
+    credentials = _client_credentials(request, form.get("client_id"), form.get("client_secret"))
     if credentials is None:
         return _invalid_client()
-    if not token:
+    if not form.get("token"):
         return oauth_error(400, "invalid_request", "Le paramètre token est obligatoire.")
+    revocation = RevokeOidcTokenV1(client_id=credentials[0], client_secret=credentials[1], token=form["token"])
     try:
-        await rpc_client(request).call(
-            IDENTITY, RevokeOidcTokenV1(client_id=credentials[0], client_secret=credentials[1], token=token), DoneV1
-        )
+        await rpc_client(request).call(IDENTITY, revocation, DoneV1)
     except RpcRefused as refused:
         if refused.error.code == "invalid_client":
             return _invalid_client()
         raise
+    except RpcUnavailable:
+        return _unavailable()
     return Response(status_code=200, headers=NO_STORE)
 
 
-@router.get("/jwks", response_model=JwksV1)
+class JwkSetResponse(JSONResponse):
+    media_type = "application/jwk-set+json"  # RFC 7517 §8.5.1, documented as such
+
+
+@router.get("/jwks", response_model=JwksV1, response_class=JwkSetResponse, responses={503: OAUTH_ERRORS[503]})
 async def jwks(request: Request) -> Response:
     """Les clés publiques de signature (ES256) : la courante, la suivante et celles encore valables."""
-    keys = await rpc_client(request).call(IDENTITY, GetSigningKeysV1(), JwksV1)
-    return JSONResponse(
-        keys.model_dump(),
-        media_type="application/jwk-set+json",
-        headers={"Cache-Control": f"public, max-age={JWKS_MAX_AGE}"},
-    )
+    try:
+        keys = await rpc_client(request).call(IDENTITY, GetSigningKeysV1(), JwksV1)
+    except RpcUnavailable:
+        return _unavailable()
+    return JwkSetResponse(keys.model_dump(), headers={"Cache-Control": f"public, max-age={JWKS_MAX_AGE}"})

@@ -26,6 +26,7 @@ from habilitation.adapters.mongo_access_request_repository import MongoAccessReq
 from habilitation.adapters.mongo_habilitation_repository import MongoHabilitationRepository
 from habilitation.adapters.mongo_invitation_repository import MongoInvitationRepository
 from habilitation.config import HabilitationSettings
+from habilitation.domain.catalogue import SERVICES
 from habilitation.entrypoints.sweeper import sweep_once
 
 # What `show` can look at: the aggregates that keep a history of their transitions.
@@ -38,6 +39,11 @@ class StoreSettings(RuntimeSettings):
     """Only the database: reading needs neither the HMAC key nor the frontend's address (as config.py reads it)."""
 
     database: str = Field("habilitation", validation_alias=AliasChoices("HABILITATION_DATABASE"))
+
+
+def service_codes() -> list[str]:
+    """The catalogue's digital services: an application signing people in is registered for one of them."""
+    return sorted(SERVICES)
 
 
 async def show(aggregate: str, aggregate_id: str) -> dict[str, Any] | None:

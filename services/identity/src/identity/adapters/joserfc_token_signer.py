@@ -39,8 +39,9 @@ class JoseKeyMaker:
 
 
 class JoseTokenSigner:
-    def __init__(self, store: KeyringStore, password: str, clock: Any) -> None:
+    def __init__(self, store: KeyringStore, password: str, clock: Any, reload_seconds: float = RELOAD_SECONDS) -> None:
         self._store = store
+        self._reload_seconds = reload_seconds
         self._password = password
         self._clock = clock
         self._keyring: Keyring | None = None
@@ -48,7 +49,7 @@ class JoseTokenSigner:
         self._private: dict[str, ECKey] = {}
 
     async def _current_keyring(self) -> Keyring:
-        if self._keyring is None or time.monotonic() - self._loaded_at > RELOAD_SECONDS:
+        if self._keyring is None or time.monotonic() - self._loaded_at >= self._reload_seconds:
             self._keyring = await self._store.load()
             self._loaded_at = time.monotonic()
         return self._keyring

@@ -62,11 +62,11 @@ def _routes(identity: Identity) -> dict[type[Request], Handler]:
         ia.CreateInvitedAccountV1: lambda r, c: x.create_invited_account(
             r.email, r.civility, r.last_name, r.first_name, r.job_title, r.siren, c
         ),
-        oi.DescribeOidcClientV1: lambda r, c: x.oidc.describe_client(r),
+        oi.DescribeOidcClientV1: lambda r, c: x.oidc.describe_oidc_client(r),
         oi.IssueAuthorizationCodeV1: lambda r, c: x.oidc.issue_authorization_code(r),
         oi.ExchangeAuthorizationCodeV1: lambda r, c: x.oidc.exchange_authorization_code(r),
         oi.GetUserInfoV1: lambda r, c: x.oidc.get_user_info(r),
-        oi.RevokeOidcTokenV1: lambda r, c: x.oidc.revoke_token(r),
+        oi.RevokeOidcTokenV1: lambda r, c: x.oidc.revoke_oidc_token(r),
         oi.GetSigningKeysV1: lambda r, c: x.oidc.get_signing_keys(),
         oi.CheckLogoutRequestV1: lambda r, c: x.oidc.check_logout_request(r),
     }

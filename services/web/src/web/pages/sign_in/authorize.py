@@ -37,7 +37,8 @@ async def _parameters(page: PageDep) -> dict[str, str]:
     return dict(page.request.query_params)
 
 
-@router.api_route("/oidc/authorize", methods=["GET", "POST"])
+@router.get("/oidc/authorize")
+@router.post("/oidc/authorize")
 async def authorize(page: PageDep) -> Response:
     params = await _parameters(page)
     client_id, redirect_uri = params.get("client_id", ""), params.get("redirect_uri", "")

@@ -36,7 +36,8 @@ async def _end(page: PageDep, checked: dict[str, str | None], state: str | None)
     return page.redirect(with_query(uri, {"state": state}) if state else uri)
 
 
-@router.api_route("/oidc/logout", methods=["GET", "POST"])
+@router.get("/oidc/logout")
+@router.post("/oidc/logout")
 async def end_session_endpoint(page: PageDep) -> Response:
     if page.request.method == "POST":
         form = await page.request.form()

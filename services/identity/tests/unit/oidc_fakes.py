@@ -1,0 +1,167 @@
+"""In-memory fakes of the OpenID Connect ports, and a provider wired on them (real joserfc signing)."""
+
+import copy
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from identity.adapters.hmac_secret_hasher import HmacSecretHasher
+from identity.adapters.joserfc_token_signer import JoseKeyMaker, JoseTokenSigner
+from identity.domain.oidc import AccessToken, AuthorizationCode, Keyring, OidcClient
+from identity.use_cases.oidc.authenticate_client import AuthenticateClient
+from identity.use_cases.oidc.deliver_backchannel_logouts import DeliverBackchannelLogouts
+from identity.use_cases.oidc.exchange_authorization_code import ExchangeAuthorizationCode
+from identity.use_cases.oidc.issue_authorization_code import IssueAuthorizationCode
+from identity.use_cases.oidc.manage_clients import ManageOidcClients
+from identity.use_cases.oidc.person import PersonFinder
+from identity.use_cases.oidc.signing_keys import EnsureSigningKeys, RotateSigningKeys
+from services.identity.tests.unit.account_fakes import FakeAccountRepository, FakeSessionRepository
+from services.identity.tests.unit.directory_fakes import FakeOrganisationDirectory
+from services.identity.tests.unit.fakes import KEY, FakeClock
+
+ISSUER = "https://efpconnect.example.fr"
+
+
+class FakeClients:
+    def __init__(self) -> None:
+        self.clients: dict[str, OidcClient] = {}
+
+    async def add(self, client: OidcClient) -> None:
+        self.clients[client.id] = client
+
+    async def put(self, client: OidcClient) -> None:
+        self.clients[client.id] = client
+
+    async def get(self, client_id: str) -> OidcClient | None:
+        return self.clients.get(client_id)
+
+    async def all(self) -> list[OidcClient]:
+        return list(self.clients.values())
+
+    async def update(self, client: OidcClient) -> None:
+        self.clients[client.id] = client
+
+
+class FakeCodes:
+    def __init__(self) -> None:
+        self.codes: dict[str, AuthorizationCode] = {}
+
+    async def add(self, code: AuthorizationCode) -> None:
+        self.codes[code.id] = copy.deepcopy(code)
+
+    async def redeem(self, code_id: str, client_id: str, at: datetime) -> tuple[AuthorizationCode | None, bool]:
+        code = self.codes.get(code_id)
+        if code is None or code.client_id != client_id:
+            return None, False
+        first = code.redeemed_at is None
+        code.redeemed_at = at
+        return copy.deepcopy(code), first
+
+
+class FakeTokens:
+    def __init__(self) -> None:
+        self.tokens: dict[str, AccessToken] = {}
+
+    async def add(self, token: AccessToken) -> None:
+        self.tokens[token.id] = token
+
+    async def get(self, token_id: str) -> AccessToken | None:
+        return self.tokens.get(token_id)
+
+    async def revoke(self, token_id: str, at: datetime) -> None:
+        self.tokens[token_id].revoked_at = at
+
+    async def revoke_issued_by(self, code_id: str, at: datetime) -> int:
+        issued = [t for t in self.tokens.values() if t.code_id == code_id and t.revoked_at is None]
+        for token in issued:
+            token.revoked_at = at
+        return len(issued)
+
+
+class FakeKeyring:
+    def __init__(self) -> None:
+        self.keyring = Keyring()
+
+    async def load(self) -> Keyring:
+        return copy.deepcopy(self.keyring)
+
+    async def save(self, keyring: Keyring) -> bool:
+        if keyring.version != self.keyring.version:
+            return False
+        keyring.version += 1
+        self.keyring = copy.deepcopy(keyring)
+        return True
+
+
+class FakeSso(FakeSessionRepository):
+    """Sessions that also remember the relying parties to tell when they end."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.clients: dict[str, list[str]] = {}
+        self.attempts: dict[str, int] = {}
+        self.retry_at: dict[str, datetime | None] = {}
+
+    async def attach_client(self, session_id: str, client_id: str) -> None:
+        self.clients.setdefault(session_id, [])
+        if client_id not in self.clients[session_id]:
+            self.clients[session_id].append(client_id)
+
+    async def ended_with_clients(self, now: datetime, limit: int) -> list[tuple[str, str, list[str], int]]:
+        return [
+            (sid, self.sessions[sid].account_id, list(ids), self.attempts.get(sid, 0))
+            for sid, ids in self.clients.items()
+            if ids and self.sessions[sid].revoked_at is not None and (self.retry_at.get(sid) or now) <= now
+        ][:limit]
+
+    async def clients_told(self, session_id: str, client_ids: list[str], retry_at: datetime | None) -> None:
+        self.clients[session_id] = [c for c in self.clients[session_id] if c not in client_ids]
+        self.retry_at[session_id] = retry_at
+        if retry_at is not None:
+            self.attempts[session_id] = self.attempts.get(session_id, 0) + 1
+
+
+@dataclass
+class FakeSender:
+    answers: list[bool] = field(default_factory=list)
+    sent: list[tuple[str, str]] = field(default_factory=list)
+
+    async def send(self, uri: str, logout_token: str) -> bool:
+        self.sent.append((uri, logout_token))
+        return self.answers.pop(0) if self.answers else True
+
+
+class Provider:
+    """The provider's use cases on fakes, as bootstrap.build_oidc wires them on adapters."""
+
+    def __init__(self) -> None:
+        self.clock = FakeClock()
+        self.clients = FakeClients()
+        self.codes = FakeCodes()
+        self.tokens = FakeTokens()
+        self.sessions = FakeSso()
+        self.accounts = FakeAccountRepository()
+        self.directory = FakeOrganisationDirectory()
+        self.keyring = FakeKeyring()
+        self.sender = FakeSender()
+        hasher = HmacSecretHasher(KEY)
+        self.signer = JoseTokenSigner(self.keyring, "key-password", self.clock, reload_seconds=0)
+        make_key = JoseKeyMaker("key-password")
+        self.manage = ManageOidcClients(self.clients, hasher, self.clock, production=True)
+        self.issue = IssueAuthorizationCode(
+            self.clients, self.codes, self.sessions, self.sessions, self.accounts, self.clock
+        )
+        self.exchange = ExchangeAuthorizationCode(
+            AuthenticateClient(self.clients, hasher),
+            self.codes,
+            self.tokens,
+            self.accounts,
+            PersonFinder(self.directory),
+            self.signer,
+            ISSUER,
+            self.clock,
+        )
+        self.ensure_keys = EnsureSigningKeys(self.keyring, make_key, self.clock)
+        self.rotate_keys = RotateSigningKeys(self.keyring, make_key, self.clock)
+        self.deliver = DeliverBackchannelLogouts(
+            self.sessions, self.clients, self.signer, self.sender, ISSUER, self.clock
+        )
