@@ -14,6 +14,7 @@ from devstack.broker_users import (
     provision_users,
     replace_guest,
 )
+from devstack.ceres_example import CLIENT_ID, ceres_client, dev_clients_env, start_ceres_example
 from devstack.processes import Stack
 from devstack.settings import DevstackSettings
 from devstack.system import (
@@ -58,11 +59,12 @@ def run() -> int:
             smtp_url, mail_ui_url = start_maildev(stack, data_dir, settings.smtp_port, settings.mail_ui_port)
         endpoints = Endpoints(amqp_url, mongodb_url, smtp_url, management_url, mail_ui_url)
         operator = {"EFP_OPERATOR_AMQP_URL": broker_users.get("operator", amqp_url)}
+        ceres = ceres_client(data_dir, settings.ceres_port)
         env = service_env(
             endpoints,
             data_dir,
             settings.gateway_port,
-            {**operator, **web_env(settings.gateway_port, settings.web_port)},
+            {**operator, **web_env(settings.gateway_port, settings.web_port), **dev_clients_env([ceres])},
         )
         metrics_ports = {name: settings.metrics_port + i for i, name in enumerate(SERVICES)}
         load_sirene_sample(env, logs)
@@ -72,9 +74,13 @@ def run() -> int:
         web = f"http://127.0.0.1:{settings.web_port}"
         children["web"] = start_service(stack, "web", env, logs)
         wait_web(web, children["web"])
+        secret = ceres["client_secret"]
+        port = settings.ceres_port
+        children["ceres-example"] = start_ceres_example(stack, web, CLIENT_ID, secret, port, logs)
         print(f"\nEFP Connect is up in {time.monotonic() - started:.1f}s.\n")
         print(f"  Web pages          {web}/")
         print(f"  Gateway API docs   {gateway}/docs")
+        print(f"  CERES (example)    http://127.0.0.1:{port}/  (client_id {CLIENT_ID}, client_secret {secret})")
         if management_url:
             admin_password = password(data_dir, ADMIN, ADMIN_PASSWORD_VARIABLE)
             print(f"  RabbitMQ console   {management_url}  ({ADMIN} / {admin_password}, loopback only)")

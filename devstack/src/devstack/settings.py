@@ -20,6 +20,8 @@ class DevstackSettings(BaseSettings):
     web_port: int = Field(8080, validation_alias=AliasChoices("WEB_PORT"))
     # identity, habilitation and notification serve /metrics on this port and the next two.
     metrics_port: int = Field(9101, validation_alias=AliasChoices("EFP_METRICS_BASE_PORT"))
+    # The CERES example relying party (examples/ceres), registered as a dev client of EFP Connect.
+    ceres_port: int = Field(8090, validation_alias=AliasChoices("CERES_PORT"))
     amqp_url: str | None = Field(None, validation_alias=AliasChoices("AMQP_URL"))
     mongodb_url: str | None = Field(None, validation_alias=AliasChoices("MONGODB_URL"))
     smtp_url: str | None = Field(None, validation_alias=AliasChoices("SMTP_URL"))
