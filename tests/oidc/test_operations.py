@@ -6,6 +6,7 @@ import time
 import httpx
 import pytest
 from authlib.integrations.base_client import OAuthError
+from pymongo import MongoClient
 
 from devstack.pytest_plugin import RunningSystem
 from tests.oidc.conftest import RelyingParty, verified_claims
@@ -106,3 +107,22 @@ def test_a_key_rotation_publishes_before_signing_and_keeps_the_old_key_until_its
     finally:
         system.shift_clock(0)
     assert new_kid in published_kids(discovery)
+
+
+def test_the_private_keys_rest_encrypted_and_appear_nowhere_else(system: RunningSystem, discovery: dict) -> None:
+    store: MongoClient[dict] = MongoClient(system.infrastructure.mongodb_url)
+    try:
+        keyring = store[system.env["IDENTITY_DATABASE"]]["oidc_keys"].find_one()
+    finally:
+        store.close()
+    assert keyring is not None
+    pems = [key["private_pem"] for key in keyring["keys"]]
+    assert pems
+    assert all(pem.startswith("-----BEGIN ENCRYPTED PRIVATE KEY-----") for pem in pems)
+    published = httpx.get(discovery["jwks_uri"]).text
+    logs = system.logs()
+    for pem in pems:
+        body = "".join(pem.splitlines()[1:-1])
+        assert body[:64] not in logs
+        assert body[:64] not in published
+    assert "PRIVATE KEY" not in logs
