@@ -44,6 +44,15 @@ def test_authlib_signs_a_manager_in_and_reads_every_claim(
     assert {k: userinfo.json()[k] for k in ("sub", "email", "siren", "habilitations")} == {
         k: claims[k] for k in ("sub", "email", "siren", "habilitations")
     }
+    logs = system.logs()
+    for secret in (
+        answer["code"],
+        tokens["access_token"],
+        tokens["id_token"],
+        rp.verifier,
+        OIDC_TEST_CLIENT["client_secret"],
+    ):
+        assert secret not in logs
 
 
 def test_the_scopes_asked_are_the_claims_given(discovery: dict, manager: Person, manager_browser: httpx.Client) -> None:
