@@ -56,16 +56,23 @@ def signed_in(discovery: dict, browser: httpx.Client) -> dict:
     return {"id_token": tokens["id_token"], **verified_claims(discovery, tokens["id_token"], nonce=rp.nonce)}
 
 
+@pytest.fixture
+def signed_in_person(
+    system: RunningSystem, discovery: dict, mail_server: MailRecorder, manager: Person, browser: httpx.Client
+) -> tuple[Person, dict]:
+    """A person with access, logged in on EFP Connect in `browser` and signed in to the test client."""
+    person = collaborator(system, mail_server, manager)
+    return person, signed_in(discovery, logged_in(browser, person.email))
+
+
 def test_the_application_logs_the_person_out_and_is_told_by_the_back_channel(
     system: RunningSystem,
     discovery: dict,
-    mail_server: MailRecorder,
-    manager: Person,
     browser: httpx.Client,
     logout_receiver: LogoutReceiver,
+    signed_in_person: tuple[Person, dict],
 ) -> None:
-    person = collaborator(system, mail_server, manager)
-    session = signed_in(discovery, logged_in(browser, person.email))
+    person, session = signed_in_person
 
     ended = browser.get(
         discovery["end_session_endpoint"],
@@ -81,13 +88,11 @@ def test_the_application_logs_the_person_out_and_is_told_by_the_back_channel(
 def test_logging_out_on_efp_connect_tells_the_application(
     system: RunningSystem,
     discovery: dict,
-    mail_server: MailRecorder,
-    manager: Person,
     browser: httpx.Client,
     logout_receiver: LogoutReceiver,
+    signed_in_person: tuple[Person, dict],
 ) -> None:
-    person = collaborator(system, mail_server, manager)
-    session = signed_in(discovery, logged_in(browser, person.email))
+    person, session = signed_in_person
     logout_receiver.failures = 1  # the application is briefly down: told again a little later
 
     home = browser.get("/accueil")
@@ -101,13 +106,12 @@ def test_logging_out_on_efp_connect_tells_the_application(
 def test_a_password_reset_ends_the_sessions_and_tells_the_application(
     system: RunningSystem,
     discovery: dict,
-    mail_server: MailRecorder,
-    manager: Person,
     browser: httpx.Client,
     logout_receiver: LogoutReceiver,
+    signed_in_person: tuple[Person, dict],
+    mail_server: MailRecorder,
 ) -> None:
-    person = collaborator(system, mail_server, manager)
-    session = signed_in(discovery, logged_in(browser, person.email))
+    person, session = signed_in_person
     api = system.client()
     captcha = api.post("/api/v1/captchas").json()["captcha_id"]
     reset = api.post(

@@ -108,18 +108,25 @@ def _unavailable() -> JSONResponse:
     )
 
 
+async def _client_form(request: Request) -> tuple[dict[str, str], tuple[str, str]] | JSONResponse:
+    """A relying party's form and its credentials, or OAuth's refusal of either."""
+    form = await _form(request)
+    if form is None:
+        return oauth_error(400, "invalid_request", NOT_A_FORM)
+    credentials = _client_credentials(request, form.get("client_id"), form.get("client_secret"))
+    return _invalid_client() if credentials is None else (form, credentials)
+
+
 TOKEN_FIELDS = ("grant_type", "code", "redirect_uri", "code_verifier", "client_id", "client_secret")
 
 
 @router.post("/token", response_model=TokenSetV1, responses=OAUTH_ERRORS, openapi_extra=_form_body(*TOKEN_FIELDS))
 async def token(request: Request) -> Response:
     """Jeton : le code d'autorisation (grant `authorization_code`, PKCE S256) contre un ID token et un jeton d'accès."""
-    form = await _form(request)
-    if form is None:
-        return oauth_error(400, "invalid_request", NOT_A_FORM)
-    credentials = _client_credentials(request, form.get("client_id"), form.get("client_secret"))
-    if credentials is None:
-        return _invalid_client()
+    given = await _client_form(request)
+    if isinstance(given, JSONResponse):
+        return given
+    form, credentials = given
     if form.get("grant_type") != "authorization_code":
         return oauth_error(400, "unsupported_grant_type", "Seul le grant authorization_code est accepté.")
     code, redirect_uri, code_verifier = (form.get(name, "") for name in ("code", "redirect_uri", "code_verifier"))
@@ -193,12 +200,10 @@ REVOKE_FIELDS = ("token", "token_type_hint", "client_id", "client_secret")
 @router.post("/revoke", responses=OAUTH_ERRORS, openapi_extra=_form_body(*REVOKE_FIELDS, required=("token",)))
 async def revoke(request: Request) -> Response:
     """Révocation (RFC 7009) d'un jeton d'accès de l'application ; un jeton inconnu répond aussi 200."""
-    form = await _form(request)
-    if form is None:
-        return oauth_error(400, "invalid_request", NOT_A_FORM)
-    credentials = _client_credentials(request, form.get("client_id"), form.get("client_secret"))
-    if credentials is None:
-        return _invalid_client()
+    given = await _client_form(request)
+    if isinstance(given, JSONResponse):
+        return given
+    form, credentials = given
     if not form.get("token"):
         return oauth_error(400, "invalid_request", "Le paramètre token est obligatoire.")
     revocation = RevokeOidcTokenV1(client_id=credentials[0], client_secret=credentials[1], token=form["token"])

@@ -24,18 +24,22 @@ class KeyMaker(Protocol):
     def __call__(self, now: datetime) -> SigningKeyEntry: ...
 
 
-class EnsureSigningKeys:
+class _KeyringChange:
+    """Load, change, save under the version check; again if another writer came first."""
+
     def __init__(self, store: KeyringStore, make: KeyMaker, clock: Callable[[], datetime]) -> None:
         self._store, self._make, self._clock = store, make, clock
+
+    def _change(self, keyring: Keyring, now: datetime) -> bool:
+        """Change the keyring in place; False when there is nothing to do."""
+        raise NotImplementedError
 
     async def __call__(self) -> Keyring:
         for _ in range(3):
             keyring = await self._store.load()
-            if keyring.of_state("current") and keyring.of_state("next"):
-                return keyring
             now = self._clock()
-            if keyring.of_state("current") is None:
-                keyring.rotate(self._make(now), now, KEEP_RETIRED)
+            if not self._change(keyring, now):
+                return keyring
             if keyring.of_state("next") is None:
                 keyring.keys.append(self._make(now))
             if await self._store.save(keyring):
@@ -43,20 +47,21 @@ class EnsureSigningKeys:
         raise Conflict()
 
 
-class RotateSigningKeys:
-    def __init__(self, store: KeyringStore, make: KeyMaker, clock: Callable[[], datetime]) -> None:
-        self._store, self._make, self._clock = store, make, clock
+class EnsureSigningKeys(_KeyringChange):
+    """At start-up: a signing key and a next one, made if missing."""
 
-    async def __call__(self) -> Keyring:
-        for _ in range(3):
-            keyring = await self._store.load()
-            now = self._clock()
+    def _change(self, keyring: Keyring, now: datetime) -> bool:
+        if keyring.of_state("current") and keyring.of_state("next"):
+            return False
+        if keyring.of_state("current") is None:
             keyring.rotate(self._make(now), now, KEEP_RETIRED)
-            if keyring.of_state("next") is None:
-                keyring.keys.append(self._make(now))
-            if await self._store.save(keyring):
-                return keyring
-        raise Conflict()
+        return True
+
+
+class RotateSigningKeys(_KeyringChange):
+    def _change(self, keyring: Keyring, now: datetime) -> bool:
+        keyring.rotate(self._make(now), now, KEEP_RETIRED)
+        return True
 
 
 class GetSigningKeys:
