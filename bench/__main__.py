@@ -8,8 +8,8 @@ to run or saw wrong results (a lost or doubled message, a wrong answer).
 
     .venv/bin/python -m bench [--only login,emails] [--quick] [--json]
 
-Names: login, authorizations, emails, request_to_email, bus_overhead, sweeper, web_pages. `--quick` runs smaller
-sizes (a smoke run; its figures are indicative only).
+Names: login, authorizations, emails, request_to_email, bus_overhead, sweeper, web_pages, oidc_sign_in. `--quick`
+runs smaller sizes (a smoke run; its figures are indicative only).
 """
 
 import argparse
@@ -50,6 +50,10 @@ BENCHES: dict[str, tuple[list[tuple[str, str]], list[str]]] = {
             ("pages/s on a journey mix", "(figure)"),
         ],
         ["--seconds", "5", "--people", "2", "--concurrency", "4"],
+    ),
+    "oidc_sign_in": (
+        [("OIDC code exchanges/s (identity CPU)", "(figure)"), ("sign-in CPU ÷ plain login CPU", "≤ 1.5×")],
+        ["--sign-ins", "30", "--exchanges", "100", "--concurrency", "4", "--accounts", "2"],
     ),
 }
 
