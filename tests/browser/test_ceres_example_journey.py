@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from devstack.ceres_example import start_ceres_example
 from devstack.mail_recorder import MailRecorder
 from devstack.processes import Stack
-from devstack.pytest_plugin import CAPTCHA_TEST_ANSWER, OIDC_CERES_CLIENT, RunningSystem
+from devstack.pytest_plugin import CAPTCHA_TEST_ANSWER, OIDC_CERES_CLIENT, SERVICE_API_KEY, RunningSystem
 from tests.browser.conftest import inspect_screen
 from tests.e2e.access import Person, become_manager
 from tests.e2e.journeys import PASSWORD
@@ -30,7 +30,8 @@ def ceres(system: RunningSystem) -> Iterator[str]:
     stack = Stack()
     client_id, secret = OIDC_CERES_CLIENT["client_id"], OIDC_CERES_CLIENT["client_secret"]
     try:
-        start_ceres_example(stack, system.web_url, client_id, secret, system.ceres_port, system.log_dir)
+        api = (system.gateway_url, SERVICE_API_KEY)
+        start_ceres_example(stack, system.web_url, client_id, secret, system.ceres_port, system.log_dir, api)
         yield f"http://127.0.0.1:{system.ceres_port}"
     finally:
         stack.stop()
@@ -45,6 +46,9 @@ def manager(system: RunningSystem, mail_server: MailRecorder) -> Person:
 
 def _sign_in_through_efp_connect(page: Page, ceres: str, email: str) -> None:
     page.goto(f"{ceres}/")
+    expect(page.get_by_role("heading", name="CERES — CERTification Emplois")).to_be_visible()
+    for offered in ("Je crée mon compte EFP CONNECT", "AGENT DU MINISTÈRE"):
+        expect(page.get_by_text(offered, exact=True)).to_be_visible()
     page.get_by_role("button", name=SIGN_IN).click()
     expect(page).to_have_title("Connexion – EFP Connect")
     page.get_by_label("Identifiant (e-mail professionnel)").fill(email)
@@ -65,6 +69,10 @@ def test_a_manager_signs_in_to_ceres_with_efp_connect_then_signs_out(
     habilitation = page.get_by_role("row").filter(has_text=SIRET)
     expect(habilitation).to_contain_text("Gestionnaire CENTRES")
     expect(habilitation).to_contain_text("sans date de fin")
+    expect(page.get_by_text("Votre connexion est établie")).to_be_visible()
+    # CERES asked EFP Connect, with its service key, whether the person may act on the establishment now.
+    expect(page.locator("#controle")).to_contain_text(f"Établissement {SIRET}, rôle Gestionnaire CENTRES")
+    expect(page.locator("#controle")).to_contain_text("accès autorisé")
     inspect_screen(page, screenshots, "ceres-connecte")
     page.get_by_role("button", name="Me déconnecter").click()
     expect(page.get_by_role("button", name=SIGN_IN)).to_be_visible()

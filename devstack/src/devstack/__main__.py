@@ -14,7 +14,7 @@ from devstack.broker_users import (
     provision_users,
     replace_guest,
 )
-from devstack.ceres_example import CLIENT_ID, ceres_client, dev_clients_env, start_ceres_example
+from devstack.ceres_example import CLIENT_ID, ceres_client, dev_clients_env, service_key, start_ceres_example
 from devstack.processes import Stack
 from devstack.settings import DevstackSettings
 from devstack.system import (
@@ -64,7 +64,12 @@ def run() -> int:
             endpoints,
             data_dir,
             settings.gateway_port,
-            {**operator, **web_env(settings.gateway_port, settings.web_port), **dev_clients_env([ceres])},
+            {
+                **operator,
+                **web_env(settings.gateway_port, settings.web_port),
+                **dev_clients_env([ceres]),
+                "EFP_SERVICE_API_KEYS": service_key(data_dir),
+            },
         )
         metrics_ports = {name: settings.metrics_port + i for i, name in enumerate(SERVICES)}
         load_sirene_sample(env, logs)
@@ -76,7 +81,8 @@ def run() -> int:
         wait_web(web, children["web"])
         secret = ceres["client_secret"]
         port = settings.ceres_port
-        children["ceres-example"] = start_ceres_example(stack, web, CLIENT_ID, secret, port, logs)
+        api = (gateway, service_key(data_dir))
+        children["ceres-example"] = start_ceres_example(stack, web, CLIENT_ID, secret, port, logs, api)
         print(f"\nEFP Connect is up in {time.monotonic() - started:.1f}s.\n")
         print(f"  Web pages          {web}/")
         print(f"  Gateway API docs   {gateway}/docs")

@@ -34,11 +34,26 @@ def dev_clients_env(clients: list[dict[str, Any]]) -> dict[str, str]:
     return {"EFP_OIDC_DEV_CLIENTS": json.dumps(clients)}
 
 
+def service_key(data_dir: Path) -> str:
+    """The example's key for /api/v1/authorizations/check (EFP_SERVICE_API_KEYS), made once per data dir."""
+    return kept_secret(data_dir, "ceres-example-service-key")
+
+
 def start_ceres_example(
-    stack: Stack, issuer: str, client_id: str, client_secret: str, port: int, log_dir: Path, timeout: float = 30
+    stack: Stack,
+    issuer: str,
+    client_id: str,
+    client_secret: str,
+    port: int,
+    log_dir: Path,
+    api: tuple[str, str] | None = None,
+    timeout: float = 30,
 ) -> Child:
-    """`python -m ceres_app` from examples/ceres, as a ministry team runs it; returns once it answers."""
+    """`python -m ceres_app` from examples/ceres, as a ministry team runs it; returns once it answers.
+    `api`: the gateway's address and a service key, for the example's authorization check."""
     env = {
+        "CERES_EFP_API_URL": api[0] if api else "",
+        "CERES_SERVICE_API_KEY": api[1] if api else "",
         "CERES_ISSUER": issuer,
         "CERES_CLIENT_ID": client_id,
         "CERES_CLIENT_SECRET": client_secret,

@@ -17,6 +17,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
+from ceres_app.authorization_check import AuthorizationChecker
 from ceres_app.config import CeresSettings
 from ceres_app.logout_token import InvalidLogoutToken, verify_logout_token
 from ceres_app.sessions import ServerSideSessions, SessionStore, end, renew
@@ -44,6 +45,11 @@ class Ceres:
     def __init__(self, settings: CeresSettings) -> None:
         self.settings = settings
         self.sessions = SessionStore()
+        self.checker = (
+            AuthorizationChecker(settings.api_url, settings.service_key)
+            if settings.api_url and settings.service_key
+            else None
+        )
         oauth = OAuth()
         self.efp = oauth.register(
             name="efp",
@@ -65,7 +71,17 @@ class Ceres:
             {"role": ROLES.get(h["role"], h["role"]), "siret": h["siret"], "until": _french_date(h.get("end_date"))}
             for h in (person or {}).get("habilitations") or []
         ]
-        context = {"person": person, "habilitations": habilitations, "csrf": session.get("csrf", "")}
+        check = None
+        claimed = (person or {}).get("habilitations") or []
+        if person and self.checker and claimed:  # the first establishment, as a screen acting on it would
+            check = await self.checker.check(person["sub"], claimed[0]["role"], claimed[0]["siret"])
+        context = {
+            "person": person,
+            "habilitations": habilitations,
+            "check": check,
+            "roles": ROLES,
+            "csrf": session.get("csrf", ""),
+        }
         return templates.TemplateResponse(request, "home.html.j2", context, headers={"Cache-Control": "no-store"})
 
     async def login(self, request: Request) -> Response:

@@ -12,6 +12,9 @@ class CeresSettings:
     base_url: str  # this application's public address: the redirect URIs registered are under it
     port: int = 8090
     host: str = "127.0.0.1"
+    # The gateway's address and this application's service key, for /api/v1/authorizations/check.
+    api_url: str | None = None
+    service_key: str | None = None
 
     @classmethod
     def from_env(cls) -> "CeresSettings":
@@ -27,6 +30,8 @@ class CeresSettings:
             base_url=os.environ.get("CERES_BASE_URL", f"http://127.0.0.1:{port}").rstrip("/"),
             port=port,
             host=os.environ.get("CERES_HOST", "127.0.0.1"),
+            api_url=os.environ.get("CERES_EFP_API_URL") or None,
+            service_key=os.environ.get("CERES_SERVICE_API_KEY") or None,
         )
 
     @property
