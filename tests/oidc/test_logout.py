@@ -81,6 +81,9 @@ def test_the_application_logs_the_person_out_and_is_told_by_the_back_channel(
 
     assert ended.headers["location"] == f"{LOGGED_OUT}?state=bye"
     assert browser.get("/accueil").headers["location"].startswith("/connexion")
+    # The single sign-on session is over: the next sign-in asks for the password again.
+    again = browser.get(RelyingParty(discovery).authorization_url())
+    assert again.headers["location"] == "/connexion?suite=/oidc/authorize/suite"
     [token] = logout_tokens_for(logout_receiver, discovery, session["sid"])
     check_logout_token(system, token, person.account_id)
 

@@ -8,9 +8,11 @@ from typing import Any
 
 import httpx
 import pytest
+from authlib.oauth2.rfc6749.errors import MismatchingStateException
+from joserfc.errors import InvalidClaimError
 
 from devstack.pytest_plugin import OIDC_CERES_CLIENT, OIDC_TEST_CLIENT, RunningSystem
-from tests.oidc.conftest import CALLBACK, RelyingParty, query_of
+from tests.oidc.conftest import CALLBACK, RelyingParty, query_of, verified_claims
 
 pytestmark = pytest.mark.e2e
 TEST_CLIENT = (OIDC_TEST_CLIENT["client_id"], OIDC_TEST_CLIENT["client_secret"])
@@ -143,3 +145,17 @@ def test_a_forged_unsigned_token_is_never_accepted(system: RunningSystem, discov
 
 def _part(value: dict) -> str:
     return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
+
+
+def test_the_client_library_refuses_a_mismatched_state_or_nonce(
+    discovery: dict, code: tuple[RelyingParty, str]
+) -> None:
+    rp, value = code
+    forged_callback = f"{CALLBACK}?code={value}&state=not-the-state"
+
+    with pytest.raises(MismatchingStateException):
+        rp.tokens(forged_callback)  # Authlib compares the state it sent (CSRF on the callback)
+
+    tokens = exchange(discovery, value, rp.verifier).json()
+    with pytest.raises(InvalidClaimError, match="nonce"):
+        verified_claims(discovery, tokens["id_token"], nonce="another-sign-in")  # a replayed ID token
