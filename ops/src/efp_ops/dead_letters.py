@@ -23,7 +23,7 @@ from aio_pika.abc import AbstractChannel, AbstractConnection, AbstractIncomingMe
 
 from contracts.topology import NOTIFICATION_COMMANDS_QUEUE, dead_letter_queue
 from efp_runtime.message_copy import persistent_copy
-from notification.domain.masking import masked_body
+from notification.entrypoints import operator as notification
 
 SUFFIX = dead_letter_queue("")
 # The queues the services consume with a dead-letter queue (each service's main.py declares them);
@@ -141,7 +141,7 @@ def _dead_letter(queue: str, message: AbstractIncomingMessage) -> DeadLetter:
         died_at=died_at if isinstance(died_at, datetime) else None,
         app_id=message.app_id,
         correlation_id=message.correlation_id,
-        body=masked_body(message.body),
+        body=notification.masked_body(message.body),
     )
 
 

@@ -7,7 +7,6 @@ import sys
 from typing import Any
 
 from efp_ops.verbs import Outcome, noun, refused, verb
-from identity.domain.errors import IdentityError
 from identity.entrypoints import operator as identity
 
 logger = logging.getLogger(__name__)
@@ -42,7 +41,7 @@ async def _create(args: argparse.Namespace) -> Outcome:
         profile = await identity.create_agent(
             args.email, password, args.last_name, args.first_name, args.service, args.region, args.civility
         )
-    except IdentityError as refusal:
+    except identity.IdentityError as refusal:
         # The service's French explanation goes to the log; the line keeps the stable code and the fields.
         logger.warning("refused (%s): %s", refusal.code, "; ".join(m for _, m in refusal.errors) or refusal.detail)
         return refused(refusal.code, fields=list(dict.fromkeys(name for name, _ in refusal.errors)))

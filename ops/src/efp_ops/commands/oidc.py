@@ -11,7 +11,6 @@ from typing import Any
 
 from efp_ops.verbs import Outcome, noun, refused, verb
 from habilitation.entrypoints import operator as habilitation
-from identity.domain.errors import IdentityError
 from identity.entrypoints import operator as identity
 
 logger = logging.getLogger(__name__)
@@ -45,7 +44,7 @@ def register(nouns: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
 async def _refusable(call: Awaitable[dict[str, Any] | list[dict[str, Any]]]) -> Outcome:
     try:
         line = await call
-    except IdentityError as refusal:
+    except identity.IdentityError as refusal:
         logger.warning("refused (%s): %s", refusal.code, "; ".join(m for _, m in refusal.errors) or refusal.detail)
         return refused(refusal.code, fields=list(dict.fromkeys(name for name, _ in refusal.errors)))
     return Outcome(line if isinstance(line, list) else [line])

@@ -6,7 +6,6 @@ import zipfile
 from pathlib import Path
 
 from efp_ops.verbs import Outcome, invalid, noun, verb
-from identity.adapters.sirene_stock_reader import StockFormatError
 from identity.entrypoints import operator as identity
 
 logger = logging.getLogger(__name__)
@@ -33,7 +32,7 @@ async def _import(args: argparse.Namespace) -> Outcome:
         return invalid("invalid_batch_size", batch_size=args.batch_size)
     try:
         counts = await identity.import_sirene(args.unites_legales, args.etablissements, args.batch_size)
-    except (OSError, UnicodeDecodeError, zipfile.BadZipFile, StockFormatError) as error:
+    except (OSError, UnicodeDecodeError, zipfile.BadZipFile, identity.StockFormatError) as error:
         # Rows already written stay: they are valid, and the next run upserts them again harmlessly.
         logger.warning("unreadable file: %s", error)
         return invalid("unreadable_file", detail=type(error).__name__)

@@ -11,7 +11,6 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
-from efp_runtime import idempotency
 from efp_runtime.mongo import IndexSpec, create_mongo_client
 from efp_runtime.outbox import OutboxRelay
 from identity.adapters import (
@@ -94,7 +93,6 @@ INDEXES: list[IndexSpec] = [
     *mongo_password_reset_repository.INDEXES,
     *mongo_organisation_directory.INDEXES,
     *mongo_oidc_grant_repository.INDEXES,
-    *idempotency.INDEXES,
 ]
 
 

@@ -31,12 +31,29 @@ from identity.adapters.mongo_organisation_directory import MongoOrganisationDire
 from identity.adapters.sirene_stock_reader import StockFormatError, read_etablissements, read_unites_legales
 from identity.config import IdentitySettings
 from identity.domain.account import AGENT_SERVICES, AccountKind
+from identity.domain.errors import IdentityError
 from identity.domain.oidc import OidcClient
 from identity.use_cases.create_agent import CreateAgent
 from identity.use_cases.import_sirene import BATCH_SIZE, ImportSirene
 from identity.use_cases.start_registration import normalise_email
 
-__all__ = ["AGENT_SERVICES", "BATCH_SIZE", "create_agent", "find_agent", "import_sirene", "open_stock", "sweep"]
+# What efp-ops may use: these functions, their constants, and the two refusals they raise.
+__all__ = [
+    "AGENT_SERVICES",
+    "BATCH_SIZE",
+    "IdentityError",
+    "StockFormatError",
+    "add_oidc_client",
+    "create_agent",
+    "disable_oidc_client",
+    "find_agent",
+    "import_sirene",
+    "list_oidc_clients",
+    "open_stock",
+    "rotate_oidc_client_secret",
+    "rotate_signing_keys",
+    "sweep",
+]
 
 
 class DatabaseSettings(RuntimeSettings):

@@ -9,9 +9,11 @@ from typing import Any
 
 from notification.bootstrap import connect_operator
 from notification.config import NotificationSettings
+from notification.domain.masking import masked_body
 from notification.use_cases.requeue_abandoned_email import CannotRequeue
 
-__all__ = ["abandoned_emails", "requeue_email"]
+# masked_body: efp-ops masks the secrets of every dead letter it shows with the rule e-mails follow.
+__all__ = ["abandoned_emails", "masked_body", "requeue_email"]
 
 
 async def abandoned_emails(limit: int = 100) -> list[dict[str, Any]]:
