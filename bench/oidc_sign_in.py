@@ -7,14 +7,15 @@ the real sign-up and activation. Then, in one run, side by side:
 
 - plain logins: `POST /api/v1/session` at the gateway, as bench/login.py;
 - full sign-ins by HTTP (no browser): `/oidc/authorize` → the web's login form → the code at the
-  redirect URI → `/oidc/token` → `/oidc/userinfo`;
+  redirect URI → `/oidc/token` → `/oidc/userinfo`; in rounds alternating with the logins;
 - code exchanges alone: codes issued by single sign-on (a web session already open), then exchanged
   at `/oidc/token` concurrently.
 
 Prints CPU-seconds of identity + gateway + web per sign-in and per login, their ratio, and the token
 exchange's throughput and latency. Figures, not assertions.
 
-    .venv/bin/python bench/oidc_sign_in.py [--sign-ins 200] [--exchanges 600] [--concurrency 8] [--accounts 4]
+    .venv/bin/python bench/oidc_sign_in.py [--sign-ins 200] [--round 40] [--exchanges 600] [--concurrency 8]
+        [--accounts 4]
 """
 
 import argparse
@@ -147,8 +148,9 @@ async def authorize(web: httpx.AsyncClient, email: str | None) -> tuple[str, str
     if email is not None:
         login = await web.get(answer.headers["location"])  # /connexion?suite=/oidc/authorize/suite
         fields = form_fields(login.text) | {"email": email, "password": PASSWORD, "captcha_answer": ANSWER}
-        answer = await web.post("/connexion", data=fields)  # → /oidc/authorize/suite
-        answer = await web.get(answer.headers["location"])
+        answer = await web.post("/connexion", data=fields)  # → the redirect URI, the sign-in going on
+        if answer.headers.get("location", "").startswith("/"):  # a page of the web first (as before)
+            answer = await web.get(answer.headers["location"])
     if answer.status_code != 303:
         raise RuntimeError(f"authorize answered {answer.status_code}: {answer.text[:300]}")
     return code_of(answer.headers["location"], state), verifier
@@ -174,6 +176,13 @@ class Phase:
 
     def cpu_per(self, names: tuple[str, ...] = MEASURED) -> float:
         return sum(self.cpu[name] for name in names) / self.count if self.count else float("nan")
+
+    def add(self, part: "Phase") -> None:
+        self.count += part.count
+        self.elapsed += part.elapsed
+        self.latencies += part.latencies
+        self.failures += part.failures
+        self.cpu = {name: self.cpu.get(name, 0.0) + spent for name, spent in part.cpu.items()}
 
 
 async def run_sign_ins(web_url: str, gateway_url: str, emails: list[str], count: int, concurrency: int) -> Phase:
@@ -283,12 +292,18 @@ class Meter:
 async def measure(web_url: str, gateway_url: str, emails: list[str], args: argparse.Namespace, meter: Meter) -> Result:
     await run_sign_ins(web_url, gateway_url, emails, 8, 2)  # warm-up
     await run_logins(gateway_url, emails, 8, 2)
-    meter.start()
-    latencies, elapsed, failures = await run_logins(gateway_url, emails, args.sign_ins, args.concurrency)
-    logins = Phase(len(latencies), elapsed, latencies, failures, meter.stop())
-    meter.start()
-    sign_ins = await run_sign_ins(web_url, gateway_url, emails, args.sign_ins, args.concurrency)
-    sign_ins.cpu = meter.stop()
+    logins, sign_ins = Phase(), Phase()
+    # Logins and sign-ins in alternating rounds: the cores are shared, and a change in their load
+    # while one kind runs would otherwise weigh on that kind alone.
+    for start in range(0, args.sign_ins, args.round):
+        size = min(args.round, args.sign_ins - start)
+        meter.start()
+        latencies, elapsed, failures = await run_logins(gateway_url, emails, size, args.concurrency)
+        logins.add(Phase(len(latencies), elapsed, latencies, failures, meter.stop()))
+        meter.start()
+        part = await run_sign_ins(web_url, gateway_url, emails, size, args.concurrency)
+        part.cpu = meter.stop()
+        sign_ins.add(part)
     exchanges = Phase(cpu=dict.fromkeys(meter.pids, 0.0))
     browsers = await sso_browsers(web_url, emails, args.concurrency)
     try:
@@ -393,7 +408,8 @@ def rows(result: Result) -> list[Row]:
 
 def parser() -> argparse.ArgumentParser:
     parsed = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parsed.add_argument("--sign-ins", type=int, default=200, help="plain logins, then as many OIDC sign-ins")
+    parsed.add_argument("--sign-ins", type=int, default=200, help="plain logins, and as many OIDC sign-ins")
+    parsed.add_argument("--round", type=int, default=40, help="logins, then sign-ins, this many at a time")
     parsed.add_argument("--exchanges", type=int, default=600)
     parsed.add_argument("--batch", type=int, default=200, help="codes issued, then exchanged, at a time")
     parsed.add_argument("--concurrency", type=int, default=8)

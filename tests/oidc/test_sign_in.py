@@ -6,7 +6,9 @@ import pytest
 
 from devstack.pytest_plugin import OIDC_TEST_CLIENT, RunningSystem
 from tests.e2e.access import Person
-from tests.oidc.conftest import ALL_SCOPES, MISTRAL, RelyingParty, logged_in, query_of, verified_claims
+from tests.e2e.journeys import PASSWORD
+from tests.oidc.conftest import ALL_SCOPES, MISTRAL, RelyingParty, query_of, verified_claims
+from tests.pages.test_pages import log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -90,7 +92,7 @@ def test_prompt_login_and_max_age_ask_for_the_password_again(
         assert asked.headers["location"] == "/connexion?suite=/oidc/authorize/suite", extra
     rp = RelyingParty(discovery)
     manager_browser.get(rp.authorization_url(prompt="login"))
-    again = logged_in(manager_browser, manager.email).get("/oidc/authorize/suite")
+    again = log_in(manager_browser, manager.email, PASSWORD)  # the sign-in goes on in the login's answer
     claims = verified_claims(discovery, rp.tokens(again.headers["location"])["id_token"], nonce=rp.nonce)
     assert claims["auth_time"] >= claims["iat"] - 5
 

@@ -9,6 +9,8 @@ from starlette.responses import Response
 from web.gateway import GatewayError, LoginRequired, gateway_cookie_of
 from web.page import AFTER_LOGIN, PageDep, safe_next
 from web.pages.captcha import new_captcha
+from web.pages.sign_in.authorize import resume_sign_in
+from web.pages.sign_in.request import RESUME
 from web.sessions import rotated
 
 router = APIRouter()
@@ -73,7 +75,12 @@ async def log_in(page: PageDep) -> Response:
     session.gateway_csrf = opened["csrf_token"]
     page.request.state.web_session = page.session = session
     after_login = session.flow.pop(AFTER_LOGIN, "")
-    return page.redirect(safe_next(suite or after_login))
+    target = safe_next(suite or after_login)
+    if target == RESUME:
+        # A sign-in waits: it goes on in this request (the code, or the no-access page) rather than
+        # through one more page and session write.
+        return await resume_sign_in(page)
+    return page.redirect(target)
 
 
 @router.post("/deconnexion")

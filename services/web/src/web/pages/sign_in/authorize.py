@@ -94,7 +94,12 @@ def _refusal(params: dict[str, str]) -> tuple[str, str] | None:
 
 @router.get(RESUME)
 async def resume(page: PageDep) -> Response:
-    """Where login, sign-up and the access pages send the person back while a sign-in waits."""
+    """Where sign-up and the access pages send the person back while a sign-in waits."""
+    return await resume_sign_in(page)
+
+
+async def resume_sign_in(page: PageDep) -> Response:
+    """The pending sign-in goes on: also called by the login form's POST once the person is logged in."""
     request = pending(page.session)
     if request is None:
         return page.redirect("/accueil")

@@ -1,7 +1,8 @@
 """An OpenID Connect authorization request as the web session keeps it between pages.
 
 It waits in the session while the person logs in, creates an account or gets access, then the
-sign-in resumes at `/oidc/authorize/suite`. Kept as JSON in one flow entry (the flow holds strings).
+sign-in resumes (in the login form's POST itself, or at `/oidc/authorize/suite`). Kept as JSON in
+one flow entry (the flow holds strings).
 """
 
 import json
