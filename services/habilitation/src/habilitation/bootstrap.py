@@ -220,7 +220,7 @@ def build(
         assign_habilitation=AssignHabilitation(rights, accounts, directory, grants, links),
         revoke_habilitation=RevokeHabilitation(habilitations, rights, accounts, directory, links, clock),
         list_organisation_users=users,
-        appoint_manager=AppointManager(rights, accounts, directory, users, links, clock),
+        appoint_manager=AppointManager(rights, activations, accounts, directory, users, links, clock),
         delegate_habilitation=DelegateHabilitation(rights, accounts, grants, links),
         issue_activation_code=IssueActivationCode(
             codes,
@@ -245,7 +245,7 @@ def build(
         list_invitations=ListInvitations(invitations, rights, accounts, clock),
         resend_invitation=ResendInvitation(invitations, rights, accounts, directory, links, clock),
         revoke_invitation=RevokeInvitation(invitations, rights, accounts, clock),
-        accept_invitation=AcceptInvitation(invitations, accounts, grants, clock),
+        accept_invitation=AcceptInvitation(invitations, rights, accounts, grants, clock),
         sweep_invitations=SweepInvitations(invitations, clock),
         sweep_habilitations=SweepHabilitations(
             MongoHabilitationSweep(collections[mongo_habilitation_repository.COLLECTION], relay),

@@ -11,7 +11,7 @@ from efp_runtime.message_context import MessageContext
 from efp_runtime.outbox import OutboxMessage
 from habilitation.domain.activation import Activation
 from habilitation.domain.activation_code import ActivationCode, CodeState
-from habilitation.domain.errors import Conflict
+from habilitation.domain.errors import Conflict, LastManager
 from habilitation.domain.manager_right import ManagerRight, ManagerRightState
 from habilitation.use_cases.activation_ports import LetterContent
 from habilitation.use_cases.outgoing import Links
@@ -133,11 +133,19 @@ class FakeRights:
         self.docs[(right.account_id, right.siren)] = copy.deepcopy(right)
         self.messages.extend(messages)
 
+    async def withdraw(self, right: ManagerRight, messages: list[OutboxMessage]) -> None:
+        if not [r for r in await self.managers_of(right.siren) if r.account_id != right.account_id]:
+            raise LastManager()
+        await self.save(right, messages)
+
     async def managers_of(self, siren: str) -> list[ManagerRight]:
         return [copy.deepcopy(r) for (_, s), r in self.docs.items() if s == siren and r.active]
 
+    async def holders_of(self, siren: str) -> list[ManagerRight]:
+        return [copy.deepcopy(r) for (_, s), r in self.docs.items() if s == siren and r.held]
+
     async def managed_by(self, account_id: str) -> list[str]:
-        return sorted(s for (a, s), r in self.docs.items() if a == account_id and r.active)
+        return sorted(s for (a, s), r in self.docs.items() if a == account_id and r.held)
 
 
 class FakeAccounts:

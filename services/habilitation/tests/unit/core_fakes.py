@@ -11,7 +11,7 @@ from contracts.notification import SendEmailV1
 from efp_runtime.message_context import MessageContext
 from efp_runtime.outbox import OutboxMessage
 from habilitation.domain.access_request import AccessRequest, RequestState
-from habilitation.domain.errors import Conflict
+from habilitation.domain.errors import Conflict, LastManager
 from habilitation.domain.habilitation import Habilitation, HabilitationState, Via
 from habilitation.domain.manager_right import ManagerRight, ManagerRightState
 from habilitation.use_cases.outgoing import Links
@@ -224,11 +224,26 @@ class FakeManagerRights(_Store):
         else:
             self.put(right.id, right, messages)
 
+    async def withdraw(self, right: ManagerRight, messages: list[OutboxMessage]) -> None:
+        """Like the Mongo adapter: bumps another active manager's version, then saves version-checked."""
+        others = [
+            r
+            for r in self.items.values()
+            if (r.siren, r.state) == (right.siren, ManagerRightState.ACTIVE) and r.account_id != right.account_id
+        ]
+        if not others:
+            raise LastManager()
+        others[0].version += 1
+        self.put(right.id, right, messages)
+
     async def managers_of(self, siren: str) -> list[ManagerRight]:
         return [r for r in self.all() if r.siren == siren and r.state is ManagerRightState.ACTIVE]
 
+    async def holders_of(self, siren: str) -> list[ManagerRight]:
+        return [r for r in self.all() if r.siren == siren and r.held]
+
     async def managed_by(self, account_id: str) -> list[str]:
-        return sorted(r.siren for r in self.all() if r.account_id == account_id and r.active)
+        return sorted(r.siren for r in self.all() if r.account_id == account_id and r.held)
 
 
 class FakeAccessRequests(_Store):

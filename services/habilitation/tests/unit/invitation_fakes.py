@@ -78,8 +78,10 @@ class FakeInvitedAccounts:
         self.accounts: dict[str, InvitedAccount] = {}
         self.calls: list[dict[str, Any]] = []
 
-    def existing(self, account_id: str, email: str, password_set: bool = True, kind: str = "user") -> None:
-        self.accounts[email] = InvitedAccount(account_id, email, kind, "Jeanne", "Martin", password_set)
+    def existing(
+        self, account_id: str, email: str, password_set: bool = True, kind: str = "user", siren: str | None = SIREN
+    ) -> None:
+        self.accounts[email] = InvitedAccount(account_id, email, kind, "Jeanne", "Martin", password_set, siren)
 
     async def ensure(
         self,
@@ -96,7 +98,7 @@ class FakeInvitedAccounts:
             return self.accounts[address]
         if not (civility and last_name and first_name):
             raise InvalidInput("Renseignez l'identité de la personne.", field="last_name")
-        account = InvitedAccount(f"new-{len(self.accounts)}", address, "user", first_name, last_name, False)
+        account = InvitedAccount(f"new-{len(self.accounts)}", address, "user", first_name, last_name, False, siren)
         self.accounts[address] = account
         return account
 
@@ -154,7 +156,7 @@ class Invites:
         )
         self.resend = ResendInvitation(self.invitations, w.rights, w.accounts, w.directory, LINKS, w.clock)
         self.revoke = RevokeInvitation(self.invitations, w.rights, w.accounts, w.clock)
-        self.accept = AcceptInvitation(self.invitations, w.accounts, grants, w.clock)
+        self.accept = AcceptInvitation(self.invitations, w.rights, w.accounts, grants, w.clock)
         self.list = ListInvitations(self.invitations, w.rights, w.accounts, w.clock)
 
     async def invite(

@@ -1,11 +1,16 @@
-"""Appointing and withdrawing access managers: members only, regrant after a withdrawal, never the last one."""
+"""Appointing and withdrawing access managers: members only, the charter before the right is usable,
+regrant after a withdrawal, never the last one."""
+
+import asyncio
 
 import pytest
 
-from habilitation.domain.errors import LastManager, NotFound
-from habilitation.domain.manager_right import ManagerRightState
+from habilitation.domain.errors import Conflict, LastManager, NotFound
+from habilitation.domain.manager_right import CHARTER_FIRST, ManagerRight, ManagerRightState
+from habilitation.use_cases.accept_charter import AcceptCharter
 from habilitation.use_cases.appoint_manager import AppointManager
 from habilitation.use_cases.list_organisation_users import ListOrganisationUsers
+from services.habilitation.tests.unit.activation_fakes import FakeActivations, FakeCodes
 from services.habilitation.tests.unit.core_fakes import (
     CONTEXT,
     LINKS,
@@ -30,7 +35,7 @@ def world() -> World:
     return world
 
 
-def appointing(world: World) -> AppointManager:
+def appointing(world: World, activations: FakeActivations | None = None) -> AppointManager:
     users = ListOrganisationUsers(
         world.accounts,
         world.habilitations,
@@ -39,26 +44,92 @@ def appointing(world: World) -> AppointManager:
         FakeUserListing(world.accounts, world.habilitations),
         world.clock,
     )
-    return AppointManager(world.rights, world.accounts, world.directory, users, LINKS, world.clock)
+    activations = activations or FakeActivations()
+    return AppointManager(world.rights, activations, world.accounts, world.directory, users, LINKS, world.clock)
 
 
-async def test_appoint_a_member_grants_the_right_with_event_and_e_mail(world: World) -> None:
-    user = await appointing(world).appoint(actor("alice"), SIREN, "bea", CONTEXT)
+def charter_of(world: World, activations: FakeActivations) -> AcceptCharter:
+    return AcceptCharter(FakeCodes(), activations, world.rights, world.accounts, LINKS, world.clock)
+
+
+async def test_appoint_a_member_gives_a_right_to_use_once_the_charter_is_accepted_and_e_mails_the_link(
+    world: World,
+) -> None:
+    activations = FakeActivations()
+
+    user = await appointing(world, activations).appoint(actor("alice"), SIREN, "bea", CONTEXT)
 
     right = world.rights.items[f"bea:{SIREN}"]
-    assert right.active
+    assert (right.held, right.active, right.awaiting_charter) == (True, False, True)
     assert (right.granted_by, right.granted_at, right.via, right.charter_version) == ("alice", T0, "manager", None)
     assert user.manager_right is not None
     assert user.manager_right.granted_by_name == "Prénom-alice Nom-alice"
-    assert event_types(world.rights.outbox) == ["habilitation.manager_right.granted.v1"]
-    [event] = events(world.rights.outbox, "habilitation.manager_right.granted.v1")
-    assert event["right"]["account_id"] == "bea"
+    [activation] = activations.docs.values()
+    assert (activation.account_id, activation.siren, activation.activation_code_id) == ("bea", SIREN, None)
+    assert right.activation_id == activation.id
+    assert event_types(world.rights.outbox) == []  # granted once the charter is accepted
     [email] = emails(world.rights.outbox)
     assert email["to"] == "bea@example.fr"
     content = email["content"]
     assert content["template"] == "manager_right_granted"
+    assert content["link"] == LINKS.charter(activation.id)
     assert (content["organisation_name"], content["siren"]) == ("Formation Plus", SIREN)
     assert (content["granted_by_first_name"], content["granted_on"]) == ("Prénom-alice", T0.date().isoformat())
+
+
+async def test_an_appointed_manager_cannot_use_the_right_before_accepting_the_charter(world: World) -> None:
+    world.member("carl")
+    activations = FakeActivations()
+    await appointing(world, activations).appoint(actor("alice"), SIREN, "bea", CONTEXT)
+    [activation] = activations.docs.values()
+
+    with pytest.raises(NotFound) as refused:
+        await appointing(world, activations).appoint(actor("bea"), SIREN, "carl", CONTEXT)
+
+    assert (refused.value.detail, refused.value.extra) == (CHARTER_FIRST, {"activation_id": activation.id})
+    assert f"carl:{SIREN}" not in world.rights.items
+
+
+async def test_an_appointed_manager_who_accepts_the_charter_may_use_the_right(world: World) -> None:
+    world.member("carl")
+    activations = FakeActivations()
+    await appointing(world, activations).appoint(actor("alice"), SIREN, "bea", CONTEXT)
+    [activation] = activations.docs.values()
+    world.clock.advance(days(1))
+
+    done = await charter_of(world, activations)(actor("bea"), activation.id, True, CONTEXT)
+
+    right = world.rights.items[f"bea:{SIREN}"]
+    assert right.active
+    assert (right.charter_version, done.charter_version, done.manager_right.via) == ("2024-11", "2024-11", "manager")
+    assert activations.docs[activation.id].completed
+    assert event_types(world.rights.outbox) == ["habilitation.manager_right.granted.v1"]
+    [event] = events(world.rights.outbox, "habilitation.manager_right.granted.v1")
+    assert (event["right"]["account_id"], event["right"]["granted_by"]) == ("bea", "alice")
+    assert event["right"]["granted_by_name"] == "Prénom-alice Nom-alice"
+    await appointing(world, activations).appoint(actor("bea"), SIREN, "carl", CONTEXT)
+    assert world.rights.items[f"carl:{SIREN}"].awaiting_charter
+
+
+async def test_the_charter_of_a_right_withdrawn_meanwhile_gives_nothing_back(world: World) -> None:
+    activations = FakeActivations()
+    await appointing(world, activations).appoint(actor("alice"), SIREN, "bea", CONTEXT)
+    [activation] = activations.docs.values()
+    await appointing(world, activations).withdraw(actor("alice"), SIREN, "bea", CONTEXT)
+
+    with pytest.raises(NotFound, match="retiré"):
+        await charter_of(world, activations)(actor("bea"), activation.id, True, CONTEXT)
+
+    assert not world.rights.items[f"bea:{SIREN}"].held
+
+
+async def test_an_appointed_manager_does_not_count_to_avoid_the_last_one(world: World) -> None:
+    await appointing(world).appoint(actor("alice"), SIREN, "bea", CONTEXT)
+
+    with pytest.raises(LastManager):
+        await appointing(world).withdraw(actor("alice"), SIREN, "alice", CONTEXT)
+
+    assert world.rights.items[f"alice:{SIREN}"].active
 
 
 @pytest.mark.parametrize("who", ["outsider", "unknown"])
@@ -78,7 +149,7 @@ async def test_appoint_by_a_non_manager_finds_nothing(world: World) -> None:
         await appointing(world).appoint(actor("carl"), SIREN, "bea", CONTEXT)
 
 
-async def test_appoint_an_active_manager_again_changes_nothing(world: World) -> None:
+async def test_appoint_an_appointed_manager_again_changes_nothing(world: World) -> None:
     await appointing(world).appoint(actor("alice"), SIREN, "bea", CONTEXT)
     sent = len(world.rights.outbox)
 
@@ -97,14 +168,10 @@ async def test_appoint_after_a_withdrawal_regrants_and_keeps_the_history(world: 
     await appointing(world).appoint(actor("alice"), SIREN, "bea", CONTEXT)
 
     right = world.rights.items[f"bea:{SIREN}"]
-    assert right.active
+    assert right.awaiting_charter
     assert right.granted_at == T0 + days(2)
     assert [what for _, what, _ in right.history] == ["grant via manager", "withdraw", "grant via manager"]
-    assert event_types(world.rights.outbox) == [
-        "habilitation.manager_right.granted.v1",
-        "habilitation.manager_right.withdrawn.v1",
-        "habilitation.manager_right.granted.v1",
-    ]
+    assert event_types(world.rights.outbox) == ["habilitation.manager_right.withdrawn.v1"]
 
 
 async def test_withdraw_a_manager_records_the_event_and_e_mails_them(world: World) -> None:
@@ -166,3 +233,33 @@ async def test_withdraw_by_a_non_manager_finds_nothing(world: World) -> None:
         await appointing(world).withdraw(actor("bea"), SIREN, "bob", CONTEXT)
 
     assert world.rights.items[f"bob:{SIREN}"].active
+
+
+async def test_two_managers_withdrawing_each_other_at_the_same_moment_leave_one(world: World) -> None:
+    world.manager("bob")
+    counted: list[str] = []
+    both_counted = asyncio.Event()
+    count = world.rights.managers_of
+
+    async def managers_of_then_wait(siren: str) -> list[ManagerRight]:
+        # Both withdrawals count two managers before either writes: the check alone would let both through.
+        managers = await count(siren)
+        counted.append(siren)
+        if len(counted) == 2:
+            both_counted.set()
+        await both_counted.wait()
+        return managers
+
+    world.rights.managers_of = managers_of_then_wait  # type: ignore[method-assign]
+
+    outcomes = await asyncio.gather(
+        appointing(world).withdraw(actor("alice"), SIREN, "bob", CONTEXT),
+        appointing(world).withdraw(actor("bob"), SIREN, "alice", CONTEXT),
+        return_exceptions=True,
+    )
+
+    assert len(counted) == 2
+    done, refused = sorted(outcomes, key=lambda o: isinstance(o, Exception))
+    assert isinstance(refused, LastManager | Conflict)
+    assert not isinstance(done, Exception)
+    assert [r.account_id for r in world.rights.all() if r.active] in (["alice"], ["bob"])

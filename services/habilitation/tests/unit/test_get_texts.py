@@ -1,5 +1,7 @@
 """The texts a person reads before accepting them: a service's CGU and the access-manager charter."""
 
+import re
+
 import pytest
 
 from habilitation.adapters.package_charter_text import PackageCharterText
@@ -53,6 +55,17 @@ def test_the_package_ships_the_ceres_terms_of_the_catalogue_version() -> None:
 
 def test_the_package_ships_the_charter_in_force() -> None:
     assert "Charte du responsable des accès" in PackageCharterText().text(CHARTER_VERSION)
+
+
+def test_the_charter_in_force_has_its_eight_articles_in_order_each_under_its_heading() -> None:
+    text = PackageCharterText().text(CHARTER_VERSION)
+    headings = re.findall(r"^\*\*ARTICLE (\d) – (.+)\*\*$", text, flags=re.MULTILINE)
+    article_2 = text.split("**ARTICLE 2 – ")[1].split("**ARTICLE 3 – ")[0]
+
+    assert [number for number, _ in headings] == [str(n) for n in range(1, 9)]
+    assert headings[2] == ("3", "Mise à jour de la Charte")  # guide 000 §3.2
+    assert "Les dispositions de la charte peuvent être amendées à tout moment" in text
+    assert "En cas de manquement" not in article_2  # the sanctions belong to article 6
 
 
 def test_a_version_the_package_does_not_ship_is_an_error() -> None:

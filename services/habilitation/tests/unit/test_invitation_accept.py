@@ -130,3 +130,18 @@ async def test_a_habilitation_already_held_is_kept_and_the_others_are_granted() 
 
     held = await x.world.habilitations.of_account("new-0")
     assert sorted((h.id == "h-old", h.siret) for h in held) == [(False, SIRET_2), (True, SIRET)]
+
+
+async def test_an_invitation_accepted_after_its_inviter_lost_the_manager_right_grants_nothing() -> None:
+    x, invitation_id, token = await invited()
+    inviter = await x.world.rights.get("manager", SIREN)
+    assert inviter is not None
+    inviter.withdraw("other-manager", x.world.clock.now)
+    await x.world.rights.save(inviter, [])
+
+    with pytest.raises(WrongState) as refused:
+        await x.accept(actor("new-0"), token, CONTEXT)
+
+    assert "n'est plus responsable des accès" in refused.value.detail
+    assert x.world.habilitations.items == {}
+    assert (await x.invitations.get(invitation_id)).state is InvitationState.SENT  # type: ignore[union-attr]

@@ -128,7 +128,8 @@ async def test_another_organisation_may_invite_the_same_address() -> None:
 
     await x.invite(
         EMAIL,
-        grants=[HabilitationGrantV1(role="centre_agree", siret=OTHER_SIRET)],
+        # The account prepared by the first invitation is of SIREN: to the other one, a third party's.
+        grants=[HabilitationGrantV1(role="centre_agree", siret=OTHER_SIRET, end_date=on(30))],
         by="other-manager",
         siren=OTHER_SIREN,
     )
@@ -219,3 +220,23 @@ async def test_the_reply_is_the_invitation_as_sent() -> None:
         "Prénom-manager Nom-manager",
     )
     assert (view.first_name, view.last_name, view.organisation_name) == ("Jeanne", "Martin", "Formation Plus")
+
+
+async def test_an_account_of_another_organisation_is_invited_only_until_a_date_like_a_delegation() -> None:
+    x = Invites()
+    x.identity.existing("outsider", EMAIL, siren=OTHER_SIREN)
+    open_ended = HabilitationGrantV1(role="centre_agree", siret=SIRET)
+
+    with pytest.raises(InvalidInput) as refused:
+        await x.invite(
+            EMAIL, grants=[HabilitationGrantV1(role="gestionnaire_centres", siret=SIRET, end_date=on(30)), open_ended]
+        )
+
+    assert (refused.value.detail, refused.value.field) == (
+        "Une délégation doit avoir une date de fin.",
+        "habilitations.1.end_date",
+    )
+    assert x.invitations.items == {}
+    until = HabilitationGrantV1(role="centre_agree", siret=SIRET, end_date=on(30))
+    invitation_id, _ = await x.invite(EMAIL, grants=[until])
+    assert (await x.invitations.get(invitation_id)).state is InvitationState.SENT  # type: ignore[union-attr]

@@ -44,4 +44,5 @@ class RpcInvitedAccounts:
             first_name=found.first_name,
             last_name=found.last_name,
             password_set=found.password_set,
+            siren=found.siren,
         )

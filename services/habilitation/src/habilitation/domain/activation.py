@@ -1,4 +1,8 @@
-"""Activation: a user proved SIRET + code and was shown the charter; accepting it makes them access manager."""
+"""Activation: a person about to be access manager is shown the charter; accepting it makes the right usable.
+
+Either they proved SIRET + activation code, or a manager of their organisation appointed them
+(no code: `activation_code_id` is None).
+"""
 
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -40,7 +44,7 @@ class Activation:
 
     id: str
     account_id: str
-    activation_code_id: str
+    activation_code_id: str | None
     service: str
     siret: str
     siren: str
@@ -58,6 +62,11 @@ class Activation:
         activation = cls(**fields)
         activation.history.append(ActivationTransition(activation.started_at, "start", activation.account_id))
         return activation
+
+    @property
+    def appointed(self) -> bool:
+        """Started by a colleague's appointment rather than by an activation code."""
+        return self.activation_code_id is None
 
     @property
     def completed(self) -> bool:

@@ -25,6 +25,16 @@ class Via(StrEnum):
     DELEGATION = "delegation"
 
 
+# Guide 001 « Déléguer une habilitation à un tiers »: a person of another organisation gets access
+# until a date, whether a manager delegates it or invites them to it.
+THIRD_PARTY_NEEDS_END_DATE = "Une délégation doit avoir une date de fin."
+
+
+def is_third_party(holder_siren: str | None, siren: str) -> bool:
+    """A habilitation of `siren`'s establishments held by someone not of `siren`: it must have an end date."""
+    return holder_siren != siren
+
+
 TRANSITIONS = [
     {"trigger": "revoke", "source": HabilitationState.ACTIVE, "dest": HabilitationState.REVOKED},
     {"trigger": "lapse", "source": HabilitationState.ACTIVE, "dest": HabilitationState.EXPIRED},

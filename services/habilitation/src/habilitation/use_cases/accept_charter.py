@@ -4,6 +4,9 @@ Three single-document writes, in an order that makes a retry after a crash finis
 the code first (its version check lets one activation win; its outbox carries the redeemed
 event and the other managers' notices), then the right (with `ManagerRightGrantedV1`), then
 the activation. A retry finds the code redeemed through this very activation and goes on.
+
+An activation without code was started by a colleague's appointment: accepting the charter makes
+the appointed right usable (charter article 2); a right withdrawn meanwhile is not given back.
 """
 
 from datetime import datetime
@@ -14,7 +17,7 @@ from efp_runtime.message_context import MessageContext
 from habilitation.domain.activation import Activation
 from habilitation.domain.activation_code import ActivationCode, ActivationCodeExpired
 from habilitation.domain.errors import Conflict, InvalidInput, NotFound
-from habilitation.domain.manager_right import ManagerRight
+from habilitation.domain.manager_right import ManagerRight, ManagerRightState
 from habilitation.use_cases.activation_outgoing import (
     code_events,
     manager_right_v1,
@@ -28,6 +31,7 @@ from habilitation.use_cases.ports import Accounts, Clock, ManagerRights
 from habilitation.use_cases.start_activation import ALREADY_MANAGER
 
 VIA = "activation_code"
+WITHDRAWN_MEANWHILE = "Ce droit de responsable des accès vous a été retiré entre-temps."
 
 
 class AcceptCharter:
@@ -58,10 +62,33 @@ class AcceptCharter:
             raise NotFound("Cette activation est introuvable. Saisissez à nouveau votre code d'activation.")
         if activation.completed:
             return await self._completed(activation)  # a repeated click: same answer
-        code = await self._codes.get(activation.activation_code_id)
+        now = self._clock()
+        if activation.appointed:
+            right = await self._appointed_right(activation, now, context)
+        else:
+            right = await self._code_right(activation, actor, now, context)
+        activation.accept_charter(actor.account_id, now)
+        await self._activations.update(activation)
+        return _reply(activation, right)
+
+    async def _appointed_right(self, activation: Activation, now: datetime, context: MessageContext) -> ManagerRight:
+        right = await self._rights.get(activation.account_id, activation.siren)
+        if right is None or right.state is ManagerRightState.WITHDRAWN:
+            raise NotFound(WITHDRAWN_MEANWHILE)
+        if right.awaiting_charter:  # else accepted by a previous attempt that crashed before the end
+            right.accept_charter(activation.charter_version, now)
+            granter = await self._accounts.get(right.granted_by or "")
+            granted = Outgoing(context)
+            right_events(granted, right, granter.display_name if granter else None)
+            await self._rights.save(right, granted.messages)
+        return right
+
+    async def _code_right(
+        self, activation: Activation, actor: ActorV1, now: datetime, context: MessageContext
+    ) -> ManagerRight:
+        code = await self._codes.get(activation.activation_code_id or "")
         if code is None:
             raise NotFound("Ce code d'activation est introuvable.")
-        now = self._clock()
         if not code.redeemed_through(activation.id):
             await self._redeem(code, activation, actor, now, context)
         right = await self._rights.get(actor.account_id, activation.siren)
@@ -74,15 +101,15 @@ class AcceptCharter:
                 via=VIA,
                 charter_version=activation.charter_version,
             )
+        elif right.awaiting_charter:  # appointed by a colleague meanwhile: this charter is accepted too
+            right.accept_charter(activation.charter_version, now)
         elif not right.active:
             right.regrant(None, now, VIA, activation.charter_version)
         if right.events:  # else granted by a previous attempt that crashed before the end
             granted = Outgoing(context)
             right_events(granted, right)
             await self._rights.save(right, granted.messages)
-        activation.accept_charter(actor.account_id, now)
-        await self._activations.update(activation)
-        return _reply(activation, right)
+        return right
 
     async def _redeem(
         self, code: ActivationCode, activation: Activation, actor: ActorV1, now: datetime, context: MessageContext

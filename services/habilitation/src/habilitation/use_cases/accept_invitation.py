@@ -3,24 +3,36 @@
 from contracts.habilitation import ActorV1
 from contracts.invitations import InvitationV1
 from efp_runtime.message_context import MessageContext
-from habilitation.domain.errors import Forbidden, NotFound
+from habilitation.domain.errors import Forbidden, NotFound, WrongState
 from habilitation.domain.habilitation import Via
 from habilitation.domain.invitation import invitation_id_of
 from habilitation.use_cases.grant_habilitations import GrantHabilitations
 from habilitation.use_cases.invitation_outgoing import grants_v1, invitation_events, invitation_v1
 from habilitation.use_cases.invitation_ports import Invitations
 from habilitation.use_cases.outgoing import Outgoing
-from habilitation.use_cases.ports import Accounts, Clock
+from habilitation.use_cases.ports import Accounts, Clock, ManagerRights
 
 INVALID_LINK = "Ce lien d'invitation n'est pas valide. Utilisez le lien du dernier e-mail d'invitation reçu."
 WRONG_ACCOUNT = (
     "Cette invitation a été envoyée à une autre adresse e-mail. Connectez-vous avec le compte de l'adresse invitée."
 )
+INVITER_GONE = (
+    "Cette invitation n'est plus valable : la personne qui l'a envoyée n'est plus responsable des accès "
+    "de la structure. Demandez une nouvelle invitation à un responsable des accès."
+)
 
 
 class AcceptInvitation:
-    def __init__(self, invitations: Invitations, accounts: Accounts, grants: GrantHabilitations, clock: Clock) -> None:
+    def __init__(
+        self,
+        invitations: Invitations,
+        rights: ManagerRights,
+        accounts: Accounts,
+        grants: GrantHabilitations,
+        clock: Clock,
+    ) -> None:
         self._invitations = invitations
+        self._rights = rights
         self._accounts = accounts
         self._grants = grants
         self._clock = clock
@@ -36,6 +48,10 @@ class AcceptInvitation:
             raise Forbidden(WRONG_ACCOUNT)
         now = self._clock()
         if not invitation.was_accepted_by(actor.account_id):  # else a retry after a crash: grant what is missing
+            # The habilitations are granted in the inviter's name: only while they may still grant them.
+            inviter = await self._rights.get(invitation.invited_by, invitation.siren)
+            if inviter is None or not inviter.active:
+                raise WrongState(INVITER_GONE)
             # Recorded first: a revocation racing this acceptance wins or loses on the version,
             # before anything is granted.
             invitation.accept(actor.account_id, now)

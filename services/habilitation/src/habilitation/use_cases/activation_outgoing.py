@@ -97,20 +97,20 @@ def redeemed_notice(
         outgoing.email(other.email, content, account_id=other.account_id, siren=code.siren)
 
 
-def manager_right_v1(right: ManagerRight) -> ManagerRightV1:
+def manager_right_v1(right: ManagerRight, granted_by_name: str | None = None) -> ManagerRightV1:
     return ManagerRightV1(
         account_id=right.account_id,
         siren=right.siren,
         granted_by=right.granted_by,
-        granted_by_name=None,  # by code: no person granted it
+        granted_by_name=granted_by_name,  # by code: no person granted it
         granted_at=right.granted_at,
         via="manager" if right.via == "manager" else "activation_code",
     )
 
 
-def right_events(outgoing: Outgoing, right: ManagerRight) -> None:
-    """`ManagerRightGrantedV1` for the grant (or re-grant) the right went through here."""
+def right_events(outgoing: Outgoing, right: ManagerRight, granted_by_name: str | None = None) -> None:
+    """`ManagerRightGrantedV1` for the grant (or re-grant, or charter accepted) the right went through here."""
     for event in right.events:
         if isinstance(event, RightGranted):
-            outgoing.event(ManagerRightGrantedV1(right=manager_right_v1(right)))
+            outgoing.event(ManagerRightGrantedV1(right=manager_right_v1(right, granted_by_name)))
     right.events.clear()

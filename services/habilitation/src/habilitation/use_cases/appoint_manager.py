@@ -1,23 +1,32 @@
-"""Give or withdraw the access-manager right of a user of the organisation; never the last one."""
+"""Give or withdraw the access-manager right of a user of the organisation; never the last one.
 
-from contracts.habilitation import ActorV1, ManagerRightGrantedV1, ManagerRightV1, ManagerRightWithdrawnV1
+An appointed manager must accept the charter before using the right (charter article 2): the
+appointment starts an activation without code, and the e-mail links to its charter page.
+"""
+
+import uuid
+
+from contracts.habilitation import ActorV1, ManagerRightWithdrawnV1
 from contracts.habilitation_management import DoneV1, OrganisationUserV1
 from contracts.notification import ManagerRightGrantedV1 as RightGrantedEmail
 from contracts.notification import ManagerRightWithdrawnV1 as RightWithdrawnEmail
 from efp_runtime.message_context import MessageContext
-from habilitation.domain.catalogue import CERES
+from habilitation.domain.activation import Activation
+from habilitation.domain.catalogue import CERES, CHARTER_VERSION
 from habilitation.domain.errors import LastManager, NotFound
 from habilitation.domain.manager_right import ManagerRight
 from habilitation.use_cases.access_control import require_manager
+from habilitation.use_cases.activation_ports import Activations
 from habilitation.use_cases.list_organisation_users import ListOrganisationUsers
 from habilitation.use_cases.outgoing import Links, Outgoing
-from habilitation.use_cases.ports import Accounts, Clock, Directory, ManagerRights
+from habilitation.use_cases.ports import Accounts, Clock, Directory, Establishment, ManagerRights
 
 
 class AppointManager:
     def __init__(
         self,
         rights: ManagerRights,
+        activations: Activations,
         accounts: Accounts,
         directory: Directory,
         users: ListOrganisationUsers,
@@ -25,6 +34,7 @@ class AppointManager:
         clock: Clock,
     ) -> None:
         self._rights = rights
+        self._activations = activations
         self._accounts = accounts
         self._directory = directory
         self._users = users
@@ -38,34 +48,30 @@ class AppointManager:
             raise NotFound("Cet utilisateur n'appartient pas à la structure.")
         now = self._clock()
         right = await self._rights.get(account_id, siren)
-        if right is not None and right.active:
-            return await self._users.one(actor, siren, account_id)  # already manager: nothing to do
+        if right is not None and right.held:
+            return await self._users.one(actor, siren, account_id)  # already manager or appointed: nothing to do
+        establishments = await self._directory.establishments(siren)
+        organisation = _organisation_name(establishments, siren)
+        # Written first: a crash before the right leaves an activation nobody is pointed to.
+        activation = Activation.start(
+            id=str(uuid.uuid4()),
+            account_id=account_id,
+            activation_code_id=None,
+            service=CERES.code,
+            siret=establishments[0].siret if establishments else "",
+            siren=siren,
+            organisation_name=organisation,
+            charter_version=CHARTER_VERSION,
+            started_at=now,
+        )
+        await self._activations.add(activation)
         if right is None:
-            right = ManagerRight.grant(
-                account_id=account_id,
-                siren=siren,
-                granted_by=actor.account_id,
-                granted_at=now,
-                via="manager",
-                charter_version=None,
-            )
+            right = ManagerRight.appoint(account_id, siren, actor.account_id, now, activation.id)
         else:
-            right.regrant(actor.account_id, now, "manager", None)
+            right.reappoint(actor.account_id, now, activation.id)
         granter = await self._accounts.get(actor.account_id)
         outgoing = Outgoing(context)
-        outgoing.event(
-            ManagerRightGrantedV1(
-                right=ManagerRightV1(
-                    account_id=account_id,
-                    siren=siren,
-                    granted_by=actor.account_id,
-                    granted_by_name=granter.display_name if granter else None,
-                    granted_at=now,
-                    via="manager",
-                )
-            )
-        )
-        organisation = await self._organisation_name(siren)
+        # The granted event waits for the charter (AcceptCharter): until then the right is not usable.
         outgoing.email(
             person.email,
             RightGrantedEmail(
@@ -75,7 +81,7 @@ class AppointManager:
                 granted_by_first_name=granter.first_name if granter else "",
                 granted_by_last_name=granter.last_name if granter else "",
                 granted_on=now.date(),
-                link=self._links.my_habilitations(),
+                link=self._links.charter(activation.id),
             ),
             account_id=account_id,
             siren=siren,
@@ -86,9 +92,10 @@ class AppointManager:
     async def withdraw(self, actor: ActorV1, siren: str, account_id: str, context: MessageContext) -> DoneV1:
         await require_manager(self._rights, actor, siren)
         right = await self._rights.get(account_id, siren)
-        if right is None or not right.active:
+        if right is None or not right.held:
             raise NotFound("Cet utilisateur n'est pas responsable des accès de la structure.")
-        if len(await self._rights.managers_of(siren)) <= 1:
+        # Another usable manager must remain (an appointed one who has not accepted the charter does not count).
+        if not [m for m in await self._rights.managers_of(siren) if m.account_id != account_id]:
             raise LastManager()
         now = self._clock()
         right.withdraw(actor.account_id, now)
@@ -100,7 +107,7 @@ class AppointManager:
                 person.email,
                 RightWithdrawnEmail(
                     service_label=CERES.label,
-                    organisation_name=await self._organisation_name(siren),
+                    organisation_name=_organisation_name(await self._directory.establishments(siren), siren),
                     siren=siren,
                     withdrawn_by_first_name=withdrawer.first_name if withdrawer else "",
                     withdrawn_by_last_name=withdrawer.last_name if withdrawer else "",
@@ -110,9 +117,9 @@ class AppointManager:
                 account_id=account_id,
                 siren=siren,
             )
-        await self._rights.save(right, outgoing.messages)
+        await self._rights.withdraw(right, outgoing.messages)  # refused there too if another withdrawal won
         return DoneV1()
 
-    async def _organisation_name(self, siren: str) -> str:
-        establishments = await self._directory.establishments(siren)
-        return establishments[0].organisation_name if establishments else siren
+
+def _organisation_name(establishments: list[Establishment], siren: str) -> str:
+    return establishments[0].organisation_name if establishments else siren

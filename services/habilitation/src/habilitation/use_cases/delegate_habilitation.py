@@ -3,7 +3,7 @@
 from contracts.habilitation import ActorV1, HabilitationGrantV1, HabilitationV1
 from efp_runtime.message_context import MessageContext
 from habilitation.domain.errors import InvalidInput, NotFound
-from habilitation.domain.habilitation import Via
+from habilitation.domain.habilitation import THIRD_PARTY_NEEDS_END_DATE, Via
 from habilitation.use_cases.access_control import require_manager
 from habilitation.use_cases.grant_habilitations import GrantHabilitations
 from habilitation.use_cases.outgoing import Links, Outgoing
@@ -23,8 +23,7 @@ class DelegateHabilitation:
     ) -> HabilitationV1:
         await require_manager(self._rights, actor, siren)
         if grant.end_date is None:
-            # A third party's access must end: the guide makes the date mandatory.
-            raise InvalidInput("Une délégation doit avoir une date de fin.", field="end_date")
+            raise InvalidInput(THIRD_PARTY_NEEDS_END_DATE, field="end_date")
         delegate = await self._accounts.by_email(email)
         if delegate is None:
             raise NotFound("Aucun compte EFP Connect ne correspond à cette adresse e-mail.")

@@ -26,9 +26,12 @@ class GetAccessSummary:
         # Past its end date a habilitation is gone, even before the sweeper records it.
         held = [h for h in await self._habilitations.of_account(actor.account_id) if h.allows(today)]
         managed = await self._rights.managed_by(actor.account_id)
+        # The badge counts the requests of the organisations whose charter is accepted: the others' cannot be seen yet.
+        rights = [await self._rights.get(actor.account_id, siren) for siren in managed]
+        usable = [r.siren for r in rights if r is not None and r.active]
         names = await self._accounts.many([h.granted_by for h in held])
         return AccessSummaryV1(
             manager_of=managed,
             habilitations=[habilitation_v1(h, names) for h in held],
-            pending_access_requests_to_review=await self._requests.count_pending(managed),
+            pending_access_requests_to_review=await self._requests.count_pending(usable),
         )

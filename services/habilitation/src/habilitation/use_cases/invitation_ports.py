@@ -19,6 +19,8 @@ class InvitedAccount:
     first_name: str
     last_name: str
     password_set: bool
+    # The organisation of the account (None for an account without one): another one makes a third party.
+    siren: str | None = None
 
 
 class InvitedAccounts(Protocol):

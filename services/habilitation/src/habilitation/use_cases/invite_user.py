@@ -11,6 +11,7 @@ from contracts.habilitation import ActorV1, HabilitationGrantV1
 from contracts.invitations import InvitationV1
 from efp_runtime.message_context import MessageContext
 from habilitation.domain.errors import Conflict, InvalidInput
+from habilitation.domain.habilitation import THIRD_PARTY_NEEDS_END_DATE, is_third_party
 from habilitation.domain.invitation import DUPLICATE_PENDING, Invitation, hash_token, new_token
 from habilitation.use_cases.access_control import require_manager
 from habilitation.use_cases.grant_habilitations import GrantHabilitations
@@ -69,6 +70,11 @@ class InviteUser:
                 "Vous ne pouvez pas vous inviter vous-même : attribuez-vous l'habilitation depuis vos habilitations.",
                 field="email",
             )
+        if is_third_party(invitee.siren, siren):
+            # Inviting a person of another organisation delegates to them: the same rule as a delegation.
+            for index, grant in enumerate(habilitations):
+                if grant.end_date is None:
+                    raise InvalidInput(THIRD_PARTY_NEEDS_END_DATE, field=f"habilitations.{index}.end_date")
         held = {(h.service, h.role, h.siret) for h in await self._habilitations.of_account(invitee.account_id)}
         if held.issuperset(wanted):
             raise Conflict("Cette personne a déjà toutes ces habilitations.")

@@ -89,7 +89,8 @@ class ListOrganisationUsers:
         people = await self._accounts.many(account_ids)
         found = await self._habilitations.of_organisation(siren, account_ids=account_ids)
         held = [h for h in found if h.allows(today)]
-        managers = {r.account_id: r for r in await self._rights.managers_of(siren)}
+        # An appointed manager shows with the right, the charter not accepted yet or not.
+        managers = {r.account_id: r for r in await self._rights.holders_of(siren)}
         names = await self._accounts.many(
             [h.granted_by for h in held] + [managers[a].granted_by or "" for a in account_ids if a in managers]
         )

@@ -41,6 +41,10 @@ class Links:
     def access_request(self, request_id: str) -> str:
         return f"{self.frontend_url}/gestion-des-acces/demandes/{request_id}"
 
+    def charter(self, activation_id: str) -> str:
+        """The charter to accept, for an access manager appointed by a colleague."""
+        return f"{self.frontend_url}/acces/activation/{activation_id}/charte"
+
     def my_habilitations(self) -> str:
         return f"{self.frontend_url}/mes-habilitations"
 

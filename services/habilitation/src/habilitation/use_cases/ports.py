@@ -120,12 +120,24 @@ class ManagerRights(Protocol):
         """Insert or update (version-checked)."""
         ...
 
+    async def withdraw(self, right: ManagerRight, messages: list[OutboxMessage]) -> None:
+        """Save a withdrawal only while another access manager of the organisation stays active.
+
+        Raises LastManager otherwise, Conflict if the right was saved meanwhile: two managers
+        withdrawing each other at the same moment cannot both succeed.
+        """
+        ...
+
     async def managers_of(self, siren: str) -> list[ManagerRight]:
         """The active access managers of an organisation."""
         ...
 
+    async def holders_of(self, siren: str) -> list[ManagerRight]:
+        """The rights held on an organisation: its active managers and those appointed, charter not accepted yet."""
+        ...
+
     async def managed_by(self, account_id: str) -> list[str]:
-        """The SIRENs this account actively manages."""
+        """The SIRENs this account holds the right for (charter accepted or not yet)."""
         ...
 
 
