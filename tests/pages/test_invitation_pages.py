@@ -4,6 +4,7 @@
 import re
 import time
 from collections.abc import Iterator
+from datetime import date, timedelta
 from typing import Any
 
 import httpx
@@ -87,7 +88,9 @@ def manager_web(system: RunningSystem, manager: Person) -> Iterator[httpx.Client
         yield client
 
 
-def invite_through_the_wizard(client: httpx.Client, email: str, identity: dict[str, str] | None = None) -> None:
+def invite_through_the_wizard(
+    client: httpx.Client, email: str, identity: dict[str, str] | None = None, end_date: str = ""
+) -> None:
     page = client.get(WIZARD)
     if "Étape 1 sur 4" not in page.text:  # a draft left by an earlier test: start again
         post(client, WIZARD, page, action="abandonner")
@@ -95,7 +98,8 @@ def invite_through_the_wizard(client: httpx.Client, email: str, identity: dict[s
     assert post(client, WIZARD, page, etape="1", email=email).status_code == 303
     assert post(client, WIZARD, page, etape="2", **(identity or {})).status_code == 303
     assert post(client, WIZARD, page, etape="3", job_title="Formatrice").status_code == 303
-    done = post(client, WIZARD, page, etape="4", action="terminer", siret=SECOND, role="centre_agree")
+    until = {"end_date": end_date} if end_date else {}
+    done = post(client, WIZARD, page, etape="4", action="terminer", siret=SECOND, role="centre_agree", **until)
     assert done.status_code == 303, done.text
     assert done.headers["location"] == LIST
 
@@ -331,7 +335,8 @@ def test_whatever_login_follows_the_invitation_link_the_person_comes_back_to_it(
 ) -> None:
     """The link opened first, then a plain login (the login page reached by another way, without
     `suite`): the person lands on the invitation again, not on the home page."""
-    invite_through_the_wizard(manager_web, account.email)
+    # The account is of another organisation (Émeraude): like a delegation, invited only until a date.
+    invite_through_the_wizard(manager_web, account.email, end_date=(date.today() + timedelta(days=30)).isoformat())
     link = link_in(mail_server, account.email, 3)  # after the sign-up's code and « compte créé »
     with web_client(system) as browser:
         assert browser.get(link).status_code == 200
