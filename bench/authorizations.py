@@ -39,7 +39,7 @@ from pymongo import MongoClient
 from pymongo.collection import Collection
 from scoreboard import Row
 
-from contracts.authorizations import ActiveHabilitationsV1, ListActiveHabilitationsV1
+from contracts.authorizations import ListActiveHabilitationsV1
 from devstack.mail_recorder import MailRecorder
 from devstack.processes import Stack, cpu_seconds, free_port
 from devstack.system import (
@@ -341,7 +341,7 @@ def time_the_snapshot(amqp_url: str) -> tuple[float, int]:
         await rpc.connect()
         started, count, after_id = time.perf_counter(), 0, None
         while True:
-            page = await rpc.call("habilitation", ListActiveHabilitationsV1(after_id=after_id), ActiveHabilitationsV1)
+            page = await rpc.call("habilitation", ListActiveHabilitationsV1(after_id=after_id))
             count += len(page.habilitations)
             if (after_id := page.next_after_id) is None:
                 break

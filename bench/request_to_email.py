@@ -43,7 +43,7 @@ from devstack.system import (
 
 AGENT = ("agent.banc@travail.gouv.fr", "Agent-Banc-Pa55word!")
 SIREN, SIRETS = "000016220", ("00001622000014", "00001622000022", "00001622000030")
-# The e-mail's link to the request (habilitation/use_cases/outgoing.py, Links.access_request).
+# The e-mail's link to the request (habilitation/use_cases/links.py, Links.access_request).
 LINK = re.compile(r"/gestion-des-acces/demandes/([0-9a-f-]{36})")
 GOAL_P99 = 1.0
 SETTINGS = {

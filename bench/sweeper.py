@@ -37,7 +37,7 @@ from efp_runtime.outbox import OUTBOX_FIELD
 from habilitation.adapters import mongo_invitation_repository
 from habilitation.adapters.mongo_invitation_repository import COLLECTION, MongoInvitationRepository, document_of
 from habilitation.domain.invitation import VALID_FOR, Invitation, InvitedGrant, hash_token, new_token
-from habilitation.use_cases.sweep_invitations import SweepInvitations
+from habilitation.use_cases.invitations.sweep_invitations import SweepInvitations
 
 GOAL_SECONDS, GOAL_SIZE = 30, 100_000
 NOW = datetime(2030, 1, 15, 9, 0, tzinfo=UTC)

@@ -29,7 +29,7 @@ from efp_runtime.mongo import create_mongo_client, ensure_indexes
 from habilitation.adapters import mongo_organisation_users
 from habilitation.adapters.mongo_organisation_users import FOREVER, MongoOrganisationUsers
 from habilitation.domain.name_search import name_key, search_words
-from habilitation.use_cases.ports import UsersQuery
+from habilitation.use_cases.organisation.ports import UsersQuery
 
 SMALL, LARGE = "000000001", "000000002"
 TODAY = date(2026, 12, 2)

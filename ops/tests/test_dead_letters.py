@@ -1,7 +1,6 @@
 """Dead letters through efp-ops against the real broker: listed without being consumed, replayed into their queue."""
 
 import asyncio
-import time
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -11,13 +10,14 @@ import pytest
 from pymongo import MongoClient
 
 from contracts.accounts import AccountCreatedV1
-from contracts.topology import DEAD_LETTER_EXCHANGE
+from contracts.topology import DEAD_LETTER_EXCHANGE, HABILITATION_ACCOUNT_CREATED_QUEUE
 from devstack.pytest_plugin import RunningSystem
 from efp_ops.dead_letters import KNOWN_QUEUES, SUFFIX
+from efp_runtime.polling import eventually_sync
 
 pytestmark = pytest.mark.e2e
 Line = dict[str, Any]
-QUEUE = "habilitation.identity-accounts.created"
+QUEUE = HABILITATION_ACCOUNT_CREATED_QUEUE
 
 
 async def _publish(system: RunningSystem, exchange: str, routing_key: str, message: aio_pika.Message) -> None:
@@ -72,10 +72,9 @@ def test_a_rejected_event_is_listed_then_replayed_into_its_queue_and_consumed(sy
         ),
     )
 
-    deadline, letters = time.monotonic() + 20, letters_of(system)
-    while not {poison, rescued} <= set(letters) and time.monotonic() < deadline:
-        time.sleep(0.3)
-        letters = letters_of(system)
+    letters = eventually_sync(
+        lambda: letters_of(system), lambda letters: {poison, rescued} <= set(letters), within=20, every=0.3
+    )
     assert (letters[poison]["queue"], letters[poison]["reason"]) == (QUEUE, "rejected")
     assert letters[poison]["died_at"] is not None
     assert letters[rescued]["type"] == AccountCreatedV1.MESSAGE_TYPE
@@ -90,10 +89,10 @@ def test_a_rejected_event_is_listed_then_replayed_into_its_queue_and_consumed(sy
     client: MongoClient[dict[str, Any]] = MongoClient(system.infrastructure.mongodb_url)
     try:
         copies = client[system.env["HABILITATION_DATABASE"]]["accounts"]
-        deadline = time.monotonic() + 20
-        while copies.find_one({"_id": account_id}) is None and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert copies.find_one({"_id": account_id}) is not None, "the replayed event was not consumed"
+        copy = eventually_sync(
+            lambda: copies.find_one({"_id": account_id}), lambda found: found is not None, within=20, every=0.2
+        )
+        assert copy is not None, "the replayed event was not consumed"
     finally:
         client.close()
     remaining = letters_of(system)

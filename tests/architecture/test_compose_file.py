@@ -10,12 +10,14 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
+from contracts.topology import SERVICES
 from efp_runtime.broker_access import USERS
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 ENV_EXAMPLE = ROOT / ".env.example"
-APPLICATION_SERVICES = ("identity", "habilitation", "notification", "gateway")
+# The workers and the gateway in front of them; the web pages are checked on their own.
+APPLICATION_SERVICES = (*SERVICES, "gateway")
 SECRET_KEY_SUFFIXES = ("PASS", "PASSWORD", "SECRET_KEY")
 # ${NAME}, ${NAME:?message}, ${NAME:-default}, ${NAME?message}, ${NAME-default}
 REFERENCE = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*(?::?[?-][^}]*)?\}")
@@ -132,7 +134,7 @@ def test_every_long_running_service_has_a_healthcheck_and_a_restart_policy() -> 
         assert service.get("restart") in ("always", "unless-stopped", "on-failure"), name
 
 
-@pytest.mark.parametrize("name", ["identity", "habilitation", "notification"])
+@pytest.mark.parametrize("name", SERVICES)
 def test_workers_are_healthy_when_their_metrics_answer(name: str) -> None:
     service = load_compose()["services"][name]
     port = environment_of(service)["EFP_METRICS_PORT"]

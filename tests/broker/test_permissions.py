@@ -4,10 +4,10 @@ Through the real broker of the running system, connecting as each user the way i
 """
 
 import asyncio
-import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 import aio_pika
 import httpx
@@ -15,11 +15,21 @@ import pytest
 from aio_pika.abc import AbstractChannel, AbstractIncomingMessage
 from aiormq.exceptions import ChannelAccessRefused
 
-from contracts.topology import COMMANDS_EXCHANGE, DEAD_LETTER_EXCHANGE, EVENTS_EXCHANGE, NOTIFICATION_COMMANDS_QUEUE
+from contracts.topology import (
+    COMMANDS_EXCHANGE,
+    DEAD_LETTER_EXCHANGE,
+    EVENTS_EXCHANGE,
+    GATEWAY_AUTHORIZATIONS_QUEUE_PREFIX,
+    NOTIFICATION_COMMANDS_QUEUE,
+    SEND_EMAIL_ROUTING_KEY,
+    SERVICES,
+)
 from devstack.pytest_plugin import RunningSystem
 from efp_runtime.broker_access import USERS
+from efp_runtime.polling import eventually_sync
 
 pytestmark = pytest.mark.e2e
+SERVICE_USERS = {*SERVICES, "gateway"}
 
 Operation = Callable[[AbstractChannel], Awaitable[None]]
 
@@ -114,19 +124,19 @@ CASES = [
     Case(
         "identity",
         "bind to efp.commands",
-        bind_own_queue("identity", COMMANDS_EXCHANGE, "notification.email.send.v1"),
+        bind_own_queue("identity", COMMANDS_EXCHANGE, SEND_EMAIL_ROUTING_KEY),
         False,
     ),
     Case(
         "habilitation",
         "bind to efp.commands",
-        bind_own_queue("habilitation", COMMANDS_EXCHANGE, "notification.email.send.v1"),
+        bind_own_queue("habilitation", COMMANDS_EXCHANGE, SEND_EMAIL_ROUTING_KEY),
         False,
     ),
     Case(
         "gateway",
         "bind to efp.commands",
-        bind_own_queue("gateway.authorizations", COMMANDS_EXCHANGE, "notification.email.send.v1"),
+        bind_own_queue(GATEWAY_AUTHORIZATIONS_QUEUE_PREFIX, COMMANDS_EXCHANGE, SEND_EMAIL_ROUTING_KEY),
         False,
     ),
     *(
@@ -170,11 +180,16 @@ CASES = [
     Case("gateway", "publish a command", publish(COMMANDS_EXCHANGE, "notification.permission-probe.v1"), False),
     Case("gateway", "publish to efp.dead-letter", publish(DEAD_LETTER_EXCHANGE, "identity.rpc"), False),
     # Bindings narrowed to the events each one follows.
-    Case("gateway", "bind to every event", bind_own_queue("gateway.authorizations", EVENTS_EXCHANGE, "#"), False),
+    Case(
+        "gateway",
+        "bind to every event",
+        bind_own_queue(GATEWAY_AUTHORIZATIONS_QUEUE_PREFIX, EVENTS_EXCHANGE, "#"),
+        False,
+    ),
     Case(
         "gateway",
         "bind to habilitation events",
-        bind_own_queue("gateway.authorizations", EVENTS_EXCHANGE, SNEAKY_EVENT),
+        bind_own_queue(GATEWAY_AUTHORIZATIONS_QUEUE_PREFIX, EVENTS_EXCHANGE, SNEAKY_EVENT),
         True,
     ),
     Case("habilitation", "bind to every event", bind_own_queue("habilitation", EVENTS_EXCHANGE, "#"), False),
@@ -214,17 +229,15 @@ def test_each_service_process_connects_as_its_own_user(system: RunningSystem, br
     rabbit = system.infrastructure.rabbit
     if rabbit is None:
         pytest.skip("the session's own broker has the console this test reads")
+
     # The console lists connections a few seconds after they open.
-    deadline = time.monotonic() + 30
-    while True:
+    def listed() -> list[dict[str, Any]]:
         response = httpx.get(f"{rabbit.management_url}api/connections", auth=("guest", "guest"), timeout=10)
         response.raise_for_status()
-        connections = response.json()
-        users = {c["user"] for c in connections}
-        if {"identity", "habilitation", "notification", "gateway"} <= users or time.monotonic() > deadline:
-            break
-        time.sleep(1)
-    assert {"identity", "habilitation", "notification", "gateway"} <= users
+        return response.json()  # type: ignore[no-any-return]
+
+    connections = eventually_sync(listed, lambda found: {c["user"] for c in found} >= SERVICE_USERS, within=30, every=1)
+    assert {c["user"] for c in connections} >= SERVICE_USERS
     # The RPC clients and the authorization feed name their connections: each is its service's user.
     users_by_name = {c["client_properties"].get("connection_name"): c["user"] for c in connections}
     assert users_by_name.get("gateway") == "gateway"

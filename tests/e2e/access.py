@@ -1,6 +1,7 @@
 """Steps of the access-management journeys (guides 000 §3.2–6 and 001), shared by the e2e tests."""
 
 import uuid
+from typing import Any
 
 import httpx
 
@@ -75,3 +76,21 @@ def become_manager(system: RunningSystem, person: Person, siret: str) -> None:
     own = person.http.post("/api/v1/me/habilitations", json={"role": "gestionnaire_centres", "siret": siret})
     assert own.status_code == 201, own.text
     assert person.http.post("/api/v1/services/ceres/terms", json={"accept": True}).status_code == 200
+
+
+def new_manager(system: RunningSystem, mail_server: MailRecorder, siren: str, siret: str) -> Person:
+    """A new person of the organisation `siren`, made its access manager through the establishment `siret`."""
+    person = Person(system, mail_server, siren)
+    become_manager(system, person, siret)
+    return person
+
+
+def invite(manager: Person, siren: str, email: str, siret: str, **identity: str) -> dict[str, Any]:
+    """The manager invites `email` (with `identity`, the civility and names, when it has no account yet)
+    to the CERES habilitation `centre_agree` at `siret`; returns the invitation."""
+    habilitation = {"service": "ceres", "role": "centre_agree", "siret": siret}
+    invited = manager.http.post(
+        f"/api/v1/organisations/{siren}/invitations", json={"email": email, **identity, "habilitations": [habilitation]}
+    )
+    assert invited.status_code == 201, invited.text
+    return invited.json()  # type: ignore[no-any-return]

@@ -1,7 +1,6 @@
 """The callers of the authorization matrix and the fresh resources each of its calls acts on."""
 
 import re
-import time
 import uuid
 from datetime import date, timedelta
 from typing import Any
@@ -10,7 +9,8 @@ import httpx
 
 from devstack.mail_recorder import MailRecorder, ReceivedMail
 from devstack.pytest_plugin import AGENT_EMAIL, AGENT_PASSWORD, CAPTCHA_TEST_ANSWER, SERVICE_API_KEY, RunningSystem
-from tests.e2e.access import Person, agent, become_manager
+from efp_runtime.polling import eventually_sync
+from tests.e2e.access import Person, agent, new_manager
 from tests.e2e.journeys import PASSWORD, code_in, create_account, log_in, new_captcha, start_registration
 
 ANONYMOUS, USER, OTHER_USER, OTHER_MANAGER = "anonymous", "user", "other_org_user", "other_org_manager"
@@ -46,13 +46,11 @@ class World:
     def __init__(self, system: RunningSystem, mail_server: MailRecorder) -> None:
         self.system, self.mail = system, mail_server
         self.siren, self.siret = ORG
-        self.manager = Person(system, mail_server, self.siren)
-        become_manager(system, self.manager, self.siret)
+        self.manager = new_manager(system, mail_server, self.siren, self.siret)
         self.user = Person(system, mail_server, self.siren)
         self.member = Person(system, mail_server, self.siren)  # the one managers act on
         self.requester = Person(system, mail_server, self.siren)  # whose requests managers decide
-        self.other_manager = Person(system, mail_server, OTHER_ORG[0])
-        become_manager(system, self.other_manager, OTHER_ORG[1])
+        self.other_manager = new_manager(system, mail_server, OTHER_ORG[0], OTHER_ORG[1])
         self.other_user = Person(system, mail_server, OTHER_ORG[0])
         self.delegate_email = spare_email()
         with system.client() as http:
@@ -140,10 +138,8 @@ class World:
             )
             assert started.status_code == 202, started.text
             reset_id = started.json()["reset_id"]
-            deadline = time.monotonic() + 20
-            while len(self._reset_codes(email)) == sent and time.monotonic() < deadline:
-                time.sleep(0.05)
-            code = code_in(self._reset_codes(email)[sent].body())
+            codes = eventually_sync(lambda: self._reset_codes(email), lambda codes: len(codes) > sent, within=20)
+            code = code_in(codes[sent].body())
             if verified:
                 answer = http.post(f"/api/v1/password-resets/{reset_id}/verify", json={"code": code})
                 assert answer.status_code == 200, answer.text

@@ -1,7 +1,6 @@
 """A tap on the broker: a temporary queue bound to an exchange, and what it caught during a test."""
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
@@ -9,6 +8,7 @@ import aio_pika
 from aio_pika.abc import AbstractIncomingMessage, AbstractQueue
 
 from contracts.topology import EVENTS_EXCHANGE
+from efp_runtime.polling import eventually
 
 Caught = list[AbstractIncomingMessage]
 
@@ -27,27 +27,24 @@ async def tapped(
 
 
 async def drain(queue: AbstractQueue, until: Callable[[Caught], bool], within: float = 10, settle: float = 0) -> Caught:
-    """What the queue caught, once `until` holds for it (`within` seconds at most), then until it
-    has been quiet for `settle` seconds (what is published later, e.g. by the outbox relay)."""
+    """What the queue caught, once `until` holds for it (`within` seconds at most, else the test fails),
+    then until it has been quiet for `settle` seconds (what is published later, e.g. by the outbox relay)."""
     caught: Caught = []
-    with contextlib.suppress(TimeoutError):
-        async with asyncio.timeout(within):
-            while not until(caught):
-                await _take(queue, caught)
-    quiet_since = asyncio.get_running_loop().time()
-    while asyncio.get_running_loop().time() - quiet_since < settle:
-        if await _take(queue, caught):
-            quiet_since = asyncio.get_running_loop().time()
-    return caught
 
+    async def more() -> Caught:
+        while (message := await queue.get(no_ack=True, fail=False)) is not None:
+            caught.append(message)
+        return caught
 
-async def _take(queue: AbstractQueue, caught: Caught) -> bool:
-    message = await queue.get(no_ack=True, fail=False)
-    if message is None:
+    await eventually(more, until, within=within, what="the messages awaited on the tap")
+    clock = asyncio.get_running_loop().time
+    quiet_since = clock()
+    while clock() - quiet_since < settle:
+        before = len(caught)
         await asyncio.sleep(0.05)
-        return False
-    caught.append(message)
-    return True
+        if len(await more()) > before:
+            quiet_since = clock()
+    return caught
 
 
 def types(caught: Caught) -> set[str]:

@@ -4,7 +4,7 @@ import pytest
 
 from devstack.mail_recorder import MailRecorder
 from devstack.pytest_plugin import RunningSystem
-from tests.e2e.access import Person, become_manager
+from tests.e2e.access import Person, new_manager
 
 pytestmark = pytest.mark.e2e
 # « Ferme Pédagogique des Trois Chênes » of the SIRENE sample: no other test uses it.
@@ -15,8 +15,7 @@ def test_the_requester_and_the_managers_see_it_as_in_the_lists_and_nobody_else(
     system: RunningSystem, mail_server: MailRecorder
 ) -> None:
     siren, siret = TROIS_CHENES
-    manager = Person(system, mail_server, siren)
-    become_manager(system, manager, siret)
+    manager = new_manager(system, mail_server, siren, siret)
     requester = Person(system, mail_server, siren)
     colleague = Person(system, mail_server, siren)
     asked = requester.http.post(

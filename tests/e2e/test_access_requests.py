@@ -16,16 +16,14 @@ from tests.e2e.access import (
     LORRAIN,
     SANTE_AQUITAINE,
     Person,
-    become_manager,
+    new_manager,
 )
 
 pytestmark = pytest.mark.e2e
 
 
 def _manager(system: RunningSystem, mail_server: MailRecorder, org: tuple[str, str, str]) -> Person:
-    person = Person(system, mail_server, org[0])
-    become_manager(system, person, org[1])
-    return person
+    return new_manager(system, mail_server, org[0], org[1])
 
 
 def _submit(person: Person, siret: str, message: str | None = "Bonjour, je suis formatrice.") -> dict[str, Any]:

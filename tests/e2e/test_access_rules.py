@@ -4,7 +4,7 @@ import pytest
 
 from devstack.mail_recorder import MailRecorder
 from devstack.pytest_plugin import RunningSystem
-from tests.e2e.access import Person, become_manager
+from tests.e2e.access import Person, new_manager
 
 pytestmark = pytest.mark.e2e
 # Organisations of the SIRENE sample no other e2e test uses.
@@ -40,8 +40,7 @@ def test_a_manager_appoints_a_second_manager_who_can_then_be_withdrawn(
     system: RunningSystem, mail_server: MailRecorder
 ) -> None:
     siren, first, _ = NORMANDIE
-    manager = Person(system, mail_server, siren)
-    become_manager(system, manager, first)
+    manager = new_manager(system, mail_server, siren, first)
     colleague = Person(system, mail_server, siren)
 
     appointed = manager.http.put(f"/api/v1/organisations/{siren}/managers/{colleague.account_id}")
@@ -56,8 +55,7 @@ def test_a_manager_appoints_a_second_manager_who_can_then_be_withdrawn(
 
 
 def test_users_see_only_their_own_requests_and_cannot_manage(system: RunningSystem, mail_server: MailRecorder) -> None:
-    manager = Person(system, mail_server, MERCIER_SIREN)
-    become_manager(system, manager, MERCIER_SIRET)
+    new_manager(system, mail_server, MERCIER_SIREN, MERCIER_SIRET)  # requests go to an access manager: there is one
     asker, other = Person(system, mail_server, MERCIER_SIREN), Person(system, mail_server, MERCIER_SIREN)
     request = asker.http.post("/api/v1/access-requests", json={"service": "ceres", "siret": MERCIER_SIRET}).json()
 

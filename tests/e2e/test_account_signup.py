@@ -1,11 +1,10 @@
 """Sign-up in five steps through the gateway (guide §3.2), with its refusals."""
 
-import time
-
 import httpx
 import pytest
 
 from devstack.mail_recorder import MailRecorder
+from efp_runtime.polling import eventually_sync
 from tests.e2e.journeys import (
     EMERAUDE_SIREN,
     PASSWORD,
@@ -188,11 +187,12 @@ def test_resend_waits_for_the_cooldown_then_sends_a_new_code(client: httpx.Clien
     assert int(too_early.headers["Retry-After"]) >= 1
 
     # The test configuration's cooldown is 1 s: poll until it is over.
-    deadline = time.monotonic() + 5
-    resent = too_early
-    while resent.status_code == 409 and time.monotonic() < deadline:
-        time.sleep(0.2)
-        resent = client.post(f"/api/v1/registrations/{registration_id}/resend-code")
+    resent = eventually_sync(
+        lambda: client.post(f"/api/v1/registrations/{registration_id}/resend-code"),
+        lambda answer: answer.status_code != 409,
+        within=5,
+        every=0.2,
+    )
     assert resent.status_code == 202
     second = code_in(mail_server.wait_for_mail(email, count=2)[1].body())
     old = client.post(f"/api/v1/registrations/{registration_id}/verify", json={"code": first})

@@ -1,6 +1,5 @@
 """Other ministry systems check authorizations with a service API key: granted, revoked, past the end date."""
 
-import time
 from datetime import date, timedelta
 from typing import Any
 
@@ -9,7 +8,8 @@ import pytest
 
 from devstack.mail_recorder import MailRecorder
 from devstack.pytest_plugin import SERVICE_API_KEY, RunningSystem
-from tests.e2e.access import Person, become_manager
+from efp_runtime.polling import eventually_sync
+from tests.e2e.access import Person, new_manager
 
 pytestmark = pytest.mark.e2e
 # An organisation of the SIRENE sample no other e2e test uses.
@@ -28,19 +28,9 @@ def _check(system: RunningSystem, account_id: str, role: str, siret: str, key: s
     return response.json()
 
 
-def _poll(check: Any, timeout: float = 10) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(0.05)
-
-
 @pytest.fixture(scope="module")
 def manager(system: RunningSystem, mail_server: MailRecorder) -> Person:
-    person = Person(system, mail_server, VAL_DE_LOIRE[0])
-    become_manager(system, person, VAL_DE_LOIRE[1])
+    person = new_manager(system, mail_server, VAL_DE_LOIRE[0], VAL_DE_LOIRE[1])
     return person
 
 
@@ -64,7 +54,7 @@ def test_a_granted_habilitation_is_allowed_until_it_is_revoked(
 
     granted = _grant(manager, holder, siret)
 
-    allowed = _poll(lambda: _check(system, holder.account_id, "centre_agree", siret)["allowed"])
+    allowed = eventually_sync(lambda: _check(system, holder.account_id, "centre_agree", siret)["allowed"], within=10)
     assert allowed
     assert _check(system, holder.account_id, "centre_agree", siret) == {
         "allowed": True,
@@ -77,7 +67,9 @@ def test_a_granted_habilitation_is_allowed_until_it_is_revoked(
     revoked = manager.http.delete(f"/api/v1/habilitations/{granted['id']}")
     assert revoked.status_code == 200, revoked.text
 
-    refused = _poll(lambda: not _check(system, holder.account_id, "centre_agree", siret)["allowed"])
+    refused = eventually_sync(
+        lambda: not _check(system, holder.account_id, "centre_agree", siret)["allowed"], within=10
+    )
     assert refused
 
 
@@ -88,7 +80,7 @@ def test_past_its_end_date_a_habilitation_is_refused_even_before_the_sweeper_run
     holder = Person(system, mail_server, VAL_DE_LOIRE[0])
     end = date.today() + timedelta(days=2)
     granted = _grant(manager, holder, siret, end)
-    allowed = _poll(lambda: _check(system, holder.account_id, "centre_agree", siret)["allowed"])
+    allowed = eventually_sync(lambda: _check(system, holder.account_id, "centre_agree", siret)["allowed"], within=10)
     assert allowed
     assert _check(system, holder.account_id, "centre_agree", siret) == {
         "allowed": True,

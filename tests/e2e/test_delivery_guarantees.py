@@ -1,6 +1,5 @@
 """Nothing lost, nothing sent twice, no secret on the public bus: with real processes, broker and SMTP."""
 
-import asyncio
 import json
 import uuid
 
@@ -17,6 +16,7 @@ from contracts.topology import (
 )
 from devstack.mail_recorder import MailRecorder
 from devstack.pytest_plugin import RunningSystem
+from efp_runtime.polling import eventually
 from tests.e2e.bus_tap import drain, tapped, types
 from tests.e2e.journeys import code_in, start_registration, unique_email
 
@@ -91,13 +91,16 @@ async def test_a_poison_command_is_dead_lettered_and_the_service_keeps_sending(
 
 async def _wait_for_message(queue: AbstractQueue, message_id: str) -> AbstractIncomingMessage:
     """Take the message with this id off the queue, leaving the others (10 s at most)."""
-    async with asyncio.timeout(10):
-        while True:
-            message = await queue.get(no_ack=False, fail=False)
-            if message is None:
-                await asyncio.sleep(0.05)
-            elif message.message_id == message_id:
-                await message.ack()
-                return message
-            else:
-                await message.nack(requeue=True)
+
+    async def take() -> AbstractIncomingMessage | None:
+        message = await queue.get(no_ack=False, fail=False)
+        if message is not None and message.message_id == message_id:
+            await message.ack()
+            return message
+        if message is not None:
+            await message.nack(requeue=True)
+        return None
+
+    found = await eventually(take, lambda message: message is not None, within=10, what=f"message {message_id}")
+    assert found is not None
+    return found

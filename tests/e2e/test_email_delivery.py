@@ -1,8 +1,6 @@
 """E-mail delivery against a real SMTP server: retries, abandonment, rate limit, operators, crashes."""
 
-import asyncio
 import contextlib
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -23,6 +21,7 @@ from contracts.topology import (
 )
 from devstack.mail_recorder import MailRecorder
 from devstack.pytest_plugin import RunningSystem
+from efp_runtime.polling import eventually, eventually_sync
 from tests.e2e.journeys import start_registration, unique_email
 
 pytestmark = pytest.mark.e2e
@@ -41,13 +40,14 @@ def emails(system: RunningSystem) -> Iterator[Collection[Record]]:
 
 def record_of(emails: Collection[Record], to: str, until: Callable[[Record], bool], timeout: float = 20) -> Record:
     """Poll the e-mail's record (by address) until `until` holds; fails the test otherwise."""
-    deadline, record = time.monotonic() + timeout, None
-    while time.monotonic() < deadline:
-        record = emails.find_one({"to": to})
-        if record is not None and until(record):
-            return record
-        time.sleep(0.05)
-    raise AssertionError(f"e-mail record to {to} never got there within {timeout}s; last seen: {record}")
+    record = eventually_sync(
+        lambda: emails.find_one({"to": to}),
+        lambda found: found is not None and until(found),
+        within=timeout,
+        what=f"the e-mail record to {to}",
+    )
+    assert record is not None
+    return record
 
 
 def in_state(state: str) -> Callable[[Record], bool]:
@@ -142,9 +142,13 @@ async def test_more_emails_than_the_recipient_limit_are_abandoned_unsent(
     await publish(system, COMMANDS_EXCHANGE, SEND_EMAIL_ROUTING_KEY, commands)
 
     assert len(mail_server.wait_for_mail(address, count=20)) == 20
-    eventually(
-        lambda: emails.count_documents({"to": address, "state": {"$in": ["sent", "abandoned"]}}) == 21, "21 outcomes"
+    outcomes = eventually_sync(
+        lambda: emails.count_documents({"to": address, "state": {"$in": ["sent", "abandoned"]}}),
+        lambda count: count == 21,
+        within=20,
+        every=0.1,
     )
+    assert outcomes == 21
     [refused] = emails.find({"to": address, "state": "abandoned"})
     assert refused["abandon_reason"] == "rate_limited"
     assert refused["attempts"] == []
@@ -166,11 +170,12 @@ async def test_dead_letters_are_listed_masked_and_requeued_while_the_service_kee
     # As if rejected while the database was away: a valid command, code inside, in the dead-letter queue.
     await publish(system, DEAD_LETTER_EXCHANGE, NOTIFICATION_COMMANDS_QUEUE, [(rescued, reset_code_command(address))])
 
-    letters: dict[str, Record] = {}
-    deadline = time.monotonic() + 20
-    while not {poison, unknown_template, rescued} <= set(letters) and time.monotonic() < deadline:
-        letters = {line["message_id"]: line for line in system.operate(*LIST_DEAD_LETTERS)[1]}
-        await asyncio.sleep(0.2)
+    async def dead_letters() -> dict[str, Record]:
+        return {line["message_id"]: line for line in system.operate(*LIST_DEAD_LETTERS)[1]}
+
+    letters = await eventually(
+        dead_letters, lambda letters: {poison, unknown_template, rescued} <= set(letters), within=20, every=0.2
+    )
     assert (letters[poison]["reason"], letters[poison]["queue"]) == ("rejected", NOTIFICATION_COMMANDS_QUEUE)
     assert letters[poison]["died_at"] is not None  # read from the broker's x-death record
     assert letters[unknown_template]["reason"] == "rejected"
@@ -252,13 +257,5 @@ def crashing_notification(system: RunningSystem, fail_point: str) -> Iterator[No
         system.wait_ready()
 
 
-def eventually(check: Callable[[], bool], what: str, timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what} not seen within {timeout}s")
-        time.sleep(0.1)
-
-
 def wait_for_log(system: RunningSystem, text: str) -> None:
-    eventually(lambda: text in system.logs(), f"a log line with {text!r}")
+    eventually_sync(lambda: text in system.logs(), within=20, every=0.1, what=f"a log line with {text!r}")

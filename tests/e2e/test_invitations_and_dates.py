@@ -1,7 +1,6 @@
 """Invitations that expire and are resent then accepted, delegations, end dates, the activation letter."""
 
 import re
-import time
 from datetime import date, timedelta
 from typing import Any
 
@@ -9,7 +8,8 @@ import pytest
 
 from devstack.mail_recorder import MailRecorder
 from devstack.pytest_plugin import RunningSystem
-from tests.e2e.access import Person, agent, become_manager
+from efp_runtime.polling import eventually_sync
+from tests.e2e.access import Person, agent, invite, new_manager
 
 pytestmark = pytest.mark.e2e
 # Organisations of the SIRENE sample no other e2e test uses.
@@ -20,13 +20,9 @@ SAINT_ETIENNE = ("000019042", "00001904200019", "00001904200027")
 DAY = 24 * 3600
 
 
-def _poll(check: Any, timeout: float = 15) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(0.2)
+def invitations(manager: Person, siren: str, status: str) -> list[dict[str, Any]]:
+    listed = manager.http.get(f"/api/v1/organisations/{siren}/invitations", params={"status": status})
+    return list(listed.json()["items"])
 
 
 def _token(body: str) -> str:
@@ -37,17 +33,11 @@ def _token(body: str) -> str:
 
 def test_an_invitation_expires_is_resent_and_accepted(system: RunningSystem, mail_server: MailRecorder) -> None:
     siren, first, second = GROUPE_BOREAL
-    manager = Person(system, mail_server, siren)
-    become_manager(system, manager, first)
+    manager = new_manager(system, mail_server, siren, first)
     invitee = Person(system, mail_server, siren)
     sent_before = len(mail_server.mails_to(invitee.email))
 
-    invited = manager.http.post(
-        f"/api/v1/organisations/{siren}/invitations",
-        json={"email": invitee.email, "habilitations": [{"service": "ceres", "role": "centre_agree", "siret": second}]},
-    )
-    assert invited.status_code == 201, invited.text
-    invitation = invited.json()
+    invitation = invite(manager, siren, invitee.email, second)
     assert invitation["status"] == "sent"
     first_token = _token(mail_server.wait_for_mail(invitee.email, count=sent_before + 1)[-1].body())
     early = manager.http.post(f"/api/v1/invitations/{invitation['id']}/resend")
@@ -56,11 +46,7 @@ def test_an_invitation_expires_is_resent_and_accepted(system: RunningSystem, mai
 
     system.shift_clock(DAY + 3600)
     try:
-        expired = _poll(
-            lambda: manager.http.get(f"/api/v1/organisations/{siren}/invitations", params={"status": "expired"}).json()[
-                "items"
-            ]
-        )
+        expired = eventually_sync(lambda: invitations(manager, siren, "expired"), within=15, every=0.2)
         assert [i["id"] for i in expired] == [invitation["id"]]
         late = invitee.http.post("/api/v1/invitations/accept", json={"token": first_token})
         assert late.status_code in (404, 409, 410), late.text
@@ -79,8 +65,7 @@ def test_an_invitation_expires_is_resent_and_accepted(system: RunningSystem, mai
 
 def test_a_habilitation_lapses_at_its_end_date(system: RunningSystem, mail_server: MailRecorder) -> None:
     siren, first, second = OCCITANIE
-    manager = Person(system, mail_server, siren)
-    become_manager(system, manager, first)
+    manager = new_manager(system, mail_server, siren, first)
     holder = Person(system, mail_server, siren)
     end = (date.today() + timedelta(days=2)).isoformat()
     granted = manager.http.post(
@@ -94,14 +79,19 @@ def test_a_habilitation_lapses_at_its_end_date(system: RunningSystem, mail_serve
     try:
         # Gone at once for the summary; recorded as expired by the sweeper within a second or two.
         assert holder.me()["habilitations"] == []
-        states = _poll(
-            lambda: [h["state"] for h in holder.http.get("/api/v1/me/habilitations").json()["items"]] == ["expired"]
+        states = eventually_sync(
+            lambda: [h["state"] for h in holder.http.get("/api/v1/me/habilitations").json()["items"]],
+            lambda states: states == ["expired"],
+            within=15,
+            every=0.2,
         )
     finally:
         system.shift_clock(0)
-    assert states
-    ended = _poll(
-        lambda: [m for m in mail_server.mails_to(holder.email) if m.subject.startswith("Fin de votre habilitation")]
+    assert states == ["expired"]
+    ended = eventually_sync(
+        lambda: [m for m in mail_server.mails_to(holder.email) if m.subject.startswith("Fin de votre habilitation")],
+        within=15,
+        every=0.2,
     )
     assert ended
 
@@ -110,8 +100,7 @@ def test_a_delegation_to_another_organisation_needs_an_end_date(
     system: RunningSystem, mail_server: MailRecorder
 ) -> None:
     siren, first, second = PAYS_BASQUE
-    manager = Person(system, mail_server, siren)
-    become_manager(system, manager, first)
+    manager = new_manager(system, mail_server, siren, first)
     outsider = Person(system, mail_server, SAINT_ETIENNE[0])
     body: dict[str, Any] = {"email": outsider.email, "role": "centre_agree", "siret": second}
 

@@ -9,7 +9,7 @@ import pytest
 
 from devstack.mail_recorder import MailRecorder
 from devstack.pytest_plugin import CAPTCHA_TEST_ANSWER, RunningSystem
-from tests.e2e.access import Person, become_manager
+from tests.e2e.access import Person, become_manager, invite, new_manager
 from tests.e2e.journeys import PASSWORD
 
 pytestmark = pytest.mark.e2e
@@ -49,8 +49,7 @@ def test_an_appointed_manager_uses_the_right_only_after_accepting_the_charter_fr
     system: RunningSystem, mail_server: MailRecorder
 ) -> None:
     siren, first, _ = GREGAL
-    manager = Person(system, mail_server, siren)
-    become_manager(system, manager, first)
+    manager = new_manager(system, mail_server, siren, first)
     colleague = Person(system, mail_server, siren)
     sent = len(mail_server.mails_to(colleague.email))
 
@@ -92,11 +91,7 @@ def test_an_invitation_accepted_after_its_inviter_lost_the_right_grants_nothing(
     become_manager(system, other, second)
     invitee = Person(system, mail_server, siren)
     sent = len(mail_server.mails_to(invitee.email))
-    invited = inviter.http.post(
-        f"/api/v1/organisations/{siren}/invitations",
-        json={"email": invitee.email, "habilitations": [{"service": "ceres", "role": "centre_agree", "siret": second}]},
-    )
-    assert invited.status_code == 201, invited.text
+    invite(inviter, siren, invitee.email, second)
     token = re.search(r"token=([A-Za-z0-9._~-]+)", _last_mail(mail_server, invitee.email, sent + 1))
     assert token
 
@@ -113,8 +108,7 @@ def test_a_person_of_another_organisation_is_invited_only_until_a_date(
     system: RunningSystem, mail_server: MailRecorder
 ) -> None:
     siren, first, second = NOROIT
-    manager = Person(system, mail_server, siren)
-    become_manager(system, manager, first)
+    manager = new_manager(system, mail_server, siren, first)
     outsider = Person(system, mail_server, BISE[0])
     grant = {"service": "ceres", "role": "centre_agree", "siret": second}
     path = f"/api/v1/organisations/{siren}/invitations"

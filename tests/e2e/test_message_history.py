@@ -2,7 +2,6 @@
 
 import base64
 import json
-import time
 from typing import Any
 
 import httpx
@@ -10,7 +9,8 @@ import pytest
 
 from devstack.mail_recorder import MailRecorder
 from devstack.pytest_plugin import CAPTCHA_TEST_ANSWER, RunningSystem
-from tests.e2e.access import Person, become_manager
+from efp_runtime.polling import eventually_sync
+from tests.e2e.access import Person, new_manager
 from tests.e2e.journeys import code_in, create_account, log_in, new_captcha, unique_email
 
 pytestmark = pytest.mark.e2e
@@ -19,15 +19,16 @@ MASK = "••••••"
 
 def my_messages(client: httpx.Client, count: int, **params: Any) -> dict[str, Any]:
     """Poll until the history shows `count` e-mails, all sent (the record follows the SMTP reply)."""
-    deadline, body = time.monotonic() + 20, None
-    while time.monotonic() < deadline:
+
+    def history() -> dict[str, Any]:
         response = client.get("/api/v1/me/messages", params=params)
         assert response.status_code == 200, response.text
-        body = response.json()
-        if len(body["items"]) == count and all(item["state"] == "sent" for item in body["items"]):
-            return body
-        time.sleep(0.1)
-    raise AssertionError(f"{count} sent messages expected, got {body}")
+        return response.json()  # type: ignore[no-any-return]
+
+    def all_sent(body: dict[str, Any]) -> bool:
+        return len(body["items"]) == count and all(item["state"] == "sent" for item in body["items"])
+
+    return eventually_sync(history, all_sent, within=20, every=0.1, what=f"{count} sent messages")
 
 
 @pytest.fixture
@@ -119,8 +120,7 @@ def test_an_organisations_managers_see_the_emails_about_it_and_others_do_not(
     system: RunningSystem, mail_server: MailRecorder
 ) -> None:
     siren, siret = "000015750", "00001575000029"  # Cabinet Durand-Faure, used by no other e2e test
-    manager = Person(system, mail_server, siren)
-    become_manager(system, manager, "00001575000011")
+    manager = new_manager(system, mail_server, siren, "00001575000011")
     collaborator = Person(system, mail_server, siren)
     collaborator.http.post("/api/v1/access-requests", json={"service": "ceres", "siret": siret})
     mail_server.wait_for_mail(manager.email, count=3)

@@ -2,24 +2,24 @@
 
 import json
 import re
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from contracts.topology import SERVICES
 from devstack.mail_recorder import MailRecorder
 from devstack.pytest_plugin import RunningSystem
-from tests.e2e.access import Person, become_manager
+from efp_runtime.polling import eventually_sync
+from tests.e2e.access import Person, new_manager
 
 pytestmark = pytest.mark.e2e
 
 # « Émeraude Bâtiment » of the SIRENE sample: no other test makes a manager there.
 SIREN, SIRET = "000019513", "00001951300019"
-SERVICES = ("identity", "habilitation", "notification")
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 
 
@@ -63,10 +63,15 @@ class Journey:
 @pytest.fixture(scope="module")
 def journey(system: RunningSystem, mail_server: MailRecorder, metrics_urls: dict[str, str]) -> Iterator[Journey]:
     """Two sign-ups, one manager activation and an access request mailed to that manager."""
-    _wait_until(lambda: all(_answers(url) for url in metrics_urls.values()), "every /metrics to answer")
+    eventually_sync(
+        lambda: {httpx.get(url, timeout=2).status_code for url in metrics_urls.values()},
+        lambda statuses: statuses == {200},
+        within=20,
+        every=0.2,
+        what="every /metrics to answer",
+    )
     before = {name: scrape(url) for name, url in metrics_urls.items()}
-    manager = Person(system, mail_server, SIREN)
-    become_manager(system, manager, SIRET)
+    manager = new_manager(system, mail_server, SIREN, SIRET)
     collaborator = Person(system, mail_server, SIREN)
     correlation_id = uuid.uuid4().hex
     response = collaborator.http.post(
@@ -78,9 +83,12 @@ def journey(system: RunningSystem, mail_server: MailRecorder, metrics_urls: dict
     mail_server.wait_for_mail(manager.email, count=3)  # code, account created, then the request
     # The e-mail is saved `sent` just after the SMTP server took it: wait for the gauge to catch up.
     expected_sent = total(before["notification"], "efp_emails", state="sent") + 5
-    _wait_until(
-        lambda: total(scrape(metrics_urls["notification"]), "efp_emails", state="sent") >= expected_sent,
-        "the five e-mails to be counted as sent",
+    eventually_sync(
+        lambda: total(scrape(metrics_urls["notification"]), "efp_emails", state="sent"),
+        lambda sent: sent >= expected_sent,
+        within=20,
+        every=0.2,
+        what="the five e-mails to be counted as sent",
     )
     after = {name: scrape(url) for name, url in metrics_urls.items()}
     yield Journey(before, after, correlation_id, manager)
@@ -163,19 +171,3 @@ def test_the_services_own_lines_about_a_message_carry_its_correlation_id(
 
 def _log_lines(system: RunningSystem) -> list[dict[str, str]]:
     return [json.loads(line) for line in system.logs().splitlines() if line.startswith("{")]
-
-
-def _answers(url: str) -> bool:
-    try:
-        return httpx.get(url, timeout=2).status_code == 200
-    except httpx.HTTPError:
-        return False
-
-
-def _wait_until(condition: Callable[[], bool], what: str, timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")

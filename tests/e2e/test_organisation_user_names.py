@@ -4,7 +4,7 @@ import pytest
 
 from devstack.mail_recorder import MailRecorder
 from devstack.pytest_plugin import RunningSystem
-from tests.e2e.access import Person, become_manager
+from tests.e2e.access import new_manager
 
 pytestmark = pytest.mark.e2e
 # Mathieu Lefèvre's sole-trader business of the SIRENE sample: no other test uses it.
@@ -15,8 +15,7 @@ def test_users_and_one_user_carry_the_names_the_directory_gives(
     system: RunningSystem, mail_server: MailRecorder
 ) -> None:
     siren, siret = LEFEVRE
-    manager = Person(system, mail_server, siren)
-    become_manager(system, manager, siret)
+    manager = new_manager(system, mail_server, siren, siret)
     [organisation] = manager.http.get("/api/v1/organisations", params={"q": siren}).json()["items"]
     establishment = next(e for e in organisation["establishments"] if e["siret"] == siret)
 

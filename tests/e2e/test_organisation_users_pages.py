@@ -14,7 +14,7 @@ import pytest
 from devstack.mail_recorder import MailRecorder
 from devstack.processes import wait_until
 from devstack.pytest_plugin import RunningSystem
-from tests.e2e.access import Person, become_manager
+from tests.e2e.access import Person, become_manager, new_manager
 
 pytestmark = pytest.mark.e2e
 
@@ -91,8 +91,7 @@ def test_a_manager_pages_through_the_users_and_filters_them_by_role_establishmen
 def test_a_cursor_or_a_limit_the_gateway_did_not_give_is_refused_in_french(
     system: RunningSystem, mail_server: MailRecorder
 ) -> None:
-    manager = Person(system, mail_server, SIREN)
-    become_manager(system, manager, SIRET)
+    manager = new_manager(system, mail_server, SIREN, SIRET)
 
     answers = [
         manager.http.get(URL, params=params)

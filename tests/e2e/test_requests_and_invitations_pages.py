@@ -14,7 +14,7 @@ import pytest
 from devstack.mail_recorder import MailRecorder
 from devstack.processes import wait_until
 from devstack.pytest_plugin import RunningSystem
-from tests.e2e.access import Person, become_manager
+from tests.e2e.access import Person, new_manager
 
 pytestmark = pytest.mark.e2e
 
@@ -47,8 +47,7 @@ def test_a_manager_filters_the_access_requests_by_status_establishment_and_reque
     system: RunningSystem, mail_server: MailRecorder
 ) -> None:
     surname = _surname()
-    manager = Person(system, mail_server, SIREN)
-    become_manager(system, manager, SIRET)
+    manager = new_manager(system, mail_server, SIREN, SIRET)
     people = [Person(system, mail_server, SIREN) for _ in range(3)]
     for person, first_name in zip(people, ("Anne", "Bruno", "Chloé"), strict=True):
         response = person.http.patch("/api/v1/me", json={"last_name": surname, "first_name": first_name})
@@ -83,8 +82,7 @@ def test_a_manager_filters_the_invitations_by_establishment_and_invited_name_or_
     system: RunningSystem, mail_server: MailRecorder
 ) -> None:
     surname = _surname()
-    manager = Person(system, mail_server, SIREN)
-    become_manager(system, manager, SIRET)
+    manager = new_manager(system, mail_server, SIREN, SIRET)
     tag = uuid.uuid4().hex[:10]
     invited = []
     for first_name, siret in (("Denis", SIRET_2), ("Emma", SIRET_2), ("Félix", SIRET)):

@@ -18,7 +18,7 @@ from contracts.topology import EVENTS_EXCHANGE
 from devstack.mail_recorder import MailRecorder
 from devstack.pytest_plugin import SERVICE_API_KEY, RunningSystem
 from tests.e2e.access import Person
-from tests.examples.conftest import LEFEVRE
+from tests.examples.lefevre import LEFEVRE
 
 pytestmark = pytest.mark.e2e
 KEY = {"Authorization": f"Bearer {SERVICE_API_KEY}"}

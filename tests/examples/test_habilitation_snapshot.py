@@ -8,7 +8,7 @@ import pytest
 from devstack.mail_recorder import MailRecorder
 from devstack.pytest_plugin import SERVICE_API_KEY, RunningSystem
 from tests.e2e.access import Person
-from tests.examples.conftest import LEFEVRE
+from tests.examples.lefevre import LEFEVRE
 
 pytestmark = pytest.mark.e2e
 URL = "/api/v1/habilitations"

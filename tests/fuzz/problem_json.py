@@ -1,6 +1,7 @@
 """The error format API.md promises, checked on any response: a problem+json with its five members."""
 
 import json
+from typing import Any
 
 MEMBERS = ("type", "title", "status", "detail", "code")
 
@@ -11,13 +12,10 @@ def problem_failure(status: int, content_type: str, content: bytes, path: str = 
     media_type = content_type.split(";")[0].strip()
     if path.startswith("/oidc/") and status != 413:  # 413: the gateway's body limit, before any route
         return oauth_failure(status, media_type, content)
-    if media_type != "application/problem+json":
-        return f"{status} with media type {media_type!r}"
-    try:
-        body = json.loads(content)
-    except ValueError:
-        return f"{status} body is not JSON"
-    if not isinstance(body, dict) or any(name not in body for name in MEMBERS):
+    body = json_object(status, media_type, "application/problem+json", content)
+    if isinstance(body, str):
+        return body
+    if any(name not in body for name in MEMBERS):
         return f"{status} problem without all of {MEMBERS}"
     if body["status"] != status:
         return f"problem status {body['status']} on a {status}"
@@ -27,12 +25,20 @@ def problem_failure(status: int, content_type: str, content: bytes, path: str = 
 
 
 def oauth_failure(status: int, media_type: str, content: bytes) -> str | None:
-    if media_type != "application/json":
-        return f"{status} OAuth error with media type {media_type!r}"
+    body = json_object(status, media_type, "application/json", content)
+    if isinstance(body, str):
+        return f"OAuth error: {body}"
+    if not isinstance(body.get("error"), str) or not body["error"]:
+        return f"{status} OAuth error without an `error` code"
+    return None
+
+
+def json_object(status: int, media_type: str, expected: str, content: bytes) -> dict[str, Any] | str:
+    """The answer's JSON object, or why it is not one of the `expected` media type."""
+    if media_type != expected:
+        return f"{status} with media type {media_type!r}"
     try:
         body = json.loads(content)
     except ValueError:
         return f"{status} body is not JSON"
-    if not isinstance(body, dict) or not isinstance(body.get("error"), str) or not body["error"]:
-        return f"{status} OAuth error without an `error` code"
-    return None
+    return body if isinstance(body, dict) else f"{status} body is not a JSON object"

@@ -2,32 +2,31 @@
 back-channel (EFP Connect tells each application a person signed in to, with a signed logout token,
 whenever the session ends: logout on either side, password reset; a relying party down is retried)."""
 
-import time
-
 import httpx
 import pytest
 
 from devstack.mail_recorder import MailRecorder, ReceivedMail
 from devstack.pytest_plugin import OIDC_TEST_CLIENT, RunningSystem
+from efp_runtime.polling import eventually_sync
 from tests.e2e.access import Person
 from tests.e2e.journeys import PASSWORD, code_in
-from tests.oidc.conftest import LogoutReceiver, RelyingParty, collaborator, logged_in, query_of, verified_claims
-from tests.pages.test_pages import form_token
+from tests.oidc.people import collaborator, logged_in
+from tests.oidc.relying_party import LogoutReceiver, RelyingParty, query_of, verified_claims
+from tests.pages.browsing import form_token
 
 pytestmark = pytest.mark.e2e
 BACKCHANNEL_EVENT = "http://schemas.openid.net/event/backchannel-logout"
 LOGGED_OUT = OIDC_TEST_CLIENT["post_logout_redirect_uris"][0]
+RESET_SUBJECT = "Réinitialisation du mot de passe de votre compte EFP Connect"
 
 
 def logout_tokens_for(receiver: LogoutReceiver, discovery: dict, sid: str, within: float = 20) -> list[dict]:
     """The verified logout tokens received for one session (waits for the first)."""
-    deadline = time.monotonic() + within
-    while True:
-        claims = [verified_claims(discovery, token) for token in receiver.tokens]
-        mine = [c for c in claims if c.get("sid") == sid]
-        if mine or time.monotonic() > deadline:
-            return mine
-        time.sleep(0.2)
+
+    def mine() -> list[dict]:
+        return [claims for token in receiver.tokens if (claims := verified_claims(discovery, token)).get("sid") == sid]
+
+    return eventually_sync(mine, within=within, every=0.2, what=f"a logout token for session {sid}")
 
 
 def check_logout_token(system: RunningSystem, claims: dict, subject: str) -> None:
@@ -41,13 +40,10 @@ def check_logout_token(system: RunningSystem, claims: dict, subject: str) -> Non
 
 def reset_mail(mail_server: MailRecorder, email: str) -> ReceivedMail:
     # Found by its subject: the access-acceptance e-mail may arrive before or after it.
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        for mail in mail_server.mails_to(email):
-            if mail.subject == "Réinitialisation du mot de passe de votre compte EFP Connect":
-                return mail
-        time.sleep(0.2)
-    raise AssertionError(f"no reset e-mail for {email}")
+    def resets() -> list[ReceivedMail]:
+        return [mail for mail in mail_server.mails_to(email) if mail.subject == RESET_SUBJECT]
+
+    return eventually_sync(resets, within=20, every=0.2, what=f"a reset e-mail for {email}")[0]
 
 
 def signed_in(discovery: dict, browser: httpx.Client) -> dict:

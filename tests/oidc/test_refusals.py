@@ -12,7 +12,7 @@ from authlib.oauth2.rfc6749.errors import MismatchingStateException
 from joserfc.errors import InvalidClaimError
 
 from devstack.pytest_plugin import OIDC_CERES_CLIENT, OIDC_TEST_CLIENT, RunningSystem
-from tests.oidc.conftest import CALLBACK, RelyingParty, query_of, verified_claims
+from tests.oidc.relying_party import CALLBACK, RelyingParty, query_of, verified_claims
 
 pytestmark = pytest.mark.e2e
 TEST_CLIENT = (OIDC_TEST_CLIENT["client_id"], OIDC_TEST_CLIENT["client_secret"])

@@ -7,8 +7,9 @@ import pytest
 from devstack.pytest_plugin import OIDC_TEST_CLIENT, RunningSystem
 from tests.e2e.access import Person
 from tests.e2e.journeys import PASSWORD
-from tests.oidc.conftest import ALL_SCOPES, MISTRAL, RelyingParty, query_of, verified_claims
-from tests.pages.test_pages import log_in
+from tests.oidc.people import MISTRAL
+from tests.oidc.relying_party import ALL_SCOPES, RelyingParty, query_of, verified_claims
+from tests.pages.browsing import log_in
 
 pytestmark = pytest.mark.e2e
 

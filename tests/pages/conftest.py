@@ -1,7 +1,6 @@
 """Fixtures for the pages tests."""
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import httpx
 import pytest
@@ -9,20 +8,14 @@ import pytest
 from devstack.mail_recorder import MailRecorder
 from devstack.pytest_plugin import RunningSystem
 from tests.e2e.journeys import PASSWORD, create_account, unique_email
+from tests.pages.browsing import Account, web_browser
 
 
 @pytest.fixture
 def browser_like(system: RunningSystem) -> Iterator[httpx.Client]:
     """A client that keeps cookies and sends Origin on posts, as a browser does."""
-    with httpx.Client(base_url=system.web_url, timeout=15, headers={"Origin": system.web_url}) as client:
+    with web_browser(system) as client:
         yield client
-
-
-@dataclass(frozen=True)
-class Account:
-    email: str
-    password: str
-    account_id: str
 
 
 @pytest.fixture

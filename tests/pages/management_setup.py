@@ -2,16 +2,15 @@
 reserved for them in the SIRENE sample (« Organisme de Formation Hirondelle »)."""
 
 import random
-import re
 import string
 
 import httpx
 
 from devstack.mail_recorder import MailRecorder
 from devstack.pytest_plugin import RunningSystem
-from tests.e2e.access import Person, become_manager
+from tests.e2e.access import Person, new_manager
 from tests.e2e.journeys import PASSWORD
-from tests.pages.test_pages import log_in
+from tests.pages.browsing import form_token, log_in
 
 HIRONDELLE = ("000030023", "00003002300014", "00003002300022")
 SIREN, FIRST, SECOND = HIRONDELLE
@@ -24,8 +23,7 @@ def unique_word() -> str:
 
 def manager_in_web(system: RunningSystem, mail_server: MailRecorder, client: httpx.Client) -> Person:
     """A new access manager of the organisation, logged in to the web service with `client`."""
-    manager = Person(system, mail_server, SIREN)
-    become_manager(system, manager, FIRST)
+    manager = new_manager(system, mail_server, SIREN, FIRST)
     logged = log_in(client, manager.email, PASSWORD)
     assert logged.status_code == 303, logged.text
     return manager
@@ -57,13 +55,7 @@ def active(user: dict) -> list[tuple[str, str]]:  # type: ignore[type-arg]
     return sorted((h["role"], h["siret"]) for h in user["habilitations"] if h.get("state", "active") == "active")
 
 
-def csrf(html: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert match, "the form carries no CSRF token"
-    return match.group(1)
-
-
 def post(client: httpx.Client, path: str, form_page: str, **data: str) -> httpx.Response:
     """Posts the form of the page at `form_page` (its CSRF token) to `path`."""
     html = client.get(form_page).text
-    return client.post(path, data={"csrf_token": csrf(html), **data})
+    return client.post(path, data={"csrf_token": form_token(html), **data})

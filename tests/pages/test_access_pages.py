@@ -9,11 +9,11 @@ import pytest
 
 from devstack.mail_recorder import MailRecorder
 from devstack.pytest_plugin import RunningSystem
-from tests.e2e.access import Person, become_manager, issue_code
+from tests.e2e.access import issue_code, new_manager
 from tests.e2e.journeys import PASSWORD, create_account, unique_email
 from tests.e2e.journeys import log_in as gateway_log_in
+from tests.pages.browsing import form_token, log_in
 from tests.pages.catalogue import check_screen
-from tests.pages.test_pages import form_token, log_in
 
 pytestmark = pytest.mark.e2e
 SIREN, SIRET_A, SIRET_B = "000030007", "00003000700017", "00003000700025"
@@ -100,8 +100,7 @@ def test_a_wrong_activation_code_is_said_next_to_its_field_and_changes_nothing(
 def test_an_access_request_made_through_the_pages_is_followed_on_mes_demandes(
     system: RunningSystem, mail_server: MailRecorder, browser_like: httpx.Client
 ) -> None:
-    manager = Person(system, mail_server, SIREN)
-    become_manager(system, manager, SIRET_A)
+    manager = new_manager(system, mail_server, SIREN, SIRET_A)
     _person(system, mail_server, browser_like)
     form = browser_like.get("/acces/demande")
     check_screen("acces-demande", form.text)

@@ -11,19 +11,13 @@ import pytest
 from devstack.mail_recorder import MailRecorder
 from devstack.pytest_plugin import CAPTCHA_TEST_ANSWER, RunningSystem
 from tests.e2e import journeys
-from tests.e2e.access import EMERAUDE, Person, become_manager
+from tests.e2e.access import EMERAUDE, new_manager
 from tests.e2e.journeys import PASSWORD
+from tests.pages.browsing import Account, form_token, log_in, post_form
 from tests.pages.catalogue import check_screen
-from tests.pages.conftest import Account
-from tests.pages.test_pages import form_token, log_in
 
 pytestmark = pytest.mark.e2e
 NEW_PASSWORD = "Autre-Mot-de-passe-2026!"
-
-
-def post(client: httpx.Client, path: str, **data: str) -> httpx.Response:
-    page = client.get(path)
-    return client.post(path, data={"csrf_token": form_token(page.text), **data})
 
 
 def test_my_information_is_shown_and_changed(
@@ -79,7 +73,7 @@ def test_i_change_my_password_and_only_the_new_one_opens(browser_like: httpx.Cli
     assert log_in(browser_like, account.email, account.password).status_code == 303
     form = browser_like.get("/mon-compte/mot-de-passe")
     check_screen("mon-compte-mot-de-passe", form.text)
-    wrong = post(
+    wrong = post_form(
         browser_like,
         "/mon-compte/mot-de-passe",
         current_password="Pas-le-bon-mot-de-passe-1",
@@ -88,7 +82,7 @@ def test_i_change_my_password_and_only_the_new_one_opens(browser_like: httpx.Cli
     )
     assert wrong.status_code in (400, 422)
     assert 'id="current_password-erreur"' in wrong.text
-    weak = post(
+    weak = post_form(
         browser_like,
         "/mon-compte/mot-de-passe",
         current_password=PASSWORD,
@@ -97,7 +91,7 @@ def test_i_change_my_password_and_only_the_new_one_opens(browser_like: httpx.Cli
     )
     assert weak.status_code == 422
     assert 'id="password-erreur"' in weak.text
-    done = post(
+    done = post_form(
         browser_like,
         "/mon-compte/mot-de-passe",
         current_password=PASSWORD,
@@ -115,8 +109,7 @@ def test_my_habilitations_say_who_granted_them_and_when(
     system: RunningSystem, browser_like: httpx.Client, mail_server: MailRecorder
 ) -> None:
     siren, siret, other_siret = EMERAUDE
-    person = Person(system, mail_server, siren)
-    become_manager(system, person, siret)
+    person = new_manager(system, mail_server, siren, siret)
     # A second one, withdrawn: it shows among the past ones.
     extra = person.http.post("/api/v1/me/habilitations", json={"role": "centre_agree", "siret": other_siret})
     assert extra.status_code == 201, extra.text

@@ -7,10 +7,9 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from devstack.pytest_plugin import AGENT_EMAIL, AGENT_PASSWORD, CAPTCHA_TEST_ANSWER, RunningSystem
+from devstack.pytest_plugin import AGENT_EMAIL, AGENT_PASSWORD, RunningSystem
+from tests.pages.browsing import Account, form_token, log_in, post_captcha_form, web_browser
 from tests.pages.catalogue import check_screen
-from tests.pages.conftest import Account
-from tests.pages.test_pages import captcha_id, form_token, log_in
 
 pytestmark = pytest.mark.e2e
 SIRET = "00003000700025"  # Aubépine Marseille (the activation tests use its other SIRET)
@@ -19,19 +18,16 @@ SIRET = "00003000700025"  # Aubépine Marseille (the activation tests use its ot
 @pytest.fixture(scope="module")
 def agent_pages(system: RunningSystem) -> Iterator[httpx.Client]:
     """The bootstrap agent logged in once for the module: its logins are limited per address."""
-    with httpx.Client(base_url=system.web_url, timeout=15, headers={"Origin": system.web_url}) as client:
+    with web_browser(system) as client:
         page = client.get("/connexion/agent")
 
-        answer = client.post(
+        answer = post_captcha_form(
+            client,
             "/connexion/agent",
-            data={
-                "csrf_token": form_token(page.text),
-                "captcha_id": captcha_id(page.text),
-                "email": AGENT_EMAIL,
-                "password": AGENT_PASSWORD,
-                "captcha_answer": CAPTCHA_TEST_ANSWER,
-                "suite": "/agent/codes-activation",
-            },
+            page,
+            email=AGENT_EMAIL,
+            password=AGENT_PASSWORD,
+            suite="/agent/codes-activation",
         )
         assert answer.headers["location"] == "/agent/codes-activation", answer.text
         yield client

@@ -12,10 +12,10 @@ import pytest
 
 from devstack.mail_recorder import MailRecorder
 from devstack.pytest_plugin import CAPTCHA_TEST_ANSWER, RunningSystem
-from tests.e2e.access import Person, become_manager
+from tests.e2e.access import Person, become_manager, invite
 from tests.e2e.journeys import PASSWORD, new_captcha, start_registration, unique_email
+from tests.pages.browsing import log_in
 from tests.pages.catalogue import catalogue, check_screen_is
-from tests.pages.test_pages import log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -116,17 +116,7 @@ def test_every_link_in_every_email_opens_its_page(system: RunningSystem, mail_se
     them.follow(refused.email, 1)
 
     invited = unique_email()
-    invitation = manager.http.post(
-        f"/api/v1/organisations/{siren}/invitations",
-        json={
-            "email": invited,
-            "civility": "monsieur",
-            "last_name": "Roux",
-            "first_name": "Bastien",
-            "habilitations": [{"service": "ceres", "role": "centre_agree", "siret": siret}],
-        },
-    )
-    assert invitation.status_code == 201, invitation.text
+    invite(manager, siren, invited, siret, civility="monsieur", last_name="Roux", first_name="Bastien")
     them.follow(invited, 1)
     for method in ("PUT", "DELETE"):
         answer = manager.http.request(method, f"/api/v1/organisations/{siren}/managers/{granted.account_id}")

@@ -2,7 +2,6 @@
 (guide 000 §5, §6.2–6.3), on « École de la Deuxième Chance du Morvan » (no other test uses it)."""
 
 import re
-import time
 from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
@@ -12,12 +11,12 @@ import pytest
 
 from devstack.mail_recorder import MailRecorder
 from devstack.pytest_plugin import CAPTCHA_TEST_ANSWER, RunningSystem
-from tests.e2e.access import Person, become_manager
+from efp_runtime.polling import eventually_sync
+from tests.e2e.access import Person, invite, new_manager
 from tests.e2e.journeys import PASSWORD, code_in, unique_email
 from tests.e2e.journeys import log_in as gateway_log_in
+from tests.pages.browsing import Account, captcha_id, form_token, log_in, post_captcha_form, web_browser
 from tests.pages.catalogue import check_screen
-from tests.pages.conftest import Account
-from tests.pages.test_pages import captcha_id, form_token, log_in
 
 pytestmark = pytest.mark.e2e
 SIREN, FIRST, SECOND = "000030049", "00003004900019", "00003004900027"
@@ -27,25 +26,13 @@ DAY = 24 * 3600
 NEW_PASSWORD = "Invitation-Morvan-2026!"
 
 
-def web_client(system: RunningSystem) -> httpx.Client:
-    return httpx.Client(base_url=system.web_url, timeout=15, headers={"Origin": system.web_url})
-
-
 def web_log_in(client: httpx.Client, email: str, password: str, login_path: str) -> httpx.Response:
     """The login page the invitation page links to (its `suite` brings the person back)."""
     page = client.get(login_path)
     suite = re.search(r'name="suite" value="([^"]*)"', page.text)
     assert suite, page.text
-    return client.post(
-        "/connexion",
-        data={
-            "csrf_token": form_token(page.text),
-            "captcha_id": captcha_id(page.text),
-            "email": email,
-            "password": password,
-            "captcha_answer": CAPTCHA_TEST_ANSWER,
-            "suite": suite.group(1).replace("&amp;", "&"),
-        },
+    return post_captcha_form(
+        client, "/connexion", page, email=email, password=password, suite=suite.group(1).replace("&amp;", "&")
     )
 
 
@@ -73,8 +60,7 @@ def error_of(html: str, field: str) -> str:
 
 @pytest.fixture(scope="module")
 def manager(system: RunningSystem, mail_server: MailRecorder) -> Person:
-    person = Person(system, mail_server, SIREN)
-    become_manager(system, person, FIRST)
+    person = new_manager(system, mail_server, SIREN, FIRST)
     return person
 
 
@@ -83,7 +69,7 @@ def manager_web(system: RunningSystem, manager: Person) -> Iterator[httpx.Client
     """The manager's browser. Logged in per test: another person's web login currently ends it (the web
     service's gateway client keeps the last login's cookie, see the report), so a test uses it before
     the invitee logs in."""
-    with web_client(system) as client:
+    with web_browser(system) as client:
         assert log_in(client, manager.email, PASSWORD).status_code == 303
         yield client
 
@@ -177,7 +163,7 @@ def test_the_wizard_invites_a_person_who_accepts_from_the_email(
     assert len(mail_server.mails_to(invitee.email)) == sent_before + 1  # no second e-mail
 
     link = link_in(mail_server, invitee.email, sent_before + 1)
-    with web_client(system) as browser:
+    with web_browser(system) as browser:
         welcome = browser.get(link)
         assert welcome.status_code == 200
         check_screen("invitation-lien", welcome.text)
@@ -200,15 +186,6 @@ def test_the_wizard_invites_a_person_who_accepts_from_the_email(
     assert invitee.email not in {i["email"] for i in listed(pending)}  # accepted: no longer pending
 
 
-def _poll(check: Any, timeout: float = 15) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(0.3)
-
-
 def _expired_row(client: httpx.Client, email: str) -> httpx.Response | None:
     page = client.get(LIST)
     row = page.text.split(email, 1)[1].split("</tr>", 1)[0] if email in page.text else ""
@@ -223,7 +200,7 @@ def test_an_expired_invitation_is_listed_resent_then_revoked(
     first_link = link_in(mail_server, email, 1)
     system.shift_clock(DAY + 3600)
     try:
-        listing = _poll(lambda: _expired_row(manager_web, email))
+        listing = eventually_sync(lambda: _expired_row(manager_web, email), within=15, every=0.3)
         assert listing, "the invitation is not listed as expired"
         row = listing.text.split(email, 1)[1].split("</tr>", 1)[0]
         invitation_id = re.search(r"/gestion-des-acces/invitations/([\w-]+)/relancer", row)
@@ -251,7 +228,7 @@ def test_a_person_without_an_account_chooses_a_password_and_accepts(
     email = unique_email()
     invite_through_the_wizard(manager_web, email, {"civility": "monsieur", "last_name": "Girard", "first_name": "Paul"})
     link = link_in(mail_server, email, 1)
-    with web_client(system) as browser:
+    with web_browser(system) as browser:
         welcome = browser.get(link)
         choose = re.search(r'href="(/invitations/accepter/mot-de-passe)"', welcome.text)
         assert choose
@@ -297,17 +274,7 @@ def test_wrong_address_and_bad_links_say_so(
     assert bad.status_code == 404
     check_screen("invitation-non-valable", bad.text)
     email = unique_email()
-    invited = manager.http.post(
-        f"/api/v1/organisations/{SIREN}/invitations",
-        json={
-            "email": email,
-            "civility": "madame",
-            "last_name": "Roux",
-            "first_name": "Inès",
-            "habilitations": [{"service": "ceres", "role": "centre_agree", "siret": FIRST}],
-        },
-    )
-    assert invited.status_code == 201, invited.text
+    invite(manager, SIREN, email, FIRST, civility="madame", last_name="Roux", first_name="Inès")
     link = link_in(mail_server, email, 1)
     assert log_in(browser_like, account.email, account.password).status_code == 303
     offer = browser_like.get(link)
@@ -338,7 +305,7 @@ def test_whatever_login_follows_the_invitation_link_the_person_comes_back_to_it(
     # The account is of another organisation (Émeraude): like a delegation, invited only until a date.
     invite_through_the_wizard(manager_web, account.email, end_date=(date.today() + timedelta(days=30)).isoformat())
     link = link_in(mail_server, account.email, 3)  # after the sign-up's code and « compte créé »
-    with web_client(system) as browser:
+    with web_browser(system) as browser:
         assert browser.get(link).status_code == 200
         logged = log_in(browser, account.email, account.password)
         assert logged.headers["location"] == link

@@ -10,9 +10,9 @@ import pytest
 from devstack.mail_recorder import MailRecorder
 from devstack.pytest_plugin import RunningSystem
 from tests.e2e.journeys import PASSWORD
+from tests.pages.browsing import log_in
 from tests.pages.catalogue import check_screen
 from tests.pages.management_setup import FIRST, SECOND, SIREN, active, collaborator, manager_in_web, post, user_of
-from tests.pages.test_pages import log_in
 
 pytestmark = pytest.mark.e2e
 USERS = "/gestion-des-acces/utilisateurs"

@@ -2,57 +2,17 @@
 the headers they carry, and the forms they refuse."""
 
 import re
-import time
 
 import httpx
 import pytest
 
 from devstack.mail_recorder import MailRecorder
-from devstack.pytest_plugin import CAPTCHA_TEST_ANSWER, RunningSystem
+from devstack.pytest_plugin import RunningSystem
 from tests.e2e.journeys import PASSWORD, create_account, unique_email
+from tests.pages.browsing import Account, captcha_id, form_token, log_in, post_captcha_form, web_browser
 from tests.pages.catalogue import check_screen
-from tests.pages.conftest import Account
 
 pytestmark = pytest.mark.e2e
-
-
-def form_token(html: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert match, "the form carries no CSRF token"
-    return match.group(1)
-
-
-def captcha_id(html: str) -> str:
-    match = re.search(r'name="captcha_id" value="([^"]+)"', html)
-    assert match, "the form carries no security code"
-    return match.group(1)
-
-
-def login_page(client: httpx.Client) -> httpx.Response:
-    """The login page, as a person gets it: when the whole suite loads two cores, the security
-    code's RPC can outlast the gateway's timeout and the page says « Réessayer » (503); they would."""
-    for _ in range(3):
-        page = client.get("/connexion")
-        if page.status_code != 503:
-            break
-        time.sleep(1)
-    assert page.status_code == 200, f"{page.status_code}: {page.text[:300]}"
-    return page
-
-
-def log_in(client: httpx.Client, email: str, password: str, answer: str = CAPTCHA_TEST_ANSWER) -> httpx.Response:
-    page = login_page(client)
-    return client.post(
-        "/connexion",
-        data={
-            "csrf_token": form_token(page.text),
-            "captcha_id": captcha_id(page.text),
-            "email": email,
-            "password": password,
-            "captcha_answer": answer,
-            "suite": "",
-        },
-    )
 
 
 def test_login_page_shows_the_guides_fields(browser_like: httpx.Client) -> None:
@@ -152,16 +112,8 @@ def test_after_login_the_person_returns_to_the_page_asked_but_never_elsewhere(
     browser_like: httpx.Client, account: Account
 ) -> None:
     page = browser_like.get("/connexion?suite=//evil.example/")
-    answer = browser_like.post(
-        "/connexion",
-        data={
-            "csrf_token": form_token(page.text),
-            "captcha_id": captcha_id(page.text),
-            "email": account.email,
-            "password": account.password,
-            "captcha_answer": CAPTCHA_TEST_ANSWER,
-            "suite": "//evil.example/",
-        },
+    answer = post_captcha_form(
+        browser_like, "/connexion", page, email=account.email, password=account.password, suite="//evil.example/"
     )
     assert answer.headers["location"] == "/accueil"
 
@@ -208,10 +160,7 @@ def test_one_persons_login_leaves_another_persons_session_alone(
     other = unique_email()
     with system.client() as gateway:
         create_account(gateway, mail_server, other)
-    with (
-        httpx.Client(base_url=system.web_url, timeout=15, headers={"Origin": system.web_url}) as first,
-        httpx.Client(base_url=system.web_url, timeout=15, headers={"Origin": system.web_url}) as second,
-    ):
+    with web_browser(system) as first, web_browser(system) as second:
         assert log_in(first, account.email, account.password).status_code == 303
         assert log_in(second, other, PASSWORD).status_code == 303
         assert first.get("/accueil").status_code == 200

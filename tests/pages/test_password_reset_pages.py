@@ -7,10 +7,10 @@ import httpx
 import pytest
 
 from devstack.mail_recorder import MailRecorder
-from devstack.pytest_plugin import CAPTCHA_TEST_ANSWER, RunningSystem
+from devstack.pytest_plugin import RunningSystem
 from tests.e2e.journeys import create_account, unique_email
+from tests.pages.browsing import form_token, log_in, post_captcha_form
 from tests.pages.catalogue import check_screen
-from tests.pages.test_pages import captcha_id, form_token, log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -26,15 +26,7 @@ def test_a_person_resets_the_password_from_the_email_link_and_logs_in_with_it(
     sent = len(mail_server.mails_to(email))
     start = browser_like.get("/mot-de-passe-oublie")
     check_screen("mot-de-passe-oublie", start.text)
-    asked = browser_like.post(
-        "/mot-de-passe-oublie",
-        data={
-            "csrf_token": form_token(start.text),
-            "captcha_id": captcha_id(start.text),
-            "email": email,
-            "captcha_answer": CAPTCHA_TEST_ANSWER,
-        },
-    )
+    asked = post_captcha_form(browser_like, "/mot-de-passe-oublie", start, email=email)
     assert asked.status_code == 303
     mail = mail_server.wait_for_mail(email, count=sent + 1)[sent]
     link = re.search(r"https?://\S+/mot-de-passe-oublie/[\w-]+/code\?code=\d{6}", mail.body())
@@ -66,15 +58,7 @@ def test_a_person_resets_the_password_from_the_email_link_and_logs_in_with_it(
 
 def test_a_wrong_code_is_said_next_to_the_code_field(browser_like: httpx.Client) -> None:
     start = browser_like.get("/mot-de-passe-oublie")
-    asked = browser_like.post(
-        "/mot-de-passe-oublie",
-        data={
-            "csrf_token": form_token(start.text),
-            "captcha_id": captcha_id(start.text),
-            "email": unique_email(),
-            "captcha_answer": CAPTCHA_TEST_ANSWER,
-        },
-    )
+    asked = post_captcha_form(browser_like, "/mot-de-passe-oublie", start, email=unique_email())
     code_path = asked.headers["location"]
     page = browser_like.get(code_path)
     wrong = browser_like.post(code_path, data={"csrf_token": form_token(page.text), "code": "000000"})

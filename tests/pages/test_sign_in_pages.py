@@ -12,9 +12,8 @@ from devstack.mail_recorder import MailRecorder
 from devstack.pytest_plugin import OIDC_TEST_CLIENT, RunningSystem
 from tests.e2e.access import Person, become_manager
 from tests.e2e.journeys import PASSWORD, code_in, unique_email
+from tests.pages.browsing import form_token, log_in, post_form, start_sign_up
 from tests.pages.catalogue import check_screen
-from tests.pages.test_pages import form_token, log_in
-from tests.pages.test_sign_up_pages import post, start
 
 AUTAN = ("000030098", "00003009800016")  # « Institut de Formation Autan », reserved for these tests
 CALLBACK = OIDC_TEST_CLIENT["redirect_uris"][0]
@@ -75,14 +74,14 @@ def test_a_person_without_an_account_creates_one_and_the_sign_in_resumes_after_l
 ) -> None:
     assert browser_like.get("/oidc/authorize", params=authorization()).headers["location"].startswith("/connexion")
     email = unique_email()
-    code_path = start(browser_like, email).headers["location"]
+    code_path = start_sign_up(browser_like, email).headers["location"]
     code = code_in(mail_server.wait_for_mail(email)[0].body())
-    password_path = post(browser_like, code_path, code=code).headers["location"]
-    identity_path = post(browser_like, password_path, password=PASSWORD, password_confirmation=PASSWORD)
-    organisation_path = post(
+    password_path = post_form(browser_like, code_path, code=code).headers["location"]
+    identity_path = post_form(browser_like, password_path, password=PASSWORD, password_confirmation=PASSWORD)
+    organisation_path = post_form(
         browser_like, identity_path.headers["location"], civility="madame", last_name="Autan", first_name="Zoé"
     ).headers["location"]
-    created = post(
+    created = post_form(
         browser_like, organisation_path, job_title="Formatrice", q=AUTAN[0], siren=AUTAN[0], accept_terms="oui"
     )
     assert created.headers["location"] == "/inscription/compte-cree"

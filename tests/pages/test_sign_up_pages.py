@@ -8,30 +8,12 @@ import httpx
 import pytest
 
 from devstack.mail_recorder import MailRecorder
-from devstack.pytest_plugin import CAPTCHA_TEST_ANSWER, RunningSystem
+from devstack.pytest_plugin import RunningSystem
 from tests.e2e.journeys import EMERAUDE_SIREN, PASSWORD, code_in, unique_email
+from tests.pages.browsing import form_token, log_in, post_form, start_sign_up
 from tests.pages.catalogue import check_screen
-from tests.pages.test_pages import captcha_id, form_token, log_in
 
 pytestmark = pytest.mark.e2e
-
-
-def start(browser_like: httpx.Client, email: str) -> httpx.Response:
-    page = browser_like.get("/inscription")
-    return browser_like.post(
-        "/inscription",
-        data={
-            "csrf_token": form_token(page.text),
-            "captcha_id": captcha_id(page.text),
-            "email": email,
-            "captcha_answer": CAPTCHA_TEST_ANSWER,
-        },
-    )
-
-
-def post(browser_like: httpx.Client, path: str, **data: str) -> httpx.Response:
-    page = browser_like.get(path)
-    return browser_like.post(path, data={"csrf_token": form_token(page.text), **data})
 
 
 def test_a_person_creates_an_account_in_five_steps_and_logs_in(
@@ -40,7 +22,7 @@ def test_a_person_creates_an_account_in_five_steps_and_logs_in(
     first = browser_like.get("/inscription")
     check_screen("inscription-1-adresse", first.text)
     email = unique_email()
-    asked = start(browser_like, email)
+    asked = start_sign_up(browser_like, email)
     assert asked.status_code == 303
     code_path = asked.headers["location"]
     assert re.fullmatch(r"/inscription/[\w-]+/code", code_path)
@@ -65,19 +47,19 @@ def test_a_person_creates_an_account_in_five_steps_and_logs_in(
     password_page = browser_like.get(password_path)
     check_screen("inscription-3-mot-de-passe", password_page.text)
     assert 'data-password-rule="length"' in password_page.text
-    weak = post(browser_like, password_path, password="court", password_confirmation="court")
+    weak = post_form(browser_like, password_path, password="court", password_confirmation="court")
     assert weak.status_code == 422
     assert 'id="password-erreur"' in weak.text
-    chosen = post(browser_like, password_path, password=PASSWORD, password_confirmation=PASSWORD)
+    chosen = post_form(browser_like, password_path, password=PASSWORD, password_confirmation=PASSWORD)
     assert chosen.status_code == 303
     identity_path = chosen.headers["location"]
 
     identity_page = browser_like.get(identity_path)
     check_screen("inscription-4-identite", identity_page.text)
-    missing = post(browser_like, identity_path, civility="monsieur", last_name="", first_name="Jean")
+    missing = post_form(browser_like, identity_path, civility="monsieur", last_name="", first_name="Jean")
     assert missing.status_code == 422
     assert 'id="last_name-erreur"' in missing.text
-    given = post(browser_like, identity_path, civility="monsieur", last_name="Dupond", first_name="Jean")
+    given = post_form(browser_like, identity_path, civility="monsieur", last_name="Dupond", first_name="Jean")
     assert given.status_code == 303
     organisation_path = given.headers["location"]
 
@@ -94,7 +76,8 @@ def test_a_person_creates_an_account_in_five_steps_and_logs_in(
     assert 'value="Dupond"' in again.text
     assert 'value="monsieur" checked' in again.text
     assert (
-        post(browser_like, identity_path, civility="monsieur", last_name="Dupont", first_name="Jean").status_code == 303
+        post_form(browser_like, identity_path, civility="monsieur", last_name="Dupont", first_name="Jean").status_code
+        == 303
     )
 
     token = form_token(browser_like.get(organisation_path).text)
@@ -132,30 +115,30 @@ def test_a_person_creates_an_account_in_five_steps_and_logs_in(
 
 def test_a_search_by_name_says_how_many_are_shown(browser_like: httpx.Client, mail_server: MailRecorder) -> None:
     email = unique_email()
-    code_path = start(browser_like, email).headers["location"]
+    code_path = start_sign_up(browser_like, email).headers["location"]
     code = code_in(mail_server.wait_for_mail(email)[0].body())
-    password_path = post(browser_like, code_path, code=code).headers["location"]
-    identity_path = post(browser_like, password_path, password=PASSWORD, password_confirmation=PASSWORD).headers[
+    password_path = post_form(browser_like, code_path, code=code).headers["location"]
+    identity_path = post_form(browser_like, password_path, password=PASSWORD, password_confirmation=PASSWORD).headers[
         "location"
     ]
-    organisation_path = post(
+    organisation_path = post_form(
         browser_like, identity_path, civility="madame", last_name="Martin", first_name="Claire"
     ).headers["location"]
-    found = post(browser_like, organisation_path, q="formation", action="rechercher")
+    found = post_form(browser_like, organisation_path, q="formation", action="rechercher")
     assert found.status_code == 200
     shown = re.search(r"(\d+) résultats? affichés? sur (\d+)", found.text)
     assert shown, found.text
     assert int(shown.group(1)) <= int(shown.group(2))
     assert int(shown.group(1)) >= 1
-    nothing = post(browser_like, organisation_path, q="zzzqqqxxx", action="rechercher")
+    nothing = post_form(browser_like, organisation_path, q="zzzqqqxxx", action="rechercher")
     assert "0 résultat affiché sur 0" in nothing.text
-    unchosen = post(browser_like, organisation_path, q="formation", accept_terms="oui")
+    unchosen = post_form(browser_like, organisation_path, q="formation", accept_terms="oui")
     assert unchosen.status_code == 422
     assert 'id="siren-erreur"' in unchosen.text
 
 
 def test_a_shared_mailbox_is_refused_next_to_the_email(browser_like: httpx.Client) -> None:
-    refused = start(browser_like, "contact@centre-formation.fr")
+    refused = start_sign_up(browser_like, "contact@centre-formation.fr")
     assert refused.status_code == 422
     assert 'id="email-erreur"' in refused.text
     assert "interdit d'utiliser une adresse e-mail partagée" in refused.text.replace("’", "'")
@@ -163,7 +146,7 @@ def test_a_shared_mailbox_is_refused_next_to_the_email(browser_like: httpx.Clien
 
 def test_a_step_out_of_order_goes_to_the_right_step(browser_like: httpx.Client, mail_server: MailRecorder) -> None:
     email = unique_email()
-    code_path = start(browser_like, email).headers["location"]
+    code_path = start_sign_up(browser_like, email).headers["location"]
     base = code_path.removesuffix("/code")
     # This browser is at step 2: a later step's page sends it back there.
     ahead = browser_like.get(f"{base}/identite")
@@ -177,7 +160,7 @@ def test_a_step_out_of_order_goes_to_the_right_step(browser_like: httpx.Client, 
     assert "Vous pourrez réessayer dans" in resend.text
     # Another browser posting a later step: a French page, never a traceback.
     with httpx.Client(base_url=str(browser_like.base_url), headers=dict(browser_like.headers)) as other:
-        wrong = post(other, f"{base}/identite", civility="madame", last_name="X", first_name="Y")
+        wrong = post_form(other, f"{base}/identite", civility="madame", last_name="X", first_name="Y")
         assert wrong.status_code == 409
         assert "Création de compte interrompue" in wrong.text
         assert "Traceback" not in wrong.text

@@ -1,13 +1,13 @@
 """Habilitation service: access requests (« demande d'accès ») — requests, replies, events."""
 
 from datetime import datetime
-from typing import ClassVar, Literal
+from typing import ClassVar, Generic, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from contracts.base import Event
 from contracts.habilitation import ActorV1, HabilitationGrantV1
-from contracts.rpc import Request
+from contracts.rpc import Request, ResultT
 
 
 class AccessRequestV1(BaseModel):
@@ -41,51 +41,45 @@ class AccessRequestsV1(BaseModel):
     total: int | None = None
 
 
-class _ActorRequest(Request):
+class _ActorRequest(Request[ResultT], Generic[ResultT]):
     actor: ActorV1
 
 
-class SubmitAccessRequestV1(_ActorRequest):
+class SubmitAccessRequestV1(_ActorRequest[AccessRequestV1]):
     MESSAGE_TYPE: ClassVar[str] = "habilitation.submit_access_request.v1"
-    RESULT: ClassVar[type[BaseModel]] = AccessRequestV1
     kind: Literal["habilitation.submit_access_request.v1"] = "habilitation.submit_access_request.v1"
     service: str
     siret: str
     message: str | None = Field(None, max_length=1000)
 
 
-class ListMyAccessRequestsV1(_ActorRequest):
+class ListMyAccessRequestsV1(_ActorRequest[AccessRequestsV1]):
     MESSAGE_TYPE: ClassVar[str] = "habilitation.list_my_access_requests.v1"
-    RESULT: ClassVar[type[BaseModel]] = AccessRequestsV1
     kind: Literal["habilitation.list_my_access_requests.v1"] = "habilitation.list_my_access_requests.v1"
 
 
-class GetAccessRequestV1(_ActorRequest):
+class GetAccessRequestV1(_ActorRequest[AccessRequestV1]):
     """One access request: its requester's, or one of an organisation the actor is an active manager of."""
 
     MESSAGE_TYPE: ClassVar[str] = "habilitation.get_access_request.v1"
-    RESULT: ClassVar[type[BaseModel]] = AccessRequestV1
     kind: Literal["habilitation.get_access_request.v1"] = "habilitation.get_access_request.v1"
     access_request_id: str
 
 
-class ResendAccessRequestV1(_ActorRequest):
+class ResendAccessRequestV1(_ActorRequest[AccessRequestV1]):
     MESSAGE_TYPE: ClassVar[str] = "habilitation.resend_access_request.v1"
-    RESULT: ClassVar[type[BaseModel]] = AccessRequestV1
     kind: Literal["habilitation.resend_access_request.v1"] = "habilitation.resend_access_request.v1"
     access_request_id: str
 
 
-class CancelAccessRequestV1(_ActorRequest):
+class CancelAccessRequestV1(_ActorRequest[AccessRequestV1]):
     MESSAGE_TYPE: ClassVar[str] = "habilitation.cancel_access_request.v1"
-    RESULT: ClassVar[type[BaseModel]] = AccessRequestV1
     kind: Literal["habilitation.cancel_access_request.v1"] = "habilitation.cancel_access_request.v1"
     access_request_id: str
 
 
-class ListOrganisationAccessRequestsV1(_ActorRequest):
+class ListOrganisationAccessRequestsV1(_ActorRequest[AccessRequestsV1]):
     MESSAGE_TYPE: ClassVar[str] = "habilitation.list_organisation_access_requests.v1"
-    RESULT: ClassVar[type[BaseModel]] = AccessRequestsV1
     kind: Literal["habilitation.list_organisation_access_requests.v1"] = (
         "habilitation.list_organisation_access_requests.v1"
     )
@@ -100,17 +94,15 @@ class ListOrganisationAccessRequestsV1(_ActorRequest):
     limit: int | None = None
 
 
-class AcceptAccessRequestV1(_ActorRequest):
+class AcceptAccessRequestV1(_ActorRequest[AccessRequestV1]):
     MESSAGE_TYPE: ClassVar[str] = "habilitation.accept_access_request.v1"
-    RESULT: ClassVar[type[BaseModel]] = AccessRequestV1
     kind: Literal["habilitation.accept_access_request.v1"] = "habilitation.accept_access_request.v1"
     access_request_id: str
     habilitations: list[HabilitationGrantV1] = Field(min_length=1)
 
 
-class RefuseAccessRequestV1(_ActorRequest):
+class RefuseAccessRequestV1(_ActorRequest[AccessRequestV1]):
     MESSAGE_TYPE: ClassVar[str] = "habilitation.refuse_access_request.v1"
-    RESULT: ClassVar[type[BaseModel]] = AccessRequestV1
     kind: Literal["habilitation.refuse_access_request.v1"] = "habilitation.refuse_access_request.v1"
     access_request_id: str
     reason: str | None = Field(None, max_length=1000)

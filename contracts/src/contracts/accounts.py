@@ -43,25 +43,22 @@ class AccountCreatedReplyV1(_Result):
 # --- sign-up steps 1b, 3, 4, 5 -------------------------------------------------------
 
 
-class ResendRegistrationCodeV1(Request):
+class ResendRegistrationCodeV1(Request[RegistrationStepV1]):
     MESSAGE_TYPE: ClassVar[str] = "identity.resend_registration_code.v1"
-    RESULT: ClassVar[type[BaseModel]] = RegistrationStepV1
     kind: Literal["identity.resend_registration_code.v1"] = "identity.resend_registration_code.v1"
     registration_id: str
 
 
-class ChooseRegistrationPasswordV1(Request):
+class ChooseRegistrationPasswordV1(Request[RegistrationStepV1]):
     MESSAGE_TYPE: ClassVar[str] = "identity.choose_registration_password.v1"
-    RESULT: ClassVar[type[BaseModel]] = RegistrationStepV1
     CARRIES_SECRET: ClassVar[bool] = True
     kind: Literal["identity.choose_registration_password.v1"] = "identity.choose_registration_password.v1"
     registration_id: str
     password: str
 
 
-class GiveRegistrationIdentityV1(Request):
+class GiveRegistrationIdentityV1(Request[RegistrationStepV1]):
     MESSAGE_TYPE: ClassVar[str] = "identity.give_registration_identity.v1"
-    RESULT: ClassVar[type[BaseModel]] = RegistrationStepV1
     kind: Literal["identity.give_registration_identity.v1"] = "identity.give_registration_identity.v1"
     registration_id: str
     civility: str
@@ -69,19 +66,17 @@ class GiveRegistrationIdentityV1(Request):
     first_name: str
 
 
-class GoBackInRegistrationV1(Request):
+class GoBackInRegistrationV1(Request[RegistrationStepV1]):
     """« Retour » in the sign-up: from the organisation step back to `step` (only "identity" so far)."""
 
     MESSAGE_TYPE: ClassVar[str] = "identity.go_back_in_registration.v1"
-    RESULT: ClassVar[type[BaseModel]] = RegistrationStepV1
     kind: Literal["identity.go_back_in_registration.v1"] = "identity.go_back_in_registration.v1"
     registration_id: str
     step: Literal["identity"]
 
 
-class CompleteRegistrationV1(Request):
+class CompleteRegistrationV1(Request[AccountCreatedReplyV1]):
     MESSAGE_TYPE: ClassVar[str] = "identity.complete_registration.v1"
-    RESULT: ClassVar[type[BaseModel]] = AccountCreatedReplyV1
     kind: Literal["identity.complete_registration.v1"] = "identity.complete_registration.v1"
     registration_id: str
     siren: str
@@ -99,9 +94,8 @@ class SessionOpenedV1(_Result):
     account: AccountProfileV1
 
 
-class LogInV1(Request):
+class LogInV1(Request[SessionOpenedV1]):
     MESSAGE_TYPE: ClassVar[str] = "identity.log_in.v1"
-    RESULT: ClassVar[type[BaseModel]] = SessionOpenedV1
     CARRIES_SECRET: ClassVar[bool] = True
     kind: Literal["identity.log_in.v1"] = "identity.log_in.v1"
     email: str
@@ -120,17 +114,15 @@ class SessionV1(_Result):
     siren: str | None
 
 
-class AuthenticateSessionV1(Request):
+class AuthenticateSessionV1(Request[SessionV1]):
     MESSAGE_TYPE: ClassVar[str] = "identity.authenticate_session.v1"
-    RESULT: ClassVar[type[BaseModel]] = SessionV1
     CARRIES_SECRET: ClassVar[bool] = True
     kind: Literal["identity.authenticate_session.v1"] = "identity.authenticate_session.v1"
     session_token: str
 
 
-class LogOutV1(Request):
+class LogOutV1(Request[DoneV1]):
     MESSAGE_TYPE: ClassVar[str] = "identity.log_out.v1"
-    RESULT: ClassVar[type[BaseModel]] = DoneV1
     CARRIES_SECRET: ClassVar[bool] = True
     kind: Literal["identity.log_out.v1"] = "identity.log_out.v1"
     session_token: str
@@ -139,28 +131,25 @@ class LogOutV1(Request):
 # --- profile --------------------------------------------------------------------------
 
 
-class GetProfileV1(Request):
+class GetProfileV1(Request[AccountProfileV1]):
     MESSAGE_TYPE: ClassVar[str] = "identity.get_profile.v1"
-    RESULT: ClassVar[type[BaseModel]] = AccountProfileV1
     kind: Literal["identity.get_profile.v1"] = "identity.get_profile.v1"
     account_id: str
 
 
-class UpdateProfileV1(Request):
+class UpdateProfileV1(Request[AccountProfileV1]):
     """Only the fields present are changed; `null` clears job_title or phone."""
 
     MESSAGE_TYPE: ClassVar[str] = "identity.update_profile.v1"
-    RESULT: ClassVar[type[BaseModel]] = AccountProfileV1
     kind: Literal["identity.update_profile.v1"] = "identity.update_profile.v1"
     account_id: str
     changes: dict[str, str | None]
 
 
-class ChangePasswordV1(Request):
+class ChangePasswordV1(Request[DoneV1]):
     """A logged-in person changes their password: the current one first; the other sessions are closed."""
 
     MESSAGE_TYPE: ClassVar[str] = "identity.change_password.v1"
-    RESULT: ClassVar[type[BaseModel]] = DoneV1
     CARRIES_SECRET: ClassVar[bool] = True
     kind: Literal["identity.change_password.v1"] = "identity.change_password.v1"
     # The session asking: it stays open, every other session of the account is closed.
@@ -177,26 +166,23 @@ class PasswordResetStepV1(_Result):
     step: str
 
 
-class RequestPasswordResetV1(Request):
+class RequestPasswordResetV1(Request[PasswordResetStepV1]):
     MESSAGE_TYPE: ClassVar[str] = "identity.request_password_reset.v1"
-    RESULT: ClassVar[type[BaseModel]] = PasswordResetStepV1
     kind: Literal["identity.request_password_reset.v1"] = "identity.request_password_reset.v1"
     email: str
     captcha_id: str
     captcha_answer: str
 
 
-class VerifyPasswordResetCodeV1(Request):
+class VerifyPasswordResetCodeV1(Request[PasswordResetStepV1]):
     MESSAGE_TYPE: ClassVar[str] = "identity.verify_password_reset_code.v1"
-    RESULT: ClassVar[type[BaseModel]] = PasswordResetStepV1
     kind: Literal["identity.verify_password_reset_code.v1"] = "identity.verify_password_reset_code.v1"
     reset_id: str
     code: str
 
 
-class ResetPasswordV1(Request):
+class ResetPasswordV1(Request[PasswordResetStepV1]):
     MESSAGE_TYPE: ClassVar[str] = "identity.reset_password.v1"
-    RESULT: ClassVar[type[BaseModel]] = PasswordResetStepV1
     CARRIES_SECRET: ClassVar[bool] = True
     kind: Literal["identity.reset_password.v1"] = "identity.reset_password.v1"
     reset_id: str

@@ -5,13 +5,13 @@ The plain code appears in exactly two places on the wire: the reply to `IssueAct
 """
 
 from datetime import datetime
-from typing import ClassVar, Literal
+from typing import ClassVar, Generic, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from contracts.base import Event
 from contracts.habilitation import ActorV1, ManagerRightV1
-from contracts.rpc import Request
+from contracts.rpc import Request, ResultT
 
 ActivationCodeState = Literal["issued", "redeemed", "revoked", "expired"]
 
@@ -89,49 +89,44 @@ class ActivationCompletedV1(_Result):
     manager_right: ManagerRightV1
 
 
-class _ActorRequest(Request):
+class _ActorRequest(Request[ResultT], Generic[ResultT]):
     actor: ActorV1
 
 
-class IssueActivationCodeV1(_ActorRequest):
+class IssueActivationCodeV1(_ActorRequest[IssuedActivationCodeV1]):
     """An agent issues a code for (service, SIRET); any code still issued for the pair is revoked."""
 
     MESSAGE_TYPE: ClassVar[str] = "habilitation.issue_activation_code.v1"
-    RESULT: ClassVar[type[BaseModel]] = IssuedActivationCodeV1
     kind: Literal["habilitation.issue_activation_code.v1"] = "habilitation.issue_activation_code.v1"
     service: str = "ceres"
     siret: str = Field(max_length=20)
 
 
-class ListActivationCodesV1(_ActorRequest):
+class ListActivationCodesV1(_ActorRequest[ActivationCodesV1]):
     MESSAGE_TYPE: ClassVar[str] = "habilitation.list_activation_codes.v1"
-    RESULT: ClassVar[type[BaseModel]] = ActivationCodesV1
     kind: Literal["habilitation.list_activation_codes.v1"] = "habilitation.list_activation_codes.v1"
     siret: str = Field(max_length=20)
 
 
-class RevokeActivationCodeV1(_ActorRequest):
+class RevokeActivationCodeV1(_ActorRequest[ActivationCodeV1]):
     MESSAGE_TYPE: ClassVar[str] = "habilitation.revoke_activation_code.v1"
-    RESULT: ClassVar[type[BaseModel]] = ActivationCodeV1
     kind: Literal["habilitation.revoke_activation_code.v1"] = "habilitation.revoke_activation_code.v1"
     activation_code_id: str
     reason: str | None = Field(None, max_length=500)
 
 
-class GetActivationLetterV1(_ActorRequest):
+class GetActivationLetterV1(_ActorRequest[ActivationLetterV1]):
     """Single use, by the issuing agent, within minutes of issuance (the letter holds the code)."""
 
     MESSAGE_TYPE: ClassVar[str] = "habilitation.get_activation_letter.v1"
-    RESULT: ClassVar[type[BaseModel]] = ActivationLetterV1
     kind: Literal["habilitation.get_activation_letter.v1"] = "habilitation.get_activation_letter.v1"
     activation_code_id: str
 
 
-class StartActivationV1(_ActorRequest):
+class StartActivationV1(_ActorRequest[ActivationStartedV1]):
     """A logged-in user enters SIRET + code; the reply shows the charter to accept."""
 
     MESSAGE_TYPE: ClassVar[str] = "habilitation.start_activation.v1"
-    RESULT: ClassVar[type[BaseModel]] = ActivationStartedV1
     # The code is a credential: it must never rest on the broker's disk.
     CARRIES_SECRET: ClassVar[bool] = True
     kind: Literal["habilitation.start_activation.v1"] = "habilitation.start_activation.v1"
@@ -139,9 +134,8 @@ class StartActivationV1(_ActorRequest):
     activation_code: str = Field(max_length=40)
 
 
-class AcceptManagerCharterV1(_ActorRequest):
+class AcceptManagerCharterV1(_ActorRequest[ActivationCompletedV1]):
     MESSAGE_TYPE: ClassVar[str] = "habilitation.accept_manager_charter.v1"
-    RESULT: ClassVar[type[BaseModel]] = ActivationCompletedV1
     kind: Literal["habilitation.accept_manager_charter.v1"] = "habilitation.accept_manager_charter.v1"
     activation_id: str
     accept: bool

@@ -42,11 +42,10 @@ class ActiveHabilitationsV1(_Result):
     next_after_id: str | None
 
 
-class CheckAuthorizationV1(Request):
+class CheckAuthorizationV1(Request[AuthorizationV1]):
     """Answered from the habilitation store (the authority): the gateway's fallback while its copy loads."""
 
     MESSAGE_TYPE: ClassVar[str] = "habilitation.check_authorization.v1"
-    RESULT: ClassVar[type[BaseModel]] = AuthorizationV1
     kind: Literal["habilitation.check_authorization.v1"] = "habilitation.check_authorization.v1"
     account_id: str
     service: str
@@ -54,7 +53,7 @@ class CheckAuthorizationV1(Request):
     siret: str
 
 
-class ListActiveHabilitationsV1(Request):
+class ListActiveHabilitationsV1(Request[ActiveHabilitationsV1]):
     """One page of the active habilitations, in id order: the snapshot a copy starts from.
 
     With `siret`, those of one establishment only (what a consuming system needs before it follows
@@ -62,7 +61,6 @@ class ListActiveHabilitationsV1(Request):
     """
 
     MESSAGE_TYPE: ClassVar[str] = "habilitation.list_active_habilitations.v1"
-    RESULT: ClassVar[type[BaseModel]] = ActiveHabilitationsV1
     kind: Literal["habilitation.list_active_habilitations.v1"] = "habilitation.list_active_habilitations.v1"
     after_id: str | None = None
     limit: int = Field(5000, ge=1, le=10_000)

@@ -1,12 +1,12 @@
 """Habilitation service: habilitations, users and access managers of an organisation — requests and replies."""
 
-from typing import ClassVar, Literal
+from typing import ClassVar, Generic, Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from contracts.activation import CharterV1
 from contracts.habilitation import ActorV1, HabilitationGrantV1, HabilitationV1, ManagerRightV1
-from contracts.rpc import Request
+from contracts.rpc import Request, ResultT
 
 
 class _Result(BaseModel):
@@ -68,13 +68,12 @@ class DoneV1(_Result):
     done: bool = True
 
 
-class _ActorRequest(Request):
+class _ActorRequest(Request[ResultT], Generic[ResultT]):
     actor: ActorV1
 
 
-class GetRolesV1(Request):
+class GetRolesV1(Request[RolesV1]):
     MESSAGE_TYPE: ClassVar[str] = "habilitation.get_roles.v1"
-    RESULT: ClassVar[type[BaseModel]] = RolesV1
     kind: Literal["habilitation.get_roles.v1"] = "habilitation.get_roles.v1"
     service: str
 
@@ -87,68 +86,59 @@ class TermsV1(_Result):
     text: str
 
 
-class GetTermsV1(Request):
+class GetTermsV1(Request[TermsV1]):
     MESSAGE_TYPE: ClassVar[str] = "habilitation.get_terms.v1"
-    RESULT: ClassVar[type[BaseModel]] = TermsV1
     kind: Literal["habilitation.get_terms.v1"] = "habilitation.get_terms.v1"
     service: str
 
 
-class GetCharterV1(Request):
+class GetCharterV1(Request[CharterV1]):
     """The access-manager charter in force (the one an activation shows)."""
 
     MESSAGE_TYPE: ClassVar[str] = "habilitation.get_charter.v1"
-    RESULT: ClassVar[type[BaseModel]] = CharterV1
     kind: Literal["habilitation.get_charter.v1"] = "habilitation.get_charter.v1"
 
 
-class AcceptTermsV1(_ActorRequest):
+class AcceptTermsV1(_ActorRequest[DoneV1]):
     MESSAGE_TYPE: ClassVar[str] = "habilitation.accept_terms.v1"
-    RESULT: ClassVar[type[BaseModel]] = DoneV1
     kind: Literal["habilitation.accept_terms.v1"] = "habilitation.accept_terms.v1"
     service: str
 
 
-class GetAccessSummaryV1(_ActorRequest):
+class GetAccessSummaryV1(_ActorRequest[AccessSummaryV1]):
     MESSAGE_TYPE: ClassVar[str] = "habilitation.get_access_summary.v1"
-    RESULT: ClassVar[type[BaseModel]] = AccessSummaryV1
     kind: Literal["habilitation.get_access_summary.v1"] = "habilitation.get_access_summary.v1"
 
 
-class ListMyHabilitationsV1(_ActorRequest):
+class ListMyHabilitationsV1(_ActorRequest[HabilitationsV1]):
     MESSAGE_TYPE: ClassVar[str] = "habilitation.list_my_habilitations.v1"
-    RESULT: ClassVar[type[BaseModel]] = HabilitationsV1
     kind: Literal["habilitation.list_my_habilitations.v1"] = "habilitation.list_my_habilitations.v1"
 
 
-class AssignMyHabilitationV1(_ActorRequest):
+class AssignMyHabilitationV1(_ActorRequest[HabilitationV1]):
     """A manager gives themselves a habilitation on their organisation (after activation)."""
 
     MESSAGE_TYPE: ClassVar[str] = "habilitation.assign_my_habilitation.v1"
-    RESULT: ClassVar[type[BaseModel]] = HabilitationV1
     kind: Literal["habilitation.assign_my_habilitation.v1"] = "habilitation.assign_my_habilitation.v1"
     grant: HabilitationGrantV1
 
 
-class AddUserHabilitationV1(_ActorRequest):
+class AddUserHabilitationV1(_ActorRequest[HabilitationV1]):
     MESSAGE_TYPE: ClassVar[str] = "habilitation.add_user_habilitation.v1"
-    RESULT: ClassVar[type[BaseModel]] = HabilitationV1
     kind: Literal["habilitation.add_user_habilitation.v1"] = "habilitation.add_user_habilitation.v1"
     siren: str
     account_id: str
     grant: HabilitationGrantV1
 
 
-class RevokeHabilitationV1(_ActorRequest):
+class RevokeHabilitationV1(_ActorRequest[HabilitationV1]):
     MESSAGE_TYPE: ClassVar[str] = "habilitation.revoke_habilitation.v1"
-    RESULT: ClassVar[type[BaseModel]] = HabilitationV1
     kind: Literal["habilitation.revoke_habilitation.v1"] = "habilitation.revoke_habilitation.v1"
     habilitation_id: str
 
 
-class ListOrganisationUsersV1(_ActorRequest):
+class ListOrganisationUsersV1(_ActorRequest[OrganisationUsersV1]):
     MESSAGE_TYPE: ClassVar[str] = "habilitation.list_organisation_users.v1"
-    RESULT: ClassVar[type[BaseModel]] = OrganisationUsersV1
     kind: Literal["habilitation.list_organisation_users.v1"] = "habilitation.list_organisation_users.v1"
     siren: str
     role: str | None = None
@@ -161,35 +151,31 @@ class ListOrganisationUsersV1(_ActorRequest):
     limit: int | None = None
 
 
-class GetOrganisationUserV1(_ActorRequest):
+class GetOrganisationUserV1(_ActorRequest[OrganisationUserV1]):
     MESSAGE_TYPE: ClassVar[str] = "habilitation.get_organisation_user.v1"
-    RESULT: ClassVar[type[BaseModel]] = OrganisationUserV1
     kind: Literal["habilitation.get_organisation_user.v1"] = "habilitation.get_organisation_user.v1"
     siren: str
     account_id: str
 
 
-class AppointManagerV1(_ActorRequest):
+class AppointManagerV1(_ActorRequest[OrganisationUserV1]):
     MESSAGE_TYPE: ClassVar[str] = "habilitation.appoint_manager.v1"
-    RESULT: ClassVar[type[BaseModel]] = OrganisationUserV1
     kind: Literal["habilitation.appoint_manager.v1"] = "habilitation.appoint_manager.v1"
     siren: str
     account_id: str
 
 
-class WithdrawManagerV1(_ActorRequest):
+class WithdrawManagerV1(_ActorRequest[DoneV1]):
     MESSAGE_TYPE: ClassVar[str] = "habilitation.withdraw_manager.v1"
-    RESULT: ClassVar[type[BaseModel]] = OrganisationUserV1
     kind: Literal["habilitation.withdraw_manager.v1"] = "habilitation.withdraw_manager.v1"
     siren: str
     account_id: str
 
 
-class DelegateHabilitationV1(_ActorRequest):
+class DelegateHabilitationV1(_ActorRequest[HabilitationV1]):
     """Guide 001: a manager grants a person of another organisation a habilitation, until a date."""
 
     MESSAGE_TYPE: ClassVar[str] = "habilitation.delegate_habilitation.v1"
-    RESULT: ClassVar[type[BaseModel]] = HabilitationV1
     kind: Literal["habilitation.delegate_habilitation.v1"] = "habilitation.delegate_habilitation.v1"
     siren: str
     email: str

@@ -21,9 +21,8 @@ class CaptchaCreatedV1(_Result):
     expires_at: datetime
 
 
-class CreateCaptchaV1(Request):
+class CreateCaptchaV1(Request[CaptchaCreatedV1]):
     MESSAGE_TYPE: ClassVar[str] = "identity.create_captcha.v1"
-    RESULT: ClassVar[type[BaseModel]] = CaptchaCreatedV1
     kind: Literal["identity.create_captcha.v1"] = "identity.create_captcha.v1"
 
 
@@ -34,18 +33,16 @@ class CaptchaMediaV1(_Result):
     content_base64: str
 
 
-class GetCaptchaImageV1(Request):
+class GetCaptchaImageV1(Request[CaptchaMediaV1]):
     MESSAGE_TYPE: ClassVar[str] = "identity.get_captcha_image.v1"
-    RESULT: ClassVar[type[BaseModel]] = CaptchaMediaV1
     kind: Literal["identity.get_captcha_image.v1"] = "identity.get_captcha_image.v1"
     captcha_id: str
 
 
-class GetCaptchaAudioV1(Request):
+class GetCaptchaAudioV1(Request[CaptchaMediaV1]):
     """The audio alternative: the characters spoken in French."""
 
     MESSAGE_TYPE: ClassVar[str] = "identity.get_captcha_audio.v1"
-    RESULT: ClassVar[type[BaseModel]] = CaptchaMediaV1
     kind: Literal["identity.get_captcha_audio.v1"] = "identity.get_captcha_audio.v1"
     captcha_id: str
 
@@ -58,22 +55,20 @@ class RegistrationStepV1(_Result):
     step: str
 
 
-class StartRegistrationV1(Request):
+class StartRegistrationV1(Request[RegistrationStepV1]):
     """Step 1 of sign-up: an e-mail address and a solved captcha."""
 
     MESSAGE_TYPE: ClassVar[str] = "identity.start_registration.v1"
-    RESULT: ClassVar[type[BaseModel]] = RegistrationStepV1
     kind: Literal["identity.start_registration.v1"] = "identity.start_registration.v1"
     email: str
     captcha_id: str
     captcha_answer: str
 
 
-class VerifyRegistrationCodeV1(Request):
+class VerifyRegistrationCodeV1(Request[RegistrationStepV1]):
     """Step 2 of sign-up: the 6-digit code received by e-mail."""
 
     MESSAGE_TYPE: ClassVar[str] = "identity.verify_registration_code.v1"
-    RESULT: ClassVar[type[BaseModel]] = RegistrationStepV1
     kind: Literal["identity.verify_registration_code.v1"] = "identity.verify_registration_code.v1"
     registration_id: str
     code: str

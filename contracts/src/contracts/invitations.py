@@ -5,13 +5,13 @@ private e-mail command; the public events never carry it, nor the invitee's e-ma
 """
 
 from datetime import datetime
-from typing import ClassVar, Literal
+from typing import ClassVar, Generic, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from contracts.base import Event
 from contracts.habilitation import ActorV1, HabilitationGrantV1
-from contracts.rpc import Request
+from contracts.rpc import Request, ResultT
 
 InvitationStatus = Literal["sent", "accepted", "expired", "revoked"]
 
@@ -50,15 +50,14 @@ class InvitationsV1(BaseModel):
     total: int | None = None
 
 
-class _ActorRequest(Request):
+class _ActorRequest(Request[ResultT], Generic[ResultT]):
     actor: ActorV1
 
 
-class InviteUserV1(_ActorRequest):
+class InviteUserV1(_ActorRequest[InvitationV1]):
     """Identity fields are needed only when the address has no EFP Connect account yet."""
 
     MESSAGE_TYPE: ClassVar[str] = "habilitation.invite_user.v1"
-    RESULT: ClassVar[type[BaseModel]] = InvitationV1
     kind: Literal["habilitation.invite_user.v1"] = "habilitation.invite_user.v1"
     siren: str
     email: str = Field(max_length=254)
@@ -69,9 +68,8 @@ class InviteUserV1(_ActorRequest):
     habilitations: list[HabilitationGrantV1] = Field(min_length=1, max_length=50)
 
 
-class ListInvitationsV1(_ActorRequest):
+class ListInvitationsV1(_ActorRequest[InvitationsV1]):
     MESSAGE_TYPE: ClassVar[str] = "habilitation.list_invitations.v1"
-    RESULT: ClassVar[type[BaseModel]] = InvitationsV1
     kind: Literal["habilitation.list_invitations.v1"] = "habilitation.list_invitations.v1"
     siren: str
     status: InvitationStatus | None = None
@@ -84,25 +82,22 @@ class ListInvitationsV1(_ActorRequest):
     limit: int | None = None
 
 
-class ResendInvitationV1(_ActorRequest):
+class ResendInvitationV1(_ActorRequest[InvitationV1]):
     MESSAGE_TYPE: ClassVar[str] = "habilitation.resend_invitation.v1"
-    RESULT: ClassVar[type[BaseModel]] = InvitationV1
     kind: Literal["habilitation.resend_invitation.v1"] = "habilitation.resend_invitation.v1"
     invitation_id: str
 
 
-class RevokeInvitationV1(_ActorRequest):
+class RevokeInvitationV1(_ActorRequest[InvitationV1]):
     MESSAGE_TYPE: ClassVar[str] = "habilitation.revoke_invitation.v1"
-    RESULT: ClassVar[type[BaseModel]] = InvitationV1
     kind: Literal["habilitation.revoke_invitation.v1"] = "habilitation.revoke_invitation.v1"
     invitation_id: str
 
 
-class AcceptInvitationV1(_ActorRequest):
+class AcceptInvitationV1(_ActorRequest[InvitationV1]):
     """The invitee, logged in with the invited address, presents the token of the e-mail link."""
 
     MESSAGE_TYPE: ClassVar[str] = "habilitation.accept_invitation.v1"
-    RESULT: ClassVar[type[BaseModel]] = InvitationV1
     # The token grants habilitations: it must never rest on the broker's disk.
     CARRIES_SECRET: ClassVar[bool] = True
     kind: Literal["habilitation.accept_invitation.v1"] = "habilitation.accept_invitation.v1"

@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from contracts.accounts import AccountProfileV1
 from contracts.rpc import Request
@@ -14,14 +14,13 @@ class InvitedAccountV1(AccountProfileV1):
     password_set: bool
 
 
-class CreateInvitedAccountV1(Request):
+class CreateInvitedAccountV1(Request[InvitedAccountV1]):
     """Asked by the habilitation service only. Idempotent: an address with an account gets that account.
 
     The identity fields are required only when the account is created.
     """
 
     MESSAGE_TYPE: ClassVar[str] = "identity.create_invited_account.v1"
-    RESULT: ClassVar[type[BaseModel]] = InvitedAccountV1
     kind: Literal["identity.create_invited_account.v1"] = "identity.create_invited_account.v1"
     email: str = Field(max_length=254)
     civility: str | None = None

@@ -34,22 +34,20 @@ class MessagePageV1(BaseModel):
     total: int | None = None
 
 
-class ListAccountMessagesV1(Request):
+class ListAccountMessagesV1(Request[MessagePageV1]):
     """The e-mails sent about an account; `before` is the id of the last message already seen."""
 
     MESSAGE_TYPE: ClassVar[str] = "notification.list_account_messages.v1"
-    RESULT: ClassVar[type[BaseModel]] = MessagePageV1
     kind: Literal["notification.list_account_messages.v1"] = "notification.list_account_messages.v1"
     account_id: str
     limit: int = Field(20, ge=1, le=100)
     before: str | None = Field(None, max_length=64)
 
 
-class ListOrganisationMessagesV1(Request):
+class ListOrganisationMessagesV1(Request[MessagePageV1]):
     """The e-mails sent about an organisation (its managers' view); `before` as above."""
 
     MESSAGE_TYPE: ClassVar[str] = "notification.list_organisation_messages.v1"
-    RESULT: ClassVar[type[BaseModel]] = MessagePageV1
     kind: Literal["notification.list_organisation_messages.v1"] = "notification.list_organisation_messages.v1"
     siren: str = Field(pattern=r"^\d{9}$")
     limit: int = Field(20, ge=1, le=100)

@@ -28,11 +28,10 @@ class OidcClientV1(_Result):
     redirect_uri: str
 
 
-class DescribeOidcClientV1(Request):
+class DescribeOidcClientV1(Request[OidcClientV1]):
     """Is this client known and enabled, and is this redirect URI one it registered (exactly)?"""
 
     MESSAGE_TYPE: ClassVar[str] = "identity.describe_oidc_client.v1"
-    RESULT: ClassVar[type[BaseModel]] = OidcClientV1
     kind: Literal["identity.describe_oidc_client.v1"] = "identity.describe_oidc_client.v1"
     client_id: str
     redirect_uri: str
@@ -51,7 +50,7 @@ class AuthorizationCodeV1(_Result):
     code: str
 
 
-class IssueAuthorizationCodeV1(Request):
+class IssueAuthorizationCodeV1(Request[AuthorizationCodeV1]):
     """The logged-in person (session) signs in to a client: a single-use code for 60 s.
 
     Refused `login_required` when the session ended or is older than `max_age`; `no_access` when
@@ -59,7 +58,6 @@ class IssueAuthorizationCodeV1(Request):
     """
 
     MESSAGE_TYPE: ClassVar[str] = "identity.issue_authorization_code.v1"
-    RESULT: ClassVar[type[BaseModel]] = AuthorizationCodeV1
     CARRIES_SECRET: ClassVar[bool] = True
     kind: Literal["identity.issue_authorization_code.v1"] = "identity.issue_authorization_code.v1"
     session_token: str
@@ -82,11 +80,10 @@ class TokenSetV1(_Result):
     scope: str
 
 
-class ExchangeAuthorizationCodeV1(Request):
+class ExchangeAuthorizationCodeV1(Request[TokenSetV1]):
     """The token endpoint's `authorization_code` grant, the client authenticated by its secret."""
 
     MESSAGE_TYPE: ClassVar[str] = "identity.exchange_authorization_code.v1"
-    RESULT: ClassVar[type[BaseModel]] = TokenSetV1
     CARRIES_SECRET: ClassVar[bool] = True
     kind: Literal["identity.exchange_authorization_code.v1"] = "identity.exchange_authorization_code.v1"
     client_id: str
@@ -112,19 +109,17 @@ class UserInfoV1(_Result):
     organization_name: str | None = None
 
 
-class GetUserInfoV1(Request):
+class GetUserInfoV1(Request[UserInfoV1]):
     MESSAGE_TYPE: ClassVar[str] = "identity.get_user_info.v1"
-    RESULT: ClassVar[type[BaseModel]] = UserInfoV1
     CARRIES_SECRET: ClassVar[bool] = True
     kind: Literal["identity.get_user_info.v1"] = "identity.get_user_info.v1"
     access_token: str
 
 
-class RevokeOidcTokenV1(Request):
+class RevokeOidcTokenV1(Request[DoneV1]):
     """RFC 7009: the client's own access token; an unknown or another client's token changes nothing."""
 
     MESSAGE_TYPE: ClassVar[str] = "identity.revoke_oidc_token.v1"
-    RESULT: ClassVar[type[BaseModel]] = DoneV1
     CARRIES_SECRET: ClassVar[bool] = True
     kind: Literal["identity.revoke_oidc_token.v1"] = "identity.revoke_oidc_token.v1"
     client_id: str
@@ -148,9 +143,8 @@ class JwksV1(_Result):
     keys: list[PublicJwkV1]
 
 
-class GetSigningKeysV1(Request):
+class GetSigningKeysV1(Request[JwksV1]):
     MESSAGE_TYPE: ClassVar[str] = "identity.get_signing_keys.v1"
-    RESULT: ClassVar[type[BaseModel]] = JwksV1
     kind: Literal["identity.get_signing_keys.v1"] = "identity.get_signing_keys.v1"
 
 
@@ -162,11 +156,10 @@ class LogoutRequestV1(_Result):
     post_logout_redirect_uri: str | None
 
 
-class CheckLogoutRequestV1(Request):
+class CheckLogoutRequestV1(Request[LogoutRequestV1]):
     """RP-initiated logout 1.0: `id_token_hint` signed by us (expired is fine), the redirect registered."""
 
     MESSAGE_TYPE: ClassVar[str] = "identity.check_logout_request.v1"
-    RESULT: ClassVar[type[BaseModel]] = LogoutRequestV1
     CARRIES_SECRET: ClassVar[bool] = True
     kind: Literal["identity.check_logout_request.v1"] = "identity.check_logout_request.v1"
     id_token_hint: str | None = None

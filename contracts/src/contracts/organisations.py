@@ -36,11 +36,10 @@ class OrganisationsFoundV1(BaseModel):
     total: int | None = None
 
 
-class SearchOrganisationsV1(Request):
+class SearchOrganisationsV1(Request[OrganisationsFoundV1]):
     """By raison sociale (words or prefixes, accents and case ignored), SIREN or SIRET."""
 
     MESSAGE_TYPE: ClassVar[str] = "identity.search_organisations.v1"
-    RESULT: ClassVar[type[BaseModel]] = OrganisationsFoundV1
     kind: Literal["identity.search_organisations.v1"] = "identity.search_organisations.v1"
     q: str
     limit: int = Field(20, ge=1, le=50)
@@ -48,10 +47,9 @@ class SearchOrganisationsV1(Request):
     after: list[str] | None = None
 
 
-class GetOrganisationV1(Request):
+class GetOrganisationV1(Request[OrganisationV1]):
     """One organisation by SIREN (not_found if unknown or with no open establishment)."""
 
     MESSAGE_TYPE: ClassVar[str] = "identity.get_organisation.v1"
-    RESULT: ClassVar[type[BaseModel]] = OrganisationV1
     kind: Literal["identity.get_organisation.v1"] = "identity.get_organisation.v1"
     siren: str

@@ -14,6 +14,24 @@ SERVICES: Final = ("identity", "habilitation", "notification")
 # The notification service's private command queue: only it may read it.
 NOTIFICATION_COMMANDS_QUEUE: Final = "notification.commands"
 SEND_EMAIL_ROUTING_KEY: Final = "notification.email.send.v1"
+# Where notification parks the command of an abandoned e-mail, for an operator to requeue.
+NOTIFICATION_ABANDONED_QUEUE: Final = "notification.abandoned"
+
+# Habilitation's copies of identity's accounts, one queue per event type.
+HABILITATION_ACCOUNT_EVENTS_QUEUE: Final = "habilitation.identity-accounts"
+HABILITATION_ACCOUNT_CREATED_QUEUE: Final = f"{HABILITATION_ACCOUNT_EVENTS_QUEUE}.created"
+HABILITATION_ACCOUNT_UPDATED_QUEUE: Final = f"{HABILITATION_ACCOUNT_EVENTS_QUEUE}.updated"
+
+# Each gateway process feeds its copy of the habilitations from an exclusive queue `<prefix>.<random>`.
+GATEWAY_AUTHORIZATIONS_QUEUE_PREFIX: Final = "gateway.authorizations"
+
+# Every queue declared with `x-dead-letter-exchange: efp.dead-letter`, so with a dead-letter queue:
+# provisioning declares those, and efp-ops reads them. tests/broker checks the running system has no other.
+DEAD_LETTERED_QUEUES: Final = (
+    HABILITATION_ACCOUNT_CREATED_QUEUE,
+    HABILITATION_ACCOUNT_UPDATED_QUEUE,
+    NOTIFICATION_COMMANDS_QUEUE,
+)
 
 
 def rpc_queue(service: str) -> str:
@@ -33,3 +51,8 @@ def credentials_queue(service: str) -> str:
     broker's disk (a quorum queue writes every message to its log).
     """
     return f"{service}.credentials"
+
+
+def notification_delay_queue(nominal_seconds: float) -> str:
+    """The queue where notification holds a deferred command for one backoff level."""
+    return f"{NOTIFICATION_COMMANDS_QUEUE}.delay.{nominal_seconds:g}s"

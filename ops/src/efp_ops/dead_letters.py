@@ -21,19 +21,15 @@ from typing import Any
 import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractConnection, AbstractIncomingMessage
 
-from contracts.topology import NOTIFICATION_COMMANDS_QUEUE, dead_letter_queue
+from contracts.topology import DEAD_LETTERED_QUEUES, dead_letter_queue
 from efp_runtime.message_copy import persistent_copy
 from notification.entrypoints import operator as notification
 
 SUFFIX = dead_letter_queue("")
-# The queues the services consume with a dead-letter queue (each service's main.py declares them);
-# ops/tests check the broker has no other. `--queue` reaches any other queue all the same.
+# Looked at by default: every queue with a dead-letter queue, as contracts.topology lists them (the
+# broker tests check the running system declares no other). `--queue` reaches any other queue all the same.
 # Request queues (`<service>.rpc`) have none: an expired request is dropped (broker.rpc_request_queue).
-KNOWN_QUEUES = (
-    "habilitation.identity-accounts.created",
-    "habilitation.identity-accounts.updated",
-    NOTIFICATION_COMMANDS_QUEUE,
-)
+KNOWN_QUEUES = DEAD_LETTERED_QUEUES
 # A replay holds every dead letter of a queue at once while it looks for the ones asked for.
 SCAN_LIMIT = 10_000
 # Broker-owned counter of deliveries from the dead queue: a replayed message starts afresh in Q.

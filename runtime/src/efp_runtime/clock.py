@@ -43,3 +43,16 @@ def clock_from(test_clock_file: str | None, environment: str) -> Clock:
     if environment == "production":
         raise ValueError("EFP_TEST_CLOCK_FILE must not be set when EFP_ENVIRONMENT=production")
     return ShiftedClock(Path(test_clock_file))
+
+
+class ManualClock:
+    """A clock that moves only when told: the one every service's fakes use in unit tests."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta: timedelta) -> None:
+        self.now += delta

@@ -20,6 +20,8 @@ from pymongo.asynchronous.collection import AsyncCollection
 
 from contracts.base import Command, Event
 from contracts.envelope import Envelope
+from contracts.notification import EmailContent, SendEmailV1
+from contracts.topology import SEND_EMAIL_ROUTING_KEY
 from efp_runtime.broker import COMMANDS, EVENTS
 from efp_runtime.message_context import MessageContext, amqp_properties
 
@@ -86,6 +88,29 @@ def _message(envelope: Envelope, exchange: str, routing_key: str, body: str, *, 
         mandatory=mandatory,
         subject=envelope.subject,
     )
+
+
+class Outgoing:
+    """The messages one use case causes, all with the same cause and producer: the one way to build them.
+
+    The use case stores `messages` with its aggregate in one write (`pending_messages`); the relay
+    publishes them.
+    """
+
+    def __init__(self, producer: str, context: MessageContext) -> None:
+        self._producer = producer
+        self._context = context
+        self.messages: list[OutboxMessage] = []
+
+    def event(self, event: Event) -> None:
+        self.messages.append(event_message(event, self._context, self._producer))
+
+    def command(self, command: Command, routing_key: str) -> None:
+        self.messages.append(command_message(command, routing_key, self._context, self._producer))
+
+    def email(self, to: str, content: EmailContent, account_id: str | None = None, siren: str | None = None) -> None:
+        """An e-mail for the notification service to send (its content model names its template)."""
+        self.command(SendEmailV1(to=to, content=content, account_id=account_id, siren=siren), SEND_EMAIL_ROUTING_KEY)
 
 
 def stored_message(document: dict[str, Any]) -> OutboxMessage:

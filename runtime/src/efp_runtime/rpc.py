@@ -10,22 +10,20 @@ handles a request at most once (`refuse_redelivered`).
 import asyncio
 import logging
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import cast
 
 import aio_pika
 from aio_pika.abc import AbstractIncomingMessage, AbstractRobustConnection
 from faststream.exceptions import RejectMessage
 from faststream.rabbit import RabbitMessage
-from pydantic import BaseModel
 
 from contracts.envelope import CORRELATION_HEADER
-from contracts.rpc import Request, RpcError, RpcReply
+from contracts.rpc import Request, ResultT, RpcError, RpcReply
 from contracts.topology import credentials_queue, rpc_queue
 from efp_runtime.message_context import correlation_id_var, new_id
 
 REPLY_QUEUE = "amq.rabbitmq.reply-to"
 logger = logging.getLogger(__name__)
-ResultT = TypeVar("ResultT", bound=BaseModel)
 
 
 def refuse_redelivered(message: RabbitMessage) -> None:
@@ -80,8 +78,15 @@ class RpcClient:
     def connected(self) -> bool:
         return self._connection is not None and not self._connection.is_closed
 
-    async def call(self, service: str, request: Request, result_model: type[ResultT]) -> ResultT:
-        """Send `request` to `service` and return its result, or raise `RpcRefused`/`RpcUnavailable`."""
+    async def call(self, service: str, request: Request[ResultT], result_model: type[ResultT] | None = None) -> ResultT:
+        """Send `request` to `service` and return its result, or raise `RpcRefused`/`RpcUnavailable`.
+
+        The result is parsed into the request's own `RESULT`. `result_model` is accepted during the
+        transition from the older three-argument call, and must be that same model (mypy checks it
+        against the request's type parameter; here it is checked again, so a mismatch fails loudly).
+        """
+        if result_model is not None and result_model is not request.RESULT:
+            raise TypeError(f"{request.MESSAGE_TYPE} answers {request.RESULT.__name__}, not {result_model.__name__}")
         if self._channel is None:
             raise RpcUnavailable("not connected")
         request_id = new_id()
@@ -119,7 +124,9 @@ class RpcClient:
             raise RpcUnavailable(f"{service} did not answer {request.MESSAGE_TYPE}") from exc
         finally:
             self._pending.pop(request_id, None)
-        reply = RpcReply[result_model].model_validate_json(body)  # type: ignore[valid-type]
+        # RESULT is the very model the request's type parameter names (set by contracts.rpc.Request).
+        model = cast("type[ResultT]", request.RESULT)
+        reply: RpcReply[ResultT] = RpcReply[model].model_validate_json(body)  # type: ignore[valid-type]
         if reply.error is not None:
             raise RpcRefused(reply.error)
         if reply.result is None:

@@ -1,9 +1,12 @@
 """Firing a shared `transitions` machine (model=None) for one aggregate at a time.
 
 Each call binds a throwaway cursor, not the aggregate itself: the aggregate keeps its own
-methods and no trigger attributes linger on it between calls.
+methods and no trigger attributes linger on it between calls. `fire_recorded` also gives the
+aggregate's history entry, the one shape of a transition record in every service.
 """
 
+from dataclasses import dataclass
+from datetime import datetime
 from enum import Enum
 from typing import Any, TypeVar
 
@@ -40,3 +43,23 @@ def fire(machine: Machine, state: StateT, trigger: str) -> StateT:
         machine.remove_model(cursor)
     reached: StateT = cursor.state
     return reached
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One step of an aggregate's history: when, which trigger, from and to which state, by whom, why."""
+
+    at: datetime
+    trigger: str
+    source: str
+    dest: str
+    by: str | None = None
+    why: str | None = None
+
+
+def fire_recorded(
+    machine: Machine, state: StateT, trigger: str, at: datetime, by: str | None = None, why: str | None = None
+) -> tuple[StateT, Transition]:
+    """`fire`, and the history entry of the step taken (states by their value, as stored)."""
+    reached = fire(machine, state, trigger)
+    return reached, Transition(at, trigger, str(state.value), str(reached.value), by, why)

@@ -9,12 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from contracts.activation import (
-    ActivationCodesV1,
-    ActivationCodeV1,
-    ActivationLetterV1,
     GetActivationLetterV1,
     IssueActivationCodeV1,
-    IssuedActivationCodeV1,
     ListActivationCodesV1,
     RevokeActivationCodeV1,
 )
@@ -70,13 +66,11 @@ async def _issue(args: argparse.Namespace) -> Outcome:
         return refused("unknown_agent", agent=args.agent)
     async with habilitation_rpc() as call:
         try:
-            issued = await call(
-                IssueActivationCodeV1(actor=actor, service=args.service, siret=args.siret), IssuedActivationCodeV1
-            )
+            issued = await call(IssueActivationCodeV1(actor=actor, service=args.service, siret=args.siret))
             line: dict[str, Any] = issued.model_dump(mode="json")
             if args.letter is not None:
                 request = GetActivationLetterV1(actor=actor, activation_code_id=issued.id)
-                letter = await call(request, ActivationLetterV1)
+                letter = await call(request)
                 _write_private(args.letter, base64.b64decode(letter.content_base64))
                 line["letter"] = str(args.letter)
         except RpcRefused as refusal:
@@ -91,7 +85,7 @@ async def _revoke(args: argparse.Namespace) -> Outcome:
     request = RevokeActivationCodeV1(actor=actor, activation_code_id=args.code_id, reason=args.reason)
     async with habilitation_rpc() as call:
         try:
-            code = await call(request, ActivationCodeV1)
+            code = await call(request)
         except RpcRefused as refusal:
             return rpc_refusal(refusal, id=args.code_id)
     return Outcome([code.model_dump(mode="json")])
@@ -103,7 +97,7 @@ async def _list(args: argparse.Namespace) -> Outcome:
         return refused("unknown_agent", agent=args.agent)
     async with habilitation_rpc() as call:
         try:
-            found = await call(ListActivationCodesV1(actor=actor, siret=args.siret), ActivationCodesV1)
+            found = await call(ListActivationCodesV1(actor=actor, siret=args.siret))
         except RpcRefused as refusal:
             return rpc_refusal(refusal)
     return Outcome([code.model_dump(mode="json") for code in found.activation_codes])

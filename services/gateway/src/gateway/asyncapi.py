@@ -10,23 +10,20 @@ import importlib
 import json
 import pkgutil
 import types
-import typing
-import uuid
-from datetime import UTC, date, datetime
-from enum import Enum
 from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
 from faststream.rabbit import ExchangeType, QueueType, RabbitBroker, RabbitExchange, RabbitQueue
 from faststream.specification import AsyncAPI
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 import contracts
 from contracts.base import Event
 from contracts.envelope import CE_SPECVERSION, cloudevents_source
 from contracts.rpc import Request, RpcReply
 from contracts.topology import EVENTS_EXCHANGE, SERVICES, credentials_queue, rpc_queue
+from gateway.asyncapi_examples import example_of
 
 VERSION = "1.0.0"
 DESCRIPTION = """\
@@ -58,17 +55,6 @@ un mot de passe ou un jeton, `<service>.credentials` (classique, non persistante
 EVENTS = RabbitExchange(EVENTS_EXCHANGE, type=ExchangeType.TOPIC, durable=True)
 # The reply channel's address is whatever the request's `reply_to` says (RabbitMQ's direct reply-to).
 REPLY_TO = {"description": "La file de réponse de l'appelant.", "location": "$message.header#/reply_to"}
-EXAMPLE_TIME = datetime(2025, 1, 15, 9, 30, tzinfo=UTC)
-EXAMPLE_TEXT = {
-    "siret": "00001011600010",
-    "siren": "000010116",
-    "email": "jean.dupont@centre-formation.fr",
-    "code": "123456",
-    "activation_code": "ABCD-EFGH-JKLM",
-    "service": "ceres",
-    "role": "centre_agree",
-    "password": "Un-mot-de-passe-2025",
-}
 
 
 def contract_classes(base: type[Any]) -> list[Any]:
@@ -247,50 +233,3 @@ def _describe_request(doc: dict[str, Any], request: type[Request], title: str, r
         "messages": [{"$ref": f"#/channels/{reply}/messages/Message"}],
     }
     _message(doc, reply)["contentType"] = "application/json"
-
-
-def example_of(model: type[BaseModel]) -> dict[str, Any] | None:
-    """A valid instance of `model` as JSON, made from its fields' types and names; None if none is found."""
-    values = {
-        name: _sample(field.annotation, name) for name, field in model.model_fields.items() if field.is_required()
-    }
-    try:
-        return model.model_validate(values).model_dump(mode="json")
-    except ValidationError:
-        return None
-
-
-def _sample(annotation: Any, name: str) -> Any:
-    origin = typing.get_origin(annotation)
-    args = typing.get_args(annotation)
-    if origin is typing.Literal:
-        return args[0]
-    if origin in (typing.Union, types.UnionType):
-        return _sample(next(a for a in args if a is not type(None)), name)
-    if origin in (list, tuple, set, frozenset):
-        return [_sample(args[0], name)] if args else []
-    if origin is dict:
-        return {}
-    if origin is typing.Annotated:
-        return _sample(args[0], name)
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return {n: _sample(f.annotation, n) for n, f in annotation.model_fields.items() if f.is_required()}
-    if isinstance(annotation, type) and issubclass(annotation, Enum):
-        return next(iter(annotation)).value
-    if annotation is bool:
-        return True
-    if annotation in (int, float):
-        return 1
-    if annotation is datetime:
-        return EXAMPLE_TIME.isoformat()
-    if annotation is date:
-        return EXAMPLE_TIME.date().isoformat()
-    return _text(name)
-
-
-def _text(name: str) -> str:
-    if name in EXAMPLE_TEXT:
-        return EXAMPLE_TEXT[name]
-    if name == "id" or name.endswith("_id") or name.endswith("_by"):
-        return str(uuid.uuid5(uuid.NAMESPACE_URL, f"efp-connect/{name}"))
-    return name.replace("_", " ").capitalize()

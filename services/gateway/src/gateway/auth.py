@@ -12,9 +12,10 @@ from typing import Annotated
 from fastapi import Depends, Request, Response
 
 from contracts.accounts import AuthenticateSessionV1, SessionV1
+from contracts.errors import ErrorCode
 from contracts.habilitation import ActorV1
 from efp_runtime.rpc import RpcRefused
-from gateway.rpc import IDENTITY, rpc_client
+from gateway.rpc import IDENTITY, Rpc
 
 COOKIE = "efp_session"
 CSRF_HEADER = "X-CSRF-Token"
@@ -37,14 +38,14 @@ def session_token(request: Request) -> str | None:
     return request.cookies.get(COOKIE)
 
 
-async def current_session(request: Request) -> SessionV1:
+async def current_session(request: Request, rpc: Rpc) -> SessionV1:
     token = session_token(request)
     if not token:
         raise Unauthenticated()
     try:
-        session = await rpc_client(request).call(IDENTITY, AuthenticateSessionV1(session_token=token), SessionV1)
+        session = await rpc.call(IDENTITY, AuthenticateSessionV1(session_token=token))
     except RpcRefused as refused:
-        if refused.error.code == "unauthenticated":
+        if refused.error.code == ErrorCode.UNAUTHENTICATED:
             raise Unauthenticated() from refused
         raise
     if request.method not in SAFE_METHODS:

@@ -19,23 +19,21 @@ import logging
 import uuid
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Protocol, TypeVar
+from typing import Any
 
 import aio_pika
 from aio_pika.abc import AbstractIncomingMessage, AbstractRobustConnection
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from contracts.authorizations import (
-    ActiveHabilitationsV1,
     ActiveHabilitationV1,
     AuthorizationV1,
     ListActiveHabilitationsV1,
 )
 from contracts.habilitation import HabilitationExpiredV1, HabilitationGrantedV1, HabilitationRevokedV1
-from contracts.rpc import Request
 from efp_runtime.broker import EVENTS, checked_exchange
 from gateway.authorization_model import AuthorizationModel
-from gateway.rpc import HABILITATION
+from gateway.rpc import HABILITATION, Services
 
 logger = logging.getLogger(__name__)
 QUEUE_PREFIX = "gateway.authorizations"
@@ -45,11 +43,6 @@ AuthorizationEvent = HabilitationGrantedV1 | HabilitationRevokedV1 | Habilitatio
 EVENT_TYPES: dict[str, type[AuthorizationEvent]] = {
     e.MESSAGE_TYPE: e for e in (HabilitationGrantedV1, HabilitationRevokedV1, HabilitationExpiredV1)
 }
-ResultT = TypeVar("ResultT", bound=BaseModel)
-
-
-class Rpc(Protocol):
-    async def call(self, service: str, request: Request, result_model: type[ResultT]) -> ResultT: ...
 
 
 def apply(model: AuthorizationModel, event: AuthorizationEvent) -> None:
@@ -65,7 +58,7 @@ def apply(model: AuthorizationModel, event: AuthorizationEvent) -> None:
 
 
 class AuthorizationFeed:
-    def __init__(self, amqp_url: str, rpc: Rpc, clock: Callable[[], datetime]) -> None:
+    def __init__(self, amqp_url: str, rpc: Services, clock: Callable[[], datetime]) -> None:
         self.model = AuthorizationModel()
         self.queue_name = f"{QUEUE_PREFIX}.{uuid.uuid4().hex[:12]}"
         self._url = amqp_url
@@ -110,7 +103,7 @@ class AuthorizationFeed:
                 after_id: str | None = None
                 while True:
                     request = ListActiveHabilitationsV1(after_id=after_id, limit=PAGE)
-                    page = await self._rpc.call(HABILITATION, request, ActiveHabilitationsV1)
+                    page = await self._rpc.call(HABILITATION, request)
                     snapshot.extend(page.habilitations)
                     if page.next_after_id is None:
                         break

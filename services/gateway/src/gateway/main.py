@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 import uvicorn
 from fastapi import FastAPI, Request, Response
 
+from contracts.errors import ErrorCode
 from efp_runtime.clock import clock_from
 from efp_runtime.message_context import correlation_id_var
 from efp_runtime.rpc import RpcClient
@@ -76,13 +77,15 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         # Refused before reading it; uvicorn rejects a body longer than its Content-Length.
         length = request.headers.get("content-length")
         if length is not None and (not length.isdigit() or int(length) > settings.max_body_bytes):
-            return problems.problem_response("payload_too_large", "Le contenu envoyé est trop volumineux.")
+            return problems.problem_response(ErrorCode.PAYLOAD_TOO_LARGE, "Le contenu envoyé est trop volumineux.")
         if (
             length is None
             and request.method in ("POST", "PUT", "PATCH")
             and "chunked" in request.headers.get("transfer-encoding", "")
         ):
-            return problems.problem_response("payload_too_large", "Indiquez la taille du contenu envoyé.", status=411)
+            return problems.problem_response(
+                ErrorCode.PAYLOAD_TOO_LARGE, "Indiquez la taille du contenu envoyé.", status=411
+            )
         return await call_next(request)
 
     @app.middleware("http")

@@ -54,6 +54,11 @@ class Page(BaseModel, Generic[T]):
     total: int
 
 
+def next_page(items: list[T], next_after: Sequence[str] | None, total: int | None) -> Page[T]:
+    """A page of a service's list: its next sort key as the cursor; an older reply without a total is one page."""
+    return Page(items=items, next_cursor=encode_cursor(next_after), total=total or 0)
+
+
 def encode_cursor(key: Sequence[str] | None) -> str | None:
     if key is None:
         return None

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from contracts.errors import ErrorCode
 from contracts.rpc import FieldError, RpcError
 from efp_runtime.rpc import RpcRefused, RpcUnavailable
 from gateway import auth
@@ -16,46 +17,6 @@ from gateway import auth
 logger = logging.getLogger(__name__)
 MEDIA_TYPE = "application/problem+json"
 
-# The HTTP status of each refusal code a service may answer.
-STATUS_BY_CODE = {
-    "validation_error": 422,
-    "invalid_captcha": 400,
-    "invalid_code": 400,
-    "code_expired": 410,
-    "registration_expired": 410,
-    "too_many_attempts": 409,
-    "wrong_step": 409,
-    "conflict": 409,
-    "not_found": 404,
-    "method_not_allowed": 405,
-    "rate_limited": 429,
-    "too_early": 409,
-    "invalid_credentials": 401,
-    "unauthenticated": 401,
-    "forbidden": 403,
-    "csrf_failed": 403,
-    "shared_mailbox": 422,
-    "no_access_manager": 422,
-    "last_manager": 409,
-    "wrong_state": 409,
-    "invalid_activation_code": 400,
-    "activation_code_used": 409,
-    "activation_code_revoked": 410,
-    "activation_code_expired": 410,
-    "weak_password": 422,
-    "payload_too_large": 413,
-    "audio_unavailable": 503,
-    "unknown_client": 400,
-    "invalid_redirect_uri": 400,
-    "invalid_request": 400,
-    "login_required": 401,
-    "no_access": 403,
-    "invalid_client": 401,
-    "invalid_grant": 400,
-    "invalid_token": 401,
-    "internal_error": 500,
-    "service_unavailable": 503,
-}
 TITLES = {
     400: "Requête refusée",
     401: "Non authentifié",
@@ -84,6 +45,15 @@ class Problem(BaseModel):
     errors: list[FieldError] = []
 
 
+# Derived, never written here: each code and its status are spelled once, in contracts.errors.
+_STATUS = {code.value: code.status for code in ErrorCode}
+
+
+def status_of(code: str) -> int:
+    """The HTTP status of a refusal code; 400 for a code contracts.errors does not know (yet)."""
+    return _STATUS.get(code, 400)
+
+
 def problem_response(
     code: str,
     detail: str,
@@ -91,7 +61,7 @@ def problem_response(
     status: int | None = None,
     extra: dict[str, str] | None = None,
 ) -> JSONResponse:
-    status = status or STATUS_BY_CODE.get(code, 400)
+    status = status or status_of(code)
     body = Problem(
         type=f"urn:efp-connect:problem:{code}",
         title=TITLES.get(status, "Erreur"),
@@ -147,7 +117,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def on_validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
         return problem_response(
-            "validation_error", "Certaines informations saisies sont invalides.", _field_errors(exc)
+            ErrorCode.VALIDATION_ERROR, "Certaines informations saisies sont invalides.", _field_errors(exc)
         )
 
     @app.exception_handler(RpcRefused)
@@ -157,19 +127,21 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RpcUnavailable)
     async def on_unavailable(request: Request, exc: RpcUnavailable) -> JSONResponse:
         logger.warning("service unavailable: %s", exc)
-        return problem_response("service_unavailable", UNAVAILABLE)
+        return problem_response(ErrorCode.SERVICE_UNAVAILABLE, UNAVAILABLE)
 
     @app.exception_handler(auth.Unauthenticated)
     async def on_unauthenticated(request: Request, exc: auth.Unauthenticated) -> JSONResponse:
-        return problem_response("unauthenticated", "Vous devez vous identifier pour accéder à cette page.")
+        return problem_response(ErrorCode.UNAUTHENTICATED, "Vous devez vous identifier pour accéder à cette page.")
 
     @app.exception_handler(auth.CsrfFailed)
     async def on_csrf_failed(request: Request, exc: auth.CsrfFailed) -> JSONResponse:
-        return problem_response("csrf_failed", "Jeton de sécurité (CSRF) absent ou invalide. Rechargez la page.")
+        return problem_response(
+            ErrorCode.CSRF_FAILED, "Jeton de sécurité (CSRF) absent ou invalide. Rechargez la page."
+        )
 
     @app.exception_handler(auth.Forbidden)
     async def on_forbidden(request: Request, exc: auth.Forbidden) -> JSONResponse:
-        return problem_response("forbidden", "Vous n'avez pas les droits pour effectuer cette action.")
+        return problem_response(ErrorCode.FORBIDDEN, "Vous n'avez pas les droits pour effectuer cette action.")
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -177,13 +149,16 @@ def install(app: FastAPI) -> None:
             # FastAPI's only 400: a body it could not even decode (not UTF-8). For the caller that is
             # the same mistake as malformed JSON, so the same answer.
             return problem_response(
-                "validation_error",
+                ErrorCode.VALIDATION_ERROR,
                 "Certaines informations saisies sont invalides.",
                 [FieldError(field="body", message=_MESSAGES["json_invalid"])],
             )
-        code = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}.get(
-            exc.status_code, "http_error"
-        )
+        # Starlette raises no other status here; `http_error` would be a new code for contracts.errors.
+        code = {
+            404: ErrorCode.NOT_FOUND,
+            405: ErrorCode.METHOD_NOT_ALLOWED,
+            413: ErrorCode.PAYLOAD_TOO_LARGE,
+        }.get(exc.status_code, "http_error")
         detail = {
             404: "Cette adresse n'existe pas.",
             405: "Cette méthode n'est pas autorisée ici.",
@@ -194,7 +169,9 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def on_crash(request: Request, exc: Exception) -> JSONResponse:
         logger.exception("unhandled error on %s %s", request.method, request.url.path)
-        return problem_response("internal_error", "Une erreur technique est survenue. Veuillez réessayer plus tard.")
+        return problem_response(
+            ErrorCode.INTERNAL_ERROR, "Une erreur technique est survenue. Veuillez réessayer plus tard."
+        )
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

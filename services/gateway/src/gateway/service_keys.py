@@ -12,6 +12,7 @@ from functools import lru_cache
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from contracts.errors import ErrorCode
 from gateway import auth, problems
 
 DETAIL = "Clé d'API de service absente ou invalide."
@@ -53,6 +54,6 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(ServiceKeyRefused)
     async def on_refused(request: Request, exc: ServiceKeyRefused) -> JSONResponse:
-        response = problems.problem_response("unauthenticated", DETAIL)
+        response = problems.problem_response(ErrorCode.UNAUTHENTICATED, DETAIL)
         response.headers["WWW-Authenticate"] = "Bearer"
         return response

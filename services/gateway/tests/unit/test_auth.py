@@ -1,30 +1,18 @@
 """The gateway's session guards: agents only on agent routes, CSRF on state changes (in memory)."""
 
-from typing import Any
-
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from contracts.accounts import SessionV1
-from contracts.rpc import Request
 from gateway import auth, problems
-
-
-class FakeRpc:
-    """Stands in for the RPC client: every session token opens this session."""
-
-    def __init__(self, kind: str) -> None:
-        self.session = SessionV1(account_id="acc-1", kind=kind, csrf_token="csrf-1", siren=None)
-
-    async def call(self, service: str, request: Request, result_model: type[Any]) -> Any:
-        return self.session
+from gateway.fakes import FakeServices
 
 
 def _client(kind: str) -> TestClient:
     app = FastAPI()
     problems.install(app)
-    app.state.rpc = FakeRpc(kind)
+    app.state.rpc = FakeServices(session=SessionV1(account_id="acc-1", kind=kind, csrf_token="csrf-1", siren=None))
 
     @app.get("/api/v1/agent/ping")
     async def agent_only(agent: auth.Agent) -> dict[str, str]:

@@ -168,7 +168,7 @@ class SnapshotRpc:
         self.release = asyncio.Event()
         self.release.set()
 
-    async def call(self, service: str, request: Request, result_model: type[Any]) -> Any:
+    async def call(self, service: str, request: Request) -> Any:
         assert service == "habilitation"
         after_id = getattr(request, "after_id", None)
         self.asked.append(after_id)
@@ -214,7 +214,7 @@ async def test_the_feed_merges_events_consumed_during_its_load() -> None:
 
 async def test_a_failed_reload_leaves_the_previous_copy_answering() -> None:
     class Unavailable:
-        async def call(self, service: str, request: Request, result_model: type[Any]) -> Any:
+        async def call(self, service: str, request: Request) -> Any:
             raise TimeoutError("habilitation did not answer")
 
     feed = AuthorizationFeed("amqp://unused", Unavailable(), Clock(T0))

@@ -1,16 +1,15 @@
 """The gateway's invitation routes in memory: each call becomes its habilitation request; refusals keep details."""
 
 from datetime import UTC, datetime
-from typing import Any
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from contracts import invitations as inv
-from contracts.accounts import AuthenticateSessionV1, SessionV1
-from contracts.rpc import Request, RpcError
-from efp_runtime.rpc import RpcRefused
+from contracts.accounts import SessionV1
+from contracts.rpc import RpcError
 from gateway import auth, problems
+from gateway.fakes import FakeServices
 from gateway.routes import invitations
 
 NOW = datetime(2030, 1, 15, 9, 0, tzinfo=UTC)
@@ -32,23 +31,15 @@ VIEW = inv.InvitationV1(
 )
 
 
-class FakeRpc:
+SESSION = SessionV1(account_id="acc-1", kind="user", csrf_token="csrf-1", siren="123456789")
+
+
+def fake_rpc(refusal: RpcError | None = None) -> FakeServices:
     """Opens the session for the cookie, records the habilitation requests and answers VIEW (or refuses)."""
-
-    def __init__(self, refusal: RpcError | None = None) -> None:
-        self.requests: list[Request] = []
-        self.refusal = refusal
-
-    async def call(self, service: str, request: Request, result_model: type[Any]) -> Any:
-        if isinstance(request, AuthenticateSessionV1):
-            return SessionV1(account_id="acc-1", kind="user", csrf_token="csrf-1", siren="123456789")
-        self.requests.append(request)
-        if self.refusal is not None:
-            raise RpcRefused(self.refusal)
-        return inv.InvitationsV1(invitations=[VIEW]) if result_model is inv.InvitationsV1 else VIEW
+    return FakeServices(VIEW, inv.InvitationsV1(invitations=[VIEW]), session=SESSION, refusal=refusal)
 
 
-def client(rpc: FakeRpc) -> TestClient:
+def client(rpc: FakeServices) -> TestClient:
     app = FastAPI()
     problems.install(app)
     app.state.rpc = rpc
@@ -57,7 +48,7 @@ def client(rpc: FakeRpc) -> TestClient:
 
 
 def test_creating_an_invitation_answers_201_with_id_status_and_expiry() -> None:
-    rpc = FakeRpc()
+    rpc = fake_rpc()
 
     response = client(rpc).post(
         "/api/v1/organisations/123456789/invitations",
@@ -85,7 +76,7 @@ def test_creating_an_invitation_answers_201_with_id_status_and_expiry() -> None:
 
 
 def test_list_resend_revoke_and_accept_reach_their_requests() -> None:
-    rpc = FakeRpc()
+    rpc = fake_rpc()
     http = client(rpc)
 
     assert http.get("/api/v1/organisations/123456789/invitations?status=expired").json()["items"][0]["id"] == "i-1"
@@ -102,14 +93,14 @@ def test_list_resend_revoke_and_accept_reach_their_requests() -> None:
 def test_a_too_early_resend_is_a_409_problem_with_the_expiry() -> None:
     refusal = RpcError(code="too_early", detail="Trop tôt.", details={"expires_at": "2030-01-16T09:00:00+00:00"})
 
-    response = client(FakeRpc(refusal)).post("/api/v1/invitations/i-1/resend")
+    response = client(fake_rpc(refusal)).post("/api/v1/invitations/i-1/resend")
 
     assert response.status_code == 409
     assert (response.json()["code"], response.json()["expires_at"]) == ("too_early", "2030-01-16T09:00:00+00:00")
 
 
 def test_an_unknown_status_or_an_empty_habilitation_list_is_a_validation_error() -> None:
-    http = client(FakeRpc())
+    http = client(fake_rpc())
 
     assert http.get("/api/v1/organisations/123456789/invitations?status=pending").status_code == 422
     empty = {"email": "jeanne@example.fr", "habilitations": []}

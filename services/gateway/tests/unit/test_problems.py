@@ -7,6 +7,7 @@ import pytest
 from fastapi import FastAPI
 from pydantic import BaseModel, Field
 
+from contracts.errors import ErrorCode
 from contracts.rpc import FieldError, RpcError
 from efp_runtime.rpc import RpcRefused, RpcUnavailable
 from gateway import problems
@@ -75,7 +76,7 @@ def test_a_problem_response_is_problem_json_with_a_stable_type() -> None:
     }
 
 
-@pytest.mark.parametrize(("code", "status"), sorted(problems.STATUS_BY_CODE.items()))
+@pytest.mark.parametrize(("code", "status"), sorted((code.value, code.status) for code in ErrorCode))
 def test_each_known_code_gets_its_status_and_a_french_title(code: str, status: int) -> None:
     body = json.loads(problems.problem_response(code, "x").body)
 

@@ -1,15 +1,13 @@
 """The service API key of `/api/v1/authorizations/check`: Bearer, one of EFP_SERVICE_API_KEYS, else 401 (in memory)."""
 
-from typing import Any
-
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from contracts.authorizations import AuthorizationV1, CheckAuthorizationV1
-from contracts.rpc import Request
 from gateway import problems, service_keys
+from gateway.fakes import FakeServices
 from gateway.routes import authorizations
 
 CONFIGURED = " key-one , key-two,,"
@@ -42,15 +40,6 @@ def test_with_no_key_configured_nothing_is_accepted() -> None:
     assert not service_keys.accepts(" , ", "Bearer ,")
 
 
-class FakeRpc:
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, Request]] = []
-
-    async def call(self, service: str, request: Request, result_model: type[Any]) -> Any:
-        self.calls.append((service, request))
-        return AuthorizationV1(allowed=True, habilitation_id="from-the-store")
-
-
 class FakeCopy:
     """The gateway's copy of the active habilitations: loaded or not yet."""
 
@@ -67,12 +56,12 @@ class Settings:
     service_api_keys = SecretStr(CONFIGURED)
 
 
-def _client(loaded: bool = True) -> tuple[TestClient, FakeRpc, FakeCopy]:
+def _client(loaded: bool = True) -> tuple[TestClient, FakeServices, FakeCopy]:
     app = FastAPI()
     problems.install(app)
     service_keys.install(app)
     app.state.settings = Settings()
-    app.state.rpc = rpc = FakeRpc()
+    app.state.rpc = rpc = FakeServices(AuthorizationV1(allowed=True, habilitation_id="from-the-store"))
     app.state.authorizations = copy = FakeCopy(loaded)
     app.include_router(authorizations.router)
     return TestClient(app), rpc, copy

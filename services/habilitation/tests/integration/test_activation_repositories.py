@@ -8,11 +8,13 @@ from typing import Any
 import pytest
 from pymongo.asynchronous.database import AsyncDatabase
 
+from contracts import activation as a
 from contracts.activation import ActivationCodeIssuedV1
 from devstack.pytest_plugin import Infrastructure
 from efp_runtime.aggregate_store import AggregateStore
+from efp_runtime.clock import ManualClock
 from efp_runtime.mongo import create_mongo_client, ensure_indexes
-from efp_runtime.outbox import OUTBOX_FIELD
+from efp_runtime.outbox import OUTBOX_FIELD, Outgoing
 from habilitation.adapters import (
     mongo_activation_attempts,
     mongo_activation_code_repository,
@@ -31,12 +33,13 @@ from habilitation.adapters.package_charter_text import PackageCharterText
 from habilitation.domain.activation import Activation
 from habilitation.domain.activation_code import WRONG_CODES_WINDOW, CodeState
 from habilitation.domain.errors import Conflict
-from habilitation.use_cases.accept_charter import AcceptCharter
-from habilitation.use_cases.get_activation_letter import GetActivationLetter
-from habilitation.use_cases.issue_activation_code import IssueActivationCode
-from habilitation.use_cases.outgoing import Outgoing
-from habilitation.use_cases.start_activation import StartActivation
-from services.habilitation.tests.unit.activation_fakes import (
+from habilitation.fakes.people import FakeAccounts, FakeDirectory
+from habilitation.use_cases.activation.accept_charter import AcceptCharter
+from habilitation.use_cases.activation.get_activation_letter import GetActivationLetter
+from habilitation.use_cases.activation.issue_activation_code import IssueActivationCode
+from habilitation.use_cases.activation.start_activation import StartActivation
+from habilitation.use_cases.messages import PRODUCER
+from services.habilitation.tests.unit.activation.samples import (
     AGENT,
     CONTEXT,
     ESTABLISHMENT,
@@ -45,9 +48,6 @@ from services.habilitation.tests.unit.activation_fakes import (
     SIRET,
     T0,
     USER,
-    Clock,
-    FakeAccounts,
-    FakeDirectory,
     account,
     issued_code,
 )
@@ -83,7 +83,7 @@ async def test_a_code_round_trips_with_its_history_and_outbox(
 ) -> None:
     code = issued_code()
     code.revoke("agent-2", T0, "Courrier égaré")
-    outgoing = Outgoing(CONTEXT)
+    outgoing = Outgoing(PRODUCER, CONTEXT)
     outgoing.event(_issued_event())
 
     await codes.add(code, outgoing.messages)
@@ -212,15 +212,17 @@ async def test_an_activation_from_issuance_to_manager_right(database: AsyncDatab
     rights = MongoManagerRightRepository(AggregateStore(database[mongo_manager_right_repository.COLLECTION], None))
     attempts = MongoActivationAttempts(database[mongo_activation_attempts.COLLECTION])
     letters = MongoActivationLetters(database[mongo_activation_letters.COLLECTION])
-    hasher, clock = HmacCodeHasher(b"k" * 32), Clock()
+    hasher, clock = HmacCodeHasher(b"k" * 32), ManualClock(T0)
     issue = IssueActivationCode(codes, letters, FakeDirectory(ESTABLISHMENT), hasher, FpdfActivationLetter(), clock)
     start = StartActivation(codes, activations, rights, attempts, hasher, PackageCharterText(), clock)
     accept = AcceptCharter(codes, activations, rights, FakeAccounts(account("user-1")), LINKS, clock)
 
-    issued = await issue(AGENT, "ceres", SIRET, CONTEXT)
-    letter = await GetActivationLetter(codes, letters, clock)(AGENT, issued.id)
-    started = await start(USER, SIRET, issued.code.lower(), CONTEXT)
-    done = await accept(USER, started.activation_id, True, CONTEXT)
+    issued = await issue(a.IssueActivationCodeV1(actor=AGENT, service="ceres", siret=SIRET), CONTEXT)
+    letter = await GetActivationLetter(codes, letters, clock)(
+        a.GetActivationLetterV1(actor=AGENT, activation_code_id=issued.id), CONTEXT
+    )
+    started = await start(a.StartActivationV1(actor=USER, siret=SIRET, activation_code=issued.code.lower()), CONTEXT)
+    done = await accept(a.AcceptManagerCharterV1(actor=USER, activation_id=started.activation_id, accept=True), CONTEXT)
 
     assert letter.content_base64
     assert "Charte du responsable des accès" in started.charter.text

@@ -7,14 +7,15 @@ from typing import Any
 import pytest
 from pymongo.asynchronous.collection import AsyncCollection
 
+from contracts import authorizations as az
 from devstack.pytest_plugin import Infrastructure
 from efp_runtime.aggregate_store import AggregateStore
 from efp_runtime.mongo import create_mongo_client, ensure_indexes
 from habilitation.adapters import mongo_habilitation_repository
 from habilitation.adapters.mongo_active_habilitations import MongoActiveHabilitations
 from habilitation.adapters.mongo_habilitation_repository import MongoHabilitationRepository
-from habilitation.use_cases.list_active_habilitations import ListActiveHabilitations
-from services.habilitation.tests.unit.core_fakes import T0, make_habilitation
+from habilitation.use_cases.habilitations.list_active_habilitations import ListActiveHabilitations
+from services.habilitation.tests.unit.samples import CONTEXT, T0, make_habilitation
 
 pytestmark = pytest.mark.integration
 
@@ -49,7 +50,7 @@ async def test_only_the_active_habilitations_of_the_establishment_come_in_id_ord
 
     seen, after_id, pages = [], None, 0
     while True:
-        page = await snapshot(after_id, 3, siret=HERE)
+        page = await snapshot(az.ListActiveHabilitationsV1(after_id=after_id, limit=3, siret=HERE), CONTEXT)
         pages += 1
         seen.extend(page.habilitations)
         if page.next_after_id is None:
@@ -59,7 +60,14 @@ async def test_only_the_active_habilitations_of_the_establishment_come_in_id_ord
     assert [h.id for h in seen] == ["h-0", "h-1", "h-3", "h-4", "h-5", "h-6"]
     assert pages == 3  # two full pages, then an empty one that says it is the last
     assert {h.siret for h in seen} == {HERE}
-    assert [h.id for h in (await snapshot(None, 10, siret=THERE)).habilitations] == ["h-there"]
-    assert (await snapshot(None, 10, siret="00001810100030")).habilitations == []
+    assert [
+        h.id
+        for h in (
+            await snapshot(az.ListActiveHabilitationsV1(after_id=None, limit=10, siret=THERE), CONTEXT)
+        ).habilitations
+    ] == ["h-there"]
+    assert (
+        await snapshot(az.ListActiveHabilitationsV1(after_id=None, limit=10, siret="00001810100030"), CONTEXT)
+    ).habilitations == []
     # Without a SIRET, every active one as before.
-    assert len((await snapshot(None, 100)).habilitations) == 8
+    assert len((await snapshot(az.ListActiveHabilitationsV1(after_id=None, limit=100), CONTEXT)).habilitations) == 8

@@ -7,14 +7,15 @@ from typing import Any
 import pytest
 from pymongo.asynchronous.collection import AsyncCollection
 
+from contracts import authorizations as az
 from devstack.pytest_plugin import Infrastructure
 from efp_runtime.aggregate_store import AggregateStore
 from efp_runtime.mongo import create_mongo_client, ensure_indexes
 from habilitation.adapters import mongo_habilitation_repository
 from habilitation.adapters.mongo_active_habilitations import MongoActiveHabilitations
 from habilitation.adapters.mongo_habilitation_repository import MongoHabilitationRepository
-from habilitation.use_cases.list_active_habilitations import ListActiveHabilitations
-from services.habilitation.tests.unit.core_fakes import T0, make_habilitation, on
+from habilitation.use_cases.habilitations.list_active_habilitations import ListActiveHabilitations
+from services.habilitation.tests.unit.samples import CONTEXT, T0, make_habilitation, on
 
 pytestmark = pytest.mark.integration
 
@@ -43,7 +44,7 @@ async def test_pages_hold_every_active_habilitation_once_with_what_a_check_needs
 
     seen, after_id, count = [], None, 0
     while True:
-        page = await pages(after_id, 5)
+        page = await pages(az.ListActiveHabilitationsV1(after_id=after_id, limit=5), CONTEXT)
         count += 1
         seen.extend(page.habilitations)
         if page.next_after_id is None:

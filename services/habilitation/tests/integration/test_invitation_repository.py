@@ -15,9 +15,9 @@ from habilitation.adapters import mongo_invitation_repository
 from habilitation.adapters.mongo_invitation_repository import MongoInvitationRepository
 from habilitation.domain.errors import Conflict
 from habilitation.domain.invitation import VALID_FOR, Invitation, InvitationState, hash_token
-from habilitation.use_cases.page_ports import RecordFilter, RecordPage
-from services.habilitation.tests.unit.core_fakes import OTHER_SIREN, SIREN, T0, on
-from services.habilitation.tests.unit.invitation_fakes import make_invitation as invitation
+from habilitation.use_cases.paging import RecordFilter, RecordPage
+from services.habilitation.tests.unit.invitations.samples import make_invitation as invitation
+from services.habilitation.tests.unit.samples import OTHER_SIREN, SIREN, T0, on
 
 pytestmark = pytest.mark.integration
 

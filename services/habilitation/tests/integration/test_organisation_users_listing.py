@@ -15,8 +15,9 @@ from habilitation.adapters import mongo_account_copies, mongo_habilitation_repos
 from habilitation.adapters.mongo_account_copies import MongoAccountCopies
 from habilitation.adapters.mongo_habilitation_repository import MongoHabilitationRepository
 from habilitation.adapters.mongo_organisation_users import MongoOrganisationUsers
-from habilitation.use_cases.ports import AccountCopy, UsersQuery
-from services.habilitation.tests.unit.core_fakes import T0, make_habilitation
+from habilitation.use_cases.organisation.ports import UsersQuery
+from habilitation.use_cases.ports import AccountCopy
+from services.habilitation.tests.unit.samples import T0, make_habilitation
 
 pytestmark = pytest.mark.integration
 

@@ -15,6 +15,7 @@ from contracts.invitations import InvitationExpiredV1
 from contracts.notification import SendEmailV1
 from devstack.pytest_plugin import Infrastructure
 from efp_runtime.aggregate_store import AggregateStore
+from efp_runtime.clock import ManualClock
 from efp_runtime.mongo import create_mongo_client, ensure_indexes
 from efp_runtime.outbox import OUTBOX_FIELD
 from habilitation.adapters import mongo_habilitation_repository, mongo_invitation_repository
@@ -23,10 +24,10 @@ from habilitation.adapters.mongo_habilitation_sweep import WARNED_AT, MongoHabil
 from habilitation.adapters.mongo_invitation_repository import MongoInvitationRepository
 from habilitation.domain.habilitation import HabilitationState
 from habilitation.domain.invitation import VALID_FOR, InvitationState, hash_token
-from habilitation.use_cases.sweep_habilitations import SweepHabilitations
-from habilitation.use_cases.sweep_invitations import SweepInvitations
-from services.habilitation.tests.unit.core_fakes import LINKS, T0, FakeClock, World, make_habilitation, on
-from services.habilitation.tests.unit.invitation_fakes import make_invitation as invitation
+from habilitation.use_cases.habilitations.sweep_habilitations import SweepHabilitations
+from habilitation.use_cases.invitations.sweep_invitations import SweepInvitations
+from services.habilitation.tests.unit.invitations.samples import make_invitation as invitation
+from services.habilitation.tests.unit.samples import LINKS, T0, World, make_habilitation, on
 
 pytestmark = pytest.mark.integration
 
@@ -54,7 +55,7 @@ async def test_due_invitations_expire_once_each_with_their_event_even_with_two_r
     accepted.accept("account-accepted", T0 + timedelta(hours=1))
     for each in (*due, fresh, accepted):
         await repository.add(each, [])
-    clock = FakeClock(T0 + VALID_FOR)
+    clock = ManualClock(T0 + VALID_FOR)
 
     counts = await asyncio.gather(SweepInvitations(repository, clock)(), SweepInvitations(repository, clock)())
 
@@ -84,7 +85,7 @@ async def test_a_swept_invitation_is_an_ordinary_expired_one_that_can_be_resent(
     sent = invitation()
     await repository.add(sent, [])
     later = T0 + VALID_FOR + timedelta(minutes=5)
-    await SweepInvitations(repository, FakeClock(later))()
+    await SweepInvitations(repository, ManualClock(later))()
 
     swept = await repository.get(sent.id)
     assert swept is not None

@@ -5,7 +5,7 @@ import logging
 
 import pytest
 
-from habilitation.entrypoints.sweeper import run_sweeper, sweep_once
+from efp_runtime.sweeper import run_sweeper, sweep_once
 
 
 async def test_every_sweep_runs_and_a_failing_one_is_logged_for_the_next_pass(caplog: pytest.LogCaptureFixture) -> None:

@@ -14,7 +14,9 @@ from typing import Any
 import pytest
 from pymongo.asynchronous.database import AsyncDatabase
 
+from contracts.organisations import GetOrganisationV1, OrganisationV1, SearchOrganisationsV1
 from devstack.pytest_plugin import Infrastructure
+from efp_runtime.message_context import MessageContext
 from efp_runtime.mongo import create_mongo_client, ensure_indexes
 from identity.adapters.mongo_organisation_directory import (
     ESTABLISHMENTS,
@@ -25,11 +27,12 @@ from identity.adapters.mongo_organisation_directory import (
 from identity.adapters.sirene_stock_reader import read_etablissements, read_unites_legales
 from identity.domain.organisation import Establishment, Organisation
 from identity.entrypoints.operator import open_stock
-from identity.use_cases.get_organisation import GetOrganisation
-from identity.use_cases.import_sirene import ImportCounts, ImportReport, ImportSirene
-from identity.use_cases.search_organisations import SearchOrganisations
+from identity.use_cases.organisations.get_organisation import GetOrganisation
+from identity.use_cases.organisations.import_sirene import ImportCounts, ImportReport, ImportSirene, SireneStock
+from identity.use_cases.organisations.search_organisations import SearchOrganisations
 
 pytestmark = pytest.mark.integration
+CONTEXT = MessageContext.fresh()
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sirene-sample"
 UNITES_LEGALES = SAMPLE / "StockUniteLegale_sample.csv"
@@ -58,7 +61,13 @@ def directory(database: AsyncDatabase[dict[str, Any]]) -> MongoOrganisationDirec
 
 async def import_sample(directory: MongoOrganisationDirectory) -> ImportReport:
     with open_stock(UNITES_LEGALES) as unites_legales, open_stock(ETABLISSEMENTS) as etablissements:
-        return await ImportSirene(directory)(read_unites_legales(unites_legales), read_etablissements(etablissements))
+        return await ImportSirene(directory)(
+            SireneStock(read_unites_legales(unites_legales), read_etablissements(etablissements))
+        )
+
+
+async def search(directory: MongoOrganisationDirectory, q: str) -> list[OrganisationV1]:
+    return (await SearchOrganisations(directory)(SearchOrganisationsV1(q=q), CONTEXT)).organisations
 
 
 async def snapshot(database: AsyncDatabase[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
@@ -82,7 +91,7 @@ async def test_importing_the_sample_twice_leaves_the_same_documents(directory, d
 
 async def test_an_accentless_prefix_finds_emeraude_without_its_closed_establishment(directory) -> None:
     await import_sample(directory)
-    found = (await SearchOrganisations(directory)("emer")).organisations
+    found = await search(directory, "emer")
     assert [o.name for o in found] == ["Émeraude Bâtiment", "Centre de Formation Émeraude"]
     centre = found[1]
     assert centre.siren == EMERAUDE
@@ -99,26 +108,28 @@ async def test_an_accentless_prefix_finds_emeraude_without_its_closed_establishm
 
 async def test_several_words_in_any_case_must_all_match(directory) -> None:
     await import_sample(directory)
-    found = (await SearchOrganisations(directory)("CENTRE formation émer")).organisations
+    found = await search(directory, "CENTRE formation émer")
     assert [o.siren for o in found] == [EMERAUDE]
-    assert (await SearchOrganisations(directory)("oeuvre normande")).organisations[0].name.startswith("Œuvre")
+    assert (await search(directory, "oeuvre normande"))[0].name.startswith("Œuvre")
 
 
 async def test_la_poste_is_found_by_siren_and_by_spaced_siret_without_its_closed_office(directory) -> None:
     await import_sample(directory)
-    [by_siren] = (await SearchOrganisations(directory)(LA_POSTE)).organisations
+    [by_siren] = await search(directory, LA_POSTE)
     assert [e.siret for e in by_siren.establishments] == ["35600000000048", "35600000090052", "35600000090066"]
-    [by_siret] = (await SearchOrganisations(directory)("356 000 000 90066")).organisations
+    [by_siret] = await search(directory, "356 000 000 90066")
     assert by_siret.siren == LA_POSTE
     assert by_siret.establishments[0].siret == "35600000090066"
-    assert (await SearchOrganisations(directory)(LA_POSTE_THONON_CLOSED)).organisations == []
+    assert await search(directory, LA_POSTE_THONON_CLOSED) == []
 
 
 async def test_an_organisation_with_only_closed_establishments_is_not_offered(directory) -> None:
     await import_sample(directory)
     for q in ("forges", FORGES_ALL_CLOSED, "vauclair"):
-        assert (await SearchOrganisations(directory)(q)).organisations == [], q
-    assert (await GetOrganisation(directory)(EMERAUDE)).name == "Centre de Formation Émeraude"
+        assert await search(directory, q) == [], q
+    assert (
+        await GetOrganisation(directory)(GetOrganisationV1(siren=EMERAUDE), CONTEXT)
+    ).name == "Centre de Formation Émeraude"
 
 
 async def test_the_import_holds_one_batch_at_a_time_whatever_the_stream_length(directory, database) -> None:
@@ -141,7 +152,7 @@ async def test_the_import_holds_one_batch_at_a_time_whatever_the_stream_length(d
             yield Establishment(f"{n:014d}", EMERAUDE, "", f"{n} rue des Alpes", "74000", "Annecy", True)
 
     counting = Counting(database[ORGANISATIONS], database[ESTABLISHMENTS])
-    report = await ImportSirene(counting, batch_size)([Organisation(EMERAUDE, "Centre")], stream())
+    report = await ImportSirene(counting)(SireneStock([Organisation(EMERAUDE, "Centre")], stream(), batch_size))
     assert report.establishments.written == rows
     assert most_in_flight == batch_size
     assert await database[ESTABLISHMENTS].count_documents({}) == rows

@@ -18,7 +18,7 @@ from efp_runtime.settings import RuntimeSettings
 from identity.adapters import mongo_registration_repository
 from identity.adapters.mongo_registration_repository import MongoRegistrationRepository
 from identity.domain.registration import INACTIVITY_LIMIT, Registration, Step
-from identity.use_cases.abandon_idle_registrations import AbandonIdleRegistrations
+from identity.use_cases.registration.abandon_idle_registrations import AbandonIdleRegistrations
 
 pytestmark = pytest.mark.integration
 T0 = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)

@@ -1,6 +1,6 @@
 """The frontend links of identity's e-mails: one base, ids and codes quoted."""
 
-from identity.use_cases.frontend_links import FrontendLinks
+from identity.domain.frontend_links import FrontendLinks
 
 LINKS = FrontendLinks("https://efpconnect.example.fr/")
 

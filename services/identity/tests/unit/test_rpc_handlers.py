@@ -1,4 +1,5 @@
-"""The identity RPC entrypoint: a route per request, each to its use case, refusals as replies."""
+"""The identity RPC queues as the service declares them: a route per request, each to its use case, refusals
+and failures as replies (served by the kit's handler)."""
 
 import dataclasses
 import re
@@ -15,9 +16,11 @@ from contracts.identity_requests import IdentityRequest
 from contracts.rpc import FieldError, PingV1, PongV1, Request, RpcError
 from efp_runtime.message_context import MessageContext
 from efp_runtime.rpc import INTERNAL_ERROR
-from identity.bootstrap import Identity, Oidc
+from efp_runtime.service import serve_requests
+from identity.composition import Identity, Oidc
 from identity.domain.errors import RateLimited, WeakPassword
-from identity.entrypoints.rpc_handlers import _routes, make_rpc_handler
+from identity.entrypoints.rpc_handlers import routes
+from identity.fakes import Fakes
 
 CONTEXT = MessageContext(message_id="m-13", correlation_id="corr-13")
 MEMBERS: tuple[type[Request], ...] = get_args(get_args(IdentityRequest)[0])
@@ -61,31 +64,34 @@ def test_the_request_union_is_read_as_expected() -> None:
     assert len(MEMBERS) == 30
 
 
-def test_every_identity_request_has_a_route_and_no_route_is_left_over() -> None:
-    routes = _routes(UseCases())  # type: ignore[arg-type]
+def make_rpc_handler(use_cases: Any) -> Any:
+    return serve_requests("identity", routes(use_cases))
 
-    assert set(routes) == set(MEMBERS)
+
+def test_every_identity_request_has_a_route_and_no_route_is_left_over() -> None:
+    table = routes(Fakes().use_cases())
+
+    assert set(table) == set(MEMBERS)
 
 
 @pytest.mark.parametrize("request_type", [m for m in MEMBERS if m is not PingV1], ids=lambda m: m.__name__)
-async def test_each_request_goes_to_its_use_case_with_all_its_fields(request_type: type[Request]) -> None:
+async def test_each_request_goes_to_its_use_case_as_the_command_with_the_context(request_type: type[Request]) -> None:
     use_cases = UseCases()
     values = {name: f"<{name}>" for name in request_type.model_fields if name != "kind"}
     request = request_type.model_construct(**values)
 
-    result = await _routes(use_cases)[request_type](request, CONTEXT)  # type: ignore[arg-type]
+    result = await routes(use_cases)[request_type](request, CONTEXT)  # type: ignore[arg-type]
 
     assert result == DoneV1()
     [(name, args)] = use_cases.calls
     assert name == use_case_name(request_type)
-    # Loose fields, or the request itself (a command object: the use case reads its fields).
-    assert set(values.values()) <= set(args) or args == (request,)
+    assert args == (request, CONTEXT)
 
 
 async def test_ping_is_answered_by_the_service_itself() -> None:
     use_cases = UseCases()
 
-    pong = await _routes(use_cases)[PingV1](PingV1(), CONTEXT)  # type: ignore[arg-type]
+    pong = await routes(use_cases)[PingV1](PingV1(), CONTEXT)  # type: ignore[arg-type]
 
     assert pong == PongV1(service="identity")
     assert use_cases.calls == []
@@ -105,7 +111,7 @@ async def test_the_use_case_gets_the_correlation_of_the_message_headers() -> Non
 
     await handler(UpdateProfileV1(account_id="a-1", changes={}), message({CORRELATION_HEADER: "journey-1"}))
 
-    [(_, (_, _, context))] = use_cases.calls
+    [(_, (_, context))] = use_cases.calls
     assert context == MessageContext(message_id="m-13", correlation_id="journey-1")
 
 

@@ -1,15 +1,20 @@
-"""Composition root of the notification service (and of its operator module, for `efp-ops emails`)."""
+"""Composition root of the notification service (and of its operator module, for `efp-ops emails`).
+
+Two steps: `adapters_from(settings)` builds the real adapters (MongoDB, SMTP); `use_cases(adapters, …)`
+builds the use cases from any adapters — the real ones, or `notification.fakes`' in memory.
+"""
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import aio_pika
 from aio_pika.abc import AbstractRobustConnection
-from faststream.rabbit import RabbitBroker
 from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
 
+from efp_runtime.clock import Clock, system_clock
 from efp_runtime.mongo import IndexSpec, create_mongo_client
 from notification.adapters import mongo_email_repository, mongo_recipient_rate_limiter
 from notification.adapters.fail_point_mail_sender import CrashAfterAcceptMailSender
@@ -17,32 +22,53 @@ from notification.adapters.jinja_email_renderer import JinjaEmailRenderer
 from notification.adapters.mongo_email_repository import MongoEmailRepository
 from notification.adapters.mongo_email_state_counts import MongoEmailStateCounts
 from notification.adapters.mongo_recipient_rate_limiter import MongoRecipientRateLimiter, NoRecipientLimit
-from notification.adapters.rabbit_delivery_queues import ABANDONED_QUEUE, RabbitDeliveryQueues
+from notification.adapters.rabbit_delivery_queues import ABANDONED_QUEUE
 from notification.adapters.rabbit_held_commands import RabbitHeldCommands
 from notification.adapters.smtp_mail_sender import SmtpMailSender
 from notification.config import NotificationSettings
 from notification.domain.retry_policy import RetryPolicy
-from notification.use_cases.list_abandoned_emails import ListAbandonedEmails
-from notification.use_cases.list_account_messages import ListAccountMessages, ListOrganisationMessages
-from notification.use_cases.ports import MailSender, RecipientRateLimiter
-from notification.use_cases.requeue_abandoned_email import RequeueAbandonedEmail
-from notification.use_cases.send_email import SendEmail
+from notification.use_cases.abandoned.list_abandoned_emails import ListAbandonedEmails
+from notification.use_cases.abandoned.requeue_abandoned_email import RequeueAbandonedEmail
+from notification.use_cases.history.list_messages import ListAccountMessages, ListOrganisationMessages
+from notification.use_cases.ports import EmailRepository
+from notification.use_cases.sending.ports import EmailRenderer, MailSender, RecipientRateLimiter
+from notification.use_cases.sending.send_email import SendEmail
 
 INDEXES: list[IndexSpec] = [*mongo_email_repository.INDEXES, *mongo_recipient_rate_limiter.INDEXES]
 
 
 @dataclass(frozen=True)
+class Adapters:
+    """What the use cases need from the outside world."""
+
+    emails: EmailRepository
+    renderer: EmailRenderer
+    sender: MailSender
+    rate_limiter: RecipientRateLimiter
+
+
+@dataclass(frozen=True)
 class Notification:
-    mongo: AsyncMongoClient[dict[str, Any]]
-    smtp: SmtpMailSender
-    delivery_queues: RabbitDeliveryQueues
+    """The use cases the entrypoints call."""
+
     send_email: SendEmail
     list_account_messages: ListAccountMessages
     list_organisation_messages: ListOrganisationMessages
+
+
+@dataclass(frozen=True)
+class Infrastructure:
+    """The connections behind the real adapters: indexed at start, counted for the metrics, closed at stop."""
+
+    mongo: AsyncMongoClient[dict[str, Any]]
+    database: AsyncDatabase[dict[str, Any]]
+    smtp: SmtpMailSender
     # For the metrics: e-mails per state, counted at each scrape.
     email_state_counts: MongoEmailStateCounts
-    # Test fail point: exit after an e-mail is saved `sent`, before the broker ack.
-    crash_after_send: bool = False
+
+    async def close(self) -> None:
+        await self.smtp.close()
+        await self.mongo.close()
 
 
 @dataclass(frozen=True)
@@ -57,10 +83,6 @@ class Operator:
         await self.mongo.close()
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 def retry_policy(settings: NotificationSettings) -> RetryPolicy:
     return RetryPolicy(
         max_attempts=settings.max_attempts,
@@ -70,9 +92,7 @@ def retry_policy(settings: NotificationSettings) -> RetryPolicy:
     )
 
 
-def build(
-    settings: NotificationSettings, broker: RabbitBroker, clock: Callable[[], datetime] = _utc_now
-) -> Notification:
+def adapters_from(settings: NotificationSettings) -> tuple[Adapters, Infrastructure]:
     mongo = create_mongo_client(settings.mongodb_url)
     host, port, implicit_tls, username, password = settings.smtp_endpoint()
     smtp = SmtpMailSender(
@@ -88,9 +108,7 @@ def build(
         pool_size=settings.smtp_pool_size,
         max_age_seconds=settings.smtp_max_age_seconds,
     )
-    sender: MailSender = CrashAfterAcceptMailSender(smtp) if settings.test_crash_after_smtp_accept else smtp
     database = mongo[settings.database]
-    emails = MongoEmailRepository(database[mongo_email_repository.COLLECTION])
     rate_limiter: RecipientRateLimiter = NoRecipientLimit()
     if settings.rate_limit_per_recipient:
         rate_limiter = MongoRecipientRateLimiter(
@@ -98,29 +116,34 @@ def build(
             settings.rate_limit_per_recipient,
             timedelta(seconds=settings.rate_limit_window_seconds),
         )
-    policy = retry_policy(settings)
+    adapters = Adapters(
+        emails=MongoEmailRepository(database[mongo_email_repository.COLLECTION]),
+        renderer=JinjaEmailRenderer(),
+        sender=CrashAfterAcceptMailSender(smtp) if settings.test_crash_after_smtp_accept else smtp,
+        rate_limiter=rate_limiter,
+    )
+    counts = MongoEmailStateCounts(database[mongo_email_repository.COLLECTION])
+    return adapters, Infrastructure(mongo, database, smtp, counts)
+
+
+def use_cases(adapters: Adapters, settings: NotificationSettings, clock: Clock = system_clock) -> Notification:
     send_email = SendEmail(
-        emails,
-        JinjaEmailRenderer(),
-        sender,
+        adapters.emails,
+        adapters.renderer,
+        adapters.sender,
         clock,
-        policy,
-        rate_limiter,
+        retry_policy(settings),
+        adapters.rate_limiter,
         timedelta(seconds=settings.sending_lease_seconds),
     )
     return Notification(
-        mongo=mongo,
-        smtp=smtp,
-        delivery_queues=RabbitDeliveryQueues(broker, policy),
         send_email=send_email,
-        list_account_messages=ListAccountMessages(emails),
-        list_organisation_messages=ListOrganisationMessages(emails),
-        email_state_counts=MongoEmailStateCounts(database[mongo_email_repository.COLLECTION]),
-        crash_after_send=bool(settings.test_crash_after_send),
+        list_account_messages=ListAccountMessages(adapters.emails),
+        list_organisation_messages=ListOrganisationMessages(adapters.emails),
     )
 
 
-async def connect_operator(settings: NotificationSettings, clock: Callable[[], datetime] = _utc_now) -> Operator:
+async def connect_operator(settings: NotificationSettings, clock: Callable[[], datetime] = system_clock) -> Operator:
     mongo = create_mongo_client(settings.mongodb_url)
     amqp = await aio_pika.connect_robust(
         settings.amqp_url, client_properties={"connection_name": "notification-operator"}

@@ -8,7 +8,7 @@ import pytest
 from devstack.mail_recorder import MailRecorder
 from devstack.processes import free_port
 from notification.adapters.smtp_mail_sender import SmtpMailSender
-from notification.use_cases.ports import RenderedEmail
+from notification.use_cases.sending.ports import RenderedEmail
 
 pytestmark = pytest.mark.integration
 RENDERED = RenderedEmail("Sujet é", "Texte du message\n", "<p>Texte du message</p>")

@@ -4,9 +4,9 @@ from datetime import timedelta
 
 import pytest
 
-from efp_runtime.state_machine import IllegalTransition
-from notification.domain.email import TRANSITIONS, AbandonReason, Attempt, Email, EmailState, HistoryEntry
-from services.notification.tests.unit.fakes import T0
+from efp_runtime.state_machine import IllegalTransition, Transition
+from notification.domain.email import TRANSITIONS, AbandonReason, Attempt, Email, EmailState
+from notification.fakes import T0
 
 ALLOWED = {
     ("send", EmailState.QUEUED): EmailState.SENDING,
@@ -153,7 +153,7 @@ def test_giving_up_records_the_attempts_made() -> None:
     email.give_up(T0)
 
     assert (email.state, email.abandon_reason) == (EmailState.ABANDONED, AbandonReason.ATTEMPTS_EXHAUSTED)
-    assert email.history[-1].reason == "attempts exhausted: 1 failed"
+    assert email.history[-1].why == "attempts exhausted: 1 failed"
 
 
 def test_a_throttled_email_is_abandoned_with_the_limit_in_its_history() -> None:
@@ -162,7 +162,7 @@ def test_a_throttled_email_is_abandoned_with_the_limit_in_its_history() -> None:
     email.throttle(T0, "rate limit: 20 e-mails to this address within 3600 s")
 
     assert email.abandon_reason is AbandonReason.RATE_LIMITED
-    assert email.history[-1].reason == "rate limit: 20 e-mails to this address within 3600 s"
+    assert email.history[-1].why == "rate limit: 20 e-mails to this address within 3600 s"
     assert email.attempts == []
 
 
@@ -173,7 +173,7 @@ def test_a_requeue_clears_the_reason_and_says_who_asked() -> None:
     email.requeue(T0, by="ops")
 
     assert (email.state, email.abandon_reason) == (EmailState.QUEUED, None)
-    assert email.history[-1] == HistoryEntry(T0, "requeue", EmailState.ABANDONED, EmailState.QUEUED, "requeued by ops")
+    assert email.history[-1] == Transition(T0, "requeue", "abandoned", "queued", why="requeued by ops")
 
 
 def test_the_attempt_budget_starts_again_after_a_requeue() -> None:

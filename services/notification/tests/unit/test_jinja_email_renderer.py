@@ -5,7 +5,7 @@ import pytest
 from contracts.notification import SignupVerificationCodeV1
 from notification.adapters.jinja_email_renderer import JinjaEmailRenderer
 from notification.domain.catalogue import MASK
-from notification.use_cases.ports import RenderedEmail
+from notification.use_cases.sending.ports import RenderedEmail
 
 SUBJECT = "Validation de votre compte EFP CONNECT"
 WORDING = [

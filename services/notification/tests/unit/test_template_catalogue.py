@@ -1,7 +1,6 @@
 """Every e-mail of the catalogue, in text and HTML: French wording, links, dates, escaping, masking."""
 
 import html
-import re
 from datetime import date
 from importlib.resources import files
 from typing import Any, Literal, get_args, get_origin
@@ -12,16 +11,11 @@ from pydantic import BaseModel
 from contracts.notification import EmailContent, InvitationResentV1, InvitationV1, SendEmailV1
 from notification.adapters.jinja_email_renderer import JinjaEmailRenderer
 from notification.domain.catalogue import MASK, SUBJECTS
-from services.notification.tests.unit.test_template_samples import SAMPLES
+from services.notification.tests.unit.samples import SAMPLES, readable
 
 FOOTER = "Ce message est envoyé par un automate, merci de ne pas y répondre."
 SCRIPT = "<script>alert(1)</script>"
 TEMPLATES = sorted(SUBJECTS)
-
-
-def readable(part: str) -> str:
-    """What a reader sees: for HTML, tags dropped and entities decoded; spaces and line breaks joined."""
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", part)).split())
 
 
 def shown_values(data: Any, kind: type) -> list[Any]:

@@ -14,15 +14,15 @@ from contracts.notification import (
     InvitationV1,
 )
 from notification.adapters.jinja_email_renderer import JinjaEmailRenderer
-from notification.use_cases.ports import RenderedEmail
-from services.notification.tests.unit.test_template_catalogue import readable
-from services.notification.tests.unit.test_template_samples import (
+from notification.use_cases.sending.ports import RenderedEmail
+from services.notification.tests.unit.samples import (
     ENDING,
     INVITATION,
     NANTES,
     REQUEST,
     SAINT_NAZAIRE,
     SAMPLES,
+    readable,
 )
 
 

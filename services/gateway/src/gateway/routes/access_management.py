@@ -3,8 +3,8 @@
 from datetime import date
 from typing import Literal
 
-from fastapi import APIRouter, Request, Response, status
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import APIRouter, Response, status
+from pydantic import Field
 
 from contracts import habilitation_management as hm
 from contracts.activation import CharterV1
@@ -18,69 +18,52 @@ from gateway.pagination import (
     Search,
     compact,
     decode_cursor,
-    encode_cursor,
+    next_page,
     search_text,
 )
 from gateway.problems import problem_responses
-from gateway.rpc import HABILITATION, rpc_client
+from gateway.routes.bodies import Body, HabilitationIn, siret_digits
+from gateway.rpc import HABILITATION, Rpc
 
 router = APIRouter(prefix="/api/v1", tags=["Gestion des accès"])
 
 
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class HabilitationIn(_Body):
-    service: str = Field("ceres", max_length=40)
-    role: str = Field(max_length=60, examples=["centre_agree"])
-    siret: str = Field(min_length=14, max_length=20)
-    end_date: date | None = None
-
-    def grant(self) -> HabilitationGrantV1:
-        return HabilitationGrantV1(
-            service=self.service, role=self.role, siret="".join(self.siret.split()), end_date=self.end_date
-        )
-
-
-class AcceptIn(_Body):
+class AcceptIn(Body):
     accept: Literal[True]
 
 
 @router.get("/services/{service}/roles", response_model=Page[hm.RoleV1], responses=problem_responses(404, 503))
-async def roles(service: str, request: Request) -> Page[hm.RoleV1]:
+async def roles(service: str, rpc: Rpc) -> Page[hm.RoleV1]:
     """Les rôles du service (le catalogue), en une page (`next_cursor` toujours null)."""
-    found = await rpc_client(request).call(HABILITATION, hm.GetRolesV1(service=service), hm.RolesV1)
+    found = await rpc.call(HABILITATION, hm.GetRolesV1(service=service))
     return Page(items=found.roles, total=len(found.roles))
 
 
 @router.get("/services/{service}/terms", response_model=hm.TermsV1, responses=problem_responses(404, 503))
-async def terms(service: str, request: Request) -> hm.TermsV1:
+async def terms(service: str, rpc: Rpc) -> hm.TermsV1:
     """Les CGU du service (Markdown), dans la version qu'enregistre leur acceptation. Public."""
-    return await rpc_client(request).call(HABILITATION, hm.GetTermsV1(service=service), hm.TermsV1)
+    return await rpc.call(HABILITATION, hm.GetTermsV1(service=service))
 
 
 @router.get("/charter", response_model=CharterV1, responses=problem_responses(503))
-async def charter(request: Request) -> CharterV1:
+async def charter(rpc: Rpc) -> CharterV1:
     """La charte du responsable des accès en vigueur (Markdown), celle que montre `POST /activations`. Public."""
-    return await rpc_client(request).call(HABILITATION, hm.GetCharterV1(), CharterV1)
+    return await rpc.call(HABILITATION, hm.GetCharterV1())
 
 
 @router.post(
     "/services/{service}/terms", response_model=hm.DoneV1, responses=problem_responses(401, 403, 404, 422, 503)
 )
-async def accept_terms(service: str, body: AcceptIn, session: auth.Session, request: Request) -> hm.DoneV1:
+async def accept_terms(service: str, body: AcceptIn, session: auth.Session, rpc: Rpc) -> hm.DoneV1:
     """« J'ai lu et j'accepte les CGU » du service (version enregistrée)."""
     command = hm.AcceptTermsV1(actor=auth.actor_of(session), service=service)
-    return await rpc_client(request).call(HABILITATION, command, hm.DoneV1)
+    return await rpc.call(HABILITATION, command)
 
 
 @router.get("/me/habilitations", response_model=Page[HabilitationV1], responses=problem_responses(401, 503))
-async def my_habilitations(session: auth.Session, request: Request) -> Page[HabilitationV1]:
+async def my_habilitations(session: auth.Session, rpc: Rpc) -> Page[HabilitationV1]:
     """Mes habilitations, en une page (`next_cursor` toujours null : une personne en a quelques-unes)."""
-    found = await rpc_client(request).call(
-        HABILITATION, hm.ListMyHabilitationsV1(actor=auth.actor_of(session)), hm.HabilitationsV1
-    )
+    found = await rpc.call(HABILITATION, hm.ListMyHabilitationsV1(actor=auth.actor_of(session)))
     return Page(items=found.habilitations, total=len(found.habilitations))
 
 
@@ -90,10 +73,10 @@ async def my_habilitations(session: auth.Session, request: Request) -> Page[Habi
     response_model=HabilitationV1,
     responses=problem_responses(401, 403, 404, 409, 422, 503),
 )
-async def assign_myself(body: HabilitationIn, session: auth.Session, request: Request) -> HabilitationV1:
+async def assign_myself(body: HabilitationIn, session: auth.Session, rpc: Rpc) -> HabilitationV1:
     """Un responsable des accès s'attribue une habilitation sur un établissement de sa structure."""
     command = hm.AssignMyHabilitationV1(actor=auth.actor_of(session), grant=body.grant())
-    return await rpc_client(request).call(HABILITATION, command, HabilitationV1)
+    return await rpc.call(HABILITATION, command)
 
 
 @router.get(
@@ -104,7 +87,7 @@ async def assign_myself(body: HabilitationIn, session: auth.Session, request: Re
 async def users(
     siren: str,
     session: auth.Session,
-    request: Request,
+    rpc: Rpc,
     role: str | None = None,
     siret: str | None = None,
     q: Search = None,
@@ -125,8 +108,8 @@ async def users(
         after=decode_cursor(cursor, 3),
         limit=limit,
     )
-    found = await rpc_client(request).call(HABILITATION, query, hm.OrganisationUsersV1)
-    return Page(items=found.users, next_cursor=encode_cursor(found.next_after), total=found.total or 0)
+    found = await rpc.call(HABILITATION, query)
+    return next_page(found.users, found.next_after, found.total)
 
 
 @router.get(
@@ -134,9 +117,9 @@ async def users(
     response_model=hm.OrganisationUserV1,
     responses=problem_responses(401, 404, 503),
 )
-async def user(siren: str, account_id: str, session: auth.Session, request: Request) -> hm.OrganisationUserV1:
+async def user(siren: str, account_id: str, session: auth.Session, rpc: Rpc) -> hm.OrganisationUserV1:
     query = hm.GetOrganisationUserV1(actor=auth.actor_of(session), siren=siren, account_id=account_id)
-    return await rpc_client(request).call(HABILITATION, query, hm.OrganisationUserV1)
+    return await rpc.call(HABILITATION, query)
 
 
 @router.post(
@@ -146,12 +129,12 @@ async def user(siren: str, account_id: str, session: auth.Session, request: Requ
     responses=problem_responses(401, 403, 404, 409, 422, 503),
 )
 async def add_habilitation(
-    siren: str, account_id: str, body: HabilitationIn, session: auth.Session, request: Request
+    siren: str, account_id: str, body: HabilitationIn, session: auth.Session, rpc: Rpc
 ) -> HabilitationV1:
     command = hm.AddUserHabilitationV1(
         actor=auth.actor_of(session), siren=siren, account_id=account_id, grant=body.grant()
     )
-    return await rpc_client(request).call(HABILITATION, command, HabilitationV1)
+    return await rpc.call(HABILITATION, command)
 
 
 @router.delete(
@@ -159,10 +142,10 @@ async def add_habilitation(
     response_model=HabilitationV1,
     responses=problem_responses(401, 403, 404, 409, 503),
 )
-async def revoke(habilitation_id: str, session: auth.Session, request: Request) -> HabilitationV1:
+async def revoke(habilitation_id: str, session: auth.Session, rpc: Rpc) -> HabilitationV1:
     """Supprimer une habilitation : elle passe à l'état `revoked` (l'historique est conservé)."""
     command = hm.RevokeHabilitationV1(actor=auth.actor_of(session), habilitation_id=habilitation_id)
-    return await rpc_client(request).call(HABILITATION, command, HabilitationV1)
+    return await rpc.call(HABILITATION, command)
 
 
 @router.put(
@@ -170,11 +153,9 @@ async def revoke(habilitation_id: str, session: auth.Session, request: Request) 
     response_model=hm.OrganisationUserV1,
     responses=problem_responses(401, 403, 404, 503),
 )
-async def appoint_manager(
-    siren: str, account_id: str, session: auth.Session, request: Request
-) -> hm.OrganisationUserV1:
+async def appoint_manager(siren: str, account_id: str, session: auth.Session, rpc: Rpc) -> hm.OrganisationUserV1:
     command = hm.AppointManagerV1(actor=auth.actor_of(session), siren=siren, account_id=account_id)
-    return await rpc_client(request).call(HABILITATION, command, hm.OrganisationUserV1)
+    return await rpc.call(HABILITATION, command)
 
 
 @router.delete(
@@ -182,14 +163,14 @@ async def appoint_manager(
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problem_responses(401, 403, 404, 409, 503),
 )
-async def withdraw_manager(siren: str, account_id: str, session: auth.Session, request: Request) -> Response:
+async def withdraw_manager(siren: str, account_id: str, session: auth.Session, rpc: Rpc) -> Response:
     """Retirer le droit de responsable des accès (409 `last_manager` pour le dernier)."""
     command = hm.WithdrawManagerV1(actor=auth.actor_of(session), siren=siren, account_id=account_id)
-    await rpc_client(request).call(HABILITATION, command, hm.DoneV1)
+    await rpc.call(HABILITATION, command)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-class DelegationIn(_Body):
+class DelegationIn(Body):
     email: str = Field(min_length=3, max_length=254)
     service: str = Field("ceres", max_length=40)
     role: str = Field(max_length=60)
@@ -203,10 +184,10 @@ class DelegationIn(_Body):
     response_model=HabilitationV1,
     responses=problem_responses(401, 403, 404, 409, 422, 503),
 )
-async def delegate(siren: str, body: DelegationIn, session: auth.Session, request: Request) -> HabilitationV1:
+async def delegate(siren: str, body: DelegationIn, session: auth.Session, rpc: Rpc) -> HabilitationV1:
     """Déléguer une habilitation sur un établissement de la structure à une personne d'une autre structure."""
     grant = HabilitationGrantV1(
-        service=body.service, role=body.role, siret="".join(body.siret.split()), end_date=body.end_date
+        service=body.service, role=body.role, siret=siret_digits(body.siret), end_date=body.end_date
     )
     command = hm.DelegateHabilitationV1(actor=auth.actor_of(session), siren=siren, email=body.email, grant=grant)
-    return await rpc_client(request).call(HABILITATION, command, HabilitationV1)
+    return await rpc.call(HABILITATION, command)

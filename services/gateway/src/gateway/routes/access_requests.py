@@ -3,8 +3,8 @@
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request, status
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import APIRouter, Query, status
+from pydantic import Field
 
 from contracts import access_requests as ar
 from contracts.habilitation import HabilitationGrantV1
@@ -17,37 +17,34 @@ from gateway.pagination import (
     Search,
     compact,
     decode_cursor,
-    encode_cursor,
+    next_page,
     search_text,
 )
 from gateway.problems import problem_responses
-from gateway.rpc import HABILITATION, rpc_client
+from gateway.routes.bodies import Body, siret_digits
+from gateway.rpc import HABILITATION, Rpc
 
 router = APIRouter(prefix="/api/v1", tags=["Gestion des accès"])
 Status = Literal["pending", "accepted", "refused", "cancelled"]
 
 
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class AccessRequestIn(_Body):
+class AccessRequestIn(Body):
     service: str = Field("ceres", max_length=40)
     siret: str = Field(min_length=14, max_length=20, examples=["00001011600010"])
     message: str | None = Field(None, max_length=1000)
 
 
-class GrantIn(_Body):
+class GrantIn(Body):
     role: str = Field(max_length=60, examples=["centre_agree"])
     siret: str = Field(min_length=14, max_length=20)
     end_date: date | None = None
 
 
-class AcceptIn(_Body):
+class AcceptIn(Body):
     habilitations: list[GrantIn] = Field(min_length=1, max_length=50)
 
 
-class RefuseIn(_Body):
+class RefuseIn(Body):
     reason: str | None = Field(None, max_length=1000)
 
 
@@ -57,19 +54,19 @@ class RefuseIn(_Body):
     response_model=ar.AccessRequestV1,
     responses=problem_responses(401, 403, 409, 422, 503),
 )
-async def submit(body: AccessRequestIn, session: auth.Session, request: Request) -> ar.AccessRequestV1:
+async def submit(body: AccessRequestIn, session: auth.Session, rpc: Rpc) -> ar.AccessRequestV1:
     """Demander l'accès à un service pour un établissement ; chaque responsable des accès reçoit un e-mail."""
     command = ar.SubmitAccessRequestV1(
-        actor=auth.actor_of(session), service=body.service, siret="".join(body.siret.split()), message=body.message
+        actor=auth.actor_of(session), service=body.service, siret=siret_digits(body.siret), message=body.message
     )
-    return await rpc_client(request).call(HABILITATION, command, ar.AccessRequestV1)
+    return await rpc.call(HABILITATION, command)
 
 
 @router.get("/me/access-requests", response_model=Page[ar.AccessRequestV1], responses=problem_responses(401, 503))
-async def mine(session: auth.Session, request: Request) -> Page[ar.AccessRequestV1]:
+async def mine(session: auth.Session, rpc: Rpc) -> Page[ar.AccessRequestV1]:
     """Mes demandes d'accès : toutes en une page (`next_cursor` toujours null ; elles sont peu nombreuses)."""
     query = ar.ListMyAccessRequestsV1(actor=auth.actor_of(session))
-    found = await rpc_client(request).call(HABILITATION, query, ar.AccessRequestsV1)
+    found = await rpc.call(HABILITATION, query)
     return Page(items=found.access_requests, total=len(found.access_requests))
 
 
@@ -78,11 +75,11 @@ async def mine(session: auth.Session, request: Request) -> Page[ar.AccessRequest
     response_model=ar.AccessRequestV1,
     responses=problem_responses(401, 404, 503),
 )
-async def one(request_id: str, session: auth.Session, request: Request) -> ar.AccessRequestV1:
+async def one(request_id: str, session: auth.Session, rpc: Rpc) -> ar.AccessRequestV1:
     """Une demande d'accès (le lien de l'e-mail aux responsables) : pour son auteur et les responsables
     des accès de la structure ; pour tout autre, 404 `not_found`."""
     query = ar.GetAccessRequestV1(actor=auth.actor_of(session), access_request_id=request_id)
-    return await rpc_client(request).call(HABILITATION, query, ar.AccessRequestV1)
+    return await rpc.call(HABILITATION, query)
 
 
 @router.post(
@@ -90,10 +87,10 @@ async def one(request_id: str, session: auth.Session, request: Request) -> ar.Ac
     response_model=ar.AccessRequestV1,
     responses=problem_responses(401, 403, 404, 409, 503),
 )
-async def resend(request_id: str, session: auth.Session, request: Request) -> ar.AccessRequestV1:
+async def resend(request_id: str, session: auth.Session, rpc: Rpc) -> ar.AccessRequestV1:
     """« Relancer ma demande » : 30 jours après le dernier envoi (sinon 409 `too_early`, avec `resendable_at`)."""
     command = ar.ResendAccessRequestV1(actor=auth.actor_of(session), access_request_id=request_id)
-    return await rpc_client(request).call(HABILITATION, command, ar.AccessRequestV1)
+    return await rpc.call(HABILITATION, command)
 
 
 @router.post(
@@ -101,9 +98,9 @@ async def resend(request_id: str, session: auth.Session, request: Request) -> ar
     response_model=ar.AccessRequestV1,
     responses=problem_responses(401, 403, 404, 409, 503),
 )
-async def cancel(request_id: str, session: auth.Session, request: Request) -> ar.AccessRequestV1:
+async def cancel(request_id: str, session: auth.Session, rpc: Rpc) -> ar.AccessRequestV1:
     command = ar.CancelAccessRequestV1(actor=auth.actor_of(session), access_request_id=request_id)
-    return await rpc_client(request).call(HABILITATION, command, ar.AccessRequestV1)
+    return await rpc.call(HABILITATION, command)
 
 
 @router.get(
@@ -114,7 +111,7 @@ async def cancel(request_id: str, session: auth.Session, request: Request) -> ar
 async def of_organisation(
     siren: str,
     session: auth.Session,
-    request: Request,
+    rpc: Rpc,
     status_filter: Annotated[Status | None, Query(alias="status")] = None,
     siret: str | None = None,
     q: Search = None,
@@ -134,8 +131,8 @@ async def of_organisation(
         after=decode_cursor(cursor, 2),
         limit=limit,
     )
-    found = await rpc_client(request).call(HABILITATION, query, ar.AccessRequestsV1)
-    return Page(items=found.access_requests, next_cursor=encode_cursor(found.next_after), total=found.total or 0)
+    found = await rpc.call(HABILITATION, query)
+    return next_page(found.access_requests, found.next_after, found.total)
 
 
 @router.post(
@@ -143,17 +140,17 @@ async def of_organisation(
     response_model=ar.AccessRequestV1,
     responses=problem_responses(401, 403, 404, 409, 422, 503),
 )
-async def accept(request_id: str, body: AcceptIn, session: auth.Session, request: Request) -> ar.AccessRequestV1:
+async def accept(request_id: str, body: AcceptIn, session: auth.Session, rpc: Rpc) -> ar.AccessRequestV1:
     """Valider une demande : au moins une habilitation (rôle, établissement, date de fin facultative)."""
     command = ar.AcceptAccessRequestV1(
         actor=auth.actor_of(session),
         access_request_id=request_id,
         habilitations=[
-            HabilitationGrantV1(role=g.role, siret="".join(g.siret.split()), end_date=g.end_date)
+            HabilitationGrantV1(role=g.role, siret=siret_digits(g.siret), end_date=g.end_date)
             for g in body.habilitations
         ],
     )
-    return await rpc_client(request).call(HABILITATION, command, ar.AccessRequestV1)
+    return await rpc.call(HABILITATION, command)
 
 
 @router.post(
@@ -161,6 +158,6 @@ async def accept(request_id: str, body: AcceptIn, session: auth.Session, request
     response_model=ar.AccessRequestV1,
     responses=problem_responses(401, 403, 404, 409, 422, 503),
 )
-async def refuse(request_id: str, body: RefuseIn, session: auth.Session, request: Request) -> ar.AccessRequestV1:
+async def refuse(request_id: str, body: RefuseIn, session: auth.Session, rpc: Rpc) -> ar.AccessRequestV1:
     command = ar.RefuseAccessRequestV1(actor=auth.actor_of(session), access_request_id=request_id, reason=body.reason)
-    return await rpc_client(request).call(HABILITATION, command, ar.AccessRequestV1)
+    return await rpc.call(HABILITATION, command)

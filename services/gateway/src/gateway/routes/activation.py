@@ -8,32 +8,23 @@ import base64
 from datetime import datetime
 
 from fastapi import APIRouter, Query, Request, Response, status
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from contracts import activation as a
-from contracts.accounts import SessionV1
-from contracts.habilitation import ActorV1
 from gateway import auth
 from gateway.pagination import Page
 from gateway.problems import problem_responses
-from gateway.rpc import HABILITATION, rpc_client
+from gateway.routes.bodies import Body
+from gateway.rpc import HABILITATION, Rpc
 
 router = APIRouter(prefix="/api/v1", tags=["Gestion des accès"])
-
-
-def _actor(session: SessionV1) -> ActorV1:
-    return ActorV1(account_id=session.account_id, kind=session.kind, siren=session.siren)
 
 
 def _utc(moment: datetime | None) -> str | None:
     return moment.isoformat().replace("+00:00", "Z") if moment else None
 
 
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class IssueIn(_Body):
+class IssueIn(Body):
     siret: str = Field(min_length=14, max_length=20, examples=["00001011600036"])
     service: str = Field("ceres", max_length=40)
 
@@ -81,12 +72,11 @@ def _code_out(code: a.ActivationCodeV1) -> ActivationCodeOut:
     response_model=IssuedOut,
     responses=problem_responses(401, 403, 422, 503),
 )
-async def issue_activation_code(body: IssueIn, agent: auth.Agent, request: Request) -> IssuedOut:
+async def issue_activation_code(body: IssueIn, agent: auth.Agent, request: Request, rpc: Rpc) -> IssuedOut:
     """Émet un code d'activation pour (service, SIRET) ; tout code encore valable pour ce couple est révoqué."""
-    issued = await rpc_client(request).call(
+    issued = await rpc.call(
         HABILITATION,
-        a.IssueActivationCodeV1(actor=_actor(agent), service=body.service, siret=body.siret),
-        a.IssuedActivationCodeV1,
+        a.IssueActivationCodeV1(actor=auth.actor_of(agent), service=body.service, siret=body.siret),
     )
     return IssuedOut(
         id=issued.id,
@@ -105,17 +95,15 @@ async def issue_activation_code(body: IssueIn, agent: auth.Agent, request: Reque
     responses=problem_responses(401, 403, 422, 503),
 )
 async def list_activation_codes(
-    agent: auth.Agent, request: Request, siret: str = Query(min_length=14, max_length=20)
+    agent: auth.Agent, rpc: Rpc, siret: str = Query(min_length=14, max_length=20)
 ) -> Page[ActivationCodeOut]:
     """Les codes d'un SIRET, du plus récent au plus ancien (jamais le code lui-même), en une page
     (`next_cursor` toujours null : un établissement en reçoit quelques-uns)."""
-    found = await rpc_client(request).call(
-        HABILITATION, a.ListActivationCodesV1(actor=_actor(agent), siret=siret), a.ActivationCodesV1
-    )
+    found = await rpc.call(HABILITATION, a.ListActivationCodesV1(actor=auth.actor_of(agent), siret=siret))
     return Page(items=[_code_out(code) for code in found.activation_codes], total=len(found.activation_codes))
 
 
-class RevokeIn(_Body):
+class RevokeIn(Body):
     reason: str | None = Field(None, max_length=500)
 
 
@@ -125,14 +113,13 @@ class RevokeIn(_Body):
     responses=problem_responses(401, 403, 404, 409, 503),
 )
 async def revoke_activation_code(
-    code_id: str, agent: auth.Agent, request: Request, body: RevokeIn | None = None
+    code_id: str, agent: auth.Agent, rpc: Rpc, body: RevokeIn | None = None
 ) -> ActivationCodeOut:
     """Révoque un code encore valable (courrier égaré, agrément retiré…)."""
     reason = body.reason if body else None
-    code = await rpc_client(request).call(
+    code = await rpc.call(
         HABILITATION,
-        a.RevokeActivationCodeV1(actor=_actor(agent), activation_code_id=code_id, reason=reason),
-        a.ActivationCodeV1,
+        a.RevokeActivationCodeV1(actor=auth.actor_of(agent), activation_code_id=code_id, reason=reason),
     )
     return _code_out(code)
 
@@ -143,10 +130,10 @@ async def revoke_activation_code(
     response_class=Response,
     responses={200: {"content": {"application/pdf": {}}}, **problem_responses(401, 403, 404, 503)},
 )
-async def activation_letter(code_id: str, agent: auth.Agent, request: Request) -> Response:
+async def activation_letter(code_id: str, agent: auth.Agent, rpc: Rpc) -> Response:
     """Le courrier « Modalités d'accès à l'applicatif CERES » : un seul téléchargement, dans les 10 minutes."""
-    letter = await rpc_client(request).call(
-        HABILITATION, a.GetActivationLetterV1(actor=_actor(agent), activation_code_id=code_id), a.ActivationLetterV1
+    letter = await rpc.call(
+        HABILITATION, a.GetActivationLetterV1(actor=auth.actor_of(agent), activation_code_id=code_id)
     )
     return Response(
         base64.b64decode(letter.content_base64),
@@ -156,7 +143,7 @@ async def activation_letter(code_id: str, agent: auth.Agent, request: Request) -
     )
 
 
-class ActivationIn(_Body):
+class ActivationIn(Body):
     siret: str = Field(min_length=14, max_length=20, examples=["00001011600036"])
     activation_code: str = Field(min_length=1, max_length=40, examples=["KBJ9SRMSN8F7"])
 
@@ -174,12 +161,11 @@ class ActivationOut(BaseModel):
 @router.post(
     "/activations", response_model=ActivationOut, responses=problem_responses(400, 401, 403, 409, 410, 422, 429, 503)
 )
-async def start_activation(body: ActivationIn, session: auth.Session, request: Request) -> ActivationOut:
+async def start_activation(body: ActivationIn, session: auth.Session, rpc: Rpc) -> ActivationOut:
     """SIRET et code d'activation du courrier : la charte du responsable des accès est alors à accepter."""
-    started = await rpc_client(request).call(
+    started = await rpc.call(
         HABILITATION,
-        a.StartActivationV1(actor=_actor(session), siret=body.siret, activation_code=body.activation_code),
-        a.ActivationStartedV1,
+        a.StartActivationV1(actor=auth.actor_of(session), siret=body.siret, activation_code=body.activation_code),
     )
     return ActivationOut(
         activation_id=started.activation_id,
@@ -187,7 +173,7 @@ async def start_activation(body: ActivationIn, session: auth.Session, request: R
     )
 
 
-class AcceptCharterIn(_Body):
+class AcceptCharterIn(Body):
     accept: bool
 
 
@@ -213,13 +199,12 @@ class ActivationCompletedOut(BaseModel):
     responses=problem_responses(401, 403, 404, 409, 410, 422, 503),
 )
 async def accept_charter(
-    activation_id: str, body: AcceptCharterIn, session: auth.Session, request: Request
+    activation_id: str, body: AcceptCharterIn, session: auth.Session, rpc: Rpc
 ) -> ActivationCompletedOut:
     """« J'accepte de devenir responsable des accès » : l'appelant devient responsable des accès de la structure."""
-    done = await rpc_client(request).call(
+    done = await rpc.call(
         HABILITATION,
-        a.AcceptManagerCharterV1(actor=_actor(session), activation_id=activation_id, accept=body.accept),
-        a.ActivationCompletedV1,
+        a.AcceptManagerCharterV1(actor=auth.actor_of(session), activation_id=activation_id, accept=body.accept),
     )
     right = done.manager_right
     return ActivationCompletedOut(

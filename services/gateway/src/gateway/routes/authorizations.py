@@ -7,7 +7,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from contracts.authorizations import AuthorizationV1, CheckAuthorizationV1
 from gateway.authorization_feed import AuthorizationFeed
 from gateway.problems import problem_responses
-from gateway.rpc import HABILITATION, rpc_client
+from gateway.routes.bodies import siret_digits
+from gateway.rpc import HABILITATION, Rpc
 from gateway.service_keys import require_service_key
 
 router = APIRouter(prefix="/api/v1", tags=["Systèmes du ministère"], dependencies=[Depends(require_service_key)])
@@ -22,6 +23,7 @@ router = APIRouter(prefix="/api/v1", tags=["Systèmes du ministère"], dependenc
 )
 async def check(
     request: Request,
+    rpc: Rpc,
     account_id: Annotated[str, Query(min_length=1, max_length=64)],
     service: Annotated[str, Query(min_length=1, max_length=40)],
     role: Annotated[str, Query(min_length=1, max_length=60)],
@@ -31,10 +33,10 @@ async def check(
 
     Réponse tenue à jour par les événements du service des habilitations, sans aller-retour par appel.
     """
-    siret = "".join(siret.split())
+    siret = siret_digits(siret)
     feed: AuthorizationFeed = request.app.state.authorizations
     answer = feed.check(account_id, service, role, siret)
     if answer is None:  # the copy is still loading: the habilitation service answers from its store
         query = CheckAuthorizationV1(account_id=account_id, service=service, role=role, siret=siret)
-        answer = await rpc_client(request).call(HABILITATION, query, AuthorizationV1)
+        answer = await rpc.call(HABILITATION, query)
     return answer

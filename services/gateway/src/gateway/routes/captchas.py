@@ -6,14 +6,13 @@ from fastapi import APIRouter, Request, Response, status
 from pydantic import BaseModel, Field
 
 from contracts.identity import (
-    CaptchaCreatedV1,
     CaptchaMediaV1,
     CreateCaptchaV1,
     GetCaptchaAudioV1,
     GetCaptchaImageV1,
 )
 from gateway.problems import problem_responses
-from gateway.rpc import IDENTITY, rpc_client
+from gateway.rpc import IDENTITY, Rpc
 
 router = APIRouter(prefix="/api/v1", tags=["Compte EFP Connect"])
 
@@ -28,8 +27,8 @@ class CaptchaOut(BaseModel):
 @router.post(
     "/captchas", status_code=status.HTTP_201_CREATED, response_model=CaptchaOut, responses=problem_responses(503)
 )
-async def create_captcha(request: Request) -> CaptchaOut:
-    created = await rpc_client(request).call(IDENTITY, CreateCaptchaV1(), CaptchaCreatedV1)
+async def create_captcha(request: Request, rpc: Rpc) -> CaptchaOut:
+    created = await rpc.call(IDENTITY, CreateCaptchaV1())
     return CaptchaOut(
         captcha_id=created.captcha_id,
         image_url=str(request.url_for("captcha_image", captcha_id=created.captcha_id).path),
@@ -44,8 +43,8 @@ async def create_captcha(request: Request) -> CaptchaOut:
     response_class=Response,
     responses={200: {"content": {"image/png": {}}}, **problem_responses(404, 503)},
 )
-async def captcha_image(captcha_id: str, request: Request) -> Response:
-    image = await rpc_client(request).call(IDENTITY, GetCaptchaImageV1(captcha_id=captcha_id), CaptchaMediaV1)
+async def captcha_image(captcha_id: str, rpc: Rpc) -> Response:
+    image = await rpc.call(IDENTITY, GetCaptchaImageV1(captcha_id=captcha_id))
     return _media(image)
 
 
@@ -56,8 +55,8 @@ async def captcha_image(captcha_id: str, request: Request) -> Response:
     # 503 also when the speech engine is missing (`audio_unavailable`): the image still works.
     responses={200: {"content": {"audio/wav": {}}}, **problem_responses(404, 503)},
 )
-async def captcha_audio(captcha_id: str, request: Request) -> Response:
-    audio = await rpc_client(request).call(IDENTITY, GetCaptchaAudioV1(captcha_id=captcha_id), CaptchaMediaV1)
+async def captcha_audio(captcha_id: str, rpc: Rpc) -> Response:
+    audio = await rpc.call(IDENTITY, GetCaptchaAudioV1(captcha_id=captcha_id))
     return _media(audio)
 
 

@@ -3,13 +3,15 @@ new subscriber starts from before it follows the habilitation events (AsyncAPI d
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 
 from contracts.authorizations import ActiveHabilitationsV1, ListActiveHabilitationsV1
+from contracts.errors import ErrorCode
 from contracts.rpc import FieldError
 from gateway.problems import problem_response, problem_responses
-from gateway.rpc import HABILITATION, rpc_client
+from gateway.routes.bodies import siret_digits
+from gateway.rpc import HABILITATION, Rpc
 from gateway.service_keys import require_service_key
 
 router = APIRouter(prefix="/api/v1", tags=["Systèmes du ministère"], dependencies=[Depends(require_service_key)])
@@ -23,7 +25,7 @@ SIRET_LENGTH = 14
     responses=problem_responses(401, 422, 503),
 )
 async def snapshot(
-    request: Request,
+    rpc: Rpc,
     siret: Annotated[str | None, Query(min_length=14, max_length=20)] = None,
     after_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
@@ -35,12 +37,12 @@ async def snapshot(
     `efp.events` avant de lire la première page (voir `/asyncapi.json`).
     """
     if siret is not None:
-        siret = "".join(siret.split())
+        siret = siret_digits(siret)
         if len(siret) != SIRET_LENGTH or not siret.isdigit():
             return problem_response(
-                "validation_error",
+                ErrorCode.VALIDATION_ERROR,
                 "Certaines informations saisies sont invalides.",
                 [FieldError(field="siret", message="Le SIRET doit comporter 14 chiffres.")],
             )
     query = ListActiveHabilitationsV1(siret=siret, after_id=after_id, limit=limit)
-    return await rpc_client(request).call(HABILITATION, query, ActiveHabilitationsV1)
+    return await rpc.call(HABILITATION, query)

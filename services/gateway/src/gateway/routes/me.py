@@ -5,14 +5,15 @@ import asyncio
 from fastapi import APIRouter, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from contracts.accounts import AccountProfileV1, ChangePasswordV1, DoneV1, GetProfileV1, UpdateProfileV1
+from contracts.accounts import AccountProfileV1, ChangePasswordV1, GetProfileV1, UpdateProfileV1
+from contracts.errors import ErrorCode
 from contracts.habilitation import HabilitationV1
 from contracts.habilitation_management import AccessSummaryV1, GetAccessSummaryV1
 from efp_runtime.rpc import RpcRefused
 from gateway import auth
 from gateway.problems import from_rpc_error, problem_responses
 from gateway.routes.passwords import NewPasswordIn
-from gateway.rpc import HABILITATION, IDENTITY, rpc_client
+from gateway.rpc import HABILITATION, IDENTITY, Rpc
 
 router = APIRouter(prefix="/api/v1", tags=["Compte EFP Connect"])
 
@@ -52,22 +53,19 @@ class ProfileIn(BaseModel):
 
 
 @router.get("/me", response_model=AccountOut, responses=problem_responses(401, 503))
-async def me(session: auth.Session, request: Request) -> AccountOut:
-    rpc = rpc_client(request)
+async def me(session: auth.Session, rpc: Rpc) -> AccountOut:
     profile, summary = await asyncio.gather(
-        rpc.call(IDENTITY, GetProfileV1(account_id=session.account_id), AccountProfileV1),
-        rpc.call(HABILITATION, GetAccessSummaryV1(actor=auth.actor_of(session)), AccessSummaryV1),
+        rpc.call(IDENTITY, GetProfileV1(account_id=session.account_id)),
+        rpc.call(HABILITATION, GetAccessSummaryV1(actor=auth.actor_of(session))),
     )
     return account_out(profile, session.csrf_token, summary)
 
 
 @router.patch("/me", response_model=AccountOut, responses=problem_responses(401, 403, 422, 503))
-async def update_me(body: ProfileIn, session: auth.Session, request: Request) -> AccountOut:
+async def update_me(body: ProfileIn, session: auth.Session, rpc: Rpc) -> AccountOut:
     """Civilité, nom, prénom, poste, téléphone. Seuls les champs envoyés changent ; `null` efface poste ou téléphone."""
     changes = body.model_dump(exclude_unset=True)
-    profile = await rpc_client(request).call(
-        IDENTITY, UpdateProfileV1(account_id=session.account_id, changes=changes), AccountProfileV1
-    )
+    profile = await rpc.call(IDENTITY, UpdateProfileV1(account_id=session.account_id, changes=changes))
     return account_out(profile, session.csrf_token)
 
 
@@ -80,19 +78,18 @@ class ChangePasswordIn(NewPasswordIn):
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problem_responses(400, 401, 403, 422, 429, 503),
 )
-async def change_password(body: ChangePasswordIn, session: auth.Session, request: Request) -> Response:
+async def change_password(body: ChangePasswordIn, session: auth.Session, request: Request, rpc: Rpc) -> Response:
     """Changer son mot de passe : le mot de passe actuel, puis le nouveau (mêmes règles qu'à l'inscription).
     Les autres sessions du compte sont fermées ; celle-ci reste ouverte. Un e-mail confirme la modification."""
     token = auth.session_token(request)
     assert token is not None  # current_session found it
     try:
-        await rpc_client(request).call(
+        await rpc.call(
             IDENTITY,
             ChangePasswordV1(session_token=token, current_password=body.current_password, password=body.password),
-            DoneV1,
         )
     except RpcRefused as refused:
-        if refused.error.code == "invalid_credentials":
+        if refused.error.code == ErrorCode.INVALID_CREDENTIALS:
             # A wrong current password is a field mistake here, not a lost session (401 would log the page out).
             return from_rpc_error(refused.error, status=status.HTTP_400_BAD_REQUEST)
         raise

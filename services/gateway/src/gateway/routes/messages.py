@@ -3,16 +3,17 @@
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from contracts.habilitation_management import AccessSummaryV1, GetAccessSummaryV1
+from contracts.errors import ErrorCode
+from contracts.habilitation_management import GetAccessSummaryV1
 from contracts.messages import ListAccountMessagesV1, ListOrganisationMessagesV1, MessagePageV1, MessageV1
 from gateway import auth
 from gateway.pagination import Cursor, Page, decode_cursor, encode_cursor, invalid_cursor
 from gateway.problems import problem_response, problem_responses
-from gateway.rpc import HABILITATION, NOTIFICATION, rpc_client
+from gateway.rpc import HABILITATION, NOTIFICATION, Rpc
 
 router = APIRouter(prefix="/api/v1", tags=["Compte EFP Connect"])
 MAX_ID_CHARS = 64  # what the notification service accepts as `before`
@@ -34,11 +35,11 @@ MessageLimit = Annotated[int, Query(ge=1, le=100, description="Messages par page
 
 @router.get("/me/messages", response_model=Page[MessageOut], responses=problem_responses(401, 422, 503))
 async def my_messages(
-    session: auth.Session, request: Request, cursor: Cursor = None, limit: MessageLimit = 20
+    session: auth.Session, rpc: Rpc, cursor: Cursor = None, limit: MessageLimit = 20
 ) -> Page[MessageOut]:
     """Les e-mails envoyés à propos de mon compte, du plus récent au plus ancien."""
     query = ListAccountMessagesV1(account_id=session.account_id, limit=limit, before=_before(cursor))
-    return _page(await rpc_client(request).call(NOTIFICATION, query, MessagePageV1))
+    return _page(await rpc.call(NOTIFICATION, query))
 
 
 @router.get(
@@ -50,20 +51,19 @@ async def my_messages(
 async def organisation_messages(
     siren: str,
     session: auth.Session,
-    request: Request,
+    rpc: Rpc,
     cursor: Cursor = None,
     limit: MessageLimit = 20,
 ) -> Page[MessageOut] | JSONResponse:
     """Les e-mails envoyés à propos de la structure (responsables des accès de celle-ci)."""
-    rpc = rpc_client(request)
     # Who manages what is the habilitation service's knowledge: ask it, like every other route.
-    summary = await rpc.call(HABILITATION, GetAccessSummaryV1(actor=auth.actor_of(session)), AccessSummaryV1)
+    summary = await rpc.call(HABILITATION, GetAccessSummaryV1(actor=auth.actor_of(session)))
     if siren not in summary.manager_of:
         return problem_response(
-            "not_found", "Cette structure est introuvable ou vous n'en êtes pas responsable des accès."
+            ErrorCode.NOT_FOUND, "Cette structure est introuvable ou vous n'en êtes pas responsable des accès."
         )
     query = ListOrganisationMessagesV1(siren=siren, limit=limit, before=_before(cursor))
-    return _page(await rpc.call(NOTIFICATION, query, MessagePageV1))
+    return _page(await rpc.call(NOTIFICATION, query))
 
 
 def _before(cursor: str | None) -> str | None:

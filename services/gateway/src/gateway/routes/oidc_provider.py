@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
-from contracts.accounts import DoneV1
+from contracts.errors import ErrorCode
 from contracts.habilitation import ActorV1
 from contracts.oidc import (
     ExchangeAuthorizationCodeV1,
@@ -23,12 +23,11 @@ from contracts.oidc import (
     JwksV1,
     RevokeOidcTokenV1,
     TokenSetV1,
-    UserInfoV1,
 )
 from efp_runtime.rpc import RpcRefused, RpcUnavailable
 from gateway.problems import problem_responses
 from gateway.routes.oidc_sign_in import active_habilitations
-from gateway.rpc import IDENTITY, rpc_client
+from gateway.rpc import IDENTITY, Rpc, Services
 
 router = APIRouter(prefix="/oidc", tags=["Authentification unique (OpenID Connect)"])
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
@@ -121,7 +120,7 @@ TOKEN_FIELDS = ("grant_type", "code", "redirect_uri", "code_verifier", "client_i
 
 
 @router.post("/token", response_model=TokenSetV1, responses=OAUTH_ERRORS, openapi_extra=_form_body(*TOKEN_FIELDS))
-async def token(request: Request) -> Response:
+async def token(request: Request, rpc: Rpc) -> Response:
     """Jeton : le code d'autorisation (grant `authorization_code`, PKCE S256) contre un ID token et un jeton d'accès."""
     given = await _client_form(request)
     if isinstance(given, JSONResponse):
@@ -140,9 +139,9 @@ async def token(request: Request) -> Response:
         code_verifier=code_verifier,
     )
     try:
-        tokens = await rpc_client(request).call(IDENTITY, exchange, TokenSetV1)
+        tokens = await rpc.call(IDENTITY, exchange)
     except RpcRefused as refused:
-        if refused.error.code == "invalid_client":
+        if refused.error.code == ErrorCode.INVALID_CLIENT:
             return _invalid_client()
         return oauth_error(400, refused.error.code, refused.error.detail)
     except RpcUnavailable:
@@ -157,13 +156,12 @@ def _bearer(request: Request, form_token: str | None) -> str | None:
     return form_token or None
 
 
-async def _userinfo(request: Request, access_token: str | None) -> Response:
+async def _userinfo(rpc: Services, access_token: str | None) -> Response:
     invalid = {"WWW-Authenticate": 'Bearer realm="EFP Connect", error="invalid_token"'}
     if access_token is None or len(access_token) > 200:
         return oauth_error(401, "invalid_token", "Jeton d'accès manquant ou invalide.", invalid)
-    rpc = rpc_client(request)
     try:
-        info = await rpc.call(IDENTITY, GetUserInfoV1(access_token=access_token), UserInfoV1)
+        info = await rpc.call(IDENTITY, GetUserInfoV1(access_token=access_token))
         claims: dict[str, Any] = info.model_dump(exclude={"account_kind", "service", "scope"}, exclude_none=True)
         if "habilitations" in info.scope:
             actor = ActorV1(account_id=info.sub, kind=info.account_kind)
@@ -173,7 +171,7 @@ async def _userinfo(request: Request, access_token: str | None) -> Response:
                 if h.service == info.service
             ]
     except RpcRefused as refused:
-        if refused.error.code == "invalid_token":
+        if refused.error.code == ErrorCode.INVALID_TOKEN:
             return oauth_error(401, "invalid_token", refused.error.detail, invalid)
         raise
     except RpcUnavailable:
@@ -182,23 +180,23 @@ async def _userinfo(request: Request, access_token: str | None) -> Response:
 
 
 @router.get("/userinfo", responses=OAUTH_ERRORS)
-async def userinfo(request: Request) -> Response:
+async def userinfo(request: Request, rpc: Rpc) -> Response:
     """Les informations de la personne pour les portées accordées (`Authorization: Bearer`), à cet instant."""
-    return await _userinfo(request, _bearer(request, None))
+    return await _userinfo(rpc, _bearer(request, None))
 
 
 @router.post("/userinfo", responses=OAUTH_ERRORS, openapi_extra=_form_body("access_token"))
-async def userinfo_post(request: Request) -> Response:
+async def userinfo_post(request: Request, rpc: Rpc) -> Response:
     """Comme `GET`, le jeton dans l'en-tête ou dans le corps (RFC 6750 §2.2)."""
     form = await _form(request) or {}
-    return await _userinfo(request, _bearer(request, form.get("access_token")))
+    return await _userinfo(rpc, _bearer(request, form.get("access_token")))
 
 
 REVOKE_FIELDS = ("token", "token_type_hint", "client_id", "client_secret")
 
 
 @router.post("/revoke", responses=OAUTH_ERRORS, openapi_extra=_form_body(*REVOKE_FIELDS, required=("token",)))
-async def revoke(request: Request) -> Response:
+async def revoke(request: Request, rpc: Rpc) -> Response:
     """Révocation (RFC 7009) d'un jeton d'accès de l'application ; un jeton inconnu répond aussi 200."""
     given = await _client_form(request)
     if isinstance(given, JSONResponse):
@@ -208,9 +206,9 @@ async def revoke(request: Request) -> Response:
         return oauth_error(400, "invalid_request", "Le paramètre token est obligatoire.")
     revocation = RevokeOidcTokenV1(client_id=credentials[0], client_secret=credentials[1], token=form["token"])
     try:
-        await rpc_client(request).call(IDENTITY, revocation, DoneV1)
+        await rpc.call(IDENTITY, revocation)
     except RpcRefused as refused:
-        if refused.error.code == "invalid_client":
+        if refused.error.code == ErrorCode.INVALID_CLIENT:
             return _invalid_client()
         raise
     except RpcUnavailable:
@@ -223,10 +221,10 @@ class JwkSetResponse(JSONResponse):
 
 
 @router.get("/jwks", response_model=JwksV1, response_class=JwkSetResponse, responses={503: OAUTH_ERRORS[503]})
-async def jwks(request: Request) -> Response:
+async def jwks(rpc: Rpc) -> Response:
     """Les clés publiques de signature (ES256) : la courante, la suivante et celles encore valables."""
     try:
-        keys = await rpc_client(request).call(IDENTITY, GetSigningKeysV1(), JwksV1)
+        keys = await rpc.call(IDENTITY, GetSigningKeysV1())
     except RpcUnavailable:
         return _unavailable()
     return JwkSetResponse(keys.model_dump(), headers={"Cache-Control": f"public, max-age={JWKS_MAX_AGE}"})

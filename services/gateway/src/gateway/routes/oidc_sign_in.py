@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from contracts.habilitation import ActorV1
-from contracts.habilitation_management import HabilitationsV1, ListMyHabilitationsV1
+from contracts.habilitation_management import ListMyHabilitationsV1
 from contracts.oidc import (
     AuthorizationCodeV1,
     CheckLogoutRequestV1,
@@ -18,18 +18,17 @@ from contracts.oidc import (
     LogoutRequestV1,
     OidcClientV1,
 )
-from efp_runtime.rpc import RpcClient
 from gateway import auth
 from gateway.problems import problem_responses
-from gateway.rpc import HABILITATION, IDENTITY, rpc_client
+from gateway.rpc import HABILITATION, IDENTITY, Rpc, Services
 
 router = APIRouter(prefix="/api/v1/oidc", tags=["Authentification unique (OpenID Connect)"])
 ClientId = Field(min_length=1, max_length=200)
 Uri = Field(min_length=1, max_length=2000)
 
 
-async def active_habilitations(rpc: RpcClient, actor: ActorV1) -> list[GrantedHabilitationV1]:
-    found = await rpc.call(HABILITATION, ListMyHabilitationsV1(actor=actor), HabilitationsV1)
+async def active_habilitations(rpc: Services, actor: ActorV1) -> list[GrantedHabilitationV1]:
+    found = await rpc.call(HABILITATION, ListMyHabilitationsV1(actor=actor))
     return [
         GrantedHabilitationV1(service=h.service, role=h.role, siret=h.siret, end_date=h.end_date)
         for h in found.habilitations
@@ -39,12 +38,10 @@ async def active_habilitations(rpc: RpcClient, actor: ActorV1) -> list[GrantedHa
 
 @router.get("/clients/{client_id}", response_model=OidcClientV1, responses=problem_responses(400, 422, 503))
 async def describe_client(
-    client_id: str, request: Request, redirect_uri: str = Query(min_length=1, max_length=2000)
+    client_id: str, rpc: Rpc, redirect_uri: str = Query(min_length=1, max_length=2000)
 ) -> OidcClientV1:
     """L'application est-elle connue et active, et cette adresse de retour est-elle la sienne (à l'identique) ?"""
-    return await rpc_client(request).call(
-        IDENTITY, DescribeOidcClientV1(client_id=client_id, redirect_uri=redirect_uri), OidcClientV1
-    )
+    return await rpc.call(IDENTITY, DescribeOidcClientV1(client_id=client_id, redirect_uri=redirect_uri))
 
 
 class AuthorizationIn(BaseModel):
@@ -65,13 +62,12 @@ class AuthorizationIn(BaseModel):
     response_model=AuthorizationCodeV1,
     responses=problem_responses(400, 401, 403, 422, 503),
 )
-async def issue_code(body: AuthorizationIn, session: auth.Session, request: Request) -> AuthorizationCodeV1:
+async def issue_code(body: AuthorizationIn, session: auth.Session, request: Request, rpc: Rpc) -> AuthorizationCodeV1:
     """La personne connectée se connecte à l'application : un code à usage unique (60 s).
 
     401 `login_required` si la session est plus ancienne que `max_age` ; 403 `no_access` sans
     habilitation active sur le service de l'application.
     """
-    rpc = rpc_client(request)
     token = auth.session_token(request)
     assert token is not None  # current_session found it
     return await rpc.call(
@@ -87,7 +83,6 @@ async def issue_code(body: AuthorizationIn, session: auth.Session, request: Requ
             max_age=body.max_age,
             habilitations=await active_habilitations(rpc, auth.actor_of(session)),
         ),
-        AuthorizationCodeV1,
     )
 
 
@@ -100,6 +95,6 @@ class LogoutIn(BaseModel):
 
 
 @router.post("/logout-requests", response_model=LogoutRequestV1, responses=problem_responses(400, 422, 503))
-async def check_logout(body: LogoutIn, request: Request) -> LogoutRequestV1:
+async def check_logout(body: LogoutIn, rpc: Rpc) -> LogoutRequestV1:
     """Déconnexion demandée par une application : l'`id_token_hint` est-il de nous, l'adresse de retour enregistrée ?"""
-    return await rpc_client(request).call(IDENTITY, CheckLogoutRequestV1(**body.model_dump()), LogoutRequestV1)
+    return await rpc.call(IDENTITY, CheckLogoutRequestV1(**body.model_dump()))

@@ -2,13 +2,13 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, StringConstraints
 
-from contracts.organisations import OrganisationsFoundV1, SearchOrganisationsV1
+from contracts.organisations import SearchOrganisationsV1
 from gateway.pagination import Cursor, Page, decode_cursor, encode_cursor
 from gateway.problems import problem_responses
-from gateway.rpc import IDENTITY, rpc_client
+from gateway.rpc import IDENTITY, Rpc
 
 router = APIRouter(prefix="/api/v1", tags=["Organisations"])
 
@@ -41,7 +41,7 @@ class OrganisationOut(BaseModel):
 @router.get("/organisations", response_model=Page[OrganisationOut], responses=problem_responses(422, 503))
 async def search_organisations(
     q: SearchText,
-    request: Request,
+    rpc: Rpc,
     cursor: Cursor = None,
     limit: Annotated[int, Query(ge=1, le=50, description="Résultats par page (20 par défaut, 50 au plus).")] = 20,
 ) -> Page[OrganisationOut]:
@@ -49,7 +49,7 @@ async def search_organisations(
     alphabétique, page par page ; dans une page, le nom exact puis ceux qui commencent par la recherche
     d'abord), SIREN ou SIRET (une seule page). `total` compte toutes les organisations trouvées."""
     query = SearchOrganisationsV1(q=q, limit=limit, after=decode_cursor(cursor, 2))
-    found = await rpc_client(request).call(IDENTITY, query, OrganisationsFoundV1)
+    found = await rpc.call(IDENTITY, query)
     items = [
         OrganisationOut(
             siren=organisation.siren,

@@ -2,11 +2,10 @@
 
 from typing import Literal
 
-from fastapi import APIRouter, Request, status
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import APIRouter, status
+from pydantic import BaseModel, Field
 
 from contracts.accounts import (
-    AccountCreatedReplyV1,
     ChooseRegistrationPasswordV1,
     CompleteRegistrationV1,
     GiveRegistrationIdentityV1,
@@ -15,28 +14,27 @@ from contracts.accounts import (
 )
 from contracts.identity import RegistrationStepV1, StartRegistrationV1, VerifyRegistrationCodeV1
 from gateway.problems import problem_responses
+from gateway.routes.bodies import Body, CaptchaIn, CodeIn
 from gateway.routes.passwords import NewPasswordIn
-from gateway.rpc import IDENTITY, rpc_client
+from gateway.rpc import IDENTITY, Rpc
 
 router = APIRouter(prefix="/api/v1", tags=["Compte EFP Connect"])
 
 
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class RegistrationIn(_Body):
+class RegistrationIn(CaptchaIn):
     email: str = Field(min_length=3, max_length=254, examples=["jean.dupont@entreprise.fr"])
-    captcha_id: str = Field(min_length=1, max_length=64)
-    captcha_answer: str = Field(min_length=1, max_length=32)
 
 
 class RegistrationOut(BaseModel):
     registration_id: str
     step: str
 
+    @classmethod
+    def of(cls, step: RegistrationStepV1) -> "RegistrationOut":
+        return cls(registration_id=step.registration_id, step=step.step)
 
-class VerifyIn(_Body):
+
+class VerifyIn(CodeIn):
     code: str = Field(min_length=1, max_length=16, examples=["764906"])
 
 
@@ -46,14 +44,13 @@ class VerifyIn(_Body):
     response_model=RegistrationOut,
     responses=problem_responses(400, 422, 429, 503),
 )
-async def start_registration(body: RegistrationIn, request: Request) -> RegistrationOut:
+async def start_registration(body: RegistrationIn, rpc: Rpc) -> RegistrationOut:
     """Étape 1 sur 5 : l'e-mail de connexion et le code de sécurité. Un code de validation est envoyé par e-mail."""
-    step = await rpc_client(request).call(
+    step = await rpc.call(
         IDENTITY,
         StartRegistrationV1(email=body.email, captcha_id=body.captcha_id, captcha_answer=body.captcha_answer),
-        RegistrationStepV1,
     )
-    return RegistrationOut(registration_id=step.registration_id, step=step.step)
+    return RegistrationOut.of(step)
 
 
 @router.post(
@@ -61,12 +58,10 @@ async def start_registration(body: RegistrationIn, request: Request) -> Registra
     response_model=RegistrationOut,
     responses=problem_responses(400, 404, 409, 410, 422, 503),
 )
-async def verify_registration(registration_id: str, body: VerifyIn, request: Request) -> RegistrationOut:
+async def verify_registration(registration_id: str, body: VerifyIn, rpc: Rpc) -> RegistrationOut:
     """Étape 2 sur 5 : le code de validation reçu par e-mail (6 chiffres, valable 1 heure)."""
-    step = await rpc_client(request).call(
-        IDENTITY, VerifyRegistrationCodeV1(registration_id=registration_id, code=body.code), RegistrationStepV1
-    )
-    return RegistrationOut(registration_id=step.registration_id, step=step.step)
+    step = await rpc.call(IDENTITY, VerifyRegistrationCodeV1(registration_id=registration_id, code=body.code))
+    return RegistrationOut.of(step)
 
 
 @router.post(
@@ -75,12 +70,10 @@ async def verify_registration(registration_id: str, body: VerifyIn, request: Req
     response_model=RegistrationOut,
     responses=problem_responses(404, 409, 410, 429, 503),
 )
-async def resend_registration_code(registration_id: str, request: Request) -> RegistrationOut:
+async def resend_registration_code(registration_id: str, rpc: Rpc) -> RegistrationOut:
     """« Renvoyer le code » : un nouveau code de validation (au plus un par minute, 5 par 15 minutes)."""
-    step = await rpc_client(request).call(
-        IDENTITY, ResendRegistrationCodeV1(registration_id=registration_id), RegistrationStepV1
-    )
-    return RegistrationOut(registration_id=step.registration_id, step=step.step)
+    step = await rpc.call(IDENTITY, ResendRegistrationCodeV1(registration_id=registration_id))
+    return RegistrationOut.of(step)
 
 
 @router.post(
@@ -88,17 +81,16 @@ async def resend_registration_code(registration_id: str, request: Request) -> Re
     response_model=RegistrationOut,
     responses=problem_responses(404, 409, 410, 422, 503),
 )
-async def choose_password(registration_id: str, body: NewPasswordIn, request: Request) -> RegistrationOut:
+async def choose_password(registration_id: str, body: NewPasswordIn, rpc: Rpc) -> RegistrationOut:
     """Étape 3 sur 5 : le mot de passe (12 caractères au moins, 3 types de caractères sur 4)."""
-    step = await rpc_client(request).call(
+    step = await rpc.call(
         IDENTITY,
         ChooseRegistrationPasswordV1(registration_id=registration_id, password=body.password),
-        RegistrationStepV1,
     )
-    return RegistrationOut(registration_id=step.registration_id, step=step.step)
+    return RegistrationOut.of(step)
 
 
-class IdentityIn(_Body):
+class IdentityIn(Body):
     civility: Literal["madame", "monsieur"]
     last_name: str = Field(min_length=1, max_length=80, examples=["Dupont"])
     first_name: str = Field(min_length=1, max_length=80, examples=["Jean-Éric"])
@@ -109,9 +101,9 @@ class IdentityIn(_Body):
     response_model=RegistrationOut,
     responses=problem_responses(404, 409, 410, 422, 503),
 )
-async def give_identity(registration_id: str, body: IdentityIn, request: Request) -> RegistrationOut:
+async def give_identity(registration_id: str, body: IdentityIn, rpc: Rpc) -> RegistrationOut:
     """Étape 4 sur 5 : civilité, nom, prénom."""
-    step = await rpc_client(request).call(
+    step = await rpc.call(
         IDENTITY,
         GiveRegistrationIdentityV1(
             registration_id=registration_id,
@@ -119,12 +111,11 @@ async def give_identity(registration_id: str, body: IdentityIn, request: Request
             last_name=body.last_name,
             first_name=body.first_name,
         ),
-        RegistrationStepV1,
     )
-    return RegistrationOut(registration_id=step.registration_id, step=step.step)
+    return RegistrationOut.of(step)
 
 
-class BackIn(_Body):
+class BackIn(Body):
     step: Literal["identity"] = Field(description="L'étape où revenir : `identity` (depuis l'étape 5 seulement).")
 
 
@@ -133,15 +124,13 @@ class BackIn(_Body):
     response_model=RegistrationOut,
     responses=problem_responses(404, 409, 410, 422, 503),
 )
-async def go_back(registration_id: str, body: BackIn, request: Request) -> RegistrationOut:
+async def go_back(registration_id: str, body: BackIn, rpc: Rpc) -> RegistrationOut:
     """« Retour » depuis l'étape 5 : l'étape 4 (identité) peut être saisie de nouveau. Ailleurs : 409 `wrong_step`."""
-    step = await rpc_client(request).call(
-        IDENTITY, GoBackInRegistrationV1(registration_id=registration_id, step=body.step), RegistrationStepV1
-    )
-    return RegistrationOut(registration_id=step.registration_id, step=step.step)
+    step = await rpc.call(IDENTITY, GoBackInRegistrationV1(registration_id=registration_id, step=body.step))
+    return RegistrationOut.of(step)
 
 
-class OrganisationIn(_Body):
+class OrganisationIn(Body):
     siren: str = Field(min_length=9, max_length=20, examples=["356000000"])
     job_title: str | None = Field(None, max_length=100)
     accept_terms: bool
@@ -157,9 +146,9 @@ class AccountCreatedOut(BaseModel):
     response_model=AccountCreatedOut,
     responses=problem_responses(404, 409, 410, 422, 503),
 )
-async def complete_registration(registration_id: str, body: OrganisationIn, request: Request) -> AccountCreatedOut:
+async def complete_registration(registration_id: str, body: OrganisationIn, rpc: Rpc) -> AccountCreatedOut:
     """Étape 5 sur 5 : l'entreprise, le poste (facultatif) et l'acceptation des CGU. Le compte est créé."""
-    created = await rpc_client(request).call(
+    created = await rpc.call(
         IDENTITY,
         CompleteRegistrationV1(
             registration_id=registration_id,
@@ -167,6 +156,5 @@ async def complete_registration(registration_id: str, body: OrganisationIn, requ
             job_title=body.job_title,
             accept_terms=body.accept_terms,
         ),
-        AccountCreatedReplyV1,
     )
     return AccountCreatedOut(account_id=created.account_id)

@@ -3,11 +3,11 @@
 from fastapi import APIRouter, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from contracts.accounts import DoneV1, LogInV1, LogOutV1, SessionOpenedV1
+from contracts.accounts import LogInV1, LogOutV1
 from gateway import auth
 from gateway.problems import problem_responses
 from gateway.routes.me import AccountOut, account_out
-from gateway.rpc import IDENTITY, rpc_client
+from gateway.rpc import IDENTITY, Rpc
 
 router = APIRouter(prefix="/api/v1", tags=["Compte EFP Connect"])
 
@@ -28,9 +28,9 @@ class SessionOut(BaseModel):
 
 
 @router.post("/session", response_model=SessionOut, responses=problem_responses(400, 401, 422, 429, 503))
-async def log_in(body: LoginIn, request: Request, response: Response) -> SessionOut:
+async def log_in(body: LoginIn, request: Request, rpc: Rpc, response: Response) -> SessionOut:
     """« Je m'identifie avec EFP CONNECT » : identifiant, mot de passe et code de sécurité."""
-    opened = await rpc_client(request).call(
+    opened = await rpc.call(
         IDENTITY,
         LogInV1(
             email=body.email,
@@ -40,7 +40,6 @@ async def log_in(body: LoginIn, request: Request, response: Response) -> Session
             client_ip=request.client.host if request.client else None,
             previous_session_token=auth.session_token(request),
         ),
-        SessionOpenedV1,
     )
     auth.set_session_cookie(response, opened.session_token, request.app.state.settings.secure_cookies())
     return SessionOut(
@@ -51,11 +50,11 @@ async def log_in(body: LoginIn, request: Request, response: Response) -> Session
 
 
 @router.delete("/session", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(401, 403, 503))
-async def log_out(session: auth.Session, request: Request) -> Response:
+async def log_out(session: auth.Session, request: Request, rpc: Rpc) -> Response:
     """Déconnexion : la session est fermée côté serveur."""
     token = auth.session_token(request)
     assert token is not None  # current_session found it
-    await rpc_client(request).call(IDENTITY, LogOutV1(session_token=token), DoneV1)
+    await rpc.call(IDENTITY, LogOutV1(session_token=token))
     response = Response(status_code=status.HTTP_204_NO_CONTENT)
     auth.clear_session_cookie(response, request.app.state.settings.secure_cookies())
     return response

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from fpdf import FPDF
 from fpdf.enums import Align, XPos, YPos
 
-from habilitation.use_cases.activation_ports import LetterContent
+from habilitation.use_cases.activation.ports import LetterContent
 
 # The CONTACT block of guide 000 (the 2018 letter's helpline, 01 46 29 25 54, is no longer answered).
 DEFAULT_HELPLINE = "0 805 032 430"

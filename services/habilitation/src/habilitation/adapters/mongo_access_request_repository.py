@@ -8,9 +8,10 @@ from efp_runtime.aggregate_store import UNSET, AggregateStore, StaleAggregate
 from efp_runtime.mongo import IndexSpec
 from efp_runtime.outbox import OUTBOX_FIELD, OutboxMessage
 from habilitation.adapters.mongo_newest_first import newest_first
-from habilitation.domain.access_request import AccessRequest, RequestState, Transition
+from habilitation.domain.access_request import AccessRequest, RequestState
 from habilitation.domain.errors import Conflict
-from habilitation.use_cases.page_ports import EVERYTHING, RecordFilter, RecordPage
+from habilitation.domain.history import stored_transition, transition_of
+from habilitation.use_cases.paging import EVERYTHING, RecordFilter, RecordPage
 
 COLLECTION = "access_requests"
 INDEXES = [
@@ -89,7 +90,7 @@ def _document(r: AccessRequest) -> dict[str, Any]:
         "decided_by": r.decided_by,
         "decided_at": r.decided_at,
         "reason": r.reason,
-        "history": [{"at": t.at, "trigger": t.trigger, "by": t.by, "why": t.why} for t in r.history],
+        "history": [stored_transition(t) for t in r.history],
     }
 
 
@@ -110,5 +111,5 @@ def _request(doc: dict[str, Any]) -> AccessRequest:
         decided_at=doc["decided_at"],
         reason=doc["reason"],
         version=doc["version"],
-        history=[Transition(t["at"], t["trigger"], t["by"], t["why"]) for t in doc["history"]],
+        history=[transition_of(t) for t in doc["history"]],
     )

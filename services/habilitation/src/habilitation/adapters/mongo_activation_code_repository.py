@@ -8,8 +8,9 @@ from pymongo.errors import DuplicateKeyError
 from efp_runtime.aggregate_store import AggregateStore, StaleAggregate
 from efp_runtime.mongo import IndexSpec
 from efp_runtime.outbox import OUTBOX_FIELD, OutboxMessage
-from habilitation.domain.activation_code import ActivationCode, CodeState, CodeTransition
+from habilitation.domain.activation_code import ActivationCode, CodeState
 from habilitation.domain.errors import Conflict
+from habilitation.domain.history import stored_transition, transition_of
 
 COLLECTION = "activation_codes"
 INDEXES = [
@@ -81,7 +82,7 @@ def _document(c: ActivationCode) -> dict[str, Any]:
         "revoked_by": c.revoked_by,
         "revoked_at": c.revoked_at,
         "revocation_reason": c.revocation_reason,
-        "history": [{"at": t.at, "trigger": t.trigger, "by": t.by, "why": t.why} for t in c.history],
+        "history": [stored_transition(t) for t in c.history],
     }
 
 
@@ -105,5 +106,5 @@ def _code(doc: dict[str, Any]) -> ActivationCode:
         revoked_at=doc.get("revoked_at"),
         revocation_reason=doc.get("revocation_reason"),
         version=doc["version"],
-        history=[CodeTransition(t["at"], t["trigger"], t["by"], t["why"]) for t in doc["history"]],
+        history=[transition_of(t) for t in doc["history"]],
     )

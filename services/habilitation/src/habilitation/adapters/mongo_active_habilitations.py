@@ -6,7 +6,7 @@ from typing import Any
 from pymongo.asynchronous.collection import AsyncCollection
 
 from habilitation.domain.habilitation import HabilitationState
-from habilitation.use_cases.list_active_habilitations import ActiveHabilitation
+from habilitation.use_cases.habilitations.ports import ActiveHabilitation
 
 SIREN_LENGTH = 9
 _FIELDS = {name: 1 for name in ("account_id", "service", "role", "siret", "end_date")}

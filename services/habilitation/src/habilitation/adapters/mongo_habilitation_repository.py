@@ -8,7 +8,8 @@ from efp_runtime.mongo import IndexSpec
 from efp_runtime.outbox import OUTBOX_FIELD, OutboxMessage
 from habilitation.adapters.mongo_organisation_users import RefreshesListing
 from habilitation.domain.errors import Conflict
-from habilitation.domain.habilitation import Habilitation, HabilitationState, Transition, Via
+from habilitation.domain.habilitation import Habilitation, HabilitationState, Via
+from habilitation.domain.history import stored_transition, transition_of
 
 COLLECTION = "habilitations"
 INDEXES = [
@@ -86,7 +87,7 @@ def _document(h: Habilitation) -> dict[str, Any]:
         "granted_at": h.granted_at,
         "via": h.via.value,
         "state": h.state.value,
-        "history": [{"at": t.at, "trigger": t.trigger, "by": t.by, "why": t.why} for t in h.history],
+        "history": [stored_transition(t) for t in h.history],
     }
 
 
@@ -104,5 +105,5 @@ def _habilitation(doc: dict[str, Any]) -> Habilitation:
         via=Via(doc["via"]),
         state=HabilitationState(doc["state"]),
         version=doc["version"],
-        history=[Transition(t["at"], t["trigger"], t["by"], t["why"]) for t in doc["history"]],
+        history=[transition_of(t) for t in doc["history"]],
     )

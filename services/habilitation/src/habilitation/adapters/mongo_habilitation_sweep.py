@@ -12,7 +12,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 
 from efp_runtime.outbox import OUTBOX_FIELD, OutboxMessage, OutboxRelay, pending_messages
 from habilitation.domain.habilitation import HabilitationState
-from habilitation.use_cases.sweep_ports import EndingHabilitation
+from habilitation.use_cases.habilitations.ports import EndingHabilitation
 
 WARNED_AT = "end_warning_sent_at"
 _ACTIVE = HabilitationState.ACTIVE.value

@@ -12,6 +12,7 @@ from efp_runtime.mongo import IndexSpec
 from efp_runtime.outbox import OUTBOX_FIELD, OutboxMessage
 from habilitation.adapters.mongo_newest_first import newest_first
 from habilitation.domain.errors import Conflict, Stale
+from habilitation.domain.history import Transition, stored_transition, transition_of
 from habilitation.domain.invitation import (
     DUPLICATE_PENDING,
     EXPIRY_REASON,
@@ -19,10 +20,9 @@ from habilitation.domain.invitation import (
     Invitation,
     InvitationState,
     InvitedGrant,
-    Transition,
 )
 from habilitation.domain.name_search import name_key, search_words
-from habilitation.use_cases.page_ports import EVERYTHING, RecordFilter, RecordPage
+from habilitation.use_cases.paging import EVERYTHING, RecordFilter, RecordPage
 
 COLLECTION = "invitations"
 # Few indexes on purpose: every write rewrites each index entry of the document, and the sweeper
@@ -96,7 +96,7 @@ class MongoInvitationRepository:
         message = {name: {"$literal": value} for name, value in asdict(event).items()}
         message["message_id"] = {"$concat": [event.message_id, ":", "$_id"]}
         message["body"] = body_expression(event.body)
-        entry = {"at": now, "trigger": "expire", "by": SYSTEM, "why": EXPIRY_REASON}
+        entry = stored_transition(Transition(now, "expire", SYSTEM, EXPIRY_REASON))
         # One `$set` stage: each stage costs a copy of the document in the store ($$REMOVE drops the key).
         result = await self._store.collection.update_many(
             {"state": InvitationState.SENT.value, "expires_at": {"$lte": now}},
@@ -167,7 +167,7 @@ def document_of(i: Invitation) -> dict[str, Any]:
         "accepted_at": i.accepted_at,
         "revoked_by": i.revoked_by,
         "revoked_at": i.revoked_at,
-        "history": [{"at": t.at, "trigger": t.trigger, "by": t.by, "why": t.why} for t in i.history],
+        "history": [stored_transition(t) for t in i.history],
     }
 
 
@@ -200,5 +200,5 @@ def invitation_of(doc: dict[str, Any]) -> Invitation:
         revoked_by=doc.get("revoked_by"),
         revoked_at=doc.get("revoked_at"),
         version=doc["version"],
-        history=[Transition(t["at"], t["trigger"], t["by"], t["why"]) for t in doc["history"]],
+        history=[transition_of(t) for t in doc["history"]],
     )

@@ -8,7 +8,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 
 from efp_runtime.outbox import OUTBOX_FIELD
 from habilitation.domain.errors import InvalidInput
-from habilitation.use_cases.page_ports import BAD_CURSOR
+from habilitation.use_cases.paging import BAD_CURSOR
 
 SORT = [("created_at", DESCENDING), ("_id", DESCENDING)]
 

@@ -18,7 +18,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from efp_runtime.mongo import IndexSpec
 from habilitation.domain.habilitation import HabilitationState
 from habilitation.domain.name_search import name_key, search_words
-from habilitation.use_cases.ports import UsersPage, UsersQuery
+from habilitation.use_cases.organisation.ports import UsersPage, UsersQuery
 
 COLLECTION = "organisation_users"
 # The last valid day of a member, and of a habilitation without end date: ISO text compares as dates.

@@ -4,7 +4,7 @@ A person who just created their account may act before its creation event is con
 here; rather than refuse them, the copy is fetched over the bus once and stored.
 """
 
-from contracts.accounts import AccountProfileV1, GetProfileV1
+from contracts.accounts import GetProfileV1
 from efp_runtime.rpc import RpcClient, RpcRefused
 from habilitation.adapters.mongo_account_copies import MongoAccountCopies
 from habilitation.use_cases.ports import AccountCopy
@@ -20,7 +20,7 @@ class RpcBackedAccounts:
         if found is not None or not account_id:
             return found
         try:
-            profile = await self._rpc.call("identity", GetProfileV1(account_id=account_id), AccountProfileV1)
+            profile = await self._rpc.call("identity", GetProfileV1(account_id=account_id))
         except RpcRefused:
             return None
         copy = AccountCopy(

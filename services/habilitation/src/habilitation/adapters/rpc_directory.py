@@ -1,7 +1,8 @@
 """The organisations directory, asked of the identity service over the bus (never its database)."""
 
-from contracts.organisations import GetOrganisationV1, OrganisationsFoundV1, OrganisationV1, SearchOrganisationsV1
+from contracts.organisations import GetOrganisationV1, SearchOrganisationsV1
 from efp_runtime.rpc import RpcClient, RpcRefused
+from habilitation.domain.siret import normalize_siret
 from habilitation.use_cases.ports import Establishment
 
 IDENTITY = "identity"
@@ -12,10 +13,10 @@ class RpcDirectory:
         self._rpc = rpc
 
     async def establishment(self, siret: str) -> Establishment | None:
-        compact = "".join(siret.split())
-        if len(compact) != 14 or not compact.isdigit():
+        compact = normalize_siret(siret)
+        if compact is None:
             return None
-        found = await self._rpc.call(IDENTITY, SearchOrganisationsV1(q=compact, limit=1), OrganisationsFoundV1)
+        found = await self._rpc.call(IDENTITY, SearchOrganisationsV1(q=compact, limit=1))
         for organisation in found.organisations:
             for establishment in organisation.establishments:
                 if establishment.siret == compact:
@@ -24,7 +25,7 @@ class RpcDirectory:
 
     async def establishments(self, siren: str) -> list[Establishment]:
         try:
-            organisation = await self._rpc.call(IDENTITY, GetOrganisationV1(siren=siren), OrganisationV1)
+            organisation = await self._rpc.call(IDENTITY, GetOrganisationV1(siren=siren))
         except RpcRefused:
             return []
         return [

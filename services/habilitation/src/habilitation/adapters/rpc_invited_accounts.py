@@ -1,9 +1,9 @@
 """The invitee's account, asked of the identity service over the bus (prepared there if the address has none)."""
 
-from contracts.invited_accounts import CreateInvitedAccountV1, InvitedAccountV1
+from contracts.invited_accounts import CreateInvitedAccountV1
 from efp_runtime.rpc import RpcClient, RpcRefused
 from habilitation.domain.errors import InvalidInput
-from habilitation.use_cases.invitation_ports import InvitedAccount
+from habilitation.use_cases.invitations.ports import InvitedAccount
 
 IDENTITY = "identity"
 
@@ -12,25 +12,9 @@ class RpcInvitedAccounts:
     def __init__(self, rpc: RpcClient) -> None:
         self._rpc = rpc
 
-    async def ensure(
-        self,
-        email: str,
-        civility: str | None,
-        last_name: str | None,
-        first_name: str | None,
-        job_title: str | None,
-        siren: str,
-    ) -> InvitedAccount:
-        request = CreateInvitedAccountV1(
-            email=email,
-            civility=civility,
-            last_name=last_name,
-            first_name=first_name,
-            job_title=job_title,
-            siren=siren,
-        )
+    async def ensure(self, invitee: CreateInvitedAccountV1) -> InvitedAccount:
         try:
-            found = await self._rpc.call(IDENTITY, request, InvitedAccountV1)
+            found = await self._rpc.call(IDENTITY, invitee)
         except RpcRefused as refused:
             # The identity service names the fields (email, civility, last_name…): the form's own names.
             error = refused.error

@@ -9,6 +9,7 @@ from transitions import Machine
 
 from efp_runtime.state_machine import IllegalTransition, fire
 from habilitation.domain.errors import Forbidden, TooEarly, WrongState
+from habilitation.domain.history import Transition
 
 
 class RequestState(StrEnum):
@@ -37,17 +38,14 @@ _MACHINE = Machine(
 )
 
 
-@dataclass(frozen=True)
-class Transition:
-    at: datetime
-    trigger: str
-    by: str
-    why: str | None = None
+class RequestEvent(StrEnum):
+    """What happened to an access request in one step: each becomes its public event."""
 
-
-@dataclass(frozen=True)
-class RequestEvent:
-    trigger: str  # submitted, resent, accepted, refused, cancelled
+    SUBMITTED = "submitted"
+    RESENT = "resent"
+    ACCEPTED = "accepted"
+    REFUSED = "refused"
+    CANCELLED = "cancelled"
 
 
 @dataclass
@@ -75,7 +73,7 @@ class AccessRequest:
     def submit(cls, **fields: Any) -> "AccessRequest":
         request = cls(**fields)
         request.history.append(Transition(request.created_at, "submit", request.account_id))
-        request.events.append(RequestEvent("submitted"))
+        request.events.append(RequestEvent.SUBMITTED)
         return request
 
     @property
@@ -91,21 +89,21 @@ class AccessRequest:
             )
         self._fire("resend", now, by)
         self.last_sent_at = now
-        self.events.append(RequestEvent("resent"))
+        self.events.append(RequestEvent.RESENT)
 
     def cancel(self, by: str, now: datetime) -> None:
         self._own(by)
         self._fire("cancel", now, by)
-        self.events.append(RequestEvent("cancelled"))
+        self.events.append(RequestEvent.CANCELLED)
 
     def accept(self, by: str, now: datetime) -> None:
         self._decide("accept", by, now, None)
-        self.events.append(RequestEvent("accepted"))
+        self.events.append(RequestEvent.ACCEPTED)
 
     def refuse(self, by: str, now: datetime, reason: str | None) -> None:
         self._decide("refuse", by, now, reason)
         self.reason = reason
-        self.events.append(RequestEvent("refused"))
+        self.events.append(RequestEvent.REFUSED)
 
     def _decide(self, trigger: str, by: str, now: datetime, why: str | None) -> None:
         self._fire(trigger, now, by, why)

@@ -10,8 +10,10 @@ from typing import Any, cast
 
 from transitions import Machine
 
+from contracts.errors import ErrorCode
 from efp_runtime.state_machine import IllegalTransition, fire
 from habilitation.domain.errors import HabilitationError, WrongState
+from habilitation.domain.history import Transition
 
 
 class CodeState(StrEnum):
@@ -45,7 +47,7 @@ SYSTEM = "system"
 
 
 class ActivationCodeUsed(HabilitationError):
-    code = "activation_code_used"
+    code = ErrorCode.ACTIVATION_CODE_USED
     detail = (
         "Ce code d'activation a déjà été utilisé. Si vous n'êtes pas à l'origine de cette utilisation, "
         "contactez votre DREETS (Direction régionale)."
@@ -53,7 +55,7 @@ class ActivationCodeUsed(HabilitationError):
 
 
 class ActivationCodeRevoked(HabilitationError):
-    code = "activation_code_revoked"
+    code = ErrorCode.ACTIVATION_CODE_REVOKED
     detail = (
         "Ce code d'activation a été annulé par l'administration. "
         "Contactez votre DREETS (Direction régionale) pour en obtenir un nouveau."
@@ -61,7 +63,7 @@ class ActivationCodeRevoked(HabilitationError):
 
 
 class ActivationCodeExpired(HabilitationError):
-    code = "activation_code_expired"
+    code = ErrorCode.ACTIVATION_CODE_EXPIRED
     detail = "Ce code d'activation a expiré. Contactez votre DREETS (Direction régionale) pour en obtenir un nouveau."
 
 
@@ -77,11 +79,6 @@ def normalize_code(typed: str) -> str | None:
     return code
 
 
-def normalize_siret(typed: str) -> str | None:
-    siret = "".join(typed.split())
-    return siret if len(siret) == 14 and siret.isdigit() else None
-
-
 def add_months(moment: datetime, months: int) -> datetime:
     """Same day `months` later, or the month's last day (31 August + 6 months = 28/29 February)."""
     index = moment.month - 1 + months
@@ -89,17 +86,13 @@ def add_months(moment: datetime, months: int) -> datetime:
     return moment.replace(year=year, month=month, day=min(moment.day, calendar.monthrange(year, month)[1]))
 
 
-@dataclass(frozen=True)
-class CodeTransition:
-    at: datetime
-    trigger: str
-    by: str
-    why: str | None = None
+class CodeEvent(StrEnum):
+    """What happened to a code in one step: each becomes its public event."""
 
-
-@dataclass(frozen=True)
-class CodeEvent:
-    trigger: str  # issued, redeemed, revoked, expired
+    ISSUED = "issued"
+    REDEEMED = "redeemed"
+    REVOKED = "revoked"
+    EXPIRED = "expired"
 
 
 @dataclass
@@ -125,14 +118,14 @@ class ActivationCode:
     revoked_at: datetime | None = None
     revocation_reason: str | None = None
     version: int = 0
-    history: list[CodeTransition] = field(default_factory=list)
+    history: list[Transition] = field(default_factory=list)
     events: list[CodeEvent] = field(default_factory=list)
 
     @classmethod
     def issue(cls, **fields: Any) -> "ActivationCode":
         code = cls(**fields)
-        code.history.append(CodeTransition(code.issued_at, "issue", code.issued_by))
-        code.events.append(CodeEvent("issued"))
+        code.history.append(Transition(code.issued_at, "issue", code.issued_by))
+        code.events.append(CodeEvent.ISSUED)
         return code
 
     def is_due(self, now: datetime) -> bool:
@@ -146,7 +139,7 @@ class ActivationCode:
         if not self.is_due(now):
             raise WrongState("Ce code d'activation est encore valable ou n'est plus en cours.")
         self._fire("expire", now, SYSTEM)
-        self.events.append(CodeEvent("expired"))
+        self.events.append(CodeEvent.EXPIRED)
 
     def check_redeemable(self, now: datetime) -> None:
         """Raises the refusal a user should read if this code can no longer make a manager."""
@@ -162,7 +155,7 @@ class ActivationCode:
         self.check_redeemable(now)
         self._fire("redeem", now, by)
         self.redeemed_by, self.redeemed_at, self.activation_id = by, now, activation_id
-        self.events.append(CodeEvent("redeemed"))
+        self.events.append(CodeEvent.REDEEMED)
 
     def redeemed_through(self, activation_id: str) -> bool:
         """True once this activation has redeemed the code (a retry after a crash goes on from there)."""
@@ -173,14 +166,14 @@ class ActivationCode:
             raise WrongState("Ce code d'activation a déjà expiré.")
         self._fire("revoke", now, by, why)
         self.revoked_by, self.revoked_at, self.revocation_reason = by, now, why
-        self.events.append(CodeEvent("revoked"))
+        self.events.append(CodeEvent.REVOKED)
 
     def _fire(self, trigger: str, now: datetime, by: str, why: str | None = None) -> None:
         try:
             self.state = fire(_MACHINE, self.state, trigger)
         except IllegalTransition as exc:
             raise WrongState(f"Ce code d'activation est déjà {_DONE[self.state]}.") from exc
-        self.history.append(CodeTransition(now, trigger, by, why))
+        self.history.append(Transition(now, trigger, by, why))
 
 
 _DONE = {

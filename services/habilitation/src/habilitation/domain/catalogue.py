@@ -36,3 +36,8 @@ CERES = DigitalService(
 SERVICES = {service.code: service for service in (CERES,)}
 # The access-manager charter (text in habilitation/data/charter-<version>.md).
 CHARTER_VERSION = "2024-11"
+
+
+def role_label(service: str, role: str) -> str:
+    found = SERVICES[service].role(role) if service in SERVICES else None
+    return found.label if found else role

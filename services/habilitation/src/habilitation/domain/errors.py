@@ -1,44 +1,30 @@
-"""Refusals of the habilitation domain: a stable machine code and the French text shown to the user."""
+"""Refusals of the habilitation domain: a stable machine code (spelled once in contracts) and the French text."""
+
+from contracts.errors import ErrorCode
+from efp_runtime.refusal import Refusal
 
 
-class HabilitationError(Exception):
-    code = "habilitation_error"
-    detail = "La demande n'a pas pu être traitée."
-
-    def __init__(
-        self,
-        detail: str | None = None,
-        field: str | None = None,
-        *,
-        retry_after_seconds: int | None = None,
-        extra: dict[str, str] | None = None,
-    ) -> None:
-        super().__init__(detail or self.detail)
-        if detail:
-            self.detail = detail
-        self.field = field
-        self.retry_after_seconds = retry_after_seconds
-        # Machine-readable details a client needs (e.g. `resendable_at`).
-        self.extra = extra or {}
+class HabilitationError(Refusal):
+    """The base of this service's refusals (the code and its HTTP status come from `ErrorCode`)."""
 
 
 class InvalidInput(HabilitationError):
-    code = "validation_error"
+    code = ErrorCode.VALIDATION_ERROR
     detail = "Les informations saisies sont invalides."
 
 
 class NotFound(HabilitationError):
-    code = "not_found"
+    code = ErrorCode.NOT_FOUND
     detail = "Cet élément est introuvable."
 
 
 class Forbidden(HabilitationError):
-    code = "forbidden"
+    code = ErrorCode.FORBIDDEN
     detail = "Vous n'avez pas les droits pour effectuer cette action."
 
 
 class Conflict(HabilitationError):
-    code = "conflict"
+    code = ErrorCode.CONFLICT
     detail = "Cette demande est en conflit avec une autre."
 
 
@@ -47,17 +33,17 @@ class Stale(Conflict):
 
 
 class TooEarly(HabilitationError):
-    code = "too_early"
+    code = ErrorCode.TOO_EARLY
     detail = "Il est trop tôt pour relancer."
 
 
 class WrongState(HabilitationError):
-    code = "wrong_state"
+    code = ErrorCode.WRONG_STATE
     detail = "Cette action n'est plus possible dans l'état actuel."
 
 
 class NoManager(HabilitationError):
-    code = "no_access_manager"
+    code = ErrorCode.NO_ACCESS_MANAGER
     detail = (
         "Votre structure n'a pas encore de responsable des accès. "
         "Contactez votre DREETS (Direction régionale) pour obtenir un code d'activation."
@@ -65,15 +51,15 @@ class NoManager(HabilitationError):
 
 
 class LastManager(HabilitationError):
-    code = "last_manager"
+    code = ErrorCode.LAST_MANAGER
     detail = "Vous ne pouvez pas retirer le dernier responsable des accès de la structure."
 
 
 class RateLimited(HabilitationError):
-    code = "rate_limited"
+    code = ErrorCode.RATE_LIMITED
     detail = "Trop de tentatives. Veuillez réessayer plus tard."
 
 
 class InvalidActivationCode(HabilitationError):
-    code = "invalid_activation_code"
+    code = ErrorCode.INVALID_ACTIVATION_CODE
     detail = "Le code d'activation ou le SIRET saisi est incorrect."

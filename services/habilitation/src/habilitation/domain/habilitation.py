@@ -9,6 +9,7 @@ from transitions import Machine
 
 from efp_runtime.state_machine import IllegalTransition, fire
 from habilitation.domain.errors import WrongState
+from habilitation.domain.history import Transition
 
 
 class HabilitationState(StrEnum):
@@ -46,14 +47,6 @@ _MACHINE = Machine(
     initial=HabilitationState.ACTIVE,
     auto_transitions=False,
 )
-
-
-@dataclass(frozen=True)
-class Transition:
-    at: datetime
-    trigger: str
-    by: str
-    why: str | None
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from transitions import Machine
 
 from efp_runtime.state_machine import IllegalTransition, fire
 from habilitation.domain.errors import TooEarly, WrongState
+from habilitation.domain.history import Transition
 
 
 class InvitationState(StrEnum):
@@ -67,17 +68,14 @@ class InvitedGrant:
     end_date: date | None = None
 
 
-@dataclass(frozen=True)
-class Transition:
-    at: datetime
-    trigger: str
-    by: str
-    why: str | None = None
+class InvitationEvent(StrEnum):
+    """What happened to an invitation in one step: each becomes its public event."""
 
-
-@dataclass(frozen=True)
-class InvitationEvent:
-    trigger: str  # sent, resent, expired, accepted, revoked
+    SENT = "sent"
+    RESENT = "resent"
+    EXPIRED = "expired"
+    ACCEPTED = "accepted"
+    REVOKED = "revoked"
 
 
 @dataclass
@@ -120,7 +118,7 @@ class Invitation:
             **fields,
         )
         invitation.history.append(Transition(now, "send", by))
-        invitation.events.append(InvitationEvent("sent"))
+        invitation.events.append(InvitationEvent.SENT)
         return invitation
 
     def is_due(self, now: datetime) -> bool:
@@ -137,7 +135,7 @@ class Invitation:
         if self.state is InvitationState.SENT and not self.is_due(now):
             raise WrongState("Cette invitation est encore valable.")
         self._fire("expire", now, SYSTEM, EXPIRY_REASON)
-        self.events.append(InvitationEvent("expired"))
+        self.events.append(InvitationEvent.EXPIRED)
 
     def resend(self, by: str, now: datetime, token_hash: str) -> None:
         """« Relancer l'invitation »: only once expired; a new token and a new expiry."""
@@ -153,14 +151,14 @@ class Invitation:
         self.last_sent_at, self.last_sent_by = now, by
         self.expires_at = now + VALID_FOR
         self.token_hash = token_hash
-        self.events.append(InvitationEvent("resent"))
+        self.events.append(InvitationEvent.RESENT)
 
     def accept(self, by: str, now: datetime) -> None:
         if self.is_due(now) or self.state is InvitationState.EXPIRED:
             raise WrongState("Cette invitation a expiré. Demandez à votre responsable des accès de la relancer.")
         self._fire("accept", now, by)
         self.accepted_by, self.accepted_at = by, now
-        self.events.append(InvitationEvent("accepted"))
+        self.events.append(InvitationEvent.ACCEPTED)
 
     def was_accepted_by(self, account_id: str) -> bool:
         """True once this account accepted it (a retry after a crash goes on from there)."""
@@ -169,7 +167,7 @@ class Invitation:
     def revoke(self, by: str, now: datetime, why: str | None = None) -> None:
         self._fire("revoke", now, by, why)
         self.revoked_by, self.revoked_at = by, now
-        self.events.append(InvitationEvent("revoked"))
+        self.events.append(InvitationEvent.REVOKED)
 
     def _fire(self, trigger: str, now: datetime, by: str, why: str | None = None) -> None:
         try:

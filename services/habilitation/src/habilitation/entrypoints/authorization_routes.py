@@ -1,31 +1,15 @@
 """The authorization requests of the habilitation RPC queue, each to its use case (merged into `all_routes`)."""
 
-from collections.abc import Awaitable, Callable
-from typing import Any, Protocol
-
-from pydantic import BaseModel
+from typing import Any
 
 from contracts import authorizations as az
 from contracts.rpc import Request
-from efp_runtime.message_context import MessageContext
-from habilitation.use_cases.check_authorization import CheckAuthorization
-from habilitation.use_cases.list_active_habilitations import ListActiveHabilitations
-
-Handler = Callable[[Any, MessageContext], Awaitable[BaseModel]]
+from efp_runtime.service import Route
+from habilitation.wiring import Habilitation
 
 
-class AuthorizationUseCases(Protocol):
-    """The part of the service's container these routes use."""
-
-    @property
-    def check_authorization(self) -> CheckAuthorization: ...
-
-    @property
-    def list_active_habilitations(self) -> ListActiveHabilitations: ...
-
-
-def authorization_routes(x: AuthorizationUseCases) -> dict[type[Request], Handler]:
+def authorization_routes(x: Habilitation) -> dict[type[Request[Any]], Route]:
     return {
-        az.CheckAuthorizationV1: lambda r, c: x.check_authorization(r.account_id, r.service, r.role, r.siret),
-        az.ListActiveHabilitationsV1: lambda r, c: x.list_active_habilitations(r.after_id, r.limit, r.siret),
+        az.CheckAuthorizationV1: x.check_authorization,
+        az.ListActiveHabilitationsV1: x.list_active_habilitations,
     }

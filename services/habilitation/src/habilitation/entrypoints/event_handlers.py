@@ -3,7 +3,7 @@
 from typing import Any
 
 from contracts.accounts import AccountCreatedV1, AccountProfileUpdatedV1
-from habilitation.use_cases.record_account import RecordAccount
+from habilitation.use_cases.organisation.record_account import RecordAccount
 
 
 def make_account_event_handlers(record: RecordAccount) -> tuple[Any, Any]:

@@ -5,7 +5,6 @@ closes what it opened; `efp-ops` calls them. Activation codes are not here: `efp
 service over RPC (the requests exist, and the code's HMAC key then stays with the service).
 """
 
-from collections.abc import Awaitable, Callable
 from dataclasses import asdict
 from typing import Any
 
@@ -16,6 +15,7 @@ from efp_runtime.broker import create_broker
 from efp_runtime.clock import clock_from
 from efp_runtime.mongo import create_mongo_client
 from efp_runtime.settings import RuntimeSettings
+from efp_runtime.sweeper import Sweep, sweep_once
 from habilitation import bootstrap
 from habilitation.adapters import (
     mongo_access_request_repository,
@@ -27,7 +27,6 @@ from habilitation.adapters.mongo_habilitation_repository import MongoHabilitatio
 from habilitation.adapters.mongo_invitation_repository import MongoInvitationRepository
 from habilitation.config import HabilitationSettings
 from habilitation.domain.catalogue import SERVICES
-from habilitation.entrypoints.sweeper import sweep_once
 
 # What `show` can look at: the aggregates that keep a history of their transitions.
 AGGREGATES = ("access-request", "invitation", "habilitation")
@@ -77,17 +76,18 @@ async def sweep() -> tuple[dict[str, int], list[str]]:
     settings = HabilitationSettings()
     # Never connected: the relay is only kicked; the running service's relay publishes at its next poll.
     broker = create_broker(settings, "habilitation-operator")
-    habilitation = bootstrap.build(settings, broker, clock_from(settings.test_clock_file, settings.environment))
-    sweeps: dict[str, Callable[[], Awaitable[int]]] = {
+    habilitation, infrastructure = bootstrap.build(
+        settings, broker, clock_from(settings.test_clock_file, settings.environment)
+    )
+    sweeps: dict[str, Sweep] = {
         "activation_codes": habilitation.expire_activation_codes,
         "invitations": habilitation.sweep_invitations,
         "habilitations": habilitation.sweep_habilitations,
     }
     # The habilitation sweep asks identity for names and establishments over RPC.
-    await habilitation.rpc.connect()
+    await infrastructure.rpc.connect()
     try:
         done = await sweep_once(sweeps)
     finally:
-        await habilitation.rpc.close()
-        await habilitation.mongo.close()
+        await infrastructure.close()
     return done, [name for name in sweeps if name not in done]

@@ -1,14 +1,12 @@
 """The ports of the habilitation use cases; adapters implement them."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Protocol
 
 from efp_runtime.outbox import OutboxMessage
-from habilitation.domain.access_request import AccessRequest, RequestState
 from habilitation.domain.habilitation import Habilitation
 from habilitation.domain.manager_right import ManagerRight
-from habilitation.use_cases.page_ports import EVERYTHING, RecordFilter, RecordPage
 
 
 @dataclass(frozen=True)
@@ -83,36 +81,6 @@ class Habilitations(Protocol):
         ...
 
 
-@dataclass(frozen=True)
-class UsersQuery:
-    """One page of an organisation's users: its members and the holders of its habilitations."""
-
-    siren: str
-    today: date  # a habilitation past its end date neither lists nor matches anyone
-    role: str | None = None  # holders of a habilitation with this role …
-    siret: str | None = None  # … on this establishment (both: on one habilitation)
-    q: str | None = None  # a prefix of a word of the last or first name, case and accents ignored
-    after: tuple[str, ...] | None = None  # the sort key of the previous page's last user
-    limit: int | None = None  # None: everyone
-
-
-@dataclass(frozen=True)
-class UsersPage:
-    account_ids: list[str]  # by last name, first name, account id
-    next_after: tuple[str, ...] | None
-    total: int  # users matching the filters, every page together
-
-
-class UserListing(Protocol):
-    """The organisations' users as an indexed listing, so a page costs a page."""
-
-    async def page(self, query: UsersQuery) -> UsersPage: ...
-
-    async def matching(self, siren: str, q: str) -> list[str]:
-        """The account ids of the organisation's people whose name or e-mail starts with `q` (any order)."""
-        ...
-
-
 class ManagerRights(Protocol):
     async def get(self, account_id: str, siren: str) -> ManagerRight | None: ...
 
@@ -139,26 +107,6 @@ class ManagerRights(Protocol):
     async def managed_by(self, account_id: str) -> list[str]:
         """The SIRENs this account holds the right for (charter accepted or not yet)."""
         ...
-
-
-class AccessRequests(Protocol):
-    async def add(self, request: AccessRequest, messages: list[OutboxMessage]) -> None:
-        """Raises Conflict if the account already has a pending request for this service and organisation."""
-        ...
-
-    async def get(self, request_id: str) -> AccessRequest | None: ...
-
-    async def update(self, request: AccessRequest, messages: list[OutboxMessage]) -> None: ...
-
-    async def of_account(self, account_id: str) -> list[AccessRequest]: ...
-
-    async def of_organisation(
-        self, siren: str, state: RequestState | None, filters: RecordFilter = EVERYTHING
-    ) -> RecordPage[AccessRequest]:
-        """Newest first, one page of them."""
-        ...
-
-    async def count_pending(self, sirens: list[str]) -> int: ...
 
 
 class Clock(Protocol):

@@ -7,6 +7,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from efp_runtime.aggregate_store import AggregateStore, StaleAggregate
 from efp_runtime.mongo import IndexSpec
 from efp_runtime.outbox import OUTBOX_FIELD, OutboxMessage, OutboxRelay
+from efp_runtime.state_machine import Transition
 from identity.domain.errors import Conflict
 from identity.domain.password_reset import PasswordReset, ResetState
 
@@ -38,7 +39,8 @@ class MongoPasswordResetRepository:
             state=ResetState(doc["state"]),
             wrong_codes=doc["wrong_codes"],
             version=doc["version"],
-            history=[(h["at"], h["trigger"]) for h in doc["history"]],
+            # Entries written before the source and destination were kept have neither.
+            history=[Transition(h["at"], h["trigger"], h.get("source", ""), h.get("dest", "")) for h in doc["history"]],
         )
 
     async def update(self, reset: PasswordReset, messages: list[OutboxMessage]) -> None:
@@ -58,5 +60,5 @@ def _document(reset: PasswordReset) -> dict[str, Any]:
         "expires_at": reset.expires_at,
         "state": reset.state.value,
         "wrong_codes": reset.wrong_codes,
-        "history": [{"at": at, "trigger": trigger} for at, trigger in reset.history],
+        "history": [{"at": h.at, "trigger": h.trigger, "source": h.source, "dest": h.dest} for h in reset.history],
     }

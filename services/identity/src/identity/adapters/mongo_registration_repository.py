@@ -8,8 +8,9 @@ from pymongo.asynchronous.collection import AsyncCollection
 from efp_runtime.aggregate_store import AggregateStore, StaleAggregate
 from efp_runtime.mongo import IndexSpec
 from efp_runtime.outbox import OUTBOX_FIELD, OutboxMessage, OutboxRelay
+from efp_runtime.state_machine import Transition
 from identity.domain.errors import Conflict
-from identity.domain.registration import OPEN_STEPS, HistoryEntry, Registration, Step
+from identity.domain.registration import OPEN_STEPS, Registration, Step
 
 COLLECTION = "registrations"
 INDEXES = [
@@ -71,9 +72,7 @@ def _document(r: Registration) -> dict[str, Any]:
         "civility": r.civility,
         "last_name": r.last_name,
         "first_name": r.first_name,
-        "history": [
-            {"at": h.at, "trigger": h.trigger, "source": h.source.value, "dest": h.dest.value} for h in r.history
-        ],
+        "history": [{"at": h.at, "trigger": h.trigger, "source": h.source, "dest": h.dest} for h in r.history],
     }
 
 
@@ -94,5 +93,5 @@ def _registration(doc: dict[str, Any]) -> Registration:
         last_name=doc.get("last_name"),
         first_name=doc.get("first_name"),
         version=doc["version"],
-        history=[HistoryEntry(h["at"], h["trigger"], Step(h["source"]), Step(h["dest"])) for h in doc["history"]],
+        history=[Transition(h["at"], h["trigger"], h["source"], h["dest"]) for h in doc["history"]],
     )

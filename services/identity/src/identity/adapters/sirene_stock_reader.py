@@ -5,7 +5,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from identity.domain.organisation import SIREN_LENGTH, Establishment, Organisation, is_valid_siren, is_valid_siret
-from identity.use_cases.directory_ports import RejectedRow
+from identity.use_cases.organisations.ports import RejectedRow
 
 # What a non-diffusible unit (statut de diffusion P) shows instead of its name or address.
 NOT_DIFFUSED = "[ND]"

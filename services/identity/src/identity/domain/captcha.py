@@ -4,6 +4,7 @@ import hmac
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from contracts.errors import ErrorCode
 from identity.domain.errors import IdentityError, NotFound
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B: letters a person reads the same way every time.
@@ -51,7 +52,7 @@ class CaptchaGone(NotFound):
 class AudioUnavailable(IdentityError):
     """The speech engine is missing, failed or is too slow; the image still works."""
 
-    code = "audio_unavailable"
+    code = ErrorCode.AUDIO_UNAVAILABLE
     detail = (
         "La version audio du code de sécurité est momentanément indisponible. "
         "Veuillez utiliser l'image ou réessayer dans quelques instants."

@@ -2,6 +2,8 @@
 
 from collections.abc import Callable
 
+from identity.domain.errors import WeakPassword
+
 MIN_LENGTH = 12
 MAX_LENGTH = 128  # argon2 takes anything; a ceiling keeps hashing cost bounded
 CLASSES_REQUIRED = 3
@@ -33,3 +35,10 @@ def password_problems(password: str, email: str, is_common: Callable[[str], bool
     if is_common(password):
         problems.append("Ce mot de passe est trop courant. Choisissez-en un moins prévisible.")
     return problems
+
+
+def check_password(password: str, email: str, is_common: Callable[[str], bool]) -> None:
+    """Raise WeakPassword listing every rule broken, each as a message on the `password` field."""
+    problems = password_problems(password, email, is_common)
+    if problems:
+        raise WeakPassword(problems[0], field="password", errors=[("password", p) for p in problems])

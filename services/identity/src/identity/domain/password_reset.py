@@ -8,7 +8,7 @@ from typing import Any, cast
 
 from transitions import Machine
 
-from efp_runtime.state_machine import IllegalTransition, fire
+from efp_runtime.state_machine import IllegalTransition, Transition, fire_recorded
 from identity.domain.errors import CodeExpired, TooManyAttempts, WrongStep
 
 
@@ -19,10 +19,16 @@ class ResetState(StrEnum):
     EXPIRED = "expired"
 
 
+class ResetTrigger(StrEnum):
+    VERIFY = "verify"
+    COMPLETE = "complete"
+    EXPIRE = "expire"
+
+
 TRANSITIONS = [
-    {"trigger": "verify", "source": ResetState.PENDING, "dest": ResetState.VERIFIED},
-    {"trigger": "complete", "source": ResetState.VERIFIED, "dest": ResetState.COMPLETED},
-    {"trigger": "expire", "source": [ResetState.PENDING, ResetState.VERIFIED], "dest": ResetState.EXPIRED},
+    {"trigger": ResetTrigger.VERIFY, "source": ResetState.PENDING, "dest": ResetState.VERIFIED},
+    {"trigger": ResetTrigger.COMPLETE, "source": ResetState.VERIFIED, "dest": ResetState.COMPLETED},
+    {"trigger": ResetTrigger.EXPIRE, "source": [ResetState.PENDING, ResetState.VERIFIED], "dest": ResetState.EXPIRED},
 ]
 
 # Guide §5.2: « Ce code est à usage unique. Il expirera au bout de 24 heures. »
@@ -57,7 +63,7 @@ class PasswordReset:
     state: ResetState = ResetState.PENDING
     wrong_codes: int = 0
     version: int = 0
-    history: list[tuple[datetime, str]] = field(default_factory=list)
+    history: list[Transition] = field(default_factory=list)
     events: list[ResetRequested] = field(default_factory=list)
 
     @classmethod
@@ -81,7 +87,7 @@ class PasswordReset:
         if self.account_id is None or not hmac.compare_digest(candidate_hash, self.code_hash):
             self.wrong_codes += 1
             return False
-        self._fire("verify", now)
+        self._fire(ResetTrigger.VERIFY, now)
         return True
 
     def complete(self, now: datetime) -> None:
@@ -89,17 +95,17 @@ class PasswordReset:
         self._ensure_valid(now)
         if self.state is not ResetState.VERIFIED:
             raise WrongStep("Saisissez d'abord le code de réinitialisation reçu par e-mail.")
-        self._fire("complete", now)
+        self._fire(ResetTrigger.COMPLETE, now)
 
     def _ensure_valid(self, now: datetime) -> None:
         if self.state in (ResetState.PENDING, ResetState.VERIFIED) and now >= self.expires_at:
-            self._fire("expire", now)
+            self._fire(ResetTrigger.EXPIRE, now)
         if self.state is ResetState.EXPIRED:
             raise CodeExpired("Le code de réinitialisation a expiré. Veuillez recommencer.")
 
-    def _fire(self, trigger: str, now: datetime) -> None:
+    def _fire(self, trigger: ResetTrigger, now: datetime) -> None:
         try:
-            self.state = fire(_MACHINE, self.state, trigger)
+            self.state, transition = fire_recorded(_MACHINE, self.state, trigger.value, now)
         except IllegalTransition as exc:
             raise WrongStep() from exc
-        self.history.append((now, trigger))
+        self.history.append(transition)

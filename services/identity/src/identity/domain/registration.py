@@ -8,7 +8,7 @@ from typing import Any, cast
 
 from transitions import Machine
 
-from efp_runtime.state_machine import IllegalTransition, fire
+from efp_runtime.state_machine import IllegalTransition, Transition, fire_recorded
 from identity.domain.errors import CodeExpired, RegistrationExpired, TooEarly, TooManyAttempts, WrongStep
 
 
@@ -21,16 +21,25 @@ class Step(StrEnum):
     EXPIRED = "expired"
 
 
+class Trigger(StrEnum):
+    VERIFY_EMAIL = "verify_email"
+    SET_PASSWORD = "set_password"  # noqa: S105 (the trigger's name, not a secret)
+    SET_IDENTITY = "set_identity"
+    COMPLETE = "complete"
+    BACK_TO_IDENTITY = "back_to_identity"
+    EXPIRE = "expire"
+
+
 OPEN_STEPS = [Step.VERIFY_EMAIL, Step.PASSWORD, Step.IDENTITY, Step.ORGANISATION]
 
 TRANSITIONS = [
-    {"trigger": "verify_email", "source": Step.VERIFY_EMAIL, "dest": Step.PASSWORD},
-    {"trigger": "set_password", "source": Step.PASSWORD, "dest": Step.IDENTITY},
-    {"trigger": "set_identity", "source": Step.IDENTITY, "dest": Step.ORGANISATION},
-    {"trigger": "complete", "source": Step.ORGANISATION, "dest": Step.COMPLETED},
+    {"trigger": Trigger.VERIFY_EMAIL, "source": Step.VERIFY_EMAIL, "dest": Step.PASSWORD},
+    {"trigger": Trigger.SET_PASSWORD, "source": Step.PASSWORD, "dest": Step.IDENTITY},
+    {"trigger": Trigger.SET_IDENTITY, "source": Step.IDENTITY, "dest": Step.ORGANISATION},
+    {"trigger": Trigger.COMPLETE, "source": Step.ORGANISATION, "dest": Step.COMPLETED},
     # « Retour » on the organisation step: the identity may be given again (nothing else is undone).
-    {"trigger": "back_to_identity", "source": Step.ORGANISATION, "dest": Step.IDENTITY},
-    {"trigger": "expire", "source": OPEN_STEPS, "dest": Step.EXPIRED},
+    {"trigger": Trigger.BACK_TO_IDENTITY, "source": Step.ORGANISATION, "dest": Step.IDENTITY},
+    {"trigger": Trigger.EXPIRE, "source": OPEN_STEPS, "dest": Step.EXPIRED},
 ]
 
 # Rules of the guide and DOMAIN.md: a 6-digit code valid 1 hour, dead after 5 wrong tries;
@@ -49,14 +58,6 @@ _MACHINE = Machine(
     initial=Step.VERIFY_EMAIL,
     auto_transitions=False,
 )
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    at: datetime
-    trigger: str
-    source: Step
-    dest: Step
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,7 @@ class Registration:
     last_name: str | None = None
     first_name: str | None = None
     version: int = 0
-    history: list[HistoryEntry] = field(default_factory=list)
+    history: list[Transition] = field(default_factory=list)
     events: list[DomainEvent] = field(default_factory=list)
 
     @classmethod
@@ -157,7 +158,7 @@ class Registration:
         if not hmac.compare_digest(candidate_hash, self.code_hash):
             self.wrong_codes += 1
             return False
-        self._fire("verify_email", now)
+        self._fire(Trigger.VERIFY_EMAIL, now)
         self.events.append(EmailVerified(self.id))
         return True
 
@@ -178,21 +179,21 @@ class Registration:
 
     def choose_password(self, password_hash: str, now: datetime) -> None:
         """Step 3: the password, already checked against the policy and hashed."""
-        self._advance("set_password", Step.PASSWORD, now)
+        self._advance(Trigger.SET_PASSWORD, Step.PASSWORD, now)
         self.password_hash = password_hash
 
     def give_identity(self, civility: str, last_name: str, first_name: str, now: datetime) -> None:
         """Step 4: civilité, nom, prénom (already validated)."""
-        self._advance("set_identity", Step.IDENTITY, now)
+        self._advance(Trigger.SET_IDENTITY, Step.IDENTITY, now)
         self.civility, self.last_name, self.first_name = civility, last_name, first_name
 
     def go_back_to_identity(self, now: datetime) -> None:
         """From step 5 back to step 4; the identity given stays until it is given again."""
-        self._advance("back_to_identity", Step.ORGANISATION, now)
+        self._advance(Trigger.BACK_TO_IDENTITY, Step.ORGANISATION, now)
 
     def complete(self, now: datetime) -> None:
         """Step 5 done: the account exists."""
-        self._advance("complete", Step.ORGANISATION, now)
+        self._advance(Trigger.COMPLETE, Step.ORGANISATION, now)
         self.events.append(RegistrationCompleted(self.id))
 
     def abandon_if_idle(self, now: datetime) -> bool:
@@ -200,11 +201,11 @@ class Registration:
         if self.state not in OPEN_STEPS or now < self.expires_at:
             return False
         step = self.state
-        self._fire("expire", now)
+        self._fire(Trigger.EXPIRE, now)
         self.events.append(RegistrationAbandoned(self.id, step))
         return True
 
-    def _advance(self, trigger: str, expected: Step, now: datetime) -> None:
+    def _advance(self, trigger: Trigger, expected: Step, now: datetime) -> None:
         self._ensure_open(now)
         if self.state is not expected:
             raise WrongStep()
@@ -216,10 +217,9 @@ class Registration:
         if self.state is Step.EXPIRED:
             raise RegistrationExpired()
 
-    def _fire(self, trigger: str, now: datetime) -> None:
-        source = self.state
+    def _fire(self, trigger: Trigger, now: datetime) -> None:
         try:
-            self.state = fire(_MACHINE, source, trigger)
+            self.state, transition = fire_recorded(_MACHINE, self.state, trigger.value, now)
         except IllegalTransition as exc:
             raise WrongStep() from exc
-        self.history.append(HistoryEntry(at=now, trigger=trigger, source=source, dest=self.state))
+        self.history.append(transition)

@@ -29,13 +29,15 @@ from identity.adapters.common_password_list import CommonPasswordList
 from identity.adapters.mongo_account_repository import MongoAccountRepository
 from identity.adapters.mongo_organisation_directory import MongoOrganisationDirectory
 from identity.adapters.sirene_stock_reader import StockFormatError, read_etablissements, read_unites_legales
+from identity.composition import Oidc
 from identity.config import IdentitySettings
 from identity.domain.account import AGENT_SERVICES, AccountKind
 from identity.domain.errors import IdentityError
+from identity.domain.mailbox import normalise_email
 from identity.domain.oidc import OidcClient
-from identity.use_cases.create_agent import CreateAgent
-from identity.use_cases.import_sirene import BATCH_SIZE, ImportSirene
-from identity.use_cases.start_registration import normalise_email
+from identity.use_cases.accounts.create_agent import CreateAgent, NewAgent
+from identity.use_cases.oidc.manage_clients import NewOidcClient
+from identity.use_cases.organisations.import_sirene import BATCH_SIZE, ImportSirene, SireneStock
 
 # What efp-ops may use: these functions, their constants, and the two refusals they raise.
 __all__ = [
@@ -79,9 +81,16 @@ async def create_agent(
         await ensure_indexes(database, mongo_account_repository.INDEXES)
         accounts = MongoAccountRepository(database[mongo_account_repository.COLLECTION], relay=None)
         create = CreateAgent(accounts, Argon2PasswordHasher(), CommonPasswordList(), system_clock)
-        return await create(
-            email, password, last_name, first_name, service, region, MessageContext.fresh(), civility=civility
+        agent = NewAgent(
+            email=email,
+            password=password,
+            last_name=last_name,
+            first_name=first_name,
+            agent_service=service,
+            region=region,
+            civility=civility,
         )
+        return await create(agent, MessageContext.fresh())
     finally:
         await mongo.close()
 
@@ -117,7 +126,7 @@ async def import_sirene(unites_legales: Path, etablissements: Path, batch_size: 
                 database[mongo_organisation_directory.ORGANISATIONS],
                 database[mongo_organisation_directory.ESTABLISHMENTS],
             )
-            report = await ImportSirene(directory, batch_size)(organisations, establishments)
+            report = await ImportSirene(directory)(SireneStock(organisations, establishments, batch_size))
         finally:
             await mongo.close()
     return asdict(report)
@@ -145,23 +154,24 @@ async def sweep() -> dict[str, int]:
     # Never connected: the relay is only kicked, and the running service's relay publishes at its next poll.
     broker = create_broker(settings, "identity-operator")
     # Honours the test clock like the habilitation sweeper does (refused in production, see efp_runtime.clock).
-    identity = bootstrap.build(settings, broker, clock_from(settings.test_clock_file, settings.environment))
+    adapters, identity = bootstrap.build(settings, broker, clock_from(settings.test_clock_file, settings.environment))
     try:
         return {"registrations": await identity.abandon_idle_registrations()}
     finally:
-        await identity.mongo.close()
+        for close in adapters.close:
+            await close()
 
 
 @contextlib.asynccontextmanager
-async def _provider() -> AsyncIterator[bootstrap.Oidc]:
+async def _provider() -> AsyncIterator[Oidc]:
     """The OpenID Connect provider's use cases, wired as the service wires them."""
     settings = IdentitySettings()
-    identity = bootstrap.build(settings, create_broker(settings, "identity-operator"))
+    adapters, identity = bootstrap.build(settings, create_broker(settings, "identity-operator"))
     try:
         yield identity.oidc
     finally:
-        await identity.oidc.logout_sender.close()
-        await identity.mongo.close()
+        for close in adapters.close:
+            await close()
 
 
 def _client_line(client: OidcClient) -> dict[str, Any]:
@@ -187,7 +197,13 @@ async def add_oidc_client(
     """The new relying party, with its secret: the only time it is shown (it is stored hashed)."""
     async with _provider() as oidc:
         client, secret = await oidc.clients.register(
-            name, service, redirect_uris, post_logout_redirect_uris, backchannel_logout_uri
+            NewOidcClient(
+                name=name,
+                service=service,
+                redirect_uris=redirect_uris,
+                post_logout_redirect_uris=post_logout_redirect_uris,
+                backchannel_logout_uri=backchannel_logout_uri,
+            )
         )
     return {**_client_line(client), "client_secret": secret}
 

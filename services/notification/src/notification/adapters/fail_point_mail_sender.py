@@ -3,7 +3,7 @@
 import logging
 import os
 
-from notification.use_cases.ports import Delivery, MailSender, RenderedEmail
+from notification.use_cases.sending.ports import Delivery, MailSender, RenderedEmail
 
 logger = logging.getLogger(__name__)
 

@@ -3,8 +3,9 @@
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from contracts.notification import EmailContent
-from notification.domain.catalogue import MASK, SUBJECTS
-from notification.use_cases.ports import RenderedEmail
+from notification.domain.catalogue import SUBJECTS
+from notification.domain.masking import masked_content
+from notification.use_cases.sending.ports import RenderedEmail
 
 
 class JinjaEmailRenderer:
@@ -23,8 +24,7 @@ class JinjaEmailRenderer:
     def render(self, content: EmailContent, masked: bool = False) -> RenderedEmail:
         data = content.model_dump()
         if masked:
-            # An optional secret left out (a link older producers do not send) stays out.
-            data.update({name: MASK for name in content.SECRET_FIELDS if data.get(name) is not None})
+            data = masked_content(data, content.SECRET_FIELDS)
         # One line whatever the content holds: a line break in a header is refused, or worse, injected.
         subject = " ".join(self._subjects[content.template].render(**data).split())
         return RenderedEmail(

@@ -6,7 +6,7 @@ from email.header import Header
 from email.utils import formataddr, formatdate
 from functools import lru_cache
 
-from notification.use_cases.ports import RenderedEmail
+from notification.use_cases.sending.ports import RenderedEmail
 
 CRLF = b"\r\n"
 

@@ -8,8 +8,9 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import BulkWriteError, OperationFailure
 
 from efp_runtime.mongo import IndexSpec
+from efp_runtime.state_machine import Transition
 from notification.adapters.group_commit import GroupCommit
-from notification.domain.email import AbandonReason, Attempt, Email, EmailState, HistoryEntry
+from notification.domain.email import AbandonReason, Attempt, Email, EmailState
 
 COLLECTION = "emails"
 # Few indexes on purpose: every one is maintained on each of the two writes per e-mail.
@@ -130,7 +131,7 @@ def _document(e: Email) -> dict[str, Any]:
         "abandon_reason": e.abandon_reason.value if e.abandon_reason else None,
         "attempts": [{"at": a.at, "outcome": a.outcome, "reply": a.reply} for a in e.attempts],
         "history": [
-            {"at": h.at, "trigger": h.trigger, "source": h.source.value, "dest": h.dest.value, "reason": h.reason}
+            {"at": h.at, "trigger": h.trigger, "source": h.source, "dest": h.dest, "reason": h.why or ""}
             for h in e.history
         ],
     }
@@ -151,7 +152,7 @@ def _email(doc: dict[str, Any]) -> Email:
         abandon_reason=AbandonReason(doc["abandon_reason"]) if doc.get("abandon_reason") else None,
         attempts=[Attempt(a["at"], a["outcome"], a["reply"]) for a in doc["attempts"]],
         history=[
-            HistoryEntry(h["at"], h["trigger"], EmailState(h["source"]), EmailState(h["dest"]), h.get("reason", ""))
+            Transition(h["at"], h["trigger"], h["source"], h["dest"], why=h.get("reason") or None)
             for h in doc["history"]
         ],
         version=doc["version"],

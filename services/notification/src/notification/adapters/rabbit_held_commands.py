@@ -8,7 +8,7 @@ from aio_pika.abc import AbstractChannel, AbstractIncomingMessage
 
 from contracts.topology import COMMANDS_EXCHANGE, SEND_EMAIL_ROUTING_KEY
 from efp_runtime.message_copy import persistent_copy
-from notification.use_cases.ports import HeldCommand
+from notification.use_cases.abandoned.ports import HeldCommand
 
 
 class RabbitHeldCommands:

@@ -8,7 +8,7 @@ from email.utils import formataddr, formatdate
 import aiosmtplib
 
 from notification.adapters.mime_email_encoder import encoded_from, mime_message
-from notification.use_cases.ports import Delivery, RenderedEmail
+from notification.use_cases.sending.ports import Delivery, RenderedEmail
 
 
 class SmtpMailSender:

@@ -7,7 +7,7 @@ from typing import Any, cast
 
 from transitions import Machine
 
-from efp_runtime.state_machine import fire
+from efp_runtime.state_machine import Transition, fire_recorded
 
 
 class EmailState(StrEnum):
@@ -49,15 +49,6 @@ class Attempt:
     reply: str
 
 
-@dataclass(frozen=True)
-class HistoryEntry:
-    at: datetime
-    trigger: str
-    source: EmailState
-    dest: EmailState
-    reason: str = ""
-
-
 @dataclass
 class Email:
     """Identified by the id of the message that asked for it: one e-mail per intent."""
@@ -75,7 +66,7 @@ class Email:
     state: EmailState = EmailState.QUEUED
     abandon_reason: AbandonReason | None = None
     attempts: list[Attempt] = field(default_factory=list)
-    history: list[HistoryEntry] = field(default_factory=list)
+    history: list[Transition] = field(default_factory=list)
     version: int = 0
 
     @property
@@ -135,6 +126,5 @@ class Email:
         self.abandon_reason = None
 
     def _fire(self, trigger: str, now: datetime, reason: str = "") -> None:
-        source = self.state
-        self.state = fire(_MACHINE, source, trigger)
-        self.history.append(HistoryEntry(now, trigger, source, self.state, reason))
+        self.state, step = fire_recorded(_MACHINE, self.state, trigger, now, why=reason or None)
+        self.history.append(step)

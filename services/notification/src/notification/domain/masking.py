@@ -1,4 +1,5 @@
-"""Secrets masked out of a raw command body before an operator sees it."""
+"""Secrets masked out: of an e-mail's content before it is stored for the message history, and of a raw
+command body before an operator sees it. The one place that says what a secret looks like."""
 
 import json
 import re
@@ -12,6 +13,14 @@ SECRET_NAME_PARTS = ("code", "token", "password", "secret")
 DIGIT_RUN = re.compile(r"\d{6,}")
 # Links in e-mails carry codes and tokens in their query (`…/code?code=482913`, `…?token=…`).
 SECRET_QUERY = re.compile(r"([?&](?:code|token)=)[^&#\s\"]*", re.IGNORECASE)
+
+
+def masked_content(data: dict[str, Any], secret_fields: tuple[str, ...]) -> dict[str, Any]:
+    """An e-mail's template data with the fields its model declares secret masked (codes, links with tokens).
+
+    An optional secret left out (a link older producers do not send) stays out.
+    """
+    return {**data, **{name: MASK for name in secret_fields if data.get(name) is not None}}
 
 
 def masked_body(body: bytes) -> str:

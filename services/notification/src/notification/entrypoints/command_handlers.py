@@ -8,14 +8,16 @@ from faststream.rabbit import RabbitBroker, RabbitMessage
 
 from contracts.notification import SendEmailV1
 from efp_runtime.message_context import context_of
-from notification.bootstrap import Notification
+from notification.adapters.rabbit_delivery_queues import RabbitDeliveryQueues
 from notification.domain.email import EmailState
-from notification.use_cases.send_email import Then
+from notification.use_cases.sending.send_email import SendEmail, Then
 
 logger = logging.getLogger(__name__)
 
 
-def make_send_email_handler(notification: Notification, broker: RabbitBroker) -> Any:
+def make_send_email_handler(
+    send_email: SendEmail, delivery_queues: RabbitDeliveryQueues, broker: RabbitBroker, crash_after_send: bool = False
+) -> Any:
     async def on_send_email(command: SendEmailV1) -> None:
         # An invalid body or an unknown template fails validation before this line, and a
         # rendering error fails below: the broker rejects the command to the dead-letter queue.
@@ -24,13 +26,13 @@ def make_send_email_handler(notification: Notification, broker: RabbitBroker) ->
         # (The context is looked up now: the app replaces the broker's context when it starts.)
         message: RabbitMessage = broker.context.get_local("message")
         context = context_of(message.message_id, message.correlation_id, message.headers)
-        outcome = await notification.send_email(command, context)
+        outcome = await send_email(command, context)
         # The command is acknowledged when this returns: any copy it needs is confirmed first.
         if outcome.then is Then.RETRY:
-            await notification.delivery_queues.delay(message, outcome.retry_level, outcome.retry_in_seconds)
+            await delivery_queues.delay(message, outcome.retry_level, outcome.retry_in_seconds)
         elif outcome.then is Then.PARK:
-            await notification.delivery_queues.park(message)
-        if notification.crash_after_send and outcome.state is EmailState.SENT:
+            await delivery_queues.park(message)
+        if crash_after_send and outcome.state is EmailState.SENT:
             logger.warning("test fail point: exiting after e-mail %s was saved sent", context.message_id)
             os._exit(1)
 

@@ -10,7 +10,8 @@ from typing import Any
 from notification.bootstrap import connect_operator
 from notification.config import NotificationSettings
 from notification.domain.masking import masked_body
-from notification.use_cases.requeue_abandoned_email import CannotRequeue
+from notification.use_cases.abandoned.list_abandoned_emails import ListAbandoned
+from notification.use_cases.abandoned.requeue_abandoned_email import CannotRequeue, RequeueEmail
 
 # masked_body: efp-ops masks the secrets of every dead letter it shows with the rule e-mails follow.
 __all__ = ["abandoned_emails", "masked_body", "requeue_email"]
@@ -20,7 +21,7 @@ async def abandoned_emails(limit: int = 100) -> list[dict[str, Any]]:
     """Abandoned e-mails, newest first: reason, attempts, last SMTP reply, whether they can be requeued."""
     operator = await connect_operator(NotificationSettings())
     try:
-        found = await operator.list_abandoned_emails(limit)
+        found = await operator.list_abandoned_emails(ListAbandoned(limit))
     finally:
         await operator.close()
     lines = []
@@ -49,7 +50,7 @@ async def requeue_email(email_id: str, operator_name: str) -> dict[str, Any]:
     """Send an abandoned e-mail again from its parked command; the line has "error" if it cannot be."""
     operator = await connect_operator(NotificationSettings())
     try:
-        state = await operator.requeue_abandoned_email(email_id, operator=operator_name)
+        state = await operator.requeue_abandoned_email(RequeueEmail(email_id, operator_name))
     except CannotRequeue as refused:
         return {"id": email_id, "requeued": False, "error": str(refused)}
     finally:

@@ -1,6 +1,7 @@
 """RP-initiated logout 1.0: whose hint, and may the browser go back to that address afterwards?"""
 
 from contracts.oidc import CheckLogoutRequestV1, LogoutRequestV1
+from efp_runtime.message_context import MessageContext
 from identity.domain.errors import InvalidOidcRequest
 from identity.use_cases.oidc.ports import OidcClientRepository, TokenSigner
 
@@ -10,7 +11,7 @@ class CheckLogoutRequest:
         self._clients = clients
         self._signer = signer
 
-    async def __call__(self, request: CheckLogoutRequestV1) -> LogoutRequestV1:
+    async def __call__(self, request: CheckLogoutRequestV1, context: MessageContext) -> LogoutRequestV1:
         client_id = request.client_id
         if request.id_token_hint:
             claims = await self._signer.verify_own(request.id_token_hint)

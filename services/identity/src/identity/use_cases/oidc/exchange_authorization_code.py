@@ -12,6 +12,7 @@ from datetime import datetime
 from authlib.oauth2.rfc7636.challenge import CODE_VERIFIER_PATTERN, compare_s256_code_challenge
 
 from contracts.oidc import ExchangeAuthorizationCodeV1, TokenSetV1
+from efp_runtime.message_context import MessageContext
 from identity.domain.errors import InvalidGrant
 from identity.domain.oidc import (
     ACCESS_TOKEN_LIFETIME,
@@ -24,7 +25,7 @@ from identity.domain.oidc import (
     scope_claims,
     sid_of,
 )
-from identity.use_cases.account_ports import AccountRepository
+from identity.use_cases.accounts.ports import AccountRepository
 from identity.use_cases.oidc.authenticate_client import AuthenticateClient
 from identity.use_cases.oidc.person import PersonFinder
 from identity.use_cases.oidc.ports import AccessTokenRepository, AuthorizationCodeRepository, TokenSigner
@@ -53,8 +54,8 @@ class ExchangeAuthorizationCode:
         self._issuer = issuer
         self._clock = clock
 
-    async def __call__(self, request: ExchangeAuthorizationCodeV1) -> TokenSetV1:
-        client = await self._authenticate(request.client_id, request.client_secret)
+    async def __call__(self, request: ExchangeAuthorizationCodeV1, context: MessageContext) -> TokenSetV1:
+        client = await self._authenticate(request)
         now = self._clock()
         code, first_time = await self._codes.redeem(hash_of(request.code), client.id, now)
         if code is None:

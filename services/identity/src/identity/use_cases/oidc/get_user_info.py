@@ -8,11 +8,13 @@ from collections.abc import Callable
 from datetime import datetime
 
 from contracts.oidc import GetUserInfoV1, UserInfoV1
+from efp_runtime.message_context import MessageContext
 from identity.domain.errors import InvalidToken
 from identity.domain.oidc import hash_of, scope_claims
-from identity.use_cases.account_ports import AccountRepository, SessionRepository
+from identity.use_cases.accounts.ports import AccountRepository
 from identity.use_cases.oidc.person import PersonFinder
 from identity.use_cases.oidc.ports import AccessTokenRepository, OidcClientRepository
+from identity.use_cases.sessions.ports import SessionRepository
 
 
 class GetUserInfo:
@@ -32,7 +34,7 @@ class GetUserInfo:
         self._people = people
         self._clock = clock
 
-    async def __call__(self, request: GetUserInfoV1) -> UserInfoV1:
+    async def __call__(self, request: GetUserInfoV1, context: MessageContext) -> UserInfoV1:
         token = await self._tokens.get(hash_of(request.access_token))
         if token is None or not token.active(self._clock()):
             raise InvalidToken()

@@ -8,13 +8,15 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from contracts.oidc import AuthorizationCodeV1, IssueAuthorizationCodeV1
+from efp_runtime.message_context import MessageContext
 from identity.domain.account import AccountKind
 from identity.domain.errors import InvalidOidcRequest, LoginRequired, NoAccess
 from identity.domain.oidc import SCOPES, AuthorizationCode, GrantedHabilitation, hash_of
 from identity.domain.session import session_id_of
-from identity.use_cases.account_ports import AccountRepository, SessionRepository
+from identity.use_cases.accounts.ports import AccountRepository
 from identity.use_cases.oidc.describe_client import registered_client
 from identity.use_cases.oidc.ports import AuthorizationCodeRepository, OidcClientRepository, SsoSessions
+from identity.use_cases.sessions.ports import SessionRepository
 
 # RFC 7636 §4.2: BASE64URL(SHA256(verifier)) is 43 characters of the URL-safe alphabet.
 S256_CHALLENGE = re.compile(r"^[A-Za-z0-9_-]{43}$")
@@ -38,7 +40,7 @@ class IssueAuthorizationCode:
         self._accounts = accounts
         self._clock = clock
 
-    async def __call__(self, request: IssueAuthorizationCodeV1) -> AuthorizationCodeV1:
+    async def __call__(self, request: IssueAuthorizationCodeV1, context: MessageContext) -> AuthorizationCodeV1:
         client = await registered_client(self._clients, request.client_id, request.redirect_uri)
         if "openid" not in request.scope:
             raise InvalidOidcRequest("La portée « openid » est obligatoire.", field="scope")

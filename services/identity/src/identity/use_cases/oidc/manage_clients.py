@@ -3,15 +3,15 @@
 import secrets
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from urllib.parse import urlsplit
 
 from identity.domain.errors import InvalidInput, NotFound
 from identity.domain.oidc import OidcClient
+from identity.use_cases.codes.ports import SecretHasher
 from identity.use_cases.oidc.authenticate_client import secret_scope
 from identity.use_cases.oidc.ports import OidcClientRepository
-from identity.use_cases.ports import SecretHasher
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
@@ -26,6 +26,19 @@ def checked_uri(uri: str, field: str, production: bool) -> str:
     return uri
 
 
+@dataclass(frozen=True, kw_only=True)
+class NewOidcClient:
+    """An operator's command: a relying party, its addresses; id and secret given only for development clients."""
+
+    name: str
+    service: str
+    redirect_uris: Sequence[str]
+    post_logout_redirect_uris: Sequence[str] = ()
+    backchannel_logout_uri: str | None = None
+    client_id: str | None = None
+    client_secret: str | None = None
+
+
 class ManageOidcClients:
     def __init__(
         self, clients: OidcClientRepository, hasher: SecretHasher, clock: Callable[[], datetime], production: bool
@@ -35,22 +48,15 @@ class ManageOidcClients:
         self._clock = clock
         self._production = production
 
-    async def register(
-        self,
-        name: str,
-        service: str,
-        redirect_uris: Sequence[str],
-        post_logout_redirect_uris: Sequence[str] = (),
-        backchannel_logout_uri: str | None = None,
-        client_id: str | None = None,
-        client_secret: str | None = None,
-    ) -> tuple[OidcClient, str]:
+    async def register(self, command: NewOidcClient) -> tuple[OidcClient, str]:
         """A new client and its secret (given ones: the development clients of the environment, replaced)."""
+        name, service, redirect_uris = command.name, command.service, command.redirect_uris
+        client_secret, backchannel_logout_uri = command.client_secret, command.backchannel_logout_uri
         if not name.strip() or not service.strip():
             raise InvalidInput("Le nom et le service sont obligatoires.", field="name")
         if not redirect_uris:
             raise InvalidInput("Au moins une adresse de retour est obligatoire.", field="redirect_uri")
-        client_id = client_id or str(uuid.uuid4())
+        client_id = command.client_id or str(uuid.uuid4())
         secret = client_secret or secrets.token_urlsafe(32)
         client = OidcClient(
             id=client_id,
@@ -59,7 +65,7 @@ class ManageOidcClients:
             secret_hash=self._hasher.hash(secret_scope(client_id), secret),
             redirect_uris=tuple(checked_uri(u, "redirect_uri", self._production) for u in redirect_uris),
             post_logout_redirect_uris=tuple(
-                checked_uri(u, "post_logout_redirect_uri", self._production) for u in post_logout_redirect_uris
+                checked_uri(u, "post_logout_redirect_uri", self._production) for u in command.post_logout_redirect_uris
             ),
             backchannel_logout_uri=backchannel_logout_uri
             and checked_uri(backchannel_logout_uri, "backchannel_logout_uri", self._production),

@@ -2,7 +2,7 @@
 
 from identity.domain.account import Account
 from identity.domain.oidc import Person
-from identity.use_cases.directory_ports import OrganisationDirectory
+from identity.use_cases.organisations.ports import OrganisationDirectory
 
 
 class PersonFinder:

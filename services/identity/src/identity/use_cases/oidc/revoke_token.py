@@ -5,6 +5,7 @@ from datetime import datetime
 
 from contracts.accounts import DoneV1
 from contracts.oidc import RevokeOidcTokenV1
+from efp_runtime.message_context import MessageContext
 from identity.domain.oidc import hash_of
 from identity.use_cases.oidc.authenticate_client import AuthenticateClient
 from identity.use_cases.oidc.ports import AccessTokenRepository
@@ -18,8 +19,8 @@ class RevokeOidcToken:
         self._tokens = tokens
         self._clock = clock
 
-    async def __call__(self, request: RevokeOidcTokenV1) -> DoneV1:
-        client = await self._authenticate(request.client_id, request.client_secret)
+    async def __call__(self, request: RevokeOidcTokenV1, context: MessageContext) -> DoneV1:
+        client = await self._authenticate(request)
         token = await self._tokens.get(hash_of(request.token))
         if token is not None and token.client_id == client.id:
             await self._tokens.revoke(token.id, self._clock())

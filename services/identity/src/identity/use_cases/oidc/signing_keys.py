@@ -10,7 +10,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from contracts.oidc import JwksV1, PublicJwkV1
+from contracts.oidc import GetSigningKeysV1, JwksV1, PublicJwkV1
+from efp_runtime.message_context import MessageContext
 from identity.domain.errors import Conflict
 from identity.domain.oidc import ACCESS_TOKEN_LIFETIME, ID_TOKEN_LIFETIME, Keyring, SigningKeyEntry
 from identity.use_cases.oidc.ports import KeyringStore, TokenSigner
@@ -68,5 +69,5 @@ class GetSigningKeys:
     def __init__(self, signer: TokenSigner) -> None:
         self._signer = signer
 
-    async def __call__(self) -> JwksV1:
+    async def __call__(self, request: GetSigningKeysV1, context: MessageContext) -> JwksV1:
         return JwksV1(keys=[PublicJwkV1.model_validate(key) for key in await self._signer.public_keys()])

@@ -1,0 +1,1 @@
+"""Activation codes: issued by agents, redeemed with the charter, revoked or expired."""

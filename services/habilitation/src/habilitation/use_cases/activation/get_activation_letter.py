@@ -1,0 +1,39 @@
+"""The issuing agent downloads the letter of a code just issued: once, within minutes (it holds the code)."""
+
+import base64
+
+from contracts import activation as a
+from contracts.activation import ActivationLetterV1
+from efp_runtime.message_context import MessageContext
+from habilitation.domain.activation_code import CodeState
+from habilitation.domain.errors import NotFound
+from habilitation.use_cases.activation.access_control import agent_code
+from habilitation.use_cases.activation.issue_activation_code import LETTER_AVAILABLE_FOR
+from habilitation.use_cases.activation.ports import ActivationCodes, ActivationLetters
+from habilitation.use_cases.ports import Clock
+
+GONE = (
+    "Ce courrier n'est plus disponible : il ne peut être téléchargé qu'une fois, par l'agent qui a émis le code, "
+    f"dans les {int(LETTER_AVAILABLE_FOR.total_seconds() // 60)} minutes qui suivent. "
+    "Émettez un nouveau code pour obtenir un nouveau courrier."
+)
+
+
+class GetActivationLetter:
+    def __init__(self, codes: ActivationCodes, letters: ActivationLetters, clock: Clock) -> None:
+        self._codes = codes
+        self._letters = letters
+        self._clock = clock
+
+    async def __call__(self, command: a.GetActivationLetterV1, context: MessageContext) -> ActivationLetterV1:
+        code = await agent_code(self._codes, command.actor, command.activation_code_id)
+        # A letter for a code revoked in the meantime would only mislead its reader.
+        if code.state is not CodeState.ISSUED:
+            raise NotFound(GONE)
+        pdf = await self._letters.take(code.id, command.actor.account_id, self._clock())
+        if pdf is None:
+            raise NotFound(GONE)
+        return ActivationLetterV1(
+            filename=f"modalites-acces-{code.service}-{code.siret}.pdf",
+            content_base64=base64.b64encode(pdf).decode("ascii"),
+        )

@@ -1,0 +1,1 @@
+"""The catalogue's texts: roles of a service, its CGU and their acceptance."""

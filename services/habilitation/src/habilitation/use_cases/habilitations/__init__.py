@@ -1,0 +1,1 @@
+"""Habilitations: granted, assigned, delegated, revoked, swept, listed and checked."""

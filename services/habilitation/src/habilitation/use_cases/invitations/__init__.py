@@ -1,0 +1,1 @@
+"""Invitations: a manager invites a person by e-mail with the habilitations to grant."""

@@ -1,0 +1,119 @@
+"""In-memory fakes of the OpenID Connect ports."""
+
+import copy
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from identity.domain.oidc import AccessToken, AuthorizationCode, Keyring, OidcClient
+from identity.fakes.accounts import FakeSessionRepository
+
+ISSUER = "https://efpconnect.example.fr"
+
+
+class FakeClients:
+    def __init__(self) -> None:
+        self.clients: dict[str, OidcClient] = {}
+
+    async def add(self, client: OidcClient) -> None:
+        self.clients[client.id] = client
+
+    async def put(self, client: OidcClient) -> None:
+        self.clients[client.id] = client
+
+    async def get(self, client_id: str) -> OidcClient | None:
+        return self.clients.get(client_id)
+
+    async def all(self) -> list[OidcClient]:
+        return list(self.clients.values())
+
+    async def update(self, client: OidcClient) -> None:
+        self.clients[client.id] = client
+
+
+class FakeCodes:
+    def __init__(self) -> None:
+        self.codes: dict[str, AuthorizationCode] = {}
+
+    async def add(self, code: AuthorizationCode) -> None:
+        self.codes[code.id] = copy.deepcopy(code)
+
+    async def redeem(self, code_id: str, client_id: str, at: datetime) -> tuple[AuthorizationCode | None, bool]:
+        code = self.codes.get(code_id)
+        if code is None or code.client_id != client_id:
+            return None, False
+        first = code.redeemed_at is None
+        code.redeemed_at = at
+        return copy.deepcopy(code), first
+
+
+class FakeTokens:
+    def __init__(self) -> None:
+        self.tokens: dict[str, AccessToken] = {}
+
+    async def add(self, token: AccessToken) -> None:
+        self.tokens[token.id] = token
+
+    async def get(self, token_id: str) -> AccessToken | None:
+        return self.tokens.get(token_id)
+
+    async def revoke(self, token_id: str, at: datetime) -> None:
+        self.tokens[token_id].revoked_at = at
+
+    async def revoke_issued_by(self, code_id: str, at: datetime) -> int:
+        issued = [t for t in self.tokens.values() if t.code_id == code_id and t.revoked_at is None]
+        for token in issued:
+            token.revoked_at = at
+        return len(issued)
+
+
+class FakeKeyring:
+    def __init__(self) -> None:
+        self.keyring = Keyring()
+
+    async def load(self) -> Keyring:
+        return copy.deepcopy(self.keyring)
+
+    async def save(self, keyring: Keyring) -> bool:
+        if keyring.version != self.keyring.version:
+            return False
+        keyring.version += 1
+        self.keyring = copy.deepcopy(keyring)
+        return True
+
+
+class FakeSso(FakeSessionRepository):
+    """Sessions that also remember the relying parties to tell when they end."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.clients: dict[str, list[str]] = {}
+        self.attempts: dict[str, int] = {}
+        self.retry_at: dict[str, datetime | None] = {}
+
+    async def attach_client(self, session_id: str, client_id: str) -> None:
+        self.clients.setdefault(session_id, [])
+        if client_id not in self.clients[session_id]:
+            self.clients[session_id].append(client_id)
+
+    async def ended_with_clients(self, now: datetime, limit: int) -> list[tuple[str, str, list[str], int]]:
+        return [
+            (sid, self.sessions[sid].account_id, list(ids), self.attempts.get(sid, 0))
+            for sid, ids in self.clients.items()
+            if ids and self.sessions[sid].revoked_at is not None and (self.retry_at.get(sid) or now) <= now
+        ][:limit]
+
+    async def clients_told(self, session_id: str, client_ids: list[str], retry_at: datetime | None) -> None:
+        self.clients[session_id] = [c for c in self.clients[session_id] if c not in client_ids]
+        self.retry_at[session_id] = retry_at
+        if retry_at is not None:
+            self.attempts[session_id] = self.attempts.get(session_id, 0) + 1
+
+
+@dataclass
+class FakeSender:
+    answers: list[bool] = field(default_factory=list)
+    sent: list[tuple[str, str]] = field(default_factory=list)
+
+    async def send(self, uri: str, logout_token: str) -> bool:
+        self.sent.append((uri, logout_token))
+        return self.answers.pop(0) if self.answers else True

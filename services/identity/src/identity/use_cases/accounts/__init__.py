@@ -1,0 +1,1 @@
+"""Accounts: profiles, agents created by operators, accounts prepared for invitations."""

@@ -1,0 +1,1 @@
+"""Captchas: made, shown (image or voice), solved once."""

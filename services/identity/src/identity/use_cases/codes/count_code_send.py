@@ -1,0 +1,19 @@
+"""The caps on e-mails sent to one address (ProConnect's figures: 5 codes per 15 minutes)."""
+
+from datetime import timedelta
+
+from identity.domain.errors import RateLimited
+from identity.use_cases.codes.ports import RateLimiter
+
+CODE_SENDS_PER_WINDOW = 5
+CODE_SEND_WINDOW = timedelta(minutes=15)
+
+
+async def count_code_send(limiter: RateLimiter, email: str) -> None:
+    """Count one code e-mail to `email`; raise RateLimited past the cap."""
+    retry_after = await limiter.hit(f"code-send:{email}", CODE_SENDS_PER_WINDOW, CODE_SEND_WINDOW)
+    if retry_after is not None:
+        raise RateLimited(
+            "Trop de codes ont été envoyés à cette adresse. Veuillez réessayer dans quelques minutes.",
+            retry_after_seconds=retry_after,
+        )

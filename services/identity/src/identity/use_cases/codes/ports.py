@@ -1,0 +1,16 @@
+"""The ports that guard secrets and sends: the keyed hash of short secrets, the rate limiter."""
+
+from datetime import timedelta
+from typing import Protocol
+
+
+class SecretHasher(Protocol):
+    """Keyed one-way hash for short secrets (codes, captcha answers), scoped per aggregate."""
+
+    def hash(self, scope: str, secret: str) -> str: ...
+
+
+class RateLimiter(Protocol):
+    async def hit(self, key: str, limit: int, window: timedelta) -> int | None:
+        """Count one attempt; the seconds to wait if over `limit` in the current window, else None."""
+        ...

@@ -1,0 +1,1 @@
+"""The organisations directory: SIRENE imported, searched, looked up."""

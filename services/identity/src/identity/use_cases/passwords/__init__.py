@@ -1,0 +1,1 @@
+"""Passwords: forgotten (reset by an e-mailed code) or changed while logged in."""

@@ -1,0 +1,56 @@
+"""Password reset, step 1 (guide §5.2): e-mail + captcha → a 6-digit code by e-mail, valid 24 hours.
+
+The answer is the same whether the address has an account or not; only an existing
+account is sent a code. An invited person with no password yet sets one this way.
+"""
+
+from collections.abc import Callable
+from datetime import datetime
+
+from contracts.accounts import PasswordResetStepV1, RequestPasswordResetV1
+from efp_runtime.message_context import MessageContext, new_id
+from efp_runtime.outbox import Outgoing
+from identity.domain.frontend_links import FrontendLinks
+from identity.domain.mailbox import normalise_email
+from identity.domain.password_reset import PasswordReset
+from identity.use_cases.accounts.ports import AccountRepository
+from identity.use_cases.captcha.solve_captcha import SolveCaptcha
+from identity.use_cases.codes.count_code_send import count_code_send
+from identity.use_cases.codes.new_code import new_code
+from identity.use_cases.codes.ports import RateLimiter, SecretHasher
+from identity.use_cases.passwords.messages import PRODUCER, send_code
+from identity.use_cases.passwords.ports import PasswordResetRepository
+
+
+class RequestPasswordReset:
+    def __init__(
+        self,
+        resets: PasswordResetRepository,
+        accounts: AccountRepository,
+        solve_captcha: SolveCaptcha,
+        hasher: SecretHasher,
+        limiter: RateLimiter,
+        clock: Callable[[], datetime],
+        links: FrontendLinks,
+    ) -> None:
+        self._resets = resets
+        self._accounts = accounts
+        self._solve_captcha = solve_captcha
+        self._hasher = hasher
+        self._limiter = limiter
+        self._clock = clock
+        self._links = links
+
+    async def __call__(self, request: RequestPasswordResetV1, context: MessageContext) -> PasswordResetStepV1:
+        address = normalise_email(request.email)
+        await self._solve_captcha(request)
+        await count_code_send(self._limiter, address)
+        account = await self._accounts.by_email(address)
+        reset_id, code = new_id(), new_code()
+        reset = PasswordReset.request(
+            reset_id, address, account.id if account else None, code, self._hasher.hash(reset_id, code), self._clock()
+        )
+        out = Outgoing(PRODUCER, context)
+        send_code(reset, account, out, self._links)
+        await self._resets.add(reset, out.messages)
+        return PasswordResetStepV1(reset_id=reset.id, step="verify_code")

@@ -1,0 +1,1 @@
+"""Sign-up: the five steps of a registration, its codes, its expiry."""

@@ -1,0 +1,136 @@
+"""In-memory fakes of the notification ports (e-mail store, SMTP sender, limiter, held commands), for unit
+tests and the wiring test: `in_memory_adapters()` gives use cases that touch no server."""
+
+import copy
+from collections.abc import Collection
+from datetime import UTC, datetime, timedelta
+
+from efp_runtime.clock import ManualClock
+from notification.adapters.jinja_email_renderer import JinjaEmailRenderer
+from notification.bootstrap import Adapters
+from notification.domain.email import Email, EmailState
+from notification.domain.retry_policy import RetryPolicy
+from notification.use_cases.abandoned.ports import HeldCommand
+from notification.use_cases.sending.ports import Delivery, RenderedEmail
+
+T0 = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
+# The retry policy and sending lease the unit tests of sending use.
+POLICY = RetryPolicy(max_attempts=3, base_seconds=60, factor=2, jitter=0.2)
+LEASE = timedelta(minutes=2)
+
+
+class FakeClock(ManualClock):
+    def __init__(self, now: datetime = T0) -> None:
+        super().__init__(now)
+
+
+class FakeEmailRepository:
+    """E-mails by id, copied in and out as a database would, with the version check."""
+
+    def __init__(self) -> None:
+        self.emails: dict[str, Email] = {}
+
+    async def add(self, email: Email) -> bool:
+        if email.id in self.emails:
+            return False
+        email.version = 1
+        self.emails[email.id] = copy.deepcopy(email)
+        return True
+
+    async def get(self, email_id: str) -> Email | None:
+        stored = self.emails.get(email_id)
+        return copy.deepcopy(stored) if stored else None
+
+    async def update(self, email: Email) -> bool:
+        stored = self.emails.get(email.id)
+        if stored is None or stored.version != email.version:
+            return False
+        email.version += 1
+        self.emails[email.id] = copy.deepcopy(email)
+        return True
+
+    async def list_for_account(self, account_id: str, limit: int, before: Email | None) -> list[Email]:
+        mine = [e for e in self.emails.values() if e.account_id == account_id]
+        if before is not None:
+            mine = [e for e in mine if (e.created_at, e.id) < (before.created_at, before.id)]
+        return copy.deepcopy(sorted(mine, key=lambda e: (e.created_at, e.id), reverse=True)[:limit])
+
+    async def count_for_account(self, account_id: str) -> int:
+        return sum(1 for e in self.emails.values() if e.account_id == account_id)
+
+    async def count_for_organisation(self, siren: str) -> int:
+        return sum(1 for e in self.emails.values() if e.siren == siren)
+
+    async def list_for_organisation(self, siren: str, limit: int, before: Email | None) -> list[Email]:
+        theirs = [e for e in self.emails.values() if e.siren == siren]
+        if before is not None:
+            theirs = [e for e in theirs if (e.created_at, e.id) < (before.created_at, before.id)]
+        return copy.deepcopy(sorted(theirs, key=lambda e: (e.created_at, e.id), reverse=True)[:limit])
+
+    async def list_abandoned(self, limit: int) -> list[Email]:
+        abandoned = [e for e in self.emails.values() if e.state is EmailState.ABANDONED]
+        return copy.deepcopy(sorted(abandoned, key=lambda e: (e.created_at, e.id), reverse=True)[:limit])
+
+
+class FakeRateLimiter:
+    """The sliding window of the real one, in memory: only e-mails let through count."""
+
+    def __init__(self, max_emails: int, window: timedelta = timedelta(hours=1)) -> None:
+        self.max_emails = max_emails
+        self.window = window
+        self.rule = f"at most {max_emails} per {int(window.total_seconds())} s"
+        self.taken: dict[str, list[tuple[datetime, str]]] = {}
+
+    async def take(self, to: str, email_id: str, now: datetime) -> bool:
+        recent = [(at, taken_by) for at, taken_by in self.taken.get(to, []) if at >= now - self.window]
+        if email_id in {taken_by for _, taken_by in recent}:
+            return True
+        allowed = not self.max_emails or len(recent) < self.max_emails
+        self.taken[to] = [*recent, (now, email_id)] if allowed else recent
+        return allowed
+
+
+class FakeMailSender:
+    """Answers each send with the next scripted delivery (accepted when the script is empty)."""
+
+    def __init__(self, *deliveries: Delivery) -> None:
+        self.deliveries = list(deliveries)
+        self.sent: list[tuple[str, str, RenderedEmail]] = []
+
+    async def send(self, email_id: str, to: str, rendered: RenderedEmail) -> Delivery:
+        self.sent.append((email_id, to, rendered))
+        if self.deliveries:
+            return self.deliveries.pop(0)
+        return Delivery(accepted=True, reply="250 2.0.0 Ok: queued")
+
+
+def held(message_id: str, body: bytes = b"{}", reason: str | None = "rejected") -> HeldCommand:
+    return HeldCommand(message_id, "notification.email.send.v1", body, {}, reason, "notification.commands", T0)
+
+
+class FakeHeldCommands:
+    """A queue of set-aside commands; `requeued` lists what was sent back, in order."""
+
+    def __init__(self, *commands: HeldCommand) -> None:
+        self.commands = list(commands)
+        self.requeued: list[str] = []
+
+    async def peek(self, limit: int) -> list[HeldCommand]:
+        return self.commands[:limit]
+
+    async def requeue(self, message_ids: Collection[str] | None) -> list[str]:
+        chosen = [c for c in self.commands if message_ids is None or c.message_id in message_ids]
+        self.commands = [c for c in self.commands if c not in chosen]
+        ids = list(dict.fromkeys(c.message_id for c in chosen))
+        self.requeued += ids
+        return ids
+
+
+def in_memory_adapters(sender: FakeMailSender | None = None, rate_limiter: FakeRateLimiter | None = None) -> Adapters:
+    """The real renderer (templates ship with the code) and in-memory everything else."""
+    return Adapters(
+        emails=FakeEmailRepository(),
+        renderer=JinjaEmailRenderer(),
+        sender=sender or FakeMailSender(),
+        rate_limiter=rate_limiter or FakeRateLimiter(0),
+    )

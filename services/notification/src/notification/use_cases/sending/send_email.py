@@ -1,0 +1,152 @@
+"""Send one e-mail per intent: the command's message id identifies the e-mail."""
+
+import logging
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from contracts.notification import SendEmailV1
+from efp_runtime.message_context import MessageContext
+from notification.domain.email import Email, EmailState
+from notification.domain.retry_policy import RetryPolicy
+from notification.use_cases.ports import EmailRepository
+from notification.use_cases.sending.ports import EmailRenderer, MailSender, RecipientRateLimiter, RenderedEmail
+
+logger = logging.getLogger(__name__)
+
+
+class Then(StrEnum):
+    ACK = "ack"  # nothing more to do with the command
+    RETRY = "retry"  # send it again after `retry_in_seconds` (backoff level `retry_level`)
+    PARK = "park"  # the e-mail is abandoned: keep its command for an operator's requeue
+
+
+@dataclass(frozen=True)
+class Outcome:
+    state: EmailState
+    then: Then
+    retry_level: int = 0
+    retry_in_seconds: float = 0.0
+
+
+class SendEmail:
+    """A redelivered command finds its e-mail already sent and stops there, so a crash after the
+    state was saved sends nothing twice. The one window left is a crash after the SMTP server
+    accepted the message and before the state was saved: the e-mail is then found `sending`,
+    counted as an interrupted attempt and sent again, with the same Message-ID header.
+
+    The use case decides what becomes of the command (`Outcome.then`); the entrypoint carries it
+    out on the broker: acknowledge, delay it for a retry, or park it with its abandoned e-mail.
+    """
+
+    def __init__(
+        self,
+        emails: EmailRepository,
+        renderer: EmailRenderer,
+        sender: MailSender,
+        clock: Callable[[], datetime],
+        policy: RetryPolicy,
+        rate_limiter: RecipientRateLimiter,
+        sending_lease: timedelta,
+        uniform: Callable[[float, float], float] = random.uniform,
+    ) -> None:
+        self._emails = emails
+        self._renderer = renderer
+        self._sender = sender
+        self._clock = clock
+        self._policy = policy
+        self._rate_limiter = rate_limiter
+        self._lease = sending_lease
+        self._uniform = uniform
+
+    async def __call__(self, command: SendEmailV1, context: MessageContext) -> Outcome:
+        # Rendered before any write: a template that fails leaves no half-made e-mail behind.
+        rendered = self._renderer.render(command.content)
+        email = self._new_email(command, context)
+        # The common case, a new intent, costs one write before SMTP: created already claimed.
+        await self._claim(email)
+        if not await self._emails.add(email):
+            found = await self._emails.get(email.id)
+            assert found is not None, f"e-mail {email.id} exists but cannot be read"
+            email = found
+            early = await self._resume(email)
+            if early is not None:
+                return early
+        if email.state is EmailState.ABANDONED:
+            return Outcome(email.state, Then.PARK)
+        return await self._deliver(email, rendered)
+
+    async def _resume(self, email: Email) -> Outcome | None:
+        """An e-mail seen before: an outcome at once, or None once it is claimed for sending."""
+        now = self._clock()
+        if email.state is EmailState.SENT:
+            logger.info("e-mail %s already sent; duplicate command ignored", email.id)
+            return Outcome(email.state, Then.ACK)
+        if email.state is EmailState.ABANDONED:
+            # Parked again: a crash may have come between saving `abandoned` and parking.
+            return Outcome(email.state, Then.PARK)
+        if email.claimed_recently(now, self._lease):
+            # Another consumer may be talking to the SMTP server about it right now
+            # (a duplicate published by an outbox relay): look again later.
+            logger.info("e-mail %s is being sent elsewhere; command postponed", email.id)
+            return self._retry(email.state, level=1)
+        if email.state is EmailState.SENDING:
+            email.interrupted(now)
+        if email.state is EmailState.RETRYING and not self._policy.may_retry(email.attempts_since_queued):
+            email.give_up(now)
+        elif email.state is EmailState.RETRYING:
+            email.start_sending(now)
+        else:
+            await self._claim(email)
+        if not await self._emails.update(email):
+            logger.info("e-mail %s was claimed by another consumer", email.id)
+            return Outcome(email.state, Then.ACK)
+        # Given up just now (its last attempt was the interrupted one): park it.
+        return Outcome(email.state, Then.PARK) if email.done else None
+
+    async def _claim(self, email: Email) -> None:
+        """QUEUED → SENDING, or → ABANDONED when the address had its share of e-mails."""
+        now = self._clock()
+        if not await self._rate_limiter.take(email.to, email.id, now):
+            email.throttle(now, f"rate limit: {self._rate_limiter.rule}")
+            logger.warning("e-mail %s abandoned: recipient rate limit reached", email.id)
+            return
+        email.start_sending(now)
+
+    async def _deliver(self, email: Email, rendered: RenderedEmail) -> Outcome:
+        delivery = await self._sender.send(email.id, email.to, rendered)
+        now = self._clock()
+        if delivery.accepted:
+            email.sent(now, delivery.reply)
+        else:
+            email.failed(now, delivery.reply, permanent=delivery.permanent)
+            if email.state is EmailState.RETRYING and not self._policy.may_retry(email.attempts_since_queued):
+                email.give_up(now)
+        if not await self._emails.update(email):
+            # Only after the sending lease ran out: the outcome of this attempt is lost, not the e-mail.
+            logger.warning("e-mail %s changed while being sent; outcome %s not saved", email.id, email.state.value)
+        logger.info("e-mail %s (%s) %s: %s", email.id, email.template, email.state.value, delivery.reply)
+        if email.state is EmailState.SENT:
+            return Outcome(email.state, Then.ACK)
+        if email.state is EmailState.ABANDONED:
+            return Outcome(email.state, Then.PARK)
+        return self._retry(email.state, level=email.attempts_since_queued)
+
+    def _retry(self, state: EmailState, level: int) -> Outcome:
+        return Outcome(state, Then.RETRY, level, self._policy.delay(level, self._uniform))
+
+    def _new_email(self, command: SendEmailV1, context: MessageContext) -> Email:
+        masked = self._renderer.render(command.content, masked=True)
+        return Email(
+            id=context.message_id,
+            to=str(command.to),
+            template=command.content.template,
+            subject=masked.subject,
+            masked_text=masked.text,
+            correlation_id=context.correlation_id,
+            created_at=self._clock(),
+            account_id=command.account_id,
+            siren=command.siren,
+        )
