@@ -1,4 +1,4 @@
-"""Composition root: the only place that names concrete adapters (`wiring` puts the use cases on them).
+"""Composition root: the only place that names concrete adapters (`composition` puts the use cases on them).
 
 Two steps: `adapters_from(settings, broker)` builds the real adapters (MongoDB, the identity service over
 RPC); `use_cases(adapters, clock, links)` builds the use cases from any adapters — the real ones, or
@@ -52,11 +52,11 @@ from habilitation.adapters.package_terms_text import PackageTermsText
 from habilitation.adapters.rpc_backed_accounts import RpcBackedAccounts
 from habilitation.adapters.rpc_directory import RpcDirectory
 from habilitation.adapters.rpc_invited_accounts import RpcInvitedAccounts
+from habilitation.composition import Adapters, Habilitation, use_cases
 from habilitation.config import HabilitationSettings
 from habilitation.domain.activation_code import generate_code
 from habilitation.use_cases.links import Links
 from habilitation.use_cases.ports import Clock
-from habilitation.wiring import Adapters, Habilitation, use_cases
 
 INDEXES: list[IndexSpec] = [
     *mongo_habilitation_repository.INDEXES,

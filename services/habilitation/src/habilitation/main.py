@@ -9,10 +9,10 @@ from efp_runtime.broker import EVENTS, quorum_queue
 from efp_runtime.clock import clock_from
 from efp_runtime.service import Service
 from habilitation import bootstrap
+from habilitation.composition import Habilitation
 from habilitation.config import HabilitationSettings
 from habilitation.entrypoints.event_handlers import make_account_event_handlers
 from habilitation.entrypoints.rpc_handlers import SERVICE, all_routes
-from habilitation.wiring import Habilitation
 
 ACCOUNT_EVENTS_QUEUE = "habilitation.identity-accounts"
 

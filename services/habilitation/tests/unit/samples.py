@@ -10,6 +10,7 @@ from contracts.habilitation import ActorV1, HabilitationGrantV1
 from contracts.notification import SendEmailV1
 from efp_runtime.message_context import MessageContext
 from efp_runtime.outbox import OutboxMessage
+from habilitation.composition import Habilitation as UseCases
 from habilitation.domain.access_request import AccessRequest
 from habilitation.domain.habilitation import Habilitation, Via
 from habilitation.domain.manager_right import ManagerRight
@@ -17,7 +18,6 @@ from habilitation.fakes import START, InMemory
 from habilitation.fakes.stores import Store
 from habilitation.use_cases.links import Links
 from habilitation.use_cases.ports import AccountCopy
-from habilitation.wiring import Habilitation as UseCases
 
 T0 = START
 TODAY = T0.date()

@@ -1,7 +1,7 @@
 """Composition root of the notification service (and of its operator module, for `efp-ops emails`).
 
-Two steps: `adapters_from(settings)` builds the real adapters (MongoDB, SMTP); `use_cases(adapters, …)`
-builds the use cases from any adapters — the real ones, or `notification.fakes`' in memory.
+Two steps: `adapters_from(settings)` here builds the real adapters (MongoDB, SMTP);
+`composition.use_cases(adapters, …)` builds the use cases on any adapters — these, or `notification.fakes`'.
 """
 
 from collections.abc import Callable
@@ -14,7 +14,7 @@ from aio_pika.abc import AbstractRobustConnection
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
-from efp_runtime.clock import Clock, system_clock
+from efp_runtime.clock import system_clock
 from efp_runtime.mongo import IndexSpec, create_mongo_client
 from notification.adapters import mongo_email_repository, mongo_recipient_rate_limiter
 from notification.adapters.fail_point_mail_sender import CrashAfterAcceptMailSender
@@ -25,35 +25,13 @@ from notification.adapters.mongo_recipient_rate_limiter import MongoRecipientRat
 from notification.adapters.rabbit_delivery_queues import ABANDONED_QUEUE
 from notification.adapters.rabbit_held_commands import RabbitHeldCommands
 from notification.adapters.smtp_mail_sender import SmtpMailSender
+from notification.composition import Adapters
 from notification.config import NotificationSettings
-from notification.domain.retry_policy import RetryPolicy
 from notification.use_cases.abandoned.list_abandoned_emails import ListAbandonedEmails
 from notification.use_cases.abandoned.requeue_abandoned_email import RequeueAbandonedEmail
-from notification.use_cases.history.list_messages import ListAccountMessages, ListOrganisationMessages
-from notification.use_cases.ports import EmailRepository
-from notification.use_cases.sending.ports import EmailRenderer, MailSender, RecipientRateLimiter
-from notification.use_cases.sending.send_email import SendEmail
+from notification.use_cases.sending.ports import RecipientRateLimiter
 
 INDEXES: list[IndexSpec] = [*mongo_email_repository.INDEXES, *mongo_recipient_rate_limiter.INDEXES]
-
-
-@dataclass(frozen=True)
-class Adapters:
-    """What the use cases need from the outside world."""
-
-    emails: EmailRepository
-    renderer: EmailRenderer
-    sender: MailSender
-    rate_limiter: RecipientRateLimiter
-
-
-@dataclass(frozen=True)
-class Notification:
-    """The use cases the entrypoints call."""
-
-    send_email: SendEmail
-    list_account_messages: ListAccountMessages
-    list_organisation_messages: ListOrganisationMessages
 
 
 @dataclass(frozen=True)
@@ -81,15 +59,6 @@ class Operator:
     async def close(self) -> None:
         await self.amqp.close()
         await self.mongo.close()
-
-
-def retry_policy(settings: NotificationSettings) -> RetryPolicy:
-    return RetryPolicy(
-        max_attempts=settings.max_attempts,
-        base_seconds=settings.backoff_base_seconds,
-        factor=settings.backoff_factor,
-        jitter=settings.backoff_jitter,
-    )
 
 
 def adapters_from(settings: NotificationSettings) -> tuple[Adapters, Infrastructure]:
@@ -124,23 +93,6 @@ def adapters_from(settings: NotificationSettings) -> tuple[Adapters, Infrastruct
     )
     counts = MongoEmailStateCounts(database[mongo_email_repository.COLLECTION])
     return adapters, Infrastructure(mongo, database, smtp, counts)
-
-
-def use_cases(adapters: Adapters, settings: NotificationSettings, clock: Clock = system_clock) -> Notification:
-    send_email = SendEmail(
-        adapters.emails,
-        adapters.renderer,
-        adapters.sender,
-        clock,
-        retry_policy(settings),
-        adapters.rate_limiter,
-        timedelta(seconds=settings.sending_lease_seconds),
-    )
-    return Notification(
-        send_email=send_email,
-        list_account_messages=ListAccountMessages(adapters.emails),
-        list_organisation_messages=ListOrganisationMessages(adapters.emails),
-    )
 
 
 async def connect_operator(settings: NotificationSettings, clock: Callable[[], datetime] = system_clock) -> Operator:

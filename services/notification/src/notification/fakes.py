@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from efp_runtime.clock import ManualClock
 from notification.adapters.jinja_email_renderer import JinjaEmailRenderer
-from notification.bootstrap import Adapters
+from notification.composition import Adapters
 from notification.domain.email import Email, EmailState
 from notification.domain.retry_policy import RetryPolicy
 from notification.use_cases.abandoned.ports import HeldCommand

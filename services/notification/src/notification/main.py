@@ -9,7 +9,7 @@ from contracts.topology import NOTIFICATION_COMMANDS_QUEUE, SEND_EMAIL_ROUTING_K
 from efp_runtime.broker import COMMANDS, quorum_queue
 from efp_runtime.mongo import ensure_indexes
 from efp_runtime.service import Service
-from notification import bootstrap
+from notification import bootstrap, composition
 from notification.adapters.rabbit_delivery_queues import RabbitDeliveryQueues
 from notification.config import NotificationSettings
 from notification.entrypoints.command_handlers import make_send_email_handler
@@ -19,14 +19,14 @@ SERVICE = "notification"
 
 
 def create_app(
-    settings: NotificationSettings | None = None, notification: bootstrap.Notification | None = None
+    settings: NotificationSettings | None = None, notification: composition.Notification | None = None
 ) -> FastStream:
     """The service; given `notification` (use cases on fakes, for the wiring test), no store or SMTP is opened."""
     settings = settings or NotificationSettings()
     service = Service(SERVICE, settings)
     if notification is None:
         adapters, infrastructure = bootstrap.adapters_from(settings)
-        notification = bootstrap.use_cases(adapters, settings)
+        notification = composition.use_cases(adapters, settings)
         service.metrics.scraped_gauge(
             "efp_emails",
             "E-mails by state (queued, sending, sent, retrying, abandoned).",
@@ -35,7 +35,7 @@ def create_app(
         )
         service.before_connect(lambda: ensure_indexes(infrastructure.database, bootstrap.INDEXES))
         service.on_stop(infrastructure.close)
-    delivery_queues = RabbitDeliveryQueues(service.broker, bootstrap.retry_policy(settings))
+    delivery_queues = RabbitDeliveryQueues(service.broker, composition.retry_policy(settings))
     # Before the subscribers start: a deferred or abandoned command always has somewhere to go.
     service.after_connect(delivery_queues.declare)
     on_send_email = make_send_email_handler(

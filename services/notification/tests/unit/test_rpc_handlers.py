@@ -13,7 +13,7 @@ from contracts.messages import ListAccountMessagesV1, MessagePageV1
 from contracts.rpc import PingV1, PongV1
 from efp_runtime.message_context import MessageContext
 from efp_runtime.service import serve_requests
-from notification import bootstrap
+from notification import composition
 from notification.config import NotificationSettings
 from notification.entrypoints.rpc_handlers import routes
 from notification.fakes import in_memory_adapters
@@ -24,7 +24,7 @@ FIRST_DELIVERY = SimpleNamespace(
 
 
 def handler(**use_cases: Any) -> Any:
-    notification = bootstrap.use_cases(in_memory_adapters(), NotificationSettings())
+    notification = composition.use_cases(in_memory_adapters(), NotificationSettings())
     return serve_requests("notification", routes(replace(notification, **use_cases)))
 
 

@@ -7,7 +7,7 @@ from contracts.messages import ListAccountMessagesV1
 from contracts.notification import PasswordChangedEmailV1, SendEmailV1
 from contracts.rpc import PingV1, PongV1, RpcReply
 from contracts.topology import COMMANDS_EXCHANGE, SEND_EMAIL_ROUTING_KEY, rpc_queue
-from notification import bootstrap
+from notification import composition
 from notification.config import NotificationSettings
 from notification.fakes import FakeMailSender, in_memory_adapters
 from notification.main import create_app
@@ -16,7 +16,7 @@ SETTINGS = NotificationSettings()
 
 
 async def test_the_rpc_queue_answers_a_ping_and_a_history_request() -> None:
-    app = create_app(SETTINGS, bootstrap.use_cases(in_memory_adapters(), SETTINGS))
+    app = create_app(SETTINGS, composition.use_cases(in_memory_adapters(), SETTINGS))
 
     async with TestRabbitBroker(app.broker) as broker:
         pong = await broker.request(PingV1().model_dump(), rpc_queue("notification"))
@@ -28,7 +28,7 @@ async def test_the_rpc_queue_answers_a_ping_and_a_history_request() -> None:
 
 async def test_a_send_email_command_on_its_queue_is_sent() -> None:
     sender = FakeMailSender()
-    app = create_app(SETTINGS, bootstrap.use_cases(in_memory_adapters(sender), SETTINGS))
+    app = create_app(SETTINGS, composition.use_cases(in_memory_adapters(sender), SETTINGS))
     command = SendEmailV1(to="ines@example.fr", content=PasswordChangedEmailV1())
 
     async with TestRabbitBroker(app.broker) as broker:

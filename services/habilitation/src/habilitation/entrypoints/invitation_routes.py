@@ -5,7 +5,7 @@ from typing import Any
 from contracts import invitations as inv
 from contracts.rpc import Request
 from efp_runtime.service import Route
-from habilitation.wiring import Habilitation
+from habilitation.composition import Habilitation
 
 
 def invitation_routes(x: Habilitation) -> dict[type[Request[Any]], Route]:

@@ -11,10 +11,10 @@ from contracts import habilitation_management as hm
 from contracts.rpc import PingV1, PongV1, Request
 from efp_runtime.message_context import MessageContext
 from efp_runtime.service import Route, serve_requests
+from habilitation.composition import Habilitation
 from habilitation.entrypoints.activation_routes import activation_routes
 from habilitation.entrypoints.authorization_routes import authorization_routes
 from habilitation.entrypoints.invitation_routes import invitation_routes
-from habilitation.wiring import Habilitation
 
 SERVICE = "habilitation"
 

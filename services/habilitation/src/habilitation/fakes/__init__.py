@@ -1,13 +1,14 @@
 """The habilitation service in memory: hand-written fakes of every port, wired like the real adapters.
 
 `InMemory()` holds one fake per port (tests reach into them to arrange and to assert);
-`in_memory_adapters()` gives them as the `Adapters` that `wiring.use_cases` takes.
+`in_memory_adapters()` gives them as the `Adapters` that `composition.use_cases` takes.
 """
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from efp_runtime.clock import ManualClock
+from habilitation.composition import DEFAULT_LINKS, Adapters, Habilitation, use_cases
 from habilitation.fakes.activation import (
     FakeActivations,
     FakeAttempts,
@@ -24,7 +25,6 @@ from habilitation.fakes.people import FakeAccounts, FakeDirectory, FakeInvitedAc
 from habilitation.fakes.stores import FakeAccessRequests, FakeHabilitations, FakeInvitations, FakeManagerRights
 from habilitation.fakes.sweeps import FakeActiveHabilitations, FakeHabilitationSweep, FakeInvitationSweep
 from habilitation.use_cases.links import Links
-from habilitation.wiring import DEFAULT_LINKS, Adapters, Habilitation, use_cases
 
 # Where the fakes' clock stands until a test moves it.
 START = datetime(2030, 1, 15, 9, 0, tzinfo=UTC)

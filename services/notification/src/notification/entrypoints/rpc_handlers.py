@@ -4,7 +4,7 @@ from contracts.messages import ListAccountMessagesV1, ListOrganisationMessagesV1
 from contracts.rpc import PingV1, PongV1
 from efp_runtime.message_context import MessageContext
 from efp_runtime.service import Routes
-from notification.bootstrap import Notification
+from notification.composition import Notification
 
 
 async def pong(_: PingV1, __: MessageContext) -> PongV1:
