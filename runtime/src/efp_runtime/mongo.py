@@ -1,10 +1,15 @@
 """MongoDB client factory and declarative index setup (PyMongo's async client)."""
 
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from pymongo import AsyncMongoClient
+from pymongo import AsyncMongoClient, ReturnDocument
+from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+logger = logging.getLogger(__name__)
 
 
 def create_mongo_client(url: str) -> AsyncMongoClient[dict[str, Any]]:
@@ -29,3 +34,29 @@ async def ensure_indexes(database: AsyncDatabase[dict[str, Any]], specs: list[In
         if spec.expire_after_seconds is not None:
             options["expireAfterSeconds"] = spec.expire_after_seconds
         await database[spec.collection].create_index(spec.keys, **options)
+
+
+async def upserted(
+    collection: AsyncCollection[dict[str, Any]], doc_id: str, update: dict[str, Any], attempts: int = 3
+) -> dict[str, Any]:
+    """`find_one_and_update(…, upsert=True)` giving the document after the update, also when several
+    replicas upsert the same new id at once (a counter's first hits).
+
+    Two concurrent upserts of one `_id` may both try the insert. MongoDB fails the loser with a duplicate
+    key error and applies nothing (its manual says to retry). SecantusDB applies the loser's update to the
+    winner's document but answers no document (measured: 40 concurrent `$inc` leave 40, six answer None),
+    so that answer is read back, never retried, which would count the hit twice.
+    """
+    for attempt in range(attempts):
+        try:
+            doc = await collection.find_one_and_update(
+                {"_id": doc_id}, update, upsert=True, return_document=ReturnDocument.AFTER
+            )
+        except DuplicateKeyError:
+            logger.info("upsert of %s raced another; trying again (%d)", doc_id, attempt + 1)
+            continue
+        if doc is None:
+            doc = await collection.find_one({"_id": doc_id})
+        if doc is not None:
+            return doc
+    raise RuntimeError(f"upsert of {doc_id} found no document after {attempts} attempts")

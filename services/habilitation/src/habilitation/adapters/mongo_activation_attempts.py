@@ -3,10 +3,9 @@
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pymongo import ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
 
-from efp_runtime.mongo import IndexSpec
+from efp_runtime.mongo import IndexSpec, upserted
 
 COLLECTION = "activation_attempts"
 INDEXES = [IndexSpec(COLLECTION, [("expires_at", 1)], expire_after_seconds=0)]
@@ -23,13 +22,9 @@ class MongoActivationAttempts:
 
     async def record_failure(self, key: str, window: timedelta, now: datetime) -> int:
         doc_id, window_end = _window(key, window, now)
-        doc = await self._collection.find_one_and_update(
-            {"_id": doc_id},
-            {"$inc": {"count": 1}, "$setOnInsert": {"expires_at": window_end}},
-            upsert=True,
-            return_document=ReturnDocument.AFTER,
+        doc = await upserted(
+            self._collection, doc_id, {"$inc": {"count": 1}, "$setOnInsert": {"expires_at": window_end}}
         )
-        assert doc is not None  # upserted
         count: int = doc["count"]
         return count
 

@@ -3,10 +3,9 @@
 from datetime import datetime, timedelta
 from typing import Any
 
-from pymongo import ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
 
-from efp_runtime.mongo import IndexSpec
+from efp_runtime.mongo import IndexSpec, upserted
 from identity.domain.login_throttle import LoginFailures
 
 COLLECTION = "login_failures"
@@ -23,13 +22,9 @@ class MongoLoginFailureLog:
         return LoginFailures(doc["count"], doc["last_failure_at"]) if doc else None
 
     async def record(self, email: str, at: datetime) -> LoginFailures:
-        doc = await self._collection.find_one_and_update(
-            {"_id": email},
-            {"$inc": {"count": 1}, "$set": {"last_failure_at": at, "forget_at": at + MEMORY}},
-            upsert=True,
-            return_document=ReturnDocument.AFTER,
+        doc = await upserted(
+            self._collection, email, {"$inc": {"count": 1}, "$set": {"last_failure_at": at, "forget_at": at + MEMORY}}
         )
-        assert doc is not None  # upserted
         return LoginFailures(doc["count"], doc["last_failure_at"])
 
     async def clear(self, email: str) -> None:

@@ -3,10 +3,9 @@
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pymongo import ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
 
-from efp_runtime.mongo import IndexSpec
+from efp_runtime.mongo import IndexSpec, upserted
 
 COLLECTION = "rate_limits"
 INDEXES = [IndexSpec(COLLECTION, [("expires_at", 1)], expire_after_seconds=0)]
@@ -21,13 +20,9 @@ class MongoRateLimiter:
         seconds = int(window.total_seconds())
         start = int(now.timestamp()) // seconds * seconds
         window_end = datetime.fromtimestamp(start + seconds, UTC)
-        doc = await self._collection.find_one_and_update(
-            {"_id": f"{key}|{start}"},
-            {"$inc": {"count": 1}, "$setOnInsert": {"expires_at": window_end}},
-            upsert=True,
-            return_document=ReturnDocument.AFTER,
+        doc = await upserted(
+            self._collection, f"{key}|{start}", {"$inc": {"count": 1}, "$setOnInsert": {"expires_at": window_end}}
         )
-        assert doc is not None  # upserted
         if doc["count"] <= limit:
             return None
         return max(1, int((window_end - now).total_seconds()) + 1)
