@@ -141,17 +141,6 @@ class AcceptManagerCharterV1(_ActorRequest[ActivationCompletedV1]):
     accept: bool
 
 
-# Fold into the service's request union (the `kind` discriminator selects the model).
-ActivationRequest = (
-    IssueActivationCodeV1
-    | ListActivationCodesV1
-    | RevokeActivationCodeV1
-    | GetActivationLetterV1
-    | StartActivationV1
-    | AcceptManagerCharterV1
-)
-
-
 # --- public events (never the code) ------------------------------------------------------
 
 

@@ -104,10 +104,6 @@ class AcceptInvitationV1(_ActorRequest[InvitationV1]):
     token: str = Field(max_length=200)
 
 
-# Fold into the service's request union (the `kind` discriminator selects the model).
-InvitationRequest = InviteUserV1 | ListInvitationsV1 | ResendInvitationV1 | RevokeInvitationV1 | AcceptInvitationV1
-
-
 # --- public events ----------------------------------------------------------------------
 
 

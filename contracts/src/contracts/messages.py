@@ -1,11 +1,11 @@
 """Message history (notification service): the e-mails sent about an account or organisation, secrets masked."""
 
 from datetime import datetime
-from typing import Annotated, ClassVar, Literal
+from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from contracts.rpc import PingV1, Request
+from contracts.rpc import Request
 
 
 class MessageV1(BaseModel):
@@ -52,9 +52,3 @@ class ListOrganisationMessagesV1(Request[MessagePageV1]):
     siren: str = Field(pattern=r"^\d{9}$")
     limit: int = Field(20, ge=1, le=100)
     before: str | None = Field(None, max_length=64)
-
-
-# Every request the notification service answers, as one discriminated union (on `kind`).
-NotificationRequest = Annotated[
-    PingV1 | ListAccountMessagesV1 | ListOrganisationMessagesV1, Field(discriminator="kind")
-]

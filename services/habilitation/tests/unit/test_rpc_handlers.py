@@ -1,20 +1,21 @@
 """The habilitation RPC entrypoint: a route per request of the union, refusals and failures as replies."""
 
 from types import SimpleNamespace
-from typing import Any, get_args, get_origin
+from typing import Any, get_origin
 
 import pytest
 
 from contracts import invitations as inv
+from contracts.activation import StartActivationV1
+from contracts.catalogue import requests_of
 from contracts.habilitation_management import DoneV1
-from contracts.habilitation_requests import HabilitationRequest
 from contracts.rpc import FieldError, PingV1, PongV1, Request, RpcError
 from efp_runtime.rpc import INTERNAL_ERROR
 from habilitation.domain.errors import InvalidInput, RateLimited, TooEarly
 from habilitation.entrypoints.rpc_handlers import all_routes, make_rpc_handler
 from services.habilitation.tests.unit.samples import CONTEXT
 
-MEMBERS: tuple[type[Request[Any]], ...] = get_args(get_args(HabilitationRequest)[0])
+MEMBERS = tuple(sorted(requests_of("habilitation"), key=lambda m: m.__name__))
 ROUTED = [m for m in MEMBERS if m is not PingV1]
 
 
@@ -84,9 +85,8 @@ async def test_ping_is_answered_by_the_service_itself() -> None:
 
 
 def test_only_the_requests_with_a_secret_go_to_the_credentials_queue() -> None:
-    invitations = get_args(inv.InvitationRequest)
-
-    assert [m for m in invitations if m.CARRIES_SECRET] == [inv.AcceptInvitationV1]
+    # The invitation token and the activation code grant rights: neither may rest on the broker's disk.
+    assert [m for m in MEMBERS if m.CARRIES_SECRET] == [inv.AcceptInvitationV1, StartActivationV1]
 
 
 async def test_a_refusal_becomes_an_error_reply_with_code_detail_and_field() -> None:

@@ -5,14 +5,14 @@ import dataclasses
 import re
 from collections.abc import Awaitable, Callable
 from types import SimpleNamespace
-from typing import Any, get_args
+from typing import Any
 
 import pytest
 from pydantic import BaseModel
 
 from contracts.accounts import DoneV1, LogOutV1, UpdateProfileV1
+from contracts.catalogue import requests_of
 from contracts.envelope import CORRELATION_HEADER
-from contracts.identity_requests import IdentityRequest
 from contracts.rpc import FieldError, PingV1, PongV1, Request, RpcError
 from efp_runtime.message_context import MessageContext
 from efp_runtime.rpc import INTERNAL_ERROR
@@ -23,7 +23,7 @@ from identity.entrypoints.rpc_handlers import routes
 from identity.fakes import Fakes
 
 CONTEXT = MessageContext(message_id="m-13", correlation_id="corr-13")
-MEMBERS: tuple[type[Request], ...] = get_args(get_args(IdentityRequest)[0])
+MEMBERS = tuple(sorted(requests_of("identity"), key=lambda m: m.__name__))
 
 
 class UseCases(SimpleNamespace):

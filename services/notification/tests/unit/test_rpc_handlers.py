@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from faststream.exceptions import RejectMessage
 
+from contracts.catalogue import requests_of
 from contracts.messages import ListAccountMessagesV1, MessagePageV1
 from contracts.rpc import PingV1, PongV1
 from efp_runtime.message_context import MessageContext
@@ -26,6 +27,13 @@ FIRST_DELIVERY = SimpleNamespace(
 def handler(**use_cases: Any) -> Any:
     notification = composition.use_cases(in_memory_adapters(), NotificationSettings())
     return serve_requests("notification", routes(replace(notification, **use_cases)))
+
+
+def test_every_notification_request_of_the_contracts_is_routed_and_nothing_else() -> None:
+    notification = composition.use_cases(in_memory_adapters(), NotificationSettings())
+
+    assert set(routes(notification)) == requests_of("notification")
+    assert len(requests_of("notification")) == 3  # ping and the two histories
 
 
 async def test_ping_answers_pong() -> None:
