@@ -6,9 +6,7 @@ import random
 import string
 import subprocess
 import sys
-import time
 import zlib
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +14,7 @@ import pytest
 
 from devstack.mail_recorder import MailRecorder
 from devstack.pytest_plugin import AGENT_EMAIL, RunningSystem
+from efp_runtime.polling import eventually_sync
 from tests.e2e.access import Person, become_manager
 from tests.e2e.journeys import log_in, start_registration, unique_email
 
@@ -37,15 +36,6 @@ ETABLISSEMENTS_HEADER = (
 def ops(system: RunningSystem, *args: str, stdin: str | None = None) -> tuple[int, list[Line]]:
     """`efp-ops ARGS` as the bootstrap agent."""
     return system.operate(*args, stdin=stdin, extra_env={"EFP_OPERATOR_AGENT_EMAIL": AGENT_EMAIL})
-
-
-def poll(check: Callable[[], Any], timeout: float = 20) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(0.3)
 
 
 def _luhn(prefix: str) -> str:
@@ -218,7 +208,7 @@ def test_abandoned_emails_are_listed_and_one_is_sent_again(system: RunningSystem
     def abandoned() -> list[Line]:
         return [line for line in ops(system, "emails", "abandoned", "--limit", "1000")[1] if line["to"] == address]
 
-    [line] = poll(abandoned)
+    [line] = eventually_sync(abandoned, within=20, every=0.3, what="the abandoned e-mail in the listing")
     assert (line["reason"], line["attempts"], line["requeueable"]) == ("permanent_failure", 1, True)
     assert line["last_reply"] == "550 5.1.1 No such user here"
 

@@ -15,7 +15,7 @@ from devstack.ceres_example import start_ceres_example
 from devstack.mail_recorder import MailRecorder
 from devstack.processes import Stack
 from devstack.pytest_plugin import CAPTCHA_TEST_ANSWER, OIDC_CERES_CLIENT, SERVICE_API_KEY, RunningSystem
-from tests.browser.conftest import inspect_screen
+from tests.browser.screens import inspect_screen
 from tests.e2e.access import Person, become_manager
 from tests.e2e.journeys import PASSWORD
 

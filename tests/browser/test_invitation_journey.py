@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from devstack.mail_recorder import MailRecorder
 from devstack.pytest_plugin import CAPTCHA_TEST_ANSWER, RunningSystem
-from tests.browser.conftest import inspect_screen
+from tests.browser.screens import inspect_screen
 from tests.e2e.access import Person, become_manager
 from tests.e2e.journeys import PASSWORD, code_in, unique_email
 

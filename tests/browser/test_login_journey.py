@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from devstack.pytest_plugin import AGENT_EMAIL, AGENT_PASSWORD, CAPTCHA_TEST_ANSWER, RunningSystem
-from tests.browser.conftest import inspect_screen
+from tests.browser.screens import inspect_screen
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 

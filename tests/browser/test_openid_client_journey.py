@@ -15,7 +15,7 @@ from playwright.sync_api import Page, Request, Route, expect
 
 from devstack.mail_recorder import MailRecorder
 from devstack.pytest_plugin import CAPTCHA_TEST_ANSWER, OIDC_TEST_CLIENT, RunningSystem
-from tests.browser.conftest import inspect_screen
+from tests.browser.screens import inspect_screen
 from tests.e2e.access import Person, become_manager
 from tests.e2e.journeys import PASSWORD
 

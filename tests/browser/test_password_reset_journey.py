@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from devstack.mail_recorder import MailRecorder
 from devstack.pytest_plugin import CAPTCHA_TEST_ANSWER, RunningSystem
-from tests.browser.conftest import inspect_screen
+from tests.browser.screens import inspect_screen
 from tests.e2e.journeys import create_account, unique_email
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]

@@ -214,6 +214,9 @@ class AccountProfileUpdatedV1(Event):
     job_title: str | None
     phone: str | None
     changed: list[str]
+    # When the profile changed, so a copy can tell a replayed older update from a newer one
+    # (None from a producer that predates the field: such an update is applied as it comes).
+    updated_at: datetime | None = None
 
 
 class AccountPasswordChangedV1(Event):

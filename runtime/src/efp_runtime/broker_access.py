@@ -28,8 +28,10 @@ from typing import Any
 from contracts.topology import (
     COMMANDS_EXCHANGE,
     DEAD_LETTER_EXCHANGE,
+    DEAD_LETTERED_QUEUES,
     EVENTS_EXCHANGE,
-    NOTIFICATION_COMMANDS_QUEUE,
+    GATEWAY_AUTHORIZATIONS_QUEUE_PREFIX,
+    NOTIFICATION_ABANDONED_QUEUE,
     dead_letter_queue,
     rpc_queue,
 )
@@ -40,15 +42,10 @@ NOTHING = "^$"
 # (direct reply-to) and the notification service's delay queues are published through it.
 DEFAULT_EXCHANGE = "amq.default"
 SHARED_EXCHANGES = {EVENTS_EXCHANGE: "topic", COMMANDS_EXCHANGE: "direct", DEAD_LETTER_EXCHANGE: "direct"}
-# Every queue declared with `x-dead-letter-exchange: efp.dead-letter`: its dead-letter queue is
-# declared and bound here, so no service may bind from the dead-letter exchange (binding
-# `<own queue>.dead-letter` to another service's routing key would read that service's rejects).
-# (Request queues are not: an expired request is dropped, see `broker.rpc_request_queue`.)
-DEAD_LETTERED_QUEUES = (
-    "habilitation.identity-accounts.created",
-    "habilitation.identity-accounts.updated",
-    NOTIFICATION_COMMANDS_QUEUE,
-)
+# Every queue of topology.DEAD_LETTERED_QUEUES gets its dead-letter queue declared and bound here, so
+# no service may bind from the dead-letter exchange (binding `<own queue>.dead-letter` to another
+# service's routing key would read that service's rejects). (Request queues are not dead-lettered: an
+# expired request is dropped, see `broker.rpc_request_queue`.)
 REQUEST_QUEUES = (rpc_queue("identity"), rpc_queue("habilitation"), rpc_queue("notification"))
 
 
@@ -121,9 +118,9 @@ USERS = (
     BrokerUser(
         "gateway",
         # efp.events only until the authorization feed declares it passively (then drop it).
-        configure=_any(_under("gateway.authorizations")),
-        write=_any(_under("gateway.authorizations"), DEFAULT),
-        read=_any(_under("gateway.authorizations"), EVENTS),
+        configure=_any(_under(GATEWAY_AUTHORIZATIONS_QUEUE_PREFIX)),
+        write=_any(_under(GATEWAY_AUTHORIZATIONS_QUEUE_PREFIX), DEFAULT),
+        read=_any(_under(GATEWAY_AUTHORIZATIONS_QUEUE_PREFIX), EVENTS),
         # Its copy of the habilitations needs their granted/revoked/expired events only.
         topics=(TopicPermission(EVENTS_EXCHANGE, write=NOTHING, read=r"^habilitation\.habilitation\."),),
     ),
@@ -132,7 +129,7 @@ USERS = (
         configure=NOTHING,
         # Requeueing a dead letter republishes it where it first went.
         write=_any(EVENTS, COMMANDS, DEFAULT),
-        read=_any(r".+\.dead-letter", _name("notification.abandoned")),
+        read=_any(r".+\.dead-letter", _name(NOTIFICATION_ABANDONED_QUEUE)),
         tags=("management",),
     ),
 )

@@ -31,12 +31,12 @@ from contracts.authorizations import (
     ListActiveHabilitationsV1,
 )
 from contracts.habilitation import HabilitationExpiredV1, HabilitationGrantedV1, HabilitationRevokedV1
+from contracts.topology import GATEWAY_AUTHORIZATIONS_QUEUE_PREFIX
 from efp_runtime.broker import EVENTS, checked_exchange
 from gateway.authorization_model import AuthorizationModel
 from gateway.rpc import HABILITATION, Services
 
 logger = logging.getLogger(__name__)
-QUEUE_PREFIX = "gateway.authorizations"
 PAGE = 5000
 RETRY_SECONDS = 1.0
 AuthorizationEvent = HabilitationGrantedV1 | HabilitationRevokedV1 | HabilitationExpiredV1
@@ -60,7 +60,7 @@ def apply(model: AuthorizationModel, event: AuthorizationEvent) -> None:
 class AuthorizationFeed:
     def __init__(self, amqp_url: str, rpc: Services, clock: Callable[[], datetime]) -> None:
         self.model = AuthorizationModel()
-        self.queue_name = f"{QUEUE_PREFIX}.{uuid.uuid4().hex[:12]}"
+        self.queue_name = f"{GATEWAY_AUTHORIZATIONS_QUEUE_PREFIX}.{uuid.uuid4().hex[:12]}"
         self._url = amqp_url
         self._rpc = rpc
         self._clock = clock

@@ -5,6 +5,7 @@ import asyncio
 from faststream import FastStream
 
 from contracts.accounts import AccountCreatedV1, AccountProfileUpdatedV1
+from contracts.topology import HABILITATION_ACCOUNT_CREATED_QUEUE, HABILITATION_ACCOUNT_UPDATED_QUEUE
 from efp_runtime.broker import EVENTS, quorum_queue
 from efp_runtime.clock import clock_from
 from efp_runtime.service import Service
@@ -13,8 +14,6 @@ from habilitation.composition import Habilitation
 from habilitation.config import HabilitationSettings
 from habilitation.entrypoints.event_handlers import make_account_event_handlers
 from habilitation.entrypoints.rpc_handlers import SERVICE, all_routes
-
-ACCOUNT_EVENTS_QUEUE = "habilitation.identity-accounts"
 
 
 def create_app(settings: HabilitationSettings | None = None, habilitation: Habilitation | None = None) -> FastStream:
@@ -32,9 +31,9 @@ def create_app(settings: HabilitationSettings | None = None, habilitation: Habil
         service.on_stop(infrastructure.close)
     service.serve_requests(all_routes(habilitation))
     on_created, on_updated = make_account_event_handlers(habilitation.record_account)
-    created = quorum_queue(f"{ACCOUNT_EVENTS_QUEUE}.created", settings, routing_key=AccountCreatedV1.MESSAGE_TYPE)
+    created = quorum_queue(HABILITATION_ACCOUNT_CREATED_QUEUE, settings, routing_key=AccountCreatedV1.MESSAGE_TYPE)
     updated = quorum_queue(
-        f"{ACCOUNT_EVENTS_QUEUE}.updated", settings, routing_key=AccountProfileUpdatedV1.MESSAGE_TYPE
+        HABILITATION_ACCOUNT_UPDATED_QUEUE, settings, routing_key=AccountProfileUpdatedV1.MESSAGE_TYPE
     )
     service.consume(created, on_created, EVENTS)
     service.consume(updated, on_updated, EVENTS)

@@ -178,7 +178,7 @@ def account_created(at: datetime = T0) -> AccountCreatedV1:
     )
 
 
-def profile_updated(last_name: str = "Durand") -> AccountProfileUpdatedV1:
+def profile_updated(last_name: str = "Durand", at: datetime | None = None) -> AccountProfileUpdatedV1:
     return AccountProfileUpdatedV1(
         account_id="a-1",
         civility="Madame",
@@ -187,4 +187,5 @@ def profile_updated(last_name: str = "Durand") -> AccountProfileUpdatedV1:
         job_title="Directrice",
         phone="0102030405",
         changed=["last_name", "job_title", "phone"],
+        updated_at=at,
     )

@@ -14,6 +14,7 @@ from aio_pika.abc import AbstractRobustConnection
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
+from contracts.topology import NOTIFICATION_ABANDONED_QUEUE
 from efp_runtime.clock import system_clock
 from efp_runtime.mongo import IndexSpec, create_mongo_client
 from notification.adapters import mongo_email_repository, mongo_recipient_rate_limiter
@@ -22,7 +23,6 @@ from notification.adapters.jinja_email_renderer import JinjaEmailRenderer
 from notification.adapters.mongo_email_repository import MongoEmailRepository
 from notification.adapters.mongo_email_state_counts import MongoEmailStateCounts
 from notification.adapters.mongo_recipient_rate_limiter import MongoRecipientRateLimiter, NoRecipientLimit
-from notification.adapters.rabbit_delivery_queues import ABANDONED_QUEUE
 from notification.adapters.rabbit_held_commands import RabbitHeldCommands
 from notification.adapters.smtp_mail_sender import SmtpMailSender
 from notification.composition import Adapters
@@ -102,7 +102,7 @@ async def connect_operator(settings: NotificationSettings, clock: Callable[[], d
     )
     channel = await amqp.channel(publisher_confirms=True, on_return_raises=True)
     emails = MongoEmailRepository(mongo[settings.database][mongo_email_repository.COLLECTION])
-    parked = RabbitHeldCommands(channel, ABANDONED_QUEUE)
+    parked = RabbitHeldCommands(channel, NOTIFICATION_ABANDONED_QUEUE)
     return Operator(
         mongo=mongo,
         amqp=amqp,

@@ -22,6 +22,8 @@ class AccountCopy:
     job_title: str | None = None
     phone: str | None = None
     siren: str | None = None
+    # When the names, job and phone held here were current at identity (its event's time).
+    profile_at: datetime | None = None
 
     @property
     def display_name(self) -> str:

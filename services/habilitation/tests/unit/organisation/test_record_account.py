@@ -1,7 +1,9 @@
 """RecordAccount: the local account copy follows the identity service's created and profile_updated events."""
 
+from datetime import timedelta
+
 from habilitation.use_cases.ports import AccountCopy
-from services.habilitation.tests.unit.samples import SIREN, World, account_created, profile_updated
+from services.habilitation.tests.unit.samples import SIREN, T0, World, account_created, profile_updated
 
 
 async def test_created_stores_the_copy() -> None:
@@ -20,6 +22,7 @@ async def test_created_stores_the_copy() -> None:
         job_title="Formatrice",
         phone=None,
         siren=SIREN,
+        profile_at=T0,
     )
 
 
@@ -70,3 +73,27 @@ async def test_a_creation_event_consumed_after_an_update_does_not_bring_back_the
     await record.created(account_created())
 
     assert accounts.accounts["a-1"].last_name == "Durand"
+
+
+async def test_a_replayed_older_update_does_not_undo_a_newer_one() -> None:
+    world = World()
+    record = world.x.record_account
+    await record.created(account_created())
+    await record.profile_updated(profile_updated("Durand", at=T0 + timedelta(hours=1)))
+    await record.profile_updated(profile_updated("Petit", at=T0 + timedelta(hours=2)))
+
+    await record.profile_updated(profile_updated("Durand", at=T0 + timedelta(hours=1)))  # requeued by an operator
+
+    assert world.accounts.accounts["a-1"].last_name == "Petit"
+    assert world.accounts.accounts["a-1"].profile_at == T0 + timedelta(hours=2)
+
+
+async def test_an_update_without_a_time_from_an_older_producer_is_still_applied() -> None:
+    world = World()
+    record = world.x.record_account
+    await record.created(account_created())
+
+    await record.profile_updated(profile_updated("Petit", at=None))
+
+    assert world.accounts.accounts["a-1"].last_name == "Petit"
+    assert world.accounts.accounts["a-1"].profile_at == T0

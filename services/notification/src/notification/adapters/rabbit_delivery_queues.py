@@ -6,16 +6,16 @@ from typing import Any
 from faststream.rabbit import QueueType, RabbitBroker, RabbitMessage, RabbitQueue
 from pamqp.commands import Basic
 
-from contracts.topology import COMMANDS_EXCHANGE, NOTIFICATION_COMMANDS_QUEUE, SEND_EMAIL_ROUTING_KEY
+from contracts.topology import (
+    COMMANDS_EXCHANGE,
+    NOTIFICATION_ABANDONED_QUEUE,
+    SEND_EMAIL_ROUTING_KEY,
+    notification_delay_queue,
+)
 from notification.domain.retry_policy import RetryPolicy
 
-ABANDONED_QUEUE = "notification.abandoned"
 # Codes in parked commands expire within a day; after a week nobody will requeue them.
 PARKING_RETENTION = timedelta(days=7)
-
-
-def delay_queue_name(nominal_seconds: float) -> str:
-    return f"{NOTIFICATION_COMMANDS_QUEUE}.delay.{nominal_seconds:g}s"
 
 
 class NotPublished(Exception):
@@ -40,7 +40,7 @@ class RabbitDeliveryQueues:
     def queues(self) -> list[RabbitQueue]:
         delays = [self._delay_queue(self._policy.nominal_delay(level)) for level in self._policy.levels]
         parking = RabbitQueue(
-            ABANDONED_QUEUE,
+            NOTIFICATION_ABANDONED_QUEUE,
             queue_type=QueueType.QUORUM,
             durable=True,
             arguments={"x-message-ttl": int(PARKING_RETENTION.total_seconds() * 1000)},
@@ -53,15 +53,15 @@ class RabbitDeliveryQueues:
 
     async def delay(self, message: RabbitMessage, level: int, seconds: float) -> None:
         """Bring the command back in `seconds` (the jittered delay of backoff `level`)."""
-        await self._republish(message, delay_queue_name(self._policy.nominal_delay(level)), expiration=seconds)
+        await self._republish(message, notification_delay_queue(self._policy.nominal_delay(level)), expiration=seconds)
 
     async def park(self, message: RabbitMessage) -> None:
-        await self._republish(message, ABANDONED_QUEUE)
+        await self._republish(message, NOTIFICATION_ABANDONED_QUEUE)
 
     @staticmethod
     def _delay_queue(nominal_seconds: float) -> RabbitQueue:
         return RabbitQueue(
-            delay_queue_name(nominal_seconds),
+            notification_delay_queue(nominal_seconds),
             queue_type=QueueType.QUORUM,
             durable=True,
             arguments={

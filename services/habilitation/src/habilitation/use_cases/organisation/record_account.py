@@ -21,6 +21,7 @@ class RecordAccount:
                 first_name=event.first_name,
                 job_title=event.job_title,
                 siren=event.siren,
+                profile_at=event.created_at,
             )
         )
 
@@ -28,6 +29,8 @@ class RecordAccount:
         current = await self._accounts.get(event.account_id)
         if current is None:
             return  # the creation event is still on its way; it carries the latest profile anyway
+        if _older(event, current):
+            return  # a replayed (redelivered, requeued) update must not undo a newer one
         await self._accounts.save(
             AccountCopy(
                 account_id=current.account_id,
@@ -39,5 +42,10 @@ class RecordAccount:
                 job_title=event.job_title,
                 phone=event.phone,
                 siren=current.siren,
+                profile_at=event.updated_at or current.profile_at,
             )
         )
+
+
+def _older(event: AccountProfileUpdatedV1, current: AccountCopy) -> bool:
+    return event.updated_at is not None and current.profile_at is not None and event.updated_at < current.profile_at

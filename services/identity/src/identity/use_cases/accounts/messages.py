@@ -39,6 +39,7 @@ def announce(account: Account, out: Outgoing, at: datetime) -> None:
                         job_title=account.job_title,
                         phone=account.phone,
                         changed=list(changed),
+                        updated_at=at,
                     )
                 )
             case PasswordChanged():
