@@ -5,6 +5,7 @@ methods and no trigger attributes linger on it between calls. `fire_recorded` al
 aggregate's history entry, the one shape of a transition record in every service.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
@@ -27,6 +28,15 @@ class _Cursor:
 
     def __init__(self, state: Enum) -> None:
         self.state = state
+
+
+def machine(states: type[StateT], transitions: Sequence[object], initial: StateT) -> Machine:
+    """The one shared machine of an aggregate type: no model bound, no implicit `to_<state>` triggers.
+
+    `transitions` is the library's list of {"trigger", "source", "dest"} dictionaries.
+    """
+    rules: Any = list(transitions)  # the library's own annotation is narrower than what it accepts
+    return Machine(model=None, states=states, transitions=rules, initial=initial, auto_transitions=False)
 
 
 def fire(machine: Machine, state: StateT, trigger: str) -> StateT:

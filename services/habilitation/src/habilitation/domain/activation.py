@@ -7,11 +7,9 @@ Either they proved SIRET + activation code, or a manager of their organisation a
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, cast
+from typing import Any
 
-from transitions import Machine
-
-from efp_runtime.state_machine import IllegalTransition, fire
+from efp_runtime.state_machine import IllegalTransition, fire, machine
 from habilitation.domain.errors import WrongState
 
 
@@ -21,13 +19,7 @@ class ActivationState(StrEnum):
 
 
 TRANSITIONS = [{"trigger": "accept_charter", "source": ActivationState.STARTED, "dest": ActivationState.COMPLETED}]
-_MACHINE = Machine(
-    model=None,
-    states=ActivationState,
-    transitions=cast(Any, TRANSITIONS),
-    initial=ActivationState.STARTED,
-    auto_transitions=False,
-)
+_MACHINE = machine(ActivationState, TRANSITIONS, initial=ActivationState.STARTED)
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any, cast
-
-from transitions import Machine
+from typing import Any
 
 from contracts.errors import ErrorCode
-from efp_runtime.state_machine import IllegalTransition, fire
+from efp_runtime.state_machine import IllegalTransition, fire, machine
 from habilitation.domain.errors import HabilitationError, WrongState
 from habilitation.domain.history import Transition
 
@@ -28,13 +26,7 @@ TRANSITIONS = [
     {"trigger": "revoke", "source": CodeState.ISSUED, "dest": CodeState.REVOKED},
     {"trigger": "expire", "source": CodeState.ISSUED, "dest": CodeState.EXPIRED},
 ]
-_MACHINE = Machine(
-    model=None,
-    states=CodeState,
-    transitions=cast(Any, TRANSITIONS),
-    initial=CodeState.ISSUED,
-    auto_transitions=False,
-)
+_MACHINE = machine(CodeState, TRANSITIONS, initial=CodeState.ISSUED)
 
 # No 0/O, 1/I/L: the code is read off paper and typed by hand. 31 symbols ** 12 ≈ 2**59.
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"

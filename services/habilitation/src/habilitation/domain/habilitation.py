@@ -3,11 +3,9 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, cast
+from typing import Any
 
-from transitions import Machine
-
-from efp_runtime.state_machine import IllegalTransition, fire
+from efp_runtime.state_machine import IllegalTransition, fire, machine
 from habilitation.domain.errors import WrongState
 from habilitation.domain.history import Transition
 
@@ -40,13 +38,7 @@ TRANSITIONS = [
     {"trigger": "revoke", "source": HabilitationState.ACTIVE, "dest": HabilitationState.REVOKED},
     {"trigger": "lapse", "source": HabilitationState.ACTIVE, "dest": HabilitationState.EXPIRED},
 ]
-_MACHINE = Machine(
-    model=None,
-    states=HabilitationState,
-    transitions=cast(Any, TRANSITIONS),
-    initial=HabilitationState.ACTIVE,
-    auto_transitions=False,
-)
+_MACHINE = machine(HabilitationState, TRANSITIONS, initial=HabilitationState.ACTIVE)
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,9 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Any, cast
+from typing import Any
 
-from transitions import Machine
-
-from efp_runtime.state_machine import IllegalTransition, fire
+from efp_runtime.state_machine import IllegalTransition, fire, machine
 from habilitation.domain.errors import TooEarly, WrongState
 from habilitation.domain.history import Transition
 
@@ -34,13 +32,7 @@ SYSTEM = "system"
 EXPIRY_REASON = "délai d'un jour écoulé"
 DUPLICATE_PENDING = "Une invitation est déjà en attente pour cette adresse e-mail dans votre structure."
 
-_MACHINE = Machine(
-    model=None,
-    states=InvitationState,
-    transitions=cast(Any, TRANSITIONS),
-    initial=InvitationState.SENT,
-    auto_transitions=False,
-)
+_MACHINE = machine(InvitationState, TRANSITIONS, initial=InvitationState.SENT)
 
 
 def new_token(invitation_id: str) -> str:

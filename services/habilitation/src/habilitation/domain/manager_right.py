@@ -8,11 +8,9 @@ appointed, and becomes active when its holder accepts the charter.
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, cast
+from typing import Any
 
-from transitions import Machine
-
-from efp_runtime.state_machine import IllegalTransition, fire
+from efp_runtime.state_machine import IllegalTransition, fire, machine
 from habilitation.domain.errors import WrongState
 
 
@@ -33,13 +31,7 @@ TRANSITIONS = [
     {"trigger": "regrant", "source": ManagerRightState.WITHDRAWN, "dest": ManagerRightState.ACTIVE},
     {"trigger": "reappoint", "source": ManagerRightState.WITHDRAWN, "dest": ManagerRightState.APPOINTED},
 ]
-_MACHINE = Machine(
-    model=None,
-    states=ManagerRightState,
-    transitions=cast(Any, TRANSITIONS),
-    initial=ManagerRightState.ACTIVE,
-    auto_transitions=False,
-)
+_MACHINE = machine(ManagerRightState, TRANSITIONS, initial=ManagerRightState.ACTIVE)
 CHARTER_FIRST = (
     "Pour utiliser votre droit de responsable des accès, lisez et acceptez d'abord la charte du responsable "
     "des accès (lien de l'e-mail qui vous a annoncé ce droit)."

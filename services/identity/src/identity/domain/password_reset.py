@@ -4,11 +4,8 @@ import hmac
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any, cast
 
-from transitions import Machine
-
-from efp_runtime.state_machine import IllegalTransition, Transition, fire_recorded
+from efp_runtime.state_machine import IllegalTransition, Transition, fire_recorded, machine
 from identity.domain.errors import CodeExpired, TooManyAttempts, WrongStep
 
 
@@ -35,13 +32,7 @@ TRANSITIONS = [
 VALIDITY = timedelta(hours=24)
 MAX_WRONG_CODES = 5
 
-_MACHINE = Machine(
-    model=None,
-    states=ResetState,
-    transitions=cast(Any, TRANSITIONS),
-    initial=ResetState.PENDING,
-    auto_transitions=False,
-)
+_MACHINE = machine(ResetState, TRANSITIONS, initial=ResetState.PENDING)
 
 
 @dataclass(frozen=True)

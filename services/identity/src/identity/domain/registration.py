@@ -4,11 +4,8 @@ import hmac
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any, cast
 
-from transitions import Machine
-
-from efp_runtime.state_machine import IllegalTransition, Transition, fire_recorded
+from efp_runtime.state_machine import IllegalTransition, Transition, fire_recorded, machine
 from identity.domain.errors import CodeExpired, RegistrationExpired, TooEarly, TooManyAttempts, WrongStep
 
 
@@ -51,13 +48,7 @@ INACTIVITY_LIMIT = timedelta(hours=1)
 RESEND_COOLDOWN = timedelta(seconds=60)
 
 # One machine for every registration (model=None): thousands of aggregates, no per-object machine.
-_MACHINE = Machine(
-    model=None,
-    states=Step,
-    transitions=cast(Any, TRANSITIONS),
-    initial=Step.VERIFY_EMAIL,
-    auto_transitions=False,
-)
+_MACHINE = machine(Step, TRANSITIONS, initial=Step.VERIFY_EMAIL)
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,8 @@
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any, cast
 
-from transitions import Machine
-
-from efp_runtime.state_machine import Transition, fire_recorded
+from efp_runtime.state_machine import Transition, fire_recorded, machine
 
 
 class EmailState(StrEnum):
@@ -37,9 +34,7 @@ TRANSITIONS = [
 FINAL_STATES = (EmailState.SENT, EmailState.ABANDONED)
 INTERRUPTED = "interrupted before the outcome was saved"
 
-_MACHINE = Machine(
-    model=None, states=EmailState, transitions=cast(Any, TRANSITIONS), initial=EmailState.QUEUED, auto_transitions=False
-)
+_MACHINE = machine(EmailState, TRANSITIONS, initial=EmailState.QUEUED)
 
 
 @dataclass(frozen=True)
