@@ -3,8 +3,9 @@
 Starts its own RabbitMQ, SecantusDB, SMTP recorder (in this process) and the four services on free ports
 in a temp dir, as bench/login.py does. An agent's code makes one access manager of « Coopérative Agricole du
 Val de Loire » (SIREN 000016220); `--collaborators` of it sign up through the gateway and log in. Then, open
-loop, `--rate` submissions a second for `--seconds`, each by a collaborator with nothing pending, who cancels
-it right after the answer (untimed; one pending request per user, service and organisation). Each is timed
+loop, `--rate` submissions a second for `--seconds`, each by a collaborator with nothing pending, whose
+request the manager refuses right after the answer (untimed; one pending request per user, service and
+organisation, and a cancelled one may not be asked again for 30 days, a refused one may). Each is timed
 from its sending to the SMTP acceptance of the manager's e-mail linking to it. Figures, not assertions.
 
     .venv/bin/python bench/request_to_email.py [--rate 50] [--seconds 15] [--collaborators 30]
@@ -55,6 +56,8 @@ SETTINGS = {
     "IDENTITY_LOGIN_PER_IP_PER_MINUTE": "1000000",  # one client address stands for many people here
     # One manager receives every e-mail of the run: the anti-flood cap (20 an hour) would hold them back.
     "NOTIFICATION_RATE_LIMIT_PER_RECIPIENT": "0",
+    # A few collaborators ask hundreds of times: the per-account daily cap (5) would refuse them.
+    "HABILITATION_ACCESS_REQUESTS_PER_DAY": "1000000",
 }
 
 
@@ -63,8 +66,9 @@ def sign_up_and_log_in(http: httpx.Client, mail: MailRecorder, email: str) -> No
     log_in(http, email)
 
 
-def make_manager(gateway: str, mail: MailRecorder) -> str:
-    """Guide §3.2: the agent's code, the charter, the manager's own habilitation and the CGU; returns the address."""
+def make_manager(gateway: str, mail: MailRecorder) -> tuple[str, tuple[str, str]]:
+    """Guide §3.2: the agent's code, the charter, the manager's own habilitation and the CGU; returns the
+    address and the session (cookie, CSRF token)."""
     with httpx.Client(base_url=gateway, timeout=30) as agent:
         log_in(agent, *AGENT)
         issued = agent.post("/api/v1/agent/activation-codes", json={"siret": SIRETS[0], "service": "ceres"})
@@ -77,7 +81,7 @@ def make_manager(gateway: str, mail: MailRecorder) -> str:
         own = {"role": "gestionnaire_centres", "siret": SIRETS[0]}
         manager.post("/api/v1/me/habilitations", json=own).raise_for_status()
         manager.post("/api/v1/services/ceres/terms", json={"accept": True}).raise_for_status()
-    return email
+        return email, (manager.cookies["efp_session"], manager.headers["X-CSRF-Token"])
 
 
 def make_collaborators(gateway: str, mail: MailRecorder, count: int) -> list[tuple[str, str]]:
@@ -100,7 +104,7 @@ class Run:
     last: float = 0.0
 
 
-async def submit_and_cancel(client: httpx.AsyncClient, siret: str, run: Run) -> None:
+async def submit_and_refuse(client: httpx.AsyncClient, manager: httpx.AsyncClient, siret: str, run: Run) -> None:
     sent = time.monotonic()
     run.last = sent
     try:
@@ -111,14 +115,14 @@ async def submit_and_cancel(client: httpx.AsyncClient, siret: str, run: Run) -> 
         request_id = response.json()["id"]
         run.sent[request_id] = sent
         run.answers.append(time.monotonic() - sent)
-        cancelled = await client.post(f"/api/v1/access-requests/{request_id}/cancel")
-        if cancelled.status_code != 200:
-            run.failures[f"cancel {cancelled.status_code}"] += 1
+        refused = await manager.post(f"/api/v1/access-requests/{request_id}/refuse", json={})
+        if refused.status_code != 200:
+            run.failures[f"refuse {refused.status_code}"] += 1
     except httpx.HTTPError as error:
         run.failures[type(error).__name__] += 1
 
 
-async def drive(clients: list[httpx.AsyncClient], rate: float, count: int) -> Run:
+async def drive(clients: list[httpx.AsyncClient], manager: httpx.AsyncClient, rate: float, count: int) -> Run:
     """Open loop: submission i leaves at begin + i / rate, by whichever collaborator is idle."""
     idle: asyncio.Queue[httpx.AsyncClient] = asyncio.Queue()
     for client in clients:
@@ -127,7 +131,7 @@ async def drive(clients: list[httpx.AsyncClient], rate: float, count: int) -> Ru
 
     async def one(client: httpx.AsyncClient, siret: str) -> None:
         try:
-            await submit_and_cancel(client, siret, run)
+            await submit_and_refuse(client, manager, siret, run)
         finally:
             idle.put_nowait(client)
 
@@ -191,7 +195,7 @@ def run(args: argparse.Namespace) -> Result:
         children = {name: start_service(stack, name, env, state / "logs") for name in (*SERVICES, "gateway")}
         gateway = f"http://127.0.0.1:{port}"
         wait_ready(gateway, children)
-        manager = make_manager(gateway, mail)
+        manager, manager_session = make_manager(gateway, mail)
         sessions = make_collaborators(gateway, mail, args.collaborators)
         secantus = next(child for child in stack.children if child.name == "secantusdb")
         groups = {name: child.pid for name, child in children.items()}
@@ -202,19 +206,20 @@ def run(args: argparse.Namespace) -> Result:
                 httpx.AsyncClient(
                     base_url=gateway, timeout=30, cookies={"efp_session": cookie}, headers={"X-CSRF-Token": csrf}
                 )
-                for cookie, csrf in sessions
+                for cookie, csrf in [manager_session, *sessions]
             ]
+            refuser, clients = clients[0], clients[1:]
             # Warm-up (connections, the services' first requests), then only the measured run is counted.
-            warm = await drive(clients, 10, 2 * len(clients))
+            warm = await drive(clients, refuser, 10, 2 * len(clients))
             if warm.failures:
                 raise RuntimeError(f"warm-up failed: {warm.failures}")
             await asyncio.to_thread(accepted_by_id, mail, manager, warm.sent, args.timeout)
             # The bench's own process also holds the SMTP server (a thread): counted as « bench+smtp ».
             before = {name: cpu_seconds(pid) for name, pid in groups.items()} | {"bench+smtp": time.process_time()}
-            run = await drive(clients, args.rate, int(args.rate * args.seconds))
+            run = await drive(clients, refuser, args.rate, int(args.rate * args.seconds))
             accepted = await asyncio.to_thread(accepted_by_id, mail, manager, run.sent, args.timeout)
             after = {name: cpu_seconds(pid) for name, pid in groups.items()} | {"bench+smtp": time.process_time()}
-            for client in clients:
+            for client in [refuser, *clients]:
                 await client.aclose()
             return run, accepted, {name: after[name] - before[name] for name in after}
 
@@ -247,7 +252,7 @@ def report(result: Result) -> None:
     print(f"achieved rate            {achieved:.1f} submissions/s, {run.late} left > 5 ms late (no idle collaborator)")
     print(f"goal                     p99 < {GOAL_P99:g} s: {'met' if latencies[98] < GOAL_P99 else 'MISSED'}")
     per = max(len(run.sent), 1)
-    # Per request: its submission and its cancellation, with everything they set off.
+    # Per request: its submission and its refusal, with everything they set off.
     print("CPU per request          " + ", ".join(f"{n} {c / per * 1000:.1f} ms" for n, c in cpu.items()))
     print(f"cores                    {os.cpu_count()}, shared by the broker, the store, the services and this bench")
 

@@ -33,6 +33,15 @@ def registration(step: str, body: dict[str, Any]) -> Callable[[World, str], Call
     return prepare
 
 
+def cancel_request(w: World, a: str) -> Call:
+    """The plain user cancels a request of their own (a new person each time: after a cancel one may not
+    ask again for 30 days); everybody else, the user's."""
+    if a == USER:
+        asker = w.person()
+        return Call(f"/api/v1/access-requests/{w.pending_request(asker)}/cancel", client=asker.http)
+    return Call(f"/api/v1/access-requests/{w.pending_request(w.user)}/cancel")
+
+
 def new_registration(w: World, a: str) -> Call:
     return Call(
         "/api/v1/registrations",

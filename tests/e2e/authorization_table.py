@@ -17,6 +17,7 @@ from tests.e2e.authorization_calls import (
     accept_charter,
     accept_invitation,
     at,
+    cancel_request,
     captcha_media,
     change_password,
     check,
@@ -208,7 +209,7 @@ ROWS: tuple[Row, ...] = (
         "POST",
         "/api/v1/access-requests/{request_id}/cancel",
         owner(200),
-        lambda w, a: Call(f"/api/v1/access-requests/{w.pending_request(w.user)}/cancel"),
+        cancel_request,
     ),
     Row(
         "GET",

@@ -54,6 +54,7 @@ from habilitation.adapters.rpc_directory import RpcDirectory
 from habilitation.adapters.rpc_invited_accounts import RpcInvitedAccounts
 from habilitation.composition import Adapters, Habilitation, use_cases
 from habilitation.config import HabilitationSettings
+from habilitation.domain.access_request import RequestLimits
 from habilitation.domain.activation_code import generate_code
 from habilitation.use_cases.links import Links
 from habilitation.use_cases.ports import Clock
@@ -159,4 +160,5 @@ def build(
     """The service as settings describe it: real adapters, the use cases on them, and their connections."""
     adapters, infrastructure = adapters_from(settings, broker)
     validity = settings.activation_code_validity_months
-    return use_cases(adapters, clock, links_from(settings), validity), infrastructure
+    limits = RequestLimits(settings.access_requests_open_max, settings.access_requests_per_day)
+    return use_cases(adapters, clock, links_from(settings), validity, limits), infrastructure

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from efp_runtime.clock import system_clock
+from habilitation.domain.access_request import DEFAULT_LIMITS, RequestLimits
 from habilitation.domain.activation_code import DEFAULT_VALIDITY_MONTHS
 from habilitation.use_cases.access_requests.cancel_access_request import CancelAccessRequest
 from habilitation.use_cases.access_requests.decide_access_request import AcceptAccessRequest, RefuseAccessRequest
@@ -145,6 +146,7 @@ def use_cases(
     clock: Clock = system_clock,
     links: Links = DEFAULT_LINKS,
     code_validity_months: int = DEFAULT_VALIDITY_MONTHS,
+    request_limits: RequestLimits = DEFAULT_LIMITS,
 ) -> Habilitation:
     x = adapters
     grants = GrantHabilitations(x.habilitations, x.directory, x.accounts, clock)
@@ -153,7 +155,7 @@ def use_cases(
         # Events write the plain copies: no point asking identity about what it just announced.
         record_account=RecordAccount(x.copies),
         submit_access_request=SubmitAccessRequest(
-            x.requests, x.rights, x.habilitations, x.accounts, x.directory, links, clock
+            x.requests, x.rights, x.habilitations, x.accounts, x.directory, links, clock, request_limits
         ),
         list_my_access_requests=ListMyAccessRequests(x.requests, x.accounts),
         resend_access_request=ResendAccessRequest(x.requests, x.rights, x.accounts, links, clock),

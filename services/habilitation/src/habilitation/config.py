@@ -3,6 +3,7 @@
 from pydantic import AliasChoices, Field, SecretStr
 
 from efp_runtime.settings import RuntimeSettings
+from habilitation.domain.access_request import OPEN_MAX, SUBMISSIONS_MAX
 
 
 class HabilitationSettings(RuntimeSettings):
@@ -14,5 +15,12 @@ class HabilitationSettings(RuntimeSettings):
     secret_key: SecretStr = Field(validation_alias=AliasChoices("HABILITATION_SECRET_KEY"))
     activation_code_validity_months: int = Field(
         6, ge=1, le=24, validation_alias=AliasChoices("HABILITATION_ACTIVATION_CODE_VALIDITY_MONTHS")
+    )
+    # Issue 14, finding 7: an account's cap on access requests (defaults: the domain's numbers).
+    access_requests_per_day: int = Field(
+        SUBMISSIONS_MAX, ge=1, validation_alias=AliasChoices("HABILITATION_ACCESS_REQUESTS_PER_DAY")
+    )
+    access_requests_open_max: int = Field(
+        OPEN_MAX, ge=1, validation_alias=AliasChoices("HABILITATION_ACCESS_REQUESTS_OPEN_MAX")
     )
     sweep_seconds: float = Field(60.0, gt=0, validation_alias=AliasChoices("HABILITATION_SWEEP_SECONDS"))

@@ -52,7 +52,7 @@ class RefuseIn(Body):
     "/access-requests",
     status_code=status.HTTP_201_CREATED,
     response_model=ar.AccessRequestV1,
-    responses=problem_responses(401, 403, 409, 422, 503),
+    responses=problem_responses(401, 403, 409, 422, 429, 503),
 )
 async def submit(body: AccessRequestIn, session: auth.Session, rpc: Rpc) -> ar.AccessRequestV1:
     """Demander l'accès à un service pour un établissement ; chaque responsable des accès reçoit un e-mail."""

@@ -1,5 +1,6 @@
 """Access requests in MongoDB; at most one pending per (account, service, organisation)."""
 
+from datetime import datetime
 from typing import Any
 
 from pymongo.errors import DuplicateKeyError
@@ -51,6 +52,14 @@ class MongoAccessRequestRepository:
 
     async def of_account(self, account_id: str) -> list[AccessRequest]:
         return [_request(d) for d in await self._store.find({"account_id": account_id}, [("created_at", -1)])]
+
+    async def recent_of_account(self, account_id: str, since: datetime) -> list[AccessRequest]:
+        # Bounded by the caps: at most OPEN_MAX pending, and a few a day over LOOK_BACK.
+        query = {
+            "account_id": account_id,
+            "$or": [{"state": RequestState.PENDING.value}, {"last_sent_at": {"$gte": since}}],
+        }
+        return [_request(d) for d in await self._store.find(query, [("created_at", -1)])]
 
     async def of_organisation(
         self, siren: str, state: RequestState | None, filters: RecordFilter = EVERYTHING

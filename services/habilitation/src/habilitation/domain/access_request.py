@@ -1,14 +1,14 @@
 """AccessRequest: a collaborator asks the access managers of an organisation for access to a service."""
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any, cast
+from typing import Any
 
-from transitions import Machine
-
-from efp_runtime.state_machine import IllegalTransition, fire
-from habilitation.domain.errors import Forbidden, TooEarly, WrongState
+from efp_runtime.state_machine import IllegalTransition, fire, machine
+from habilitation.domain.errors import Forbidden, RateLimited, TooEarly, WrongState
 from habilitation.domain.history import Transition
 
 
@@ -28,14 +28,28 @@ TRANSITIONS = [
 # Guide §4: « Vous pourrez relancer la demande dans 30 jours. »
 RESEND_AFTER = timedelta(days=30)
 MESSAGE_MAX = 1000
+# Issue 14, finding 7: cancelling and asking again must not restart the 30 days, and one account
+# must not flood managers. A person asks their own organisation, so a few a day is plenty.
+OPEN_MAX = 10  # pending requests of one account, all services and organisations
+SUBMISSIONS_MAX = 5  # new requests of one account in any SUBMISSIONS_WINDOW
+SUBMISSIONS_WINDOW = timedelta(days=1)
 
-_MACHINE = Machine(
-    model=None,
-    states=RequestState,
-    transitions=cast(Any, TRANSITIONS),
-    initial=RequestState.PENDING,
-    auto_transitions=False,
-)
+
+@dataclass(frozen=True)
+class RequestLimits:
+    """The per-account caps; settings may raise them (a benchmark's few accounts ask many times)."""
+
+    open_max: int = OPEN_MAX
+    submissions_max: int = SUBMISSIONS_MAX
+
+
+DEFAULT_LIMITS = RequestLimits()
+
+
+# How far back check_new_request() must see an account's requests (pending ones are seen at any age).
+LOOK_BACK = max(RESEND_AFTER, SUBMISSIONS_WINDOW)
+
+_MACHINE = machine(RequestState, TRANSITIONS, initial=RequestState.PENDING)
 
 
 class RequestEvent(StrEnum):
@@ -119,3 +133,34 @@ class AccessRequest:
         except IllegalTransition as exc:
             raise WrongState("Cette demande d'accès a déjà été traitée.") from exc
         self.history.append(Transition(now, trigger, by, why))
+
+
+def check_new_request(
+    recent: Sequence[AccessRequest], service: str, siren: str, now: datetime, limits: RequestLimits = DEFAULT_LIMITS
+) -> None:
+    """Refuses a new request that the account's `recent` ones forbid: those pending, and those
+    last sent since `now - LOOK_BACK`. A pending one for the same service and organisation is left
+    to the store's uniqueness (a Conflict), as before."""
+    withdrawn = [r for r in recent if r.state is RequestState.CANCELLED and (r.service, r.siren) == (service, siren)]
+    last_sent = max((r.last_sent_at for r in withdrawn), default=None)
+    if last_sent is not None and now < last_sent + RESEND_AFTER:
+        # The same wait, code and wording as « Relancer ma demande »: a cancel does not reset it.
+        again = last_sent + RESEND_AFTER
+        raise TooEarly(
+            f"Vous avez annulé une demande d'accès à ce service auprès de cette structure : "
+            f"vous pourrez la renouveler à partir du {again:%d/%m/%Y}.",
+            extra={"resendable_at": again.isoformat()},
+        )
+    if sum(r.state is RequestState.PENDING for r in recent) >= limits.open_max:
+        raise RateLimited(
+            f"Vous avez déjà {limits.open_max} demandes d'accès en attente. "
+            "Attendez la réponse des responsables des accès ou annulez une demande."
+        )
+    window = [r.created_at for r in recent if r.created_at > now - SUBMISSIONS_WINDOW]
+    if len(window) >= limits.submissions_max:
+        wait = max(1, math.ceil((min(window) + SUBMISSIONS_WINDOW - now).total_seconds()))
+        raise RateLimited(
+            f"Vous avez envoyé {limits.submissions_max} demandes d'accès en 24 heures. "
+            f"Réessayez dans {math.ceil(wait / 3600)} heure(s).",
+            retry_after_seconds=wait,
+        )

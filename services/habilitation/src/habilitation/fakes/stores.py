@@ -156,6 +156,13 @@ class FakeAccessRequests(Store):
     async def of_account(self, account_id: str) -> list[AccessRequest]:
         return [r for r in self.all() if r.account_id == account_id]
 
+    async def recent_of_account(self, account_id: str, since: datetime) -> list[AccessRequest]:
+        return [
+            r
+            for r in self.all()
+            if r.account_id == account_id and (r.state is RequestState.PENDING or r.last_sent_at >= since)
+        ]
+
     async def of_organisation(
         self, siren: str, state: RequestState | None, filters: RecordFilter = EVERYTHING
     ) -> RecordPage[AccessRequest]:

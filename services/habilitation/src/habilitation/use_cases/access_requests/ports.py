@@ -1,5 +1,6 @@
 """The port of the access-request store; an adapter implements it."""
 
+from datetime import datetime
 from typing import Protocol
 
 from efp_runtime.outbox import OutboxMessage
@@ -17,6 +18,10 @@ class AccessRequests(Protocol):
     async def update(self, request: AccessRequest, messages: list[OutboxMessage]) -> None: ...
 
     async def of_account(self, account_id: str) -> list[AccessRequest]: ...
+
+    async def recent_of_account(self, account_id: str, since: datetime) -> list[AccessRequest]:
+        """The account's requests pending, or last sent at or after `since` (what check_new_request needs)."""
+        ...
 
     async def of_organisation(
         self, siren: str, state: RequestState | None, filters: RecordFilter = EVERYTHING

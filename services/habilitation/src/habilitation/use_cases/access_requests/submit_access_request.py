@@ -6,7 +6,14 @@ from contracts import access_requests as ar
 from contracts.access_requests import AccessRequestV1
 from efp_runtime.message_context import MessageContext
 from efp_runtime.outbox import Outgoing
-from habilitation.domain.access_request import MESSAGE_MAX, AccessRequest
+from habilitation.domain.access_request import (
+    DEFAULT_LIMITS,
+    LOOK_BACK,
+    MESSAGE_MAX,
+    AccessRequest,
+    RequestLimits,
+    check_new_request,
+)
 from habilitation.domain.catalogue import SERVICES
 from habilitation.domain.errors import Conflict, Forbidden, InvalidInput, NoManager
 from habilitation.use_cases.access_requests.messages import request_events, request_to_managers
@@ -27,7 +34,9 @@ class SubmitAccessRequest:
         directory: Directory,
         links: Links,
         clock: Clock,
+        limits: RequestLimits = DEFAULT_LIMITS,
     ) -> None:
+        self._limits = limits
         self._requests = requests
         self._rights = rights
         self._habilitations = habilitations
@@ -51,16 +60,17 @@ class SubmitAccessRequest:
         if command.actor.kind != "user" or command.actor.siren != establishment.siren:
             raise Forbidden("Vous ne pouvez demander l'accès qu'aux établissements de votre structure.")
         held = await self._habilitations.of_account(command.actor.account_id)
-        today = self._clock().date()
-        if any(h.service == service and h.siren == establishment.siren and h.allows(today) for h in held):
+        now = self._clock()
+        if any(h.service == service and h.siren == establishment.siren and h.allows(now.date()) for h in held):
             raise Conflict("Vous avez déjà accès à ce service pour cette structure.")
+        recent = await self._requests.recent_of_account(command.actor.account_id, now - LOOK_BACK)
+        check_new_request(recent, service, establishment.siren, now, self._limits)
         managers = await self._rights.managers_of(establishment.siren)
         if not managers:
             raise NoManager()
         requester = await self._accounts.get(command.actor.account_id)
         if requester is None:
             raise InvalidInput("Votre compte n'est pas encore connu de ce service. Réessayez dans un instant.")
-        now = self._clock()
         request = AccessRequest.submit(
             id=str(uuid.uuid4()),
             account_id=command.actor.account_id,
