@@ -12,6 +12,7 @@ from ruamel.yaml import YAML
 
 from contracts.topology import SERVICES
 from efp_runtime.broker_access import USERS
+from efp_runtime.store_access import STORE_USERS
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
@@ -24,9 +25,14 @@ REFERENCE = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*(?::?[?-][^}]*)?\}")
 VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)")
 # The secrets each service may receive, and no other: no env_file hands every secret to everyone.
 SECRETS_OF = {
-    "identity": {"IDENTITY_AMQP_PASSWORD", "IDENTITY_SECRET_KEY", "EFP_BOOTSTRAP_AGENT_PASSWORD"},
-    "habilitation": {"HABILITATION_AMQP_PASSWORD", "HABILITATION_SECRET_KEY"},
-    "notification": {"NOTIFICATION_AMQP_PASSWORD", "SMTP_PASSWORD"},
+    "identity": {
+        "IDENTITY_AMQP_PASSWORD",
+        "IDENTITY_MONGODB_PASSWORD",
+        "IDENTITY_SECRET_KEY",
+        "EFP_BOOTSTRAP_AGENT_PASSWORD",
+    },
+    "habilitation": {"HABILITATION_AMQP_PASSWORD", "HABILITATION_MONGODB_PASSWORD", "HABILITATION_SECRET_KEY"},
+    "notification": {"NOTIFICATION_AMQP_PASSWORD", "NOTIFICATION_MONGODB_PASSWORD", "SMTP_PASSWORD"},
     "gateway": {"GATEWAY_AMQP_PASSWORD", "EFP_SERVICE_API_KEYS"},
 }
 SECRET_VARIABLE = re.compile(r"(PASS|PASSWORD|SECRET_KEY|API_KEYS)$")
@@ -215,7 +221,7 @@ def test_every_variable_the_compose_file_uses_is_listed_in_the_env_example() -> 
     assert not used - listed, f"add to .env.example: {sorted(used - listed)}"
 
 
-def test_the_web_pages_run_behind_the_proxy_with_no_secret() -> None:
+def test_the_web_pages_run_behind_the_proxy_with_no_secret_but_their_store_login() -> None:
     compose = load_compose()
     web = compose["services"]["web"]
     assert web["command"] == ["python", "-m", "web"]
@@ -224,7 +230,7 @@ def test_the_web_pages_run_behind_the_proxy_with_no_secret() -> None:
     assert "/health/live" in " ".join(web["healthcheck"]["test"])
     assert web["restart"] in ("always", "unless-stopped", "on-failure")
     assert web["depends_on"]["gateway"]["condition"] == "service_healthy"
-    assert not {variable for variable in variables_of(web) if SECRET_VARIABLE.search(variable)}
+    assert {variable for variable in variables_of(web) if SECRET_VARIABLE.search(variable)} == {"WEB_MONGODB_PASSWORD"}
     assert environment_of(web)["WEB_COOKIE_SECURE"] == "true"
     proxy = compose["services"]["proxy"]
     assert "8080:8080" in proxy["ports"]
@@ -252,3 +258,44 @@ def test_a_forwarded_address_is_believed_only_from_the_one_container_in_front(
     assert environment_of(compose["services"][trusting])[variable] == subnet
     assert _members(compose, network) == {trusting, trusted}
     assert compose["services"][trusting]["networks"][network]["aliases"] == [alias]
+
+
+def test_the_store_requires_a_login_and_its_members_authenticate_by_key_file() -> None:
+    mongodb = load_compose()["services"]["mongodb"]
+    assert "--auth" in mongodb["command"]
+    assert "--keyFile" in mongodb["command"]
+    environment = environment_of(mongodb)
+    for variable in ("MONGO_INITDB_ROOT_USERNAME", "MONGO_INITDB_ROOT_PASSWORD", "MONGO_KEYFILE_CONTENT"):
+        assert REFERENCE.fullmatch(str(environment[variable])), variable
+
+
+@pytest.mark.parametrize("name", STORE_USERS)
+def test_each_service_that_keeps_data_logs_in_to_the_store_as_its_own_user(name: str) -> None:
+    url = environment_of(load_compose()["services"][name])["MONGODB_URL"]
+    userinfo = url.split("://", 1)[1].rsplit("@", 1)[0]
+    user, password = userinfo.split(":", 1)
+    assert user == name
+    assert VARIABLE.findall(password) == [f"{name.upper()}_MONGODB_PASSWORD"]
+    assert "authSource=admin" in url
+
+
+def test_only_the_services_that_keep_data_share_a_network_with_the_store() -> None:
+    compose = load_compose()
+    assert set(compose["services"]["mongodb"]["networks"]) == {"store"}
+    assert _members(compose, "store") == {"mongodb", "store-setup", *STORE_USERS}
+    for name in ("gateway", "proxy", "mailpit", "rabbitmq"):
+        assert "MONGODB_URL" not in environment_of(compose["services"][name]), name
+    # The proxy reaches the gateway and the web replicas only: neither the bus nor the store.
+    assert set(compose["services"]["proxy"]["networks"]) == {"api", "edge"}
+
+
+def test_services_start_after_their_store_users_exist() -> None:
+    compose = load_compose()
+    setup = compose["services"]["store-setup"]
+    assert setup["command"] == ["python", "-m", "efp_runtime.store_access"]
+    assert setup["depends_on"]["mongodb"]["condition"] == "service_healthy"
+    environment = environment_of(setup)
+    for name in STORE_USERS:
+        variable = f"{name.upper()}_MONGODB_PASSWORD"
+        assert VARIABLE.findall(str(environment[variable])) == [variable]
+        assert compose["services"][name]["depends_on"]["store-setup"]["condition"] == "service_completed_successfully"

@@ -17,6 +17,7 @@ from devstack.broker_users import (
 from devstack.ceres_example import CLIENT_ID, ceres_client, dev_clients_env, service_key, start_ceres_example
 from devstack.processes import Stack
 from devstack.settings import DevstackSettings
+from devstack.store_users import provision_store_users
 from devstack.system import (
     SERVICES,
     Endpoints,
@@ -54,6 +55,8 @@ def run() -> int:
             amqp_url, management_url = replace_guest(node, data_dir), node.management_url
         broker_users = provision_users(amqp_url, management_url or management_url_of(amqp_url), data_dir)
         mongodb_url = settings.mongodb_url or start_mongodb(stack, data_dir, settings.mongodb_port)
+        # Each process its own store user on its own database (the settings' default names).
+        store_urls = provision_store_users(mongodb_url, {name: name for name in (*SERVICES, "web")}, data_dir)
         smtp_url = settings.smtp_url
         if smtp_url is None:
             smtp_url, mail_ui_url = start_maildev(stack, data_dir, settings.smtp_port, settings.mail_ui_port)
@@ -73,11 +76,12 @@ def run() -> int:
         )
         metrics_ports = {name: settings.metrics_port + i for i, name in enumerate(SERVICES)}
         load_sirene_sample(env, logs)
-        children = start_services(stack, env, logs, process_envs(broker_users, metrics_ports))
+        own_env = process_envs(broker_users, metrics_ports, store_urls)
+        children = start_services(stack, env, logs, own_env)
         gateway = f"http://127.0.0.1:{settings.gateway_port}"
         wait_ready(gateway, children)
         web = f"http://127.0.0.1:{settings.web_port}"
-        children["web"] = start_service(stack, "web", env, logs)
+        children["web"] = start_service(stack, "web", {**env, **own_env.get("web", {})}, logs)
         wait_web(web, children["web"])
         secret = ceres["client_secret"]
         port = settings.ceres_port
@@ -93,6 +97,12 @@ def run() -> int:
         if broker_users:
             where = f"<USER>_AMQP_PASSWORD or {data_dir}/<user>-amqp-password"
             print(f"  Broker users       {', '.join(broker_users)} (passwords: {where})")
+        if store_urls:
+            users = ", ".join(name for name in store_urls if name != "gateway")
+            where = f"<USER>_MONGODB_PASSWORD or {data_dir}/<user>-mongodb-password"
+            print(f"  Store users        {users} (passwords: {where})")
+            if settings.mongodb_url is None:
+                print(f"  Store admin        efp-admin (password: {data_dir}/store-admin-password)")
         if mail_ui_url:
             print(f"  Mail catcher       {mail_ui_url}")
         for name, url in metrics_urls(gateway, metrics_ports).items():

@@ -25,6 +25,7 @@ from devstack.broker_users import management_url_of, provision_users
 from devstack.mail_recorder import MailRecorder
 from devstack.processes import Child, Stack, free_port
 from devstack.rabbitmq import RabbitNode
+from devstack.store_users import provision_store_users
 from devstack.system import (
     SERVICES,
     Endpoints,
@@ -74,6 +75,8 @@ def pytest_configure(config: pytest.Config) -> None:
 @dataclass
 class Infrastructure:
     amqp_url: str
+    # The store's administrator (root when this session started SecantusDB): for the tests' own
+    # checks and the operators' commands; each service gets its own user (RunningSystem.store_users).
     mongodb_url: str
     state_dir: Path
     # The node this session started (None when AMQP_URL or containers provide the broker).
@@ -98,6 +101,9 @@ class RunningSystem:
     # Broker user name -> its AMQP URL (identity, habilitation, notification, gateway, operator);
     # empty when the broker would not let this session create users (then all use AMQP_URL).
     broker_users: dict[str, str] = field(default_factory=dict)
+    # Process name -> its MONGODB_URL, as a user with readWrite on its own database only (the
+    # gateway's has no user); empty when the store would not let this session create users.
+    store_users: dict[str, str] = field(default_factory=dict)
     # Service name -> its Prometheus endpoint.
     metrics_urls: dict[str, str] = field(default_factory=dict)
     # Free ports reserved for a test's back-channel logout receiver and for the CERES example app,
@@ -214,6 +220,8 @@ def system(infrastructure: Infrastructure, mail_server: MailRecorder) -> Iterato
     broker_users = _broker_users(infrastructure)
     metrics_ports = {name: free_port() for name in SERVICES}
     prefix = infrastructure.database_prefix
+    databases = {name: f"{prefix}{name}" for name in (*SERVICES, "web")}
+    store_users = provision_store_users(infrastructure.mongodb_url, databases, infrastructure.state_dir)
     backchannel_port, ceres_port = free_port(), free_port()
     env = service_env(
         endpoints,
@@ -237,7 +245,7 @@ def system(infrastructure: Infrastructure, mail_server: MailRecorder) -> Iterato
             "EFP_BOOTSTRAP_AGENT_PASSWORD": AGENT_PASSWORD,
             "EFP_SERVICE_API_KEYS": f"other-system-key,{SERVICE_API_KEY}",
             "EFP_OPERATOR_AMQP_URL": broker_users.get("operator", endpoints.amqp_url),
-            **{f"{name.upper()}_DATABASE": f"{prefix}{name}" for name in (*SERVICES, "web")},
+            **{f"{name.upper()}_DATABASE": database for name, database in databases.items()},
             **web_env(gateway_port, web_port),
             "EFP_OIDC_DEV_CLIENTS": json.dumps(oidc_test_clients(backchannel_port, ceres_port)),
         },
@@ -252,8 +260,9 @@ def system(infrastructure: Infrastructure, mail_server: MailRecorder) -> Iterato
         {},
         stack,
         log_dir,
-        own_env=process_envs(broker_users, metrics_ports),
+        own_env=process_envs(broker_users, metrics_ports, store_users),
         broker_users=broker_users,
+        store_users=store_users,
         metrics_urls=metrics_urls(gateway_url, metrics_ports),
         backchannel_port=backchannel_port,
         ceres_port=ceres_port,

@@ -1,7 +1,9 @@
 """Start the infrastructure and the four services, as the run command and the tests both need."""
 
+import os
 import secrets
 import sys
+import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +15,9 @@ from devstack.processes import Child, Stack, port_open, spawn, wait_until
 SERVICES = ("identity", "habilitation", "notification")
 # The four processes; the gateway serves /metrics on its HTTP port, the others on EFP_METRICS_PORT.
 PROCESSES = (*SERVICES, "gateway")
+# SecantusDB's root user (devstack.secantus_server) and where its password may come from.
+STORE_ADMIN = "efp-admin"
+STORE_ADMIN_PASSWORD_VARIABLE = "EFP_STORE_ADMIN_PASSWORD"  # noqa: S105 (a variable's name)
 MAILDEV = Path(".devstack/node/node_modules/.bin/maildev")
 REPOSITORY = Path(__file__).resolve().parents[3]
 # Made-up organisations in the SIRENE stock-file format, loaded by `run` and the tests.
@@ -29,19 +34,27 @@ class Endpoints:
 
 
 def start_mongodb(stack: Stack, data_dir: Path, port: int) -> str:
+    """SecantusDB with authentication on; returns its administrator's URL (root), which only the
+    harness, the operators' commands and the tests' own checks use (services: devstack.store_users)."""
     storage = data_dir / "secantusdb"
     storage.mkdir(parents=True, exist_ok=True)
+    secret = os.environ.get(STORE_ADMIN_PASSWORD_VARIABLE) or kept_secret(data_dir, "store-admin-password", 24)
     child = spawn(
         "secantusdb",
-        [sys.executable, "-m", "devstack.secantus_server", "--port", str(port), "--storage-path", str(storage)],
+        [
+            *(sys.executable, "-m", "devstack.secantus_server", "--auth"),
+            *("--port", str(port), "--storage-path", str(storage)),
+        ],
         data_dir / "logs",
+        env={STORE_ADMIN_PASSWORD_VARIABLE: secret},
     )
     stack.add(child)
     wait_until(lambda: port_open(port) or not child.alive(), 60, "SecantusDB")
     if not child.alive():
         raise RuntimeError(f"SecantusDB exited:\n{child.log_tail()}")
     # retryWrites=false: with retryable writes SecantusDB's inserts slow down ~20x over time.
-    return f"mongodb://127.0.0.1:{port}/?retryWrites=false&directConnection=true"
+    credentials = f"{STORE_ADMIN}:{urllib.parse.quote(secret, safe='')}"
+    return f"mongodb://{credentials}@127.0.0.1:{port}/?authSource=admin&retryWrites=false&directConnection=true"
 
 
 def start_maildev(stack: Stack, data_dir: Path, smtp_port: int, web_port: int) -> tuple[str, str]:
@@ -133,13 +146,18 @@ def start_services(
     return {name: start_service(stack, name, {**env, **own_env.get(name, {})}, log_dir) for name in PROCESSES}
 
 
-def process_envs(amqp_urls: dict[str, str], metrics_ports: dict[str, int]) -> dict[str, dict[str, str]]:
-    """What differs between the processes: each connects as its own broker user (when there are
-    users) and serves its metrics on its own port (`metrics_urls`)."""
+def process_envs(
+    amqp_urls: dict[str, str], metrics_ports: dict[str, int], store_urls: dict[str, str] | None = None
+) -> dict[str, dict[str, str]]:
+    """What differs between the processes: each connects to the broker and to the store as its own
+    user (when there are users: `store_urls` adds the web service) and serves its metrics on its own
+    port (`metrics_urls`)."""
     envs: dict[str, dict[str, str]] = {name: {} for name in PROCESSES}
     for name, url in amqp_urls.items():
         if name in envs:
             envs[name]["AMQP_URL"] = url
+    for name, url in (store_urls or {}).items():
+        envs.setdefault(name, {})["MONGODB_URL"] = url
     for name, port in metrics_ports.items():
         envs[name]["EFP_METRICS_PORT"] = str(port)
     return envs
