@@ -92,6 +92,9 @@ class SessionOpenedV1(_Result):
     csrf_token: str
     expires_at: datetime
     account: AccountProfileV1
+    # A device cookie for this browser (OWASP): presented at the next logins to the same address,
+    # its failures count on their own. Optional for older identity replicas.
+    device_token: str | None = None
 
 
 class LogInV1(Request[SessionOpenedV1]):
@@ -105,6 +108,8 @@ class LogInV1(Request[SessionOpenedV1]):
     client_ip: str | None = None
     # The session the browser had before, revoked at login (ids are regenerated).
     previous_session_token: str | None = None
+    # The device cookie an earlier successful login gave this browser, if any.
+    device_token: str | None = None
 
 
 class SessionV1(_Result):

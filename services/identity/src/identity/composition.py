@@ -202,6 +202,7 @@ def use_cases(adapters: Adapters, clock: Clock, rules: Rules, oidc_clock: Clock 
             solve_captcha,
             a.limiter,
             a.failures,
+            a.hasher,
             clock,
             per_ip=rules.login_per_ip,
             per_address=rules.login_per_address,

@@ -117,17 +117,21 @@ class Gateway:
         *,
         json: Any = None,
         params: dict[str, str] | None = None,
+        cookies: dict[str, str] | None = None,
     ) -> httpx.Response:
         """The gateway's answer when it is a success (2xx); GatewayError, LoginRequired or
-        GatewayUnavailable otherwise."""
+        GatewayUnavailable otherwise. `cookies`: the browser's own gateway cookies (the device cookie)."""
         session = caller.session
         headers = {"X-Correlation-ID": caller.correlation_id, "Accept": "application/json, */*"}
         if caller.client_ip:
             headers["X-Forwarded-For"] = caller.client_ip
+        sent = dict(cookies or {})
         if session.gateway_cookie:
-            headers["Cookie"] = f"{GATEWAY_COOKIE}={session.gateway_cookie}"
+            sent[GATEWAY_COOKIE] = session.gateway_cookie
             if method not in ("GET", "HEAD") and session.gateway_csrf:
                 headers["X-CSRF-Token"] = session.gateway_csrf
+        if sent:
+            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in sent.items())
         started = time.perf_counter()
         try:
             response = await self._client.request(method, path, json=json, params=params, headers=headers)

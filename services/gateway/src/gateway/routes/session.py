@@ -10,6 +10,10 @@ from gateway.routes.me import AccountOut, account_out
 from gateway.rpc import IDENTITY, Rpc
 
 router = APIRouter(prefix="/api/v1", tags=["Compte EFP Connect"])
+# OWASP's device cookie: sent back only to the login, it lets this browser's owner through while
+# failures elsewhere keep the address locked; a year, renewed at each successful login.
+DEVICE_COOKIE = "efp_device"
+DEVICE_COOKIE_SECONDS = 365 * 24 * 3600
 
 
 class LoginIn(BaseModel):
@@ -39,9 +43,21 @@ async def log_in(body: LoginIn, request: Request, rpc: Rpc, response: Response) 
             captcha_answer=body.captcha_answer,
             client_ip=request.client.host if request.client else None,
             previous_session_token=auth.session_token(request),
+            device_token=request.cookies.get(DEVICE_COOKIE),
         ),
     )
-    auth.set_session_cookie(response, opened.session_token, request.app.state.settings.secure_cookies())
+    secure = request.app.state.settings.secure_cookies()
+    auth.set_session_cookie(response, opened.session_token, secure)
+    if opened.device_token:
+        response.set_cookie(
+            DEVICE_COOKIE,
+            opened.device_token,
+            max_age=DEVICE_COOKIE_SECONDS,
+            httponly=True,
+            samesite="strict",
+            secure=secure,
+            path="/api/v1/session",
+        )
     return SessionOut(
         account=account_out(opened.account, opened.csrf_token),
         csrf_token=opened.csrf_token,

@@ -35,6 +35,7 @@ class Service(Fakes):
         captcha_answer: str = RIGHT,
         client_ip: str | None = "192.0.2.1",
         previous: str | None = None,
+        device: str | None = None,
     ) -> SessionOpenedV1:
         """One login, with a fresh captcha (each is single use)."""
         captcha = await self.captcha(f"c-{len(self.captcha_ids) + 1}", RIGHT)
@@ -46,6 +47,7 @@ class Service(Fakes):
             captcha_answer=captcha_answer,
             client_ip=client_ip,
             previous_session_token=previous,
+            device_token=device,
         )
         return await self.log_in(request, CONTEXT)
 
@@ -193,7 +195,63 @@ async def test_the_per_address_limit_answers_with_the_wait(service: Service) -> 
         await service.attempt(email="ADA@example.fr")
 
     assert refused.value.retry_after_seconds == 42
-    assert service.captcha_untouched()
+
+
+async def test_an_attempt_without_the_captcha_solved_counts_nothing_against_the_address(service: Service) -> None:
+    for _ in range(12):
+        with pytest.raises(InvalidCaptcha):
+            await service.attempt("wrong", captcha_answer="WRONG1")
+
+    assert "login-address:ada@example.fr" not in service.limiter.hits
+    assert service.failures.failures == {}
+    await service.attempt()
+
+
+async def test_a_device_cookie_from_a_login_gets_its_owner_through_a_locked_address(service: Service) -> None:
+    device = (await service.attempt()).device_token
+    for _ in range(5):
+        with pytest.raises(InvalidCredentials):
+            await service.attempt("wrong", client_ip="203.0.113.9")
+    with pytest.raises(RateLimited):
+        await service.attempt(client_ip="203.0.113.9")
+
+    opened = await service.attempt(device=device)
+
+    assert opened.device_token not in (None, device)
+    assert service.failures.failures["ada@example.fr"].count == 5
+
+
+async def test_failures_with_a_device_cookie_lock_that_device_not_the_address(service: Service) -> None:
+    device = (await service.attempt()).device_token
+    for _ in range(5):
+        with pytest.raises(InvalidCredentials):
+            await service.attempt("wrong", device=device)
+
+    with pytest.raises(RateLimited):
+        await service.attempt(device=device)
+    assert "ada@example.fr" not in service.failures.failures
+    await service.attempt()
+
+
+@pytest.mark.parametrize("forged", ["", "nonce", "nonce.0000", "a.b.c"])
+async def test_a_forged_device_cookie_is_an_untrusted_browser(service: Service, forged: str) -> None:
+    for _ in range(5):
+        with pytest.raises(InvalidCredentials):
+            await service.attempt("wrong")
+
+    with pytest.raises(RateLimited):
+        await service.attempt(device=forged)
+
+
+async def test_a_device_cookie_of_another_address_is_not_trusted_here(service: Service) -> None:
+    await service.account(id="a-2", email="bob@example.fr", password_hash=f"hashed2:{PASSWORD}", siren="000010114")
+    bobs = (await service.attempt(email="bob@example.fr")).device_token
+    for _ in range(5):
+        with pytest.raises(InvalidCredentials):
+            await service.attempt("wrong")
+
+    with pytest.raises(RateLimited):
+        await service.attempt(device=bobs)
 
 
 async def test_the_per_ip_limit_answers_with_the_wait(service: Service) -> None:

@@ -15,6 +15,9 @@ from web.sessions import rotated
 
 router = APIRouter()
 TITLE = "Connexion"
+# The gateway's device cookie, relayed under the same name and lifetime.
+DEVICE_COOKIE = "efp_device"
+DEVICE_COOKIE_SECONDS = 365 * 24 * 3600
 
 
 @router.get("/")
@@ -62,8 +65,11 @@ async def log_in(page: PageDep) -> Response:
         "captcha_id": page.field("captcha_id"),
         "captcha_answer": page.field("captcha_answer"),
     }
+    device = page.request.cookies.get(DEVICE_COOKIE)
     try:
-        answer = await page.gateway.call(page.caller, "POST", "/api/v1/session", json=body)
+        answer = await page.gateway.call(
+            page.caller, "POST", "/api/v1/session", json=body, cookies={DEVICE_COOKIE: device} if device else None
+        )
     except GatewayError as refused:
         problem = refused.problem
         status = 429 if problem.status == 429 else 422 if problem.errors else 400
@@ -76,11 +82,26 @@ async def log_in(page: PageDep) -> Response:
     page.request.state.web_session = page.session = session
     after_login = session.flow.pop(AFTER_LOGIN, "")
     target = safe_next(suite or after_login)
-    if target == RESUME:
-        # A sign-in waits: it goes on in this request (the code, or the no-access page) rather than
-        # through one more page and session write.
-        return await resume_sign_in(page)
-    return page.redirect(target)
+    # A sign-in waits: it goes on in this request (the code, or the no-access page) rather than
+    # through one more page and session write.
+    response = await resume_sign_in(page) if target == RESUME else page.redirect(target)
+    keep_device_cookie(page, response, answer.cookies.get(DEVICE_COOKIE))
+    return response
+
+
+def keep_device_cookie(page: PageDep, response: Response, token: str | None) -> None:
+    """The gateway's device cookie (OWASP), kept by the browser for the login pages only: this
+    browser's owner gets through while failures elsewhere keep the address locked."""
+    if token:
+        response.set_cookie(
+            DEVICE_COOKIE,
+            token,
+            max_age=DEVICE_COOKIE_SECONDS,
+            httponly=True,
+            secure=page.settings.secure_cookies(),
+            samesite="strict",
+            path="/connexion",
+        )
 
 
 @router.post("/deconnexion")

@@ -3,6 +3,11 @@
 Unknown address and wrong password give the same error in the same time. Per-IP and
 per-address limits answer 429 with the wait; after 5 failures in a row an address also
 waits a little longer at each new failure (progressive delay).
+
+Only attempts whose captcha was solved count against the address, so nobody locks a chosen
+person out without solving captchas; and a browser holding a device cookie from an earlier
+successful login to that address is counted on its own (domain.device_cookie), so the owner's
+browser gets through while an attacker elsewhere keeps the address locked.
 """
 
 import logging
@@ -13,6 +18,7 @@ from datetime import datetime, timedelta
 from contracts.accounts import LogInV1, SessionOpenedV1, SessionStartedV1
 from efp_runtime.message_context import MessageContext
 from efp_runtime.outbox import Outgoing
+from identity.domain.device_cookie import device_token, trusted_device
 from identity.domain.errors import InvalidCredentials, InvalidInput, RateLimited
 from identity.domain.login_throttle import LoginFailures
 from identity.domain.mailbox import normalise_email
@@ -20,7 +26,7 @@ from identity.domain.session import Session, session_id_of
 from identity.use_cases.accounts.ports import AccountRepository, PasswordHasher
 from identity.use_cases.accounts.views import profile_of
 from identity.use_cases.captcha.solve_captcha import SolveCaptcha
-from identity.use_cases.codes.ports import RateLimiter
+from identity.use_cases.codes.ports import RateLimiter, SecretHasher
 from identity.use_cases.sessions.ports import LoginFailureLog, SessionRepository
 
 PRODUCER = "identity"
@@ -39,6 +45,7 @@ class LogIn:
         solve_captcha: SolveCaptcha,
         limiter: RateLimiter,
         failures: LoginFailureLog,
+        hasher: SecretHasher,
         clock: Callable[[], datetime],
         per_ip: tuple[int, timedelta] = PER_IP,
         per_address: tuple[int, timedelta] = PER_ADDRESS,
@@ -51,6 +58,7 @@ class LogIn:
         self._solve_captcha = solve_captcha
         self._limiter = limiter
         self._failures = failures
+        self._hasher = hasher
         self._clock = clock
 
     async def __call__(self, request: LogInV1, context: MessageContext) -> SessionOpenedV1:
@@ -59,19 +67,24 @@ class LogIn:
             address = normalise_email(request.email)
         except InvalidInput:
             address = request.email.strip().lower()  # matches no account: the answer is the usual one
-        failures = await self._check_limits(address, client_ip)
+        if client_ip:
+            await self._hit(f"login-ip:{client_ip}", self._per_ip)
         await self._solve_captcha(request)
+        device = trusted_device(address, request.device_token, self._hasher.hash)
+        # Failures are counted per trusted device, else per address (for every untrusted browser).
+        counted_as = f"device:{device}" if device else address
+        failures = await self._check_limits(counted_as)
         account = await self._accounts.by_email(address)
         if account is None or account.password_hash is None:
             await self._passwords.waste_time()
-            await self._fail(address)
+            await self._fail(counted_as)
         elif not await self._passwords.verify(account.password_hash, password):
-            await self._fail(address)
+            await self._fail(counted_as)
         # _fail() raised for every other case.
         assert account is not None
         assert account.password_hash is not None
         if failures is not None:
-            await self._failures.clear(address)
+            await self._failures.clear(counted_as)
         now = self._clock()
         if self._passwords.needs_rehash(account.password_hash):
             account.password_hash = await self._passwords.hash(password)
@@ -97,17 +110,17 @@ class LogIn:
             csrf_token=session.csrf_token,
             expires_at=session.expires_at,
             account=profile_of(account),
+            device_token=device_token(address, secrets.token_urlsafe(16), self._hasher.hash),
         )
 
-    async def _check_limits(self, address: str, client_ip: str | None) -> LoginFailures | None:
-        limits = [(f"login-address:{address}", *self._per_address)]
-        if client_ip:
-            limits.insert(0, (f"login-ip:{client_ip}", *self._per_ip))
-        for key, limit, window in limits:
-            retry_after = await self._limiter.hit(key, limit, window)
-            if retry_after is not None:
-                raise RateLimited(retry_after_seconds=retry_after)
-        failures = await self._failures.get(address)
+    async def _hit(self, key: str, limit: tuple[int, timedelta]) -> None:
+        retry_after = await self._limiter.hit(key, *limit)
+        if retry_after is not None:
+            raise RateLimited(retry_after_seconds=retry_after)
+
+    async def _check_limits(self, counted_as: str) -> LoginFailures | None:
+        await self._hit(f"login-address:{counted_as}", self._per_address)
+        failures = await self._failures.get(counted_as)
         locked_until = failures.locked_until() if failures else None
         now = self._clock()
         if locked_until is not None and now < locked_until:
@@ -117,6 +130,6 @@ class LogIn:
             )
         return failures
 
-    async def _fail(self, address: str) -> None:
-        await self._failures.record(address, self._clock())
+    async def _fail(self, counted_as: str) -> None:
+        await self._failures.record(counted_as, self._clock())
         raise InvalidCredentials()
