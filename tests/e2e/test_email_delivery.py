@@ -133,26 +133,32 @@ def test_a_5xx_abandons_at_once_and_an_operator_sends_it_again(
     assert "not abandoned" in refused["error"]
 
 
-async def test_more_emails_than_the_recipient_limit_are_abandoned_unsent(
+async def test_more_emails_than_the_recipient_limit_are_postponed_not_sent_nor_lost(
     system: RunningSystem, mail_server: MailRecorder, emails: Collection[Record]
 ) -> None:
+    """Issue 14, finding 6: a throttled e-mail waits for its window (delay queues), it is not dropped."""
     address = unique_email()
     commands = [(str(uuid.uuid4()), reset_code_command(address)) for _ in range(21)]
 
     await publish(system, COMMANDS_EXCHANGE, SEND_EMAIL_ROUTING_KEY, commands)
 
     assert len(mail_server.wait_for_mail(address, count=20)) == 20
-    outcomes = eventually_sync(
-        lambda: emails.count_documents({"to": address, "state": {"$in": ["sent", "abandoned"]}}),
-        lambda count: count == 21,
+    postponed = eventually_sync(
+        lambda: list(emails.find({"to": address, "state": "queued", "history.trigger": "throttle"})),
+        lambda found: len(found) == 1,
         within=20,
         every=0.1,
     )
-    assert outcomes == 21
-    [refused] = emails.find({"to": address, "state": "abandoned"})
-    assert refused["abandon_reason"] == "rate_limited"
-    assert refused["attempts"] == []
-    assert refused["history"][-1]["reason"] == "rate limit: at most 20 e-mails to one address per 3600 s"
+    [waiting] = postponed
+    assert waiting["abandon_reason"] is None
+    assert waiting["attempts"] == []
+    assert waiting["history"][-1]["reason"] == (
+        "rate limit: at most 20 reset e-mails to one address per 3600 s; postponed"
+    )
+    sent = eventually_sync(
+        lambda: emails.count_documents({"to": address, "state": "sent"}), lambda n: n == 20, within=20, every=0.1
+    )
+    assert sent == 20
     assert len(mail_server.mails_to(address)) == 20
 
 

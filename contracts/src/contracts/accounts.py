@@ -47,6 +47,9 @@ class ResendRegistrationCodeV1(Request[RegistrationStepV1]):
     MESSAGE_TYPE: ClassVar[str] = "identity.resend_registration_code.v1"
     kind: Literal["identity.resend_registration_code.v1"] = "identity.resend_registration_code.v1"
     registration_id: str
+    # Needed from the second resend on.
+    captcha_id: str | None = None
+    captcha_answer: str | None = None
 
 
 class ChooseRegistrationPasswordV1(Request[RegistrationStepV1]):

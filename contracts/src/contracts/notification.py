@@ -78,6 +78,17 @@ class PasswordChangedEmailV1(BaseModel):
     SECRET_FIELDS: ClassVar[tuple[str, ...]] = ()
 
 
+class CodesLockedEmailV1(BaseModel):
+    """Security notice: too many wrong codes for the address in a day, so no code of that kind is
+    tried (nor sent) for 24 hours. Sent once, when the budget is spent."""
+
+    model_config = ConfigDict(frozen=True)
+
+    template: Literal["codes_locked"] = "codes_locked"
+    purpose: Literal["sign_up", "password_reset"]
+    SECRET_FIELDS: ClassVar[tuple[str, ...]] = ()
+
+
 # --- access management (produced by the habilitation service) ------------------------------
 # Names are shown « Prénom Nom ». Only the invitation link carries a token, the others lead to
 # pages that ask to log in.
@@ -281,6 +292,7 @@ EmailContent = Annotated[
     | AccountCreatedEmailV1
     | PasswordResetCodeV1
     | PasswordChangedEmailV1
+    | CodesLockedEmailV1
     | AccessRequestReceivedV1
     | AccessRequestResentV1
     | AccessGrantedV1
@@ -305,3 +317,6 @@ class SendEmailV1(Command):
     # What the e-mail is about, for the message history.
     account_id: str | None = None
     siren: str | None = None
+    # Who asked for it (the client address the gateway saw, or the acting account), for the
+    # notification service's per-requester rate budget; absent from older producers. Never shown.
+    requester: str | None = None

@@ -183,9 +183,9 @@ def use_cases(adapters: Adapters, clock: Clock, rules: Rules, oidc_clock: Clock 
         start_registration=StartRegistration(
             a.registrations, a.accounts, solve_captcha, a.hasher, a.limiter, rules.shared_mailboxes, clock, rules.links
         ),
-        verify_registration_code=VerifyRegistrationCode(a.registrations, a.hasher, clock),
+        verify_registration_code=VerifyRegistrationCode(a.registrations, a.hasher, a.failures, clock),
         resend_registration_code=ResendRegistrationCode(
-            a.registrations, a.hasher, a.limiter, clock, rules.links, rules.resend_cooldown
+            a.registrations, a.hasher, a.limiter, solve_captcha, a.failures, clock, rules.links, rules.resend_cooldown
         ),
         choose_registration_password=ChooseRegistrationPassword(a.registrations, a.passwords, a.is_common, clock),
         give_registration_identity=GiveRegistrationIdentity(a.registrations, clock),
@@ -214,9 +214,9 @@ def use_cases(adapters: Adapters, clock: Clock, rules: Rules, oidc_clock: Clock 
         create_agent=CreateAgent(a.accounts, a.passwords, a.is_common, clock),
         create_invited_account=CreateInvitedAccount(a.accounts, a.directory, rules.shared_mailboxes, clock),
         request_password_reset=RequestPasswordReset(
-            a.resets, a.accounts, solve_captcha, a.hasher, a.limiter, clock, rules.links
+            a.resets, a.accounts, solve_captcha, a.hasher, a.limiter, a.failures, clock, rules.links
         ),
-        verify_password_reset_code=VerifyPasswordResetCode(a.resets, a.hasher, clock),
+        verify_password_reset_code=VerifyPasswordResetCode(a.resets, a.hasher, a.failures, clock),
         reset_password=ResetPassword(a.resets, a.accounts, a.sessions, a.passwords, a.is_common, clock),
         change_password=ChangePassword(a.accounts, a.sessions, a.passwords, a.limiter, a.is_common, clock),
         oidc=_provider(adapters, oidc_clock or clock, rules),

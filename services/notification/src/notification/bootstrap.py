@@ -17,21 +17,22 @@ from pymongo.asynchronous.database import AsyncDatabase
 from contracts.topology import NOTIFICATION_ABANDONED_QUEUE
 from efp_runtime.clock import system_clock
 from efp_runtime.mongo import IndexSpec, create_mongo_client
-from notification.adapters import mongo_email_repository, mongo_recipient_rate_limiter
+from notification.adapters import mongo_email_repository, mongo_rate_limiter
 from notification.adapters.fail_point_mail_sender import CrashAfterAcceptMailSender
 from notification.adapters.jinja_email_renderer import JinjaEmailRenderer
 from notification.adapters.mongo_email_repository import MongoEmailRepository
 from notification.adapters.mongo_email_state_counts import MongoEmailStateCounts
-from notification.adapters.mongo_recipient_rate_limiter import MongoRecipientRateLimiter, NoRecipientLimit
+from notification.adapters.mongo_rate_limiter import MongoRateLimiter, NoRateLimit
 from notification.adapters.rabbit_held_commands import RabbitHeldCommands
 from notification.adapters.smtp_mail_sender import SmtpMailSender
 from notification.composition import Adapters
 from notification.config import NotificationSettings
+from notification.domain.rate_budget import Scope
 from notification.use_cases.abandoned.list_abandoned_emails import ListAbandonedEmails
 from notification.use_cases.abandoned.requeue_abandoned_email import RequeueAbandonedEmail
-from notification.use_cases.sending.ports import RecipientRateLimiter
+from notification.use_cases.sending.ports import RateLimiter
 
-INDEXES: list[IndexSpec] = [*mongo_email_repository.INDEXES, *mongo_recipient_rate_limiter.INDEXES]
+INDEXES: list[IndexSpec] = [*mongo_email_repository.INDEXES, *mongo_rate_limiter.INDEXES]
 
 
 @dataclass(frozen=True)
@@ -78,11 +79,11 @@ def adapters_from(settings: NotificationSettings) -> tuple[Adapters, Infrastruct
         max_age_seconds=settings.smtp_max_age_seconds,
     )
     database = mongo[settings.database]
-    rate_limiter: RecipientRateLimiter = NoRecipientLimit()
-    if settings.rate_limit_per_recipient:
-        rate_limiter = MongoRecipientRateLimiter(
-            database[mongo_recipient_rate_limiter.COLLECTION],
-            settings.rate_limit_per_recipient,
+    rate_limiter: RateLimiter = NoRateLimit()
+    if settings.rate_limit_per_recipient or settings.rate_limit_per_requester:
+        rate_limiter = MongoRateLimiter(
+            database[mongo_rate_limiter.COLLECTION],
+            {Scope.RECIPIENT: settings.rate_limit_per_recipient, Scope.REQUESTER: settings.rate_limit_per_requester},
             timedelta(seconds=settings.rate_limit_window_seconds),
         )
     adapters = Adapters(

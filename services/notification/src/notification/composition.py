@@ -11,7 +11,7 @@ from notification.config import NotificationSettings
 from notification.domain.retry_policy import RetryPolicy
 from notification.use_cases.history.list_messages import ListAccountMessages, ListOrganisationMessages
 from notification.use_cases.ports import EmailRepository
-from notification.use_cases.sending.ports import EmailRenderer, MailSender, RecipientRateLimiter
+from notification.use_cases.sending.ports import EmailRenderer, MailSender, RateLimiter
 from notification.use_cases.sending.send_email import SendEmail
 
 
@@ -22,7 +22,7 @@ class Adapters:
     emails: EmailRepository
     renderer: EmailRenderer
     sender: MailSender
-    rate_limiter: RecipientRateLimiter
+    rate_limiter: RateLimiter
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,7 @@ def use_cases(adapters: Adapters, settings: NotificationSettings, clock: Clock =
         retry_policy(settings),
         adapters.rate_limiter,
         timedelta(seconds=settings.sending_lease_seconds),
+        max_throttled=timedelta(seconds=settings.rate_limit_max_wait_seconds),
     )
     return Notification(
         send_email=send_email,

@@ -32,12 +32,21 @@ class NotificationSettings(RuntimeSettings):
     backoff_base_seconds: float = Field(60.0, gt=0, validation_alias=AliasChoices("NOTIFICATION_BACKOFF_BASE_SECONDS"))
     backoff_factor: float = Field(2.0, ge=1, validation_alias=AliasChoices("NOTIFICATION_BACKOFF_FACTOR"))
     backoff_jitter: float = Field(0.2, ge=0, lt=1, validation_alias=AliasChoices("NOTIFICATION_BACKOFF_JITTER"))
-    # Against mail floods: at most this many e-mails to one address per window (0: no limit).
+    # Against mail floods, per family of e-mails (sign-up, password reset, others; security notices
+    # are never limited): at most this many to one address, and this many asked by one requester
+    # (for commands that name theirs), per window. 0 switches a limit off.
     rate_limit_per_recipient: int = Field(
         20, ge=0, validation_alias=AliasChoices("NOTIFICATION_RATE_LIMIT_PER_RECIPIENT")
     )
+    rate_limit_per_requester: int = Field(
+        100, ge=0, validation_alias=AliasChoices("NOTIFICATION_RATE_LIMIT_PER_REQUESTER")
+    )
     rate_limit_window_seconds: float = Field(
         3600.0, gt=0, validation_alias=AliasChoices("NOTIFICATION_RATE_LIMIT_WINDOW_SECONDS")
+    )
+    # An e-mail over a limit waits (through the delay queues) for room; abandoned after this long.
+    rate_limit_max_wait_seconds: float = Field(
+        86400.0, gt=0, validation_alias=AliasChoices("NOTIFICATION_RATE_LIMIT_MAX_WAIT_SECONDS")
     )
     # An e-mail found `sending` for less than this may be in another consumer's hands: postponed.
     # Beyond it, the attempt is taken as interrupted and the e-mail is sent again.

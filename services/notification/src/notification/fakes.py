@@ -9,9 +9,10 @@ from efp_runtime.clock import ManualClock
 from notification.adapters.jinja_email_renderer import JinjaEmailRenderer
 from notification.composition import Adapters
 from notification.domain.email import Email, EmailState
+from notification.domain.rate_budget import Budget, Scope
 from notification.domain.retry_policy import RetryPolicy
 from notification.use_cases.abandoned.ports import HeldCommand
-from notification.use_cases.sending.ports import Delivery, RenderedEmail
+from notification.use_cases.sending.ports import Admission, Delivery, RenderedEmail
 
 T0 = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
 # The retry policy and sending lease the unit tests of sending use.
@@ -73,21 +74,23 @@ class FakeEmailRepository:
 
 
 class FakeRateLimiter:
-    """The sliding window of the real one, in memory: only e-mails let through count."""
+    """The sliding windows of the real one, in memory: only e-mails let through count (0: no limit)."""
 
-    def __init__(self, max_emails: int, window: timedelta = timedelta(hours=1)) -> None:
-        self.max_emails = max_emails
+    def __init__(self, max_emails: int, window: timedelta = timedelta(hours=1), per_requester: int = 0) -> None:
+        self.limits = {Scope.RECIPIENT: max_emails, Scope.REQUESTER: per_requester}
         self.window = window
-        self.rule = f"at most {max_emails} per {int(window.total_seconds())} s"
         self.taken: dict[str, list[tuple[datetime, str]]] = {}
 
-    async def take(self, to: str, email_id: str, now: datetime) -> bool:
-        recent = [(at, taken_by) for at, taken_by in self.taken.get(to, []) if at >= now - self.window]
-        if email_id in {taken_by for _, taken_by in recent}:
-            return True
-        allowed = not self.max_emails or len(recent) < self.max_emails
-        self.taken[to] = [*recent, (now, email_id)] if allowed else recent
-        return allowed
+    async def take(self, budget: Budget, email_id: str, now: datetime) -> Admission:
+        limit = self.limits[budget.scope]
+        recent = [(at, taken_by) for at, taken_by in self.taken.get(budget.key, []) if at >= now - self.window]
+        if not limit or email_id in {taken_by for _, taken_by in recent}:
+            return Admission(True)
+        if len(recent) >= limit:
+            rule = f"at most {limit} {budget.family} per {budget.scope.value} per {int(self.window.total_seconds())} s"
+            return Admission(False, rule, recent[0][0] + self.window - now)
+        self.taken[budget.key] = [*recent, (now, email_id)]
+        return Admission(True)
 
 
 class FakeMailSender:

@@ -1,4 +1,4 @@
-"""The e-mail repository and the recipient rate limiter against the real MongoDB-wire store."""
+"""The e-mail repository and the rate limiter against the real MongoDB-wire store."""
 
 import asyncio
 import uuid
@@ -13,11 +13,18 @@ from devstack.pytest_plugin import Infrastructure
 from efp_runtime.mongo import create_mongo_client, ensure_indexes
 from notification import bootstrap
 from notification.adapters.mongo_email_repository import COLLECTION, MongoEmailRepository
-from notification.adapters.mongo_recipient_rate_limiter import MongoRecipientRateLimiter
+from notification.adapters.mongo_rate_limiter import MongoRateLimiter
 from notification.domain.email import AbandonReason, Email, EmailState
+from notification.domain.rate_budget import Budget, Scope
 
 pytestmark = pytest.mark.integration
 T0 = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
+ADA = Budget(Scope.RECIPIENT, "signup", "Ada@Example.fr")
+
+
+def limiter_of(database: AsyncDatabase[Any], per_recipient: int, per_requester: int = 0) -> MongoRateLimiter:
+    limits = {Scope.RECIPIENT: per_recipient, Scope.REQUESTER: per_requester}
+    return MongoRateLimiter(database["rate_budgets"], limits, timedelta(hours=1))
 
 
 @pytest.fixture
@@ -40,6 +47,7 @@ async def test_an_email_comes_back_as_it_was_stored_with_its_whole_story(databas
     stored.failed(T0 + timedelta(seconds=1), "550 5.1.1 unknown", permanent=True)
     stored.requeue(T0 + timedelta(seconds=2), by="ops")
     stored.throttle(T0 + timedelta(seconds=3), "rate limit")
+    stored.expire(T0 + timedelta(seconds=4), "rate limit still reached")
 
     assert await emails.add(stored)
     assert not await emails.add(email("m-1", T0))
@@ -110,33 +118,49 @@ async def test_abandoned_emails_are_listed_newest_first(database: AsyncDatabase[
 
 
 async def test_the_rate_limit_slides_and_refused_emails_do_not_count(database: AsyncDatabase[Any]) -> None:
-    limiter = MongoRecipientRateLimiter(database["recipient_rates"], 2, timedelta(hours=1))
+    limiter = limiter_of(database, 2)
 
-    taken = [await limiter.take("Ada@Example.fr", f"m-{m}", T0 + timedelta(minutes=m)) for m in (0, 10, 20, 30)]
-    later = await limiter.take("ada@example.fr", "m-65", T0 + timedelta(hours=1, minutes=5))
+    taken = [await limiter.take(ADA, f"m-{m}", T0 + timedelta(minutes=m)) for m in (0, 10, 20, 30)]
+    later = await limiter.take(Budget(Scope.RECIPIENT, "signup", "ada@example.fr"), "m-65", T0 + timedelta(minutes=65))
 
-    assert taken == [True, True, False, False]
-    # One hour after the first, one slot is free again; the refusals at 20 and 30 held none.
-    assert later is True
-    assert await limiter.take("other@example.fr", "m-x", T0) is True
+    assert [t.admitted for t in taken] == [True, True, False, False]
+    # A refusal says when the oldest place frees: one hour after the first e-mail.
+    assert (taken[2].retry_after, taken[3].retry_after) == (timedelta(minutes=40), timedelta(minutes=30))
+    assert taken[2].rule == "at most 2 signup e-mails to one address per 3600 s"
+    # One hour after the first, one place is free again; the refusals at 20 and 30 held none.
+    assert later.admitted
+    assert (await limiter.take(Budget(Scope.RECIPIENT, "signup", "other@example.fr"), "m-x", T0)).admitted
+
+
+async def test_each_family_and_each_requester_has_its_own_budget(database: AsyncDatabase[Any]) -> None:
+    limiter = limiter_of(database, 1, per_requester=1)
+    assert (await limiter.take(ADA, "m-1", T0)).admitted
+    assert not (await limiter.take(ADA, "m-2", T0)).admitted
+
+    assert (await limiter.take(Budget(Scope.RECIPIENT, "reset", "ada@example.fr"), "m-3", T0)).admitted
+    ip = Budget(Scope.REQUESTER, "signup", "203.0.113.7")
+    assert (await limiter.take(ip, "m-4", T0)).admitted
+    refused = await limiter.take(ip, "m-5", T0)
+    assert (refused.admitted, refused.rule) == (False, "at most 1 signup e-mails asked by one requester per 3600 s")
 
 
 async def test_the_same_email_asking_again_is_let_through_without_counting_twice(
     database: AsyncDatabase[Any],
 ) -> None:
-    limiter = MongoRecipientRateLimiter(database["recipient_rates"], 2, timedelta(hours=1))
+    limiter = limiter_of(database, 2)
 
-    assert await limiter.take("ada@example.fr", "m-1", T0)
-    assert await limiter.take("ada@example.fr", "m-1", T0 + timedelta(minutes=1))
+    assert (await limiter.take(ADA, "m-1", T0)).admitted
+    assert (await limiter.take(ADA, "m-1", T0 + timedelta(minutes=1))).admitted
 
-    assert await limiter.take("ada@example.fr", "m-2", T0 + timedelta(minutes=2))
-    assert not await limiter.take("ada@example.fr", "m-3", T0 + timedelta(minutes=3))
+    assert (await limiter.take(ADA, "m-2", T0 + timedelta(minutes=2))).admitted
+    assert not (await limiter.take(ADA, "m-3", T0 + timedelta(minutes=3))).admitted
 
 
 async def test_concurrent_emails_to_one_address_never_pass_the_limit(database: AsyncDatabase[Any]) -> None:
-    limiter = MongoRecipientRateLimiter(database["recipient_rates"], 5, timedelta(hours=1))
+    limiter = limiter_of(database, 5)
+    flood = Budget(Scope.RECIPIENT, "signup", "flood@example.fr")
 
-    results = await asyncio.gather(*(limiter.take("flood@example.fr", f"m-{i}", T0) for i in range(30)))
+    results = [a.admitted for a in await asyncio.gather(*(limiter.take(flood, f"m-{i}", T0) for i in range(30)))]
 
     assert sum(results) == 5
     assert results[:5] == [True] * 5  # in the order they asked

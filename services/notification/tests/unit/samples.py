@@ -14,6 +14,7 @@ from contracts.notification import (
     AccessRequestResentV1,
     AccountCreatedEmailV1,
     ActivationCodeRedeemedV1,
+    CodesLockedEmailV1,
     HabilitationEndedV1,
     HabilitationEndingSoonV1,
     HabilitationSummaryV1,
@@ -123,6 +124,15 @@ SAMPLES = {
         PasswordChangedEmailV1(),
         "Votre mot de passe a été modifié",
         ("Le mot de passe de votre compte EFP Connect a été modifié.",),
+    ),
+    "codes_locked": Sample(
+        CodesLockedEmailV1(purpose="password_reset"),
+        "Trop de codes incorrects saisis pour votre adresse",
+        (
+            "Trop de codes incorrects ont été saisis aujourd'hui pour réinitialiser le mot de passe de votre "
+            "compte EFP Connect.",
+            "aucun code ne sera accepté ni envoyé pendant 24 heures.",
+        ),
     ),
     "access_request_received": Sample(
         AccessRequestReceivedV1(**REQUEST),

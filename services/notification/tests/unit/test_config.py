@@ -13,6 +13,9 @@ VARIABLES = (
     "NOTIFICATION_MAX_ATTEMPTS",
     "NOTIFICATION_BACKOFF_BASE_SECONDS",
     "NOTIFICATION_RATE_LIMIT_PER_RECIPIENT",
+    "NOTIFICATION_RATE_LIMIT_PER_REQUESTER",
+    "NOTIFICATION_RATE_LIMIT_WINDOW_SECONDS",
+    "NOTIFICATION_RATE_LIMIT_MAX_WAIT_SECONDS",
     "NOTIFICATION_TEST_CRASH_AFTER_SEND",
     "NOTIFICATION_TEST_CRASH_AFTER_SMTP_ACCEPT",
 )
@@ -89,6 +92,8 @@ def test_retries_default_to_seven_attempts_from_one_minute_and_twenty_mails_an_h
 
     assert (settings.max_attempts, settings.backoff_base_seconds, settings.backoff_jitter) == (7, 60.0, 0.2)
     assert (settings.rate_limit_per_recipient, settings.rate_limit_window_seconds) == (20, 3600.0)
+    # Per family of e-mails; a throttled e-mail waits up to a day before it is abandoned.
+    assert (settings.rate_limit_per_requester, settings.rate_limit_max_wait_seconds) == (100, 86400.0)
 
 
 def test_tests_can_retry_in_seconds(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -15,10 +15,11 @@ ALLOWED = {
     ("defer", EmailState.SENDING): EmailState.RETRYING,
     ("abandon", EmailState.SENDING): EmailState.ABANDONED,
     ("give_up", EmailState.RETRYING): EmailState.ABANDONED,
-    ("throttle", EmailState.QUEUED): EmailState.ABANDONED,
+    ("throttle", EmailState.QUEUED): EmailState.QUEUED,
+    ("expire", EmailState.QUEUED): EmailState.ABANDONED,
     ("requeue", EmailState.ABANDONED): EmailState.QUEUED,
 }
-TRIGGERS = ("send", "deliver", "defer", "abandon", "give_up", "throttle", "requeue")
+TRIGGERS = ("send", "deliver", "defer", "abandon", "give_up", "throttle", "expire", "requeue")
 
 
 def email_in(state: EmailState) -> Email:
@@ -48,6 +49,8 @@ def pull(email: Email, trigger: str) -> None:
         email.give_up(T0)
     elif trigger == "throttle":
         email.throttle(T0, "rate limit")
+    elif trigger == "expire":
+        email.expire(T0, "rate limit still reached")
     else:
         email.requeue(T0, by="ops")
 
@@ -156,14 +159,38 @@ def test_giving_up_records_the_attempts_made() -> None:
     assert email.history[-1].why == "attempts exhausted: 1 failed"
 
 
-def test_a_throttled_email_is_abandoned_with_the_limit_in_its_history() -> None:
+def test_a_throttled_email_stays_queued_with_the_limit_in_its_history_once_per_wait() -> None:
     email = email_in(EmailState.QUEUED)
 
-    email.throttle(T0, "rate limit: 20 e-mails to this address within 3600 s")
+    email.throttle(T0, "rate limit: at most 20 signup e-mails to one address per 3600 s; postponed")
+    email.throttle(T0 + timedelta(minutes=32), "rate limit: again")
 
-    assert email.abandon_reason is AbandonReason.RATE_LIMITED
-    assert email.history[-1].why == "rate limit: 20 e-mails to this address within 3600 s"
+    assert (email.state, email.abandon_reason) == (EmailState.QUEUED, None)
+    assert [(h.trigger, h.why) for h in email.history] == [
+        ("throttle", "rate limit: at most 20 signup e-mails to one address per 3600 s; postponed")
+    ]
+    assert email.throttled_since == T0
     assert email.attempts == []
+
+
+def test_a_throttled_email_that_waited_too_long_is_abandoned_rate_limited() -> None:
+    email = email_in(EmailState.QUEUED)
+    email.throttle(T0, "rate limit")
+
+    email.expire(T0 + timedelta(hours=24), "rate limit still reached after 24 h")
+
+    assert (email.state, email.abandon_reason) == (EmailState.ABANDONED, AbandonReason.RATE_LIMITED)
+    assert email.history[-1].why == "rate limit still reached after 24 h"
+
+
+def test_a_requeue_starts_a_new_wait() -> None:
+    email = email_in(EmailState.QUEUED)
+    email.throttle(T0, "rate limit")
+    email.expire(T0 + timedelta(hours=24), "too long")
+
+    email.requeue(T0 + timedelta(hours=25), by="ops")
+
+    assert email.throttled_since is None
 
 
 def test_a_requeue_clears_the_reason_and_says_who_asked() -> None:

@@ -34,6 +34,11 @@ class RegistrationOut(BaseModel):
         return cls(registration_id=step.registration_id, step=step.step)
 
 
+class ResendIn(Body):
+    captcha_id: str = Field(min_length=1, max_length=64)
+    captcha_answer: str = Field(min_length=1, max_length=32)
+
+
 class VerifyIn(CodeIn):
     code: str = Field(min_length=1, max_length=16, examples=["764906"])
 
@@ -68,11 +73,13 @@ async def verify_registration(registration_id: str, body: VerifyIn, rpc: Rpc) ->
     "/registrations/{registration_id}/resend-code",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=RegistrationOut,
-    responses=problem_responses(404, 409, 410, 429, 503),
+    responses=problem_responses(400, 404, 409, 410, 422, 429, 503),
 )
-async def resend_registration_code(registration_id: str, rpc: Rpc) -> RegistrationOut:
-    """« Renvoyer le code » : un nouveau code de validation (au plus un par minute, 5 par 15 minutes)."""
-    step = await rpc.call(IDENTITY, ResendRegistrationCodeV1(registration_id=registration_id))
+async def resend_registration_code(registration_id: str, rpc: Rpc, body: ResendIn | None = None) -> RegistrationOut:
+    """« Renvoyer le code » : un nouveau code de validation (au plus un par minute, 5 par 15 minutes).
+    Le premier renvoi est libre ; les suivants demandent le code de sécurité (`captcha_id`, `captcha_answer`)."""
+    captcha = {"captcha_id": body.captcha_id, "captcha_answer": body.captcha_answer} if body else {}
+    step = await rpc.call(IDENTITY, ResendRegistrationCodeV1(registration_id=registration_id, **captcha))
     return RegistrationOut.of(step)
 
 

@@ -14,19 +14,29 @@ class ResetState(StrEnum):
     VERIFIED = "verified"
     COMPLETED = "completed"
     EXPIRED = "expired"
+    # A newer reset of the same address replaced it: only the latest code may be tried.
+    SUPERSEDED = "superseded"
 
 
 class ResetTrigger(StrEnum):
     VERIFY = "verify"
     COMPLETE = "complete"
     EXPIRE = "expire"
+    SUPERSEDE = "supersede"
 
 
 TRANSITIONS = [
     {"trigger": ResetTrigger.VERIFY, "source": ResetState.PENDING, "dest": ResetState.VERIFIED},
     {"trigger": ResetTrigger.COMPLETE, "source": ResetState.VERIFIED, "dest": ResetState.COMPLETED},
     {"trigger": ResetTrigger.EXPIRE, "source": [ResetState.PENDING, ResetState.VERIFIED], "dest": ResetState.EXPIRED},
+    {
+        "trigger": ResetTrigger.SUPERSEDE,
+        "source": [ResetState.PENDING, ResetState.VERIFIED],
+        "dest": ResetState.SUPERSEDED,
+    },
 ]
+# The states in which a reset's code or password step may still be used.
+OPEN_STATES = (ResetState.PENDING, ResetState.VERIFIED)
 
 # Guide §5.2: « Ce code est à usage unique. Il expirera au bout de 24 heures. »
 VALIDITY = timedelta(hours=24)
@@ -88,11 +98,18 @@ class PasswordReset:
             raise WrongStep("Saisissez d'abord le code de réinitialisation reçu par e-mail.")
         self._fire(ResetTrigger.COMPLETE, now)
 
+    def supersede(self, now: datetime) -> None:
+        """A new reset was asked for the same address: this one's code no longer works."""
+        if self.state in OPEN_STATES:
+            self._fire(ResetTrigger.SUPERSEDE, now)
+
     def _ensure_valid(self, now: datetime) -> None:
-        if self.state in (ResetState.PENDING, ResetState.VERIFIED) and now >= self.expires_at:
+        if self.state in OPEN_STATES and now >= self.expires_at:
             self._fire(ResetTrigger.EXPIRE, now)
         if self.state is ResetState.EXPIRED:
             raise CodeExpired("Le code de réinitialisation a expiré. Veuillez recommencer.")
+        if self.state is ResetState.SUPERSEDED:
+            raise CodeExpired("Un nouveau code vous a été envoyé depuis : saisissez le code du dernier e-mail reçu.")
 
     def _fire(self, trigger: ResetTrigger, now: datetime) -> None:
         try:

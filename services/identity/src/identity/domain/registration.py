@@ -100,6 +100,8 @@ class Registration:
     last_activity_at: datetime
     code_sent_at: datetime | None = None
     decoy: bool = False
+    # Codes sent again (« Renvoyer le code »): after the first, each needs a solved captcha.
+    resends: int = 0
     password_hash: str | None = None
     civility: str | None = None
     last_name: str | None = None
@@ -164,6 +166,7 @@ class Registration:
         self.code_hash = code_hash
         self.code_expires_at = now + CODE_VALIDITY
         self.wrong_codes = 0
+        self.resends += 1
         self.code_sent_at = now
         self.last_activity_at = now
         self.events.append(CodeResent(self.id, self.email, code, self.decoy))

@@ -7,7 +7,7 @@ from efp_runtime.outbox import OutboxMessage
 from identity.domain.account import Account
 from identity.domain.errors import AccountExists, Conflict
 from identity.domain.login_throttle import LoginFailures
-from identity.domain.password_reset import PasswordReset
+from identity.domain.password_reset import OPEN_STATES, PasswordReset
 from identity.domain.session import Session
 
 
@@ -151,6 +151,9 @@ class FakePasswordResetRepository:
         reset.version += 1
         self.resets[reset.id] = _stored_reset(reset)
         self.outbox.extend(messages)
+
+    async def open_of(self, email: str) -> list[PasswordReset]:
+        return [_stored_reset(r) for r in self.resets.values() if r.email == email and r.state in OPEN_STATES]
 
 
 def _stored_reset(reset: PasswordReset) -> PasswordReset:

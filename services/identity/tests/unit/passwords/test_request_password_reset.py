@@ -8,9 +8,10 @@ import pytest
 from contracts.accounts import RequestPasswordResetV1
 from contracts.topology import COMMANDS_EXCHANGE, SEND_EMAIL_ROUTING_KEY
 from efp_runtime.message_context import MessageContext
-from identity.domain.errors import InvalidCaptcha, InvalidInput, RateLimited
+from identity.domain.errors import InvalidCaptcha, InvalidInput, RateLimited, TooManyAttempts
 from identity.domain.password_reset import PasswordReset, ResetState
 from identity.fakes import Fakes
+from identity.use_cases.codes.code_budget import DAILY_WRONG_CODES
 
 CONTEXT = MessageContext(message_id="m-9", correlation_id="corr-9")
 RIGHT = "AC34DX"
@@ -84,7 +85,7 @@ async def test_both_replies_have_the_same_shape(service: Service) -> None:
 
 
 async def test_an_unknown_address_is_counted_against_the_send_cap_too(service: Service) -> None:
-    service.limiter.hits["code-send:nobody@example.fr"] = 5
+    service.limiter.hits["code-send:password-reset:nobody@example.fr"] = 5
 
     with pytest.raises(RateLimited):
         await service.request(ask(email="nobody@example.fr"), CONTEXT)
@@ -104,3 +105,24 @@ async def test_an_invalid_address_is_refused_before_the_captcha(service: Service
 
     assert refused.value.field == "email"
     assert service.captchas.captchas["c-1"].used_at is None
+
+
+async def test_a_new_reset_supersedes_the_older_ones_of_the_address(service: Service) -> None:
+    first = await service.request(ask(), CONTEXT)
+    await service.captcha("c-2")
+
+    second = await service.request(ask(captcha_id="c-2"), CONTEXT)
+
+    states = {reset.id: reset.state for reset in service.resets.resets.values()}
+    assert states == {first.reset_id: ResetState.SUPERSEDED, second.reset_id: ResetState.PENDING}
+
+
+async def test_no_reset_starts_once_the_address_spent_its_wrong_code_budget(service: Service) -> None:
+    for _ in range(DAILY_WRONG_CODES):
+        await service.failures.record("codes:password-reset:ada@example.fr", service.clock())
+
+    with pytest.raises(TooManyAttempts):
+        await service.request(ask(), CONTEXT)
+
+    assert service.resets.resets == {}
+    assert service.resets.outbox == []

@@ -1,5 +1,6 @@
 """Password reset step 2: the code's format, a wrong or right code, and what is saved each time."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -9,6 +10,7 @@ from efp_runtime.message_context import MessageContext
 from identity.domain.errors import CodeExpired, InvalidCode, InvalidInput, NotFound, TooManyAttempts, WrongStep
 from identity.domain.password_reset import MAX_WRONG_CODES, VALIDITY, PasswordReset, ResetState
 from identity.fakes import T0, FakeClock, Fakes
+from identity.use_cases.codes.code_budget import DAILY_WRONG_CODES
 
 CODE = "123456"
 CONTEXT = MessageContext(message_id="m-8", correlation_id="corr-8")
@@ -99,3 +101,44 @@ async def test_a_decoy_reset_never_verifies_even_with_its_code() -> None:
 async def test_an_unknown_reset_is_not_found(service: Service) -> None:
     with pytest.raises(NotFound):
         await service.verify(VerifyPasswordResetCodeV1(reset_id="nope", code=CODE), CONTEXT)
+
+
+async def test_wrong_codes_across_resets_spend_the_address_daily_budget() -> None:
+    service = Service()
+    for n in range(DAILY_WRONG_CODES // MAX_WRONG_CODES):
+        reset = PasswordReset.request(f"p-{n}", "ada@example.fr", "a-1", CODE, service.hasher.hash(f"p-{n}", CODE), T0)
+        await service.resets.add(reset, [])
+        for _ in range(MAX_WRONG_CODES):
+            with pytest.raises(InvalidCode):
+                await service.verify(VerifyPasswordResetCodeV1(reset_id=f"p-{n}", code="000000"), CONTEXT)
+    await service.requested()
+
+    with pytest.raises(TooManyAttempts) as refused:
+        await service.verify(VerifyPasswordResetCodeV1(reset_id="p-1", code=CODE), CONTEXT)
+
+    assert "24 heures" in refused.value.detail
+    assert service.saved().state is ResetState.PENDING  # even the right code is not tried
+    notices = [json.loads(m.body) for m in service.resets.outbox]
+    assert [(n["to"], n["content"]) for n in notices] == [
+        ("ada@example.fr", {"template": "codes_locked", "purpose": "password_reset"})
+    ]
+
+
+async def test_wrong_sign_up_codes_do_not_spend_the_reset_budget(service: Service) -> None:
+    for _ in range(DAILY_WRONG_CODES):
+        await service.failures.record("codes:sign-up:ada@example.fr", T0)
+
+    step = await service.verify(VerifyPasswordResetCodeV1(reset_id="p-1", code=CODE), CONTEXT)
+
+    assert step.step == "password"
+
+
+async def test_a_superseded_reset_takes_no_code(service: Service) -> None:
+    reset = service.saved()
+    reset.supersede(T0 + timedelta(minutes=1))
+    await service.resets.update(reset, [])
+
+    with pytest.raises(CodeExpired) as refused:
+        await service.verify(VerifyPasswordResetCodeV1(reset_id="p-1", code=CODE), CONTEXT)
+
+    assert "dernier e-mail" in refused.value.detail

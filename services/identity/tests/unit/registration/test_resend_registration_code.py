@@ -8,9 +8,10 @@ import pytest
 from contracts.accounts import ResendRegistrationCodeV1
 from contracts.topology import COMMANDS_EXCHANGE, SEND_EMAIL_ROUTING_KEY
 from efp_runtime.message_context import MessageContext
-from identity.domain.errors import NotFound, RateLimited, TooEarly, WrongStep
+from identity.domain.errors import InvalidCaptcha, NotFound, RateLimited, TooEarly, TooManyAttempts, WrongStep
 from identity.domain.registration import CODE_VALIDITY, RESEND_COOLDOWN, Registration, Step
 from identity.fakes import T0, Fakes
+from identity.use_cases.codes.code_budget import DAILY_WRONG_CODES
 
 CONTEXT = MessageContext(message_id="m-3", correlation_id="corr-3")
 
@@ -19,6 +20,7 @@ class Service(Fakes):
     def __init__(self, cooldown: timedelta = RESEND_COOLDOWN) -> None:
         super().__init__()
         self.resend = self.use_cases(resend_cooldown=cooldown).resend_registration_code
+        self.captchas_made = 0
 
     async def started(self, decoy: bool = False, state: Step = Step.VERIFY_EMAIL) -> Registration:
         registration = Registration.start(
@@ -26,9 +28,15 @@ class Service(Fakes):
         )
         registration.state = state
         # Like start_registration: the first code counts against the address's cap.
-        await self.limiter.hit("code-send:ada@example.fr", 5, timedelta(minutes=15))
+        await self.limiter.hit("code-send:sign-up:ada@example.fr", 5, timedelta(minutes=15))
         await self.registrations.add(registration, [])
         return registration
+
+    async def solved(self) -> ResendRegistrationCodeV1:
+        """A resend with a fresh captcha solved (each is single use), as every resend after the first needs."""
+        self.captchas_made += 1
+        captcha = await self.captcha(f"c-{self.captchas_made}")
+        return ResendRegistrationCodeV1(registration_id="r-1", captcha_id=captcha.id, captcha_answer="AC34DX")
 
     def sent_codes(self) -> list[str]:
         bodies = [json.loads(m.body) for m in self.registrations.outbox if m.exchange == COMMANDS_EXCHANGE]
@@ -51,7 +59,7 @@ async def test_a_resend_within_the_cooldown_is_too_early_with_the_wait(service: 
     assert refused.value.retry_after_seconds in (15, 16)
     assert service.stored_registration().version == 1
     assert service.registrations.outbox == []
-    assert service.limiter.hits["code-send:ada@example.fr"] == 1
+    assert service.limiter.hits["code-send:sign-up:ada@example.fr"] == 1
 
 
 async def test_after_the_cooldown_a_new_code_is_sent_and_stored_hashed(service: Service) -> None:
@@ -97,11 +105,11 @@ async def test_a_decoy_resend_sends_no_email() -> None:
 async def test_the_sixth_code_sent_in_the_window_is_rate_limited(service: Service) -> None:
     for _ in range(4):
         service.clock.advance(RESEND_COOLDOWN)
-        await service.resend(ResendRegistrationCodeV1(registration_id="r-1"), CONTEXT)
+        await service.resend(await service.solved(), CONTEXT)
     service.clock.advance(RESEND_COOLDOWN)
 
     with pytest.raises(RateLimited) as refused:
-        await service.resend(ResendRegistrationCodeV1(registration_id="r-1"), CONTEXT)
+        await service.resend(await service.solved(), CONTEXT)
 
     assert refused.value.retry_after_seconds == 42
     assert len(service.sent_codes()) == 4
@@ -119,6 +127,36 @@ async def test_no_code_is_resent_after_the_address_is_verified() -> None:
     service.clock.advance(RESEND_COOLDOWN)
 
     with pytest.raises(WrongStep):
+        await service.resend(ResendRegistrationCodeV1(registration_id="r-1"), CONTEXT)
+
+    assert service.registrations.outbox == []
+
+
+async def test_the_first_resend_is_free_and_each_later_one_needs_a_solved_captcha(service: Service) -> None:
+    service.clock.advance(RESEND_COOLDOWN)
+    await service.resend(ResendRegistrationCodeV1(registration_id="r-1"), CONTEXT)
+    service.clock.advance(RESEND_COOLDOWN)
+
+    with pytest.raises(InvalidCaptcha) as refused:
+        await service.resend(ResendRegistrationCodeV1(registration_id="r-1"), CONTEXT)
+    assert refused.value.field == "captcha_answer"
+    wrong = await service.solved()
+    with pytest.raises(InvalidCaptcha):
+        await service.resend(wrong.model_copy(update={"captcha_answer": "ZZZZZZ"}), CONTEXT)
+    assert len(service.sent_codes()) == 1
+
+    await service.resend(await service.solved(), CONTEXT)
+
+    assert len(service.sent_codes()) == 2
+    assert service.stored_registration().resends == 2
+
+
+async def test_no_code_is_resent_once_the_address_spent_its_wrong_code_budget(service: Service) -> None:
+    for _ in range(DAILY_WRONG_CODES):
+        await service.failures.record("codes:sign-up:ada@example.fr", T0)
+    service.clock.advance(RESEND_COOLDOWN)
+
+    with pytest.raises(TooManyAttempts):
         await service.resend(ResendRegistrationCodeV1(registration_id="r-1"), CONTEXT)
 
     assert service.registrations.outbox == []

@@ -48,7 +48,7 @@ async def test_a_shared_mailbox_is_refused_before_the_captcha_is_used(service: S
 
 
 async def test_the_sixth_code_to_one_address_in_the_window_is_rate_limited(service: Service) -> None:
-    service.limiter.hits["code-send:ada@example.fr"] = 5
+    service.limiter.hits["code-send:sign-up:ada@example.fr"] = 5
 
     with pytest.raises(RateLimited) as refused:
         await service.start(start(email="Ada@Example.fr"), CONTEXT)
@@ -78,6 +78,7 @@ async def test_an_address_with_an_account_is_warned_without_a_code(service: Serv
             "content": {"template": "signup_attempt_existing_account"},
             "account_id": None,
             "siren": None,
+            "requester": None,
         },
     ]
 
@@ -97,7 +98,7 @@ async def test_a_decoy_is_counted_against_the_code_send_cap(service: Service) ->
 
     await service.start(start(), CONTEXT)
 
-    assert service.limiter.hits == {"code-send:ada@example.fr": 1}
+    assert service.limiter.hits == {"code-send:sign-up:ada@example.fr": 1}
 
 
 async def test_the_code_a_decoy_was_made_with_can_never_verify(

@@ -1,4 +1,5 @@
-"""The e-mail catalogue: template name → subject. Wording after the guides."""
+"""The e-mail catalogue: template name → subject (wording after the guides), and which rate budget each
+kind of e-mail draws on."""
 
 # A subject is a Jinja template rendered with the e-mail's content, without escaping (it is a
 # header, not HTML) and on one line. Subjects name the service; they never carry a secret.
@@ -8,6 +9,7 @@ SUBJECTS = {
     "account_created": "Votre compte EFP Connect est créé",
     "password_reset_code": "Réinitialisation du mot de passe de votre compte EFP Connect",
     "password_changed": "Votre mot de passe a été modifié",
+    "codes_locked": "Trop de codes incorrects saisis pour votre adresse",
     "access_request_received": "Nouvelle demande d'accès au service numérique {{ service_label }}",
     "access_request_resent": "Relance d'une demande d'accès au service numérique {{ service_label }}",
     "access_granted": "Vous avez obtenu une nouvelle habilitation d'accès au service numérique {{ service_label }}",
@@ -26,3 +28,34 @@ SUBJECTS = {
 }
 
 MASK = "••••••"
+
+# Security notices tell a person that something changed on their account or their organisation's
+# access: throttled, they would be the first thing an attacker silences (flood the address, then act).
+# None can be asked for at will by a stranger: each follows an action that needs the account, a
+# manager's rights or an activation code. (`account_created` is a welcome sent once per account;
+# the notice of a sign-up on an existing address, which anyone can cause, stays budgeted. The notice
+# that wrong codes locked an address is caused by a stranger, but at most once a day per purpose.)
+SECURITY_NOTICES = frozenset(
+    {
+        "password_changed",
+        "codes_locked",
+        "manager_right_granted",
+        "manager_right_withdrawn",
+        "activation_code_redeemed",
+    }
+)
+SIGNUP, RESET, OTHER = "signup", "reset", "other"
+# Rate budgets by purpose: a flood of sign-up e-mails to an address must not use up the budget
+# its password reset needs.
+BUDGET_FAMILIES = {
+    "signup_verification_code": SIGNUP,
+    "signup_attempt_existing_account": SIGNUP,
+    "password_reset_code": RESET,
+}
+
+
+def budget_family(template: str) -> str | None:
+    """The rate budget `template` draws on, None for a security notice (never throttled)."""
+    if template in SECURITY_NOTICES:
+        return None
+    return BUDGET_FAMILIES.get(template, OTHER)

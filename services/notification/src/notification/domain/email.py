@@ -18,7 +18,8 @@ class EmailState(StrEnum):
 class AbandonReason(StrEnum):
     PERMANENT_FAILURE = "permanent_failure"  # the SMTP server said 5xx
     ATTEMPTS_EXHAUSTED = "attempts_exhausted"  # every retry met a 4xx or a connection error
-    RATE_LIMITED = "rate_limited"  # too many e-mails to this address recently (mail flood)
+    # Over a rate limit for longer than the longest wait allowed (a mail flood that does not stop).
+    RATE_LIMITED = "rate_limited"
 
 
 TRANSITIONS = [
@@ -27,7 +28,10 @@ TRANSITIONS = [
     {"trigger": "defer", "source": EmailState.SENDING, "dest": EmailState.RETRYING},
     {"trigger": "abandon", "source": EmailState.SENDING, "dest": EmailState.ABANDONED},
     {"trigger": "give_up", "source": EmailState.RETRYING, "dest": EmailState.ABANDONED},
-    {"trigger": "throttle", "source": EmailState.QUEUED, "dest": EmailState.ABANDONED},
+    # Over a rate limit: it stays queued and is tried again once the window frees (delayed, not dropped)…
+    {"trigger": "throttle", "source": EmailState.QUEUED, "dest": EmailState.QUEUED},
+    # … unless it has waited longer than allowed.
+    {"trigger": "expire", "source": EmailState.QUEUED, "dest": EmailState.ABANDONED},
     # An operator puts an abandoned e-mail back to delivery, with a fresh budget of attempts.
     {"trigger": "requeue", "source": EmailState.ABANDONED, "dest": EmailState.QUEUED},
 ]
@@ -82,6 +86,17 @@ class Email:
             count += entry.trigger == "send"
         return count
 
+    @property
+    def throttled_since(self) -> datetime | None:
+        """When it began waiting for a rate limit in this round (since created or requeued), if it did."""
+        since = None
+        for entry in reversed(self.history):
+            if entry.trigger == "requeue":
+                break
+            if entry.trigger == "throttle":
+                since = entry.at
+        return since
+
     def claimed_recently(self, now: datetime, lease: timedelta) -> bool:
         """Still SENDING and claimed less than `lease` ago: another consumer may be at it."""
         if self.state is not EmailState.SENDING:
@@ -113,7 +128,15 @@ class Email:
         self.abandon_reason = AbandonReason.ATTEMPTS_EXHAUSTED
 
     def throttle(self, now: datetime, why: str) -> None:
+        """Postponed by a rate limit. One history entry per wait, not one per look: a long flood
+        would otherwise grow the record at every retry."""
+        if self.state is EmailState.QUEUED and self.history and self.history[-1].trigger == "throttle":
+            return
         self._fire("throttle", now, why)
+
+    def expire(self, now: datetime, why: str) -> None:
+        """Still throttled after the longest wait allowed: abandoned (an operator may requeue it)."""
+        self._fire("expire", now, why)
         self.abandon_reason = AbandonReason.RATE_LIMITED
 
     def requeue(self, now: datetime, by: str) -> None:

@@ -37,6 +37,14 @@ class RetryPolicy:
             raise ValueError(f"no backoff level {level} with {self.max_attempts} attempts")
         return self.base_seconds * self.factor ** (level - 1)
 
+    def level_for(self, seconds: float) -> int:
+        """The shortest backoff level that waits at least `seconds`, else the longest one: a throttled
+        e-mail waits in the same delay queues as a deferred one, coming back as often as needed."""
+        for level in self.levels:
+            if self.nominal_delay(level) >= seconds:
+                return level
+        return self.levels[-1]
+
     def delay(self, level: int, uniform: Callable[[float, float], float]) -> float:
         """The nominal delay of `level` scaled by a random factor in [1 - jitter, 1 + jitter]."""
         return self.nominal_delay(level) * uniform(1 - self.jitter, 1 + self.jitter)

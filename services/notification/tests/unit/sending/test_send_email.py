@@ -21,7 +21,7 @@ PERMANENT = Delivery(accepted=False, reply="550 5.1.1 no such user", permanent=T
 
 
 class Service:
-    def __init__(self, *deliveries: Delivery, emails: FakeEmailRepository | None = None, limit: int = 0) -> None:
+    def __init__(self, *deliveries: Delivery, emails: FakeEmailRepository | None = None) -> None:
         self.clock = FakeClock()
         self.emails = emails or FakeEmailRepository()
         self.sender = FakeMailSender(*deliveries)
@@ -32,17 +32,13 @@ class Service:
             self.sender,
             self.clock,
             POLICY,
-            FakeRateLimiter(limit),
+            FakeRateLimiter(0),  # the limits: tests/unit/sending/test_rate_budgets.py
             LEASE,
             uniform=lambda low, high: high,
         )
 
     def stored(self, email_id: str = "m-1") -> Email:
         return self.emails.emails[email_id]
-
-
-def command_to(address: str) -> SendEmailV1:
-    return SendEmailV1(to=address, content=SignupVerificationCodeV1(code=CODE))
 
 
 def context(message_id: str) -> MessageContext:
@@ -243,40 +239,6 @@ async def test_an_unknown_template_fails_before_anything_is_stored() -> None:
 
     assert service.emails.emails == {}
     assert service.sender.sent == []
-
-
-async def test_over_the_recipient_limit_the_email_is_abandoned_unsent() -> None:
-    service = Service(limit=2)
-    for index in range(2):
-        await service.send(command_to("flood@example.fr"), context(f"m-{index}"))
-
-    outcome = await service.send(command_to("flood@example.fr"), context("m-9"))
-
-    assert outcome == Outcome(EmailState.ABANDONED, Then.PARK)
-    assert len(service.sender.sent) == 2
-    email = service.stored("m-9")
-    assert email.abandon_reason is AbandonReason.RATE_LIMITED
-    assert email.history[-1].why == "rate limit: at most 2 per 3600 s"
-
-
-async def test_the_recipient_limit_counts_one_address_over_the_window_only() -> None:
-    service = Service(limit=1)
-    await service.send(command_to("a@example.fr"), context("m-a"))
-
-    await service.send(command_to("b@example.fr"), context("m-b"))
-    service.clock.advance(timedelta(hours=1, seconds=1))
-    await service.send(command_to("a@example.fr"), context("m-a2"))
-
-    assert [to for _, to, _ in service.sender.sent] == ["a@example.fr", "b@example.fr", "a@example.fr"]
-
-
-async def test_refused_emails_do_not_count_against_the_recipient() -> None:
-    service = Service(limit=1)
-    await service.send(command_to("a@example.fr"), context("m-1"))
-    await service.send(command_to("a@example.fr"), context("m-2"))  # refused
-    service.clock.advance(timedelta(hours=1, seconds=1))
-
-    assert (await service.send(command_to("a@example.fr"), context("m-3"))).state is EmailState.SENT
 
 
 async def test_a_requeued_email_is_sent_with_a_fresh_budget() -> None:

@@ -1,7 +1,9 @@
 """The ports that guard secrets and sends: the keyed hash of short secrets, the rate limiter."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
+
+from identity.domain.login_throttle import LoginFailures
 
 
 class SecretHasher(Protocol):
@@ -14,3 +16,11 @@ class RateLimiter(Protocol):
     async def hit(self, key: str, limit: int, window: timedelta) -> int | None:
         """Count one attempt; the seconds to wait if over `limit` in the current window, else None."""
         ...
+
+
+class WrongCodeLog(Protocol):
+    """Wrong codes per key, forgotten a day after the last one (the login failures' store)."""
+
+    async def get(self, key: str) -> LoginFailures | None: ...
+
+    async def record(self, key: str, at: datetime) -> LoginFailures: ...

@@ -8,6 +8,8 @@ from identity.domain.frontend_links import FrontendLinks
 from identity.domain.password_reset import PasswordReset, ResetRequested
 
 PRODUCER = "identity"
+# The purpose of reset codes in the daily wrong-code budget (use_cases.codes.code_budget).
+RESET_CODES = "password-reset"
 
 
 def send_code(reset: PasswordReset, account: Account | None, out: Outgoing, links: FrontendLinks) -> None:

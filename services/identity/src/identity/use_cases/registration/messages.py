@@ -15,6 +15,8 @@ from identity.domain.registration import (
 )
 
 PRODUCER = "identity"
+# The purpose of sign-up codes in the daily wrong-code budget (use_cases.codes.code_budget).
+SIGN_UP_CODES = "sign-up"
 
 
 def send_codes(registration: Registration, out: Outgoing, links: FrontendLinks) -> None:

@@ -20,7 +20,7 @@ from identity.use_cases.captcha.solve_captcha import SolveCaptcha
 from identity.use_cases.codes.count_code_send import count_code_send
 from identity.use_cases.codes.new_code import new_code
 from identity.use_cases.codes.ports import RateLimiter, SecretHasher
-from identity.use_cases.registration.messages import PRODUCER, send_codes
+from identity.use_cases.registration.messages import PRODUCER, SIGN_UP_CODES, send_codes
 from identity.use_cases.registration.ports import RegistrationRepository
 
 logger = logging.getLogger(__name__)
@@ -52,7 +52,7 @@ class StartRegistration:
         if is_shared_mailbox(address, self._shared_mailboxes):
             raise SharedMailbox(field="email")
         await self._solve_captcha(request)
-        await count_code_send(self._limiter, address)
+        await count_code_send(self._limiter, SIGN_UP_CODES, address)
         decoy = await self._accounts.by_email(address) is not None
         registration_id = new_id()
         code = new_code()

@@ -1,10 +1,11 @@
-"""The ports of sending: rendering, the SMTP sender and the per-recipient limit."""
+"""The ports of sending: rendering, the SMTP sender and the rate limits."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from contracts.notification import EmailContent
+from notification.domain.rate_budget import Budget
 
 
 @dataclass(frozen=True)
@@ -31,13 +32,21 @@ class MailSender(Protocol):
     async def send(self, email_id: str, to: str, rendered: RenderedEmail) -> Delivery: ...
 
 
-class RecipientRateLimiter(Protocol):
-    """Against mail floods: how many e-mails one address may get in a while."""
+@dataclass(frozen=True)
+class Admission:
+    """A rate limiter's answer; when refused, the rule in words and how long until the window has room."""
 
-    rule: str  # the limit in words, recorded on the e-mails it refuses
+    admitted: bool
+    rule: str = ""
+    retry_after: timedelta = timedelta(0)
 
-    async def take(self, to: str, email_id: str, now: datetime) -> bool:
-        """Count this e-mail to `to` and return True, or return False (counting nothing) if over.
 
-        The same e-mail asking again is let through without being counted twice."""
+class RateLimiter(Protocol):
+    """Against mail floods: how many e-mails one budget (an address or a requester, for one family of
+    e-mails) may take in a sliding window."""
+
+    async def take(self, budget: Budget, email_id: str, now: datetime) -> Admission:
+        """Count this e-mail in `budget` and admit it, or refuse it (counting nothing) if over.
+
+        The same e-mail asking again is admitted without being counted twice."""
         ...

@@ -10,11 +10,14 @@ from enum import StrEnum
 from contracts.notification import SendEmailV1
 from efp_runtime.message_context import MessageContext
 from notification.domain.email import Email, EmailState
+from notification.domain.rate_budget import Budget, budgets_of
 from notification.domain.retry_policy import RetryPolicy
 from notification.use_cases.ports import EmailRepository
-from notification.use_cases.sending.ports import EmailRenderer, MailSender, RecipientRateLimiter, RenderedEmail
+from notification.use_cases.sending.ports import Admission, EmailRenderer, MailSender, RateLimiter, RenderedEmail
 
 logger = logging.getLogger(__name__)
+# How long a throttled e-mail may wait for room in its budgets before it is abandoned.
+MAX_THROTTLED = timedelta(hours=24)
 
 
 class Then(StrEnum):
@@ -39,6 +42,10 @@ class SendEmail:
 
     The use case decides what becomes of the command (`Outcome.then`); the entrypoint carries it
     out on the broker: acknowledge, delay it for a retry, or park it with its abandoned e-mail.
+
+    Over a rate limit an e-mail is not dropped: it stays queued and its command goes through the
+    same delay queues as an SMTP retry, until its budgets have room (or `max_throttled` has passed).
+    Security notices draw on no budget at all.
     """
 
     def __init__(
@@ -48,9 +55,11 @@ class SendEmail:
         sender: MailSender,
         clock: Callable[[], datetime],
         policy: RetryPolicy,
-        rate_limiter: RecipientRateLimiter,
+        rate_limiter: RateLimiter,
         sending_lease: timedelta,
         uniform: Callable[[float, float], float] = random.uniform,
+        *,
+        max_throttled: timedelta = MAX_THROTTLED,
     ) -> None:
         self._emails = emails
         self._renderer = renderer
@@ -60,25 +69,27 @@ class SendEmail:
         self._rate_limiter = rate_limiter
         self._lease = sending_lease
         self._uniform = uniform
+        self._max_throttled = max_throttled
 
     async def __call__(self, command: SendEmailV1, context: MessageContext) -> Outcome:
         # Rendered before any write: a template that fails leaves no half-made e-mail behind.
         rendered = self._renderer.render(command.content)
         email = self._new_email(command, context)
+        budgets = budgets_of(email.to, email.template, command.requester)
         # The common case, a new intent, costs one write before SMTP: created already claimed.
-        await self._claim(email)
+        throttled = await self._claim(email, budgets)
         if not await self._emails.add(email):
             found = await self._emails.get(email.id)
             assert found is not None, f"e-mail {email.id} exists but cannot be read"
             email = found
-            early = await self._resume(email)
+            early = await self._resume(email, budgets)
             if early is not None:
                 return early
-        if email.state is EmailState.ABANDONED:
-            return Outcome(email.state, Then.PARK)
+        elif throttled is not None:
+            return throttled
         return await self._deliver(email, rendered)
 
-    async def _resume(self, email: Email) -> Outcome | None:
+    async def _resume(self, email: Email, budgets: tuple[Budget, ...]) -> Outcome | None:
         """An e-mail seen before: an outcome at once, or None once it is claimed for sending."""
         now = self._clock()
         if email.state is EmailState.SENT:
@@ -92,6 +103,7 @@ class SendEmail:
             # (a duplicate published by an outbox relay): look again later.
             logger.info("e-mail %s is being sent elsewhere; command postponed", email.id)
             return self._retry(email.state, level=1)
+        throttled: Outcome | None = None
         if email.state is EmailState.SENDING:
             email.interrupted(now)
         if email.state is EmailState.RETRYING and not self._policy.may_retry(email.attempts_since_queued):
@@ -99,21 +111,39 @@ class SendEmail:
         elif email.state is EmailState.RETRYING:
             email.start_sending(now)
         else:
-            await self._claim(email)
+            throttled = await self._claim(email, budgets)
         if not await self._emails.update(email):
             logger.info("e-mail %s was claimed by another consumer", email.id)
             return Outcome(email.state, Then.ACK)
-        # Given up just now (its last attempt was the interrupted one): park it.
-        return Outcome(email.state, Then.PARK) if email.done else None
+        if email.state is EmailState.QUEUED or email.done:
+            # Still throttled (wait again), or given up just now (its last attempt was the
+            # interrupted one, or it waited too long for a budget): park it.
+            return throttled or Outcome(email.state, Then.PARK)
+        return None
 
-    async def _claim(self, email: Email) -> None:
-        """QUEUED → SENDING, or → ABANDONED when the address had its share of e-mails."""
+    async def _claim(self, email: Email, budgets: tuple[Budget, ...]) -> Outcome | None:
+        """QUEUED → SENDING (None), or what to do with the command when a budget has no room."""
         now = self._clock()
-        if not await self._rate_limiter.take(email.to, email.id, now):
-            email.throttle(now, f"rate limit: {self._rate_limiter.rule}")
-            logger.warning("e-mail %s abandoned: recipient rate limit reached", email.id)
-            return
+        for budget in budgets:
+            # A budget passed keeps the e-mail's place while a later one refuses: it is the same
+            # e-mail asking again when it comes back, never counted twice.
+            admission = await self._rate_limiter.take(budget, email.id, now)
+            if not admission.admitted:
+                return self._throttled(email, now, admission)
         email.start_sending(now)
+        return None
+
+    def _throttled(self, email: Email, now: datetime, admission: Admission) -> Outcome:
+        since = email.throttled_since or now
+        if now - since >= self._max_throttled:
+            hours = self._max_throttled.total_seconds() / 3600
+            email.expire(now, f"rate limit still reached after {hours:g} h: {admission.rule}")
+            logger.warning("e-mail %s abandoned: throttled for %g h", email.id, hours)
+            return Outcome(email.state, Then.PARK)
+        email.throttle(now, f"rate limit: {admission.rule}; postponed")
+        level = self._policy.level_for(admission.retry_after.total_seconds())
+        logger.info("e-mail %s postponed: %s", email.id, admission.rule)
+        return self._retry(email.state, level)
 
     async def _deliver(self, email: Email, rendered: RenderedEmail) -> Outcome:
         delivery = await self._sender.send(email.id, email.to, rendered)

@@ -60,10 +60,14 @@ async def start(page: PageDep) -> Response:
     return page.redirect(step_path(registration_id, "verify_email"))
 
 
-def _code_page(page: PageDep, registration_id: str, status_code: int = 200, **context: object) -> Response:
+async def _code_page(
+    page: PageDep, registration_id: str, status_code: int = 200, ask_captcha: bool = False, **context: object
+) -> Response:
+    """The code step; `ask_captcha` once a code was sent again: each later resend needs a security code."""
     context.setdefault("errors", {})
     context.setdefault("values", {})
     context.setdefault("resent", False)
+    context["captcha_id"] = await new_captcha(page) if ask_captcha else None
     return page.render(
         "pages/sign_up/code.html.j2",
         title_of(2),
@@ -77,7 +81,7 @@ def _code_page(page: PageDep, registration_id: str, status_code: int = 200, **co
 async def code_form(registration_id: RegistrationId, page: PageDep) -> Response:
     values = {"code": page.request.query_params.get("code", "")[:16]}
     resent = page.request.query_params.get("envoye") == "1"
-    return _code_page(page, registration_id, values=values, resent=resent)
+    return await _code_page(page, registration_id, values=values, resent=resent, ask_captcha=resent)
 
 
 @router.post("/{registration_id}/code")
@@ -93,7 +97,9 @@ async def verify_code(registration_id: RegistrationId, page: PageDep) -> Respons
             return lost
         # A wrong or spent code is said next to the field, whatever the gateway's shape of it.
         errors = problem.errors or {"code": problem.detail}
-        return _code_page(page, registration_id, status_code=422, problem=problem, errors=errors, values=values)
+        return await _code_page(
+            page, registration_id, status_code=422, problem=problem, errors=errors, values=values, ask_captcha=True
+        )
     remember(page, registration_id, etape="password")
     return page.redirect(step_path(registration_id, "password"))
 
@@ -101,13 +107,22 @@ async def verify_code(registration_id: RegistrationId, page: PageDep) -> Respons
 @router.post("/{registration_id}/renvoyer-code")
 async def resend_code(registration_id: RegistrationId, page: PageDep) -> Response:
     await page.form()
+    if page.field("action") == "nouveau-code":
+        return await _code_page(page, registration_id, ask_captcha=True)
+    answered = page.field("captcha_id") and page.field("captcha_answer")
+    body = (
+        {"captcha_id": page.field("captcha_id"), "captcha_answer": page.field("captcha_answer")} if answered else None
+    )
     try:
-        await page.api("POST", f"/api/v1/registrations/{registration_id}/resend-code")
+        await page.api("POST", f"/api/v1/registrations/{registration_id}/resend-code", json=body)
     except GatewayError as refused:
         problem = refused.problem
         lost = interrupted(page, registration_id, problem, "verify_email")
         if lost:
             return lost
-        # Too early or too often: the alert says when it can be asked again (problem.retry_after).
-        return _code_page(page, registration_id, status_code=problem.status, problem=problem)
+        # Too early or too often: the alert says when it can be asked again (problem.retry_after); a
+        # missing or wrong security code is said next to its field.
+        return await _code_page(
+            page, registration_id, status_code=problem.status, problem=problem, errors=problem.errors, ask_captcha=True
+        )
     return page.redirect(f"{step_path(registration_id, 'verify_email')}?envoye=1")
