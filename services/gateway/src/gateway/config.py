@@ -19,8 +19,20 @@ class GatewaySettings(RuntimeSettings):
     # Peers whose X-Forwarded-For / X-Forwarded-Proto are believed (the web frontend, a reverse proxy):
     # comma-separated IPs or networks, "*" for any. From anyone else the TCP peer is the client address.
     forwarded_allow_ips: str = Field("127.0.0.1", validation_alias=AliasChoices("GATEWAY_FORWARDED_ALLOW_IPS"))
+    # /docs, /redoc, /openapi.json and /asyncapi.json describe the internals: served outside production,
+    # in production only when set to true.
+    public_docs: bool | None = Field(None, validation_alias=AliasChoices("GATEWAY_PUBLIC_DOCS"))
+    # /metrics on the API port, likewise. When off, EFP_METRICS_PORT (if set) serves them apart, on the
+    # internal network, as the workers do: the proxy publishes the API port, not that one.
+    metrics_public: bool | None = Field(None, validation_alias=AliasChoices("GATEWAY_METRICS_PUBLIC"))
 
     def secure_cookies(self) -> bool:
         if self.cookie_secure is not None:
             return self.cookie_secure
         return self.environment == "production"
+
+    def docs_served(self) -> bool:
+        return self.public_docs if self.public_docs is not None else self.environment != "production"
+
+    def metrics_on_api_port(self) -> bool:
+        return self.metrics_public if self.metrics_public is not None else self.environment != "production"

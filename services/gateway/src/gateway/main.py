@@ -3,20 +3,23 @@
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from wsgiref.simple_server import WSGIServer
 
 import uvicorn
 from fastapi import FastAPI, Request, Response
+from prometheus_client import start_http_server
 
 from contracts.errors import ErrorCode
 from efp_runtime.clock import clock_from
 from efp_runtime.message_context import correlation_id_var
+from efp_runtime.metrics import MetricsSettings
 from efp_runtime.rpc import RpcClient
 from efp_runtime.structured_logging import configure_logging
 from efp_runtime.telemetry import tracer_provider
-from gateway import problems, service_keys
+from gateway import problems, security_headers, service_keys
 from gateway.authorization_feed import AuthorizationFeed
 from gateway.config import GatewaySettings
-from gateway.observability import HttpMetrics, trace_requests
+from gateway.observability import METRICS_PATH, HttpMetrics, trace_requests
 from gateway.routes import (
     access_management,
     access_requests,
@@ -24,6 +27,7 @@ from gateway.routes import (
     asyncapi,
     authorizations,
     captchas,
+    docs,
     habilitation_snapshot,
     health,
     invitations,
@@ -39,12 +43,15 @@ from gateway.routes import (
 
 SERVICE = "gateway"
 CORRELATION_HEADER = "X-Correlation-ID"
+OPENAPI_URL = "/openapi.json"
 
 
 def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     settings = settings or GatewaySettings()
     configure_logging(SERVICE, settings.log_level, settings.log_format)
     tracing = tracer_provider(SERVICE)
+    metrics = HttpMetrics()
+    public_docs = settings.docs_served()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -54,11 +61,15 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         clock = clock_from(settings.test_clock_file, settings.environment)
         app.state.authorizations = feed = AuthorizationFeed(settings.amqp_url, rpc, clock)
         await feed.start()
+        server = serve_metrics_apart(settings, metrics)
         try:
             yield
         finally:
             await feed.close()
             await rpc.close()
+            if server is not None:
+                server.shutdown()
+                server.server_close()
             if tracing is not None:
                 tracing.shutdown()
 
@@ -67,6 +78,10 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         version="1.0.0",
         description="API du compte EFP Connect et de la gestion des accès (voir API.md).",
         lifespan=lifespan,
+        # Our own pages (routes/docs.py), without a CDN; none of them, nor the document, when not public.
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=OPENAPI_URL if public_docs else None,
     )
     app.state.settings = settings
     problems.install(app)
@@ -105,12 +120,30 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     later = (access_management, activation, messages, invitations, authorizations, habilitation_snapshot, asyncapi)
     sign_in = (oidc_sign_in, oidc_provider)
     for module in (*routers, *later, *sign_in):
-        app.include_router(module.router)
+        if module is not asyncapi or public_docs:
+            app.include_router(module.router)
+    if public_docs:
+        docs.install(app, OPENAPI_URL)
+    # Outside the others, so that what they refuse (413, 411) carries the headers too.
+    security_headers.install(app, hsts=settings.secure_cookies())
     # Last: the outermost middleware also measures what the others refuse (413, 411).
-    HttpMetrics().install(app)
+    metrics.install(app)
+    if not settings.metrics_on_api_port():
+        # install() always serves GET /metrics: taken back here (serve_metrics_apart serves them then).
+        app.router.routes[:] = [route for route in app.router.routes if getattr(route, "path", None) != METRICS_PATH]
     if tracing is not None:
         trace_requests(app, tracing)
     return app
+
+
+def serve_metrics_apart(settings: GatewaySettings, metrics: HttpMetrics) -> WSGIServer | None:
+    """Off the API port, each replica's metrics are on EFP_METRICS_PORT (none if unset), as the workers':
+    Prometheus reaches them over the internal network, the proxy does not publish them."""
+    apart = MetricsSettings()
+    if settings.metrics_on_api_port() or not apart.port:
+        return None
+    server, _ = start_http_server(apart.port, apart.host, registry=metrics.registry)
+    return server
 
 
 def run() -> None:

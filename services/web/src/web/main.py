@@ -77,6 +77,12 @@ def create_app(settings: WebSettings | None = None, store: SessionStore | None =
         )
         return HTMLResponse(html, status_code=status)
 
+    def personal(response: Response) -> Response:
+        """A page (not a static asset): kept by no cache, and with every security header."""
+        response.headers["Cache-Control"] = "no-store"
+        add_security_headers(response, secure)
+        return response
+
     @app.exception_handler(LoginRequired)
     async def to_login(request: Request, exc: LoginRequired) -> Response:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
@@ -132,15 +138,21 @@ def create_app(settings: WebSettings | None = None, store: SessionStore | None =
     @app.exception_handler(Exception)
     async def crashed(request: Request, exc: Exception) -> Response:
         log.exception("page failed: %s %s", request.method, request.url.path)
-        return page_error(
+        response = page_error(
             request, 500, "Erreur inattendue", "Une erreur inattendue est survenue. Veuillez réessayer.", True
         )
+        # Starlette answers a crash outside every middleware, so this page gets its headers here.
+        return personal(response)
 
     @app.middleware("http")
     async def web_session(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         started = time.perf_counter()
         if request.url.path in NO_SESSION:
-            return await call_next(request)  # no session for a healthcheck or a relying party's discovery
+            # No session for a healthcheck or a relying party's discovery (which says how long to cache it).
+            response = await call_next(request)
+            response.headers.setdefault("Cache-Control", "no-store")
+            add_security_headers(response, secure)
+            return response
         given = request.headers.get(CORRELATION_HEADER, "")
         request.state.correlation_id = (
             given if 0 < len(given) <= 64 and given.replace("-", "").isalnum() else str(uuid.uuid4())
@@ -155,7 +167,9 @@ def create_app(settings: WebSettings | None = None, store: SessionStore | None =
             and request.url.path not in FROM_OTHER_SITES
             and not origin_allowed(request, settings.origin())
         ):
-            return page_error(request, 403, "Requête refusée", "Cette requête ne vient pas du site EFP Connect.")
+            return personal(
+                page_error(request, 403, "Requête refusée", "Cette requête ne vient pas du site EFP Connect.")
+            )
         sessions: SessionStore = request.app.state.sessions
         token = request.cookies.get(cookie_name)
         now = datetime.now(UTC)
