@@ -42,6 +42,14 @@ def cancel_request(w: World, a: str) -> Call:
     return Call(f"/api/v1/access-requests/{w.pending_request(w.user)}/cancel")
 
 
+def close_other_sessions(w: World, a: str) -> Call:
+    """« Se déconnecter de mes autres sessions », from a new person's browser for every signed-in actor:
+    closing the actor's own other sessions would end the session every other row uses."""
+    if a in (ANONYMOUS, SERVICE):
+        return Call("/api/v1/session/others")
+    return Call("/api/v1/session/others", client=w.person().http)
+
+
 def new_registration(w: World, a: str) -> Call:
     return Call(
         "/api/v1/registrations",

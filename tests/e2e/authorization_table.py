@@ -21,6 +21,7 @@ from tests.e2e.authorization_calls import (
     captcha_media,
     change_password,
     check,
+    close_other_sessions,
     invite,
     new_registration,
     new_reset,
@@ -160,6 +161,7 @@ ROWS: tuple[Row, ...] = (
     Row("POST", "/api/v1/password-resets/{reset_id}/password", everyone(200), reset("password")),
     # The caller's own account: any session.
     Row("DELETE", "/api/v1/session", signed_in(204), lambda w, a: Call("/api/v1/session", client=w.session(a))),
+    Row("DELETE", "/api/v1/session/others", signed_in(200), close_other_sessions),
     Row("GET", "/api/v1/me", signed_in(200)),
     Row("PATCH", "/api/v1/me", signed_in(200), lambda w, a: Call("/api/v1/me", PROFILE)),
     Row("POST", "/api/v1/me/password", signed_in(204, **{AGENT: (400, "invalid_credentials")}), change_password),

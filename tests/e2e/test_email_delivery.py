@@ -1,5 +1,6 @@
 """E-mail delivery against a real SMTP server: retries, abandonment, rate limit, operators, crashes."""
 
+import asyncio
 import contextlib
 import uuid
 from collections.abc import Callable, Iterator
@@ -54,13 +55,19 @@ def in_state(state: str) -> Callable[[Record], bool]:
     return lambda record: record["state"] == state
 
 
-async def publish(system: RunningSystem, exchange: str, routing_key: str, bodies: list[tuple[str, bytes]]) -> None:
-    connection = await aio_pika.connect(system.infrastructure.amqp_url)
+async def publish(
+    system: RunningSystem, exchange: str, routing_key: str, bodies: list[tuple[str, bytes]], as_user: str | None = None
+) -> None:
+    """Publish as the broker's administrator, or as `as_user` (its own login, its name in `user_id`)."""
+    url = system.broker_users[as_user] if as_user else system.infrastructure.amqp_url
+    connection = await aio_pika.connect(url)
     async with connection:
         channel = await connection.channel(publisher_confirms=True)
         target = await channel.get_exchange(exchange)
         for message_id, body in bodies:
-            message = aio_pika.Message(body, content_type="application/json", message_id=message_id, delivery_mode=2)
+            message = aio_pika.Message(
+                body, content_type="application/json", message_id=message_id, delivery_mode=2, user_id=as_user
+            )
             await target.publish(message, routing_key=routing_key, mandatory=True)
 
 
@@ -265,3 +272,43 @@ def crashing_notification(system: RunningSystem, fail_point: str) -> Iterator[No
 
 def wait_for_log(system: RunningSystem, text: str) -> None:
     eventually_sync(lambda: text in system.logs(), within=20, every=0.1, what=f"a log line with {text!r}")
+
+
+async def test_an_e_mail_linking_outside_the_frontend_pages_is_never_sent(
+    system: RunningSystem, mail_server: MailRecorder, emails: Collection[Record]
+) -> None:
+    """Issue 14, low item: the links are the producers', the decision to mail them is this service's. A
+    command that would have it mail a phishing link (another site, or a page no e-mail leads to) is
+    dead-lettered unsent; the same e-mail linking the frontend's reset page goes."""
+    frontend = system.env["EFP_FRONTEND_URL"].rstrip("/")
+    victim, control = unique_email(), unique_email()
+    phishing = {
+        str(uuid.uuid4()): "https://efp-connect.example/mot-de-passe-oublie/x/code?code=482913",
+        str(uuid.uuid4()): f"{frontend}/connexion?next=https://efp-connect.example",
+    }
+
+    def command(to: str, link: str) -> bytes:
+        content = PasswordResetCodeV1(code="482913", link=link)
+        return SendEmailV1(to=to, content=content).model_dump_json().encode()
+
+    await publish(
+        system,
+        COMMANDS_EXCHANGE,
+        SEND_EMAIL_ROUTING_KEY,
+        [
+            *((message_id, command(victim, link)) for message_id, link in phishing.items()),
+            (str(uuid.uuid4()), command(control, f"{frontend}/mot-de-passe-oublie/x/code?code=482913")),
+        ],
+        as_user="identity",  # what a compromised identity could send
+    )
+
+    assert len(mail_server.wait_for_mail(control)) == 1
+    letters = await eventually(
+        lambda: asyncio.to_thread(lambda: {line["message_id"] for line in system.operate(*LIST_DEAD_LETTERS)[1]}),
+        lambda ids: set(phishing) <= ids,
+        within=20,
+        every=0.2,
+    )
+    assert set(phishing) <= letters
+    assert mail_server.mails_to(victim) == []
+    assert emails.count_documents({"to": victim}) == 0

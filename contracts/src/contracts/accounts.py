@@ -50,6 +50,8 @@ class ResendRegistrationCodeV1(Request[RegistrationStepV1]):
     # Needed from the second resend on.
     captcha_id: str | None = None
     captcha_answer: str | None = None
+    # The address the gateway saw: the code e-mail's requester.
+    client_ip: str | None = None
 
 
 class ChooseRegistrationPasswordV1(Request[RegistrationStepV1]):
@@ -120,6 +122,8 @@ class SessionV1(_Result):
     kind: Literal["user", "agent"]
     csrf_token: str
     siren: str | None
+    # Agents: their région, to which the habilitation service scopes activation codes.
+    region: str | None = None
 
 
 class AuthenticateSessionV1(Request[SessionV1]):
@@ -133,6 +137,19 @@ class LogOutV1(Request[DoneV1]):
     MESSAGE_TYPE: ClassVar[str] = "identity.log_out.v1"
     CARRIES_SECRET: ClassVar[bool] = True
     kind: Literal["identity.log_out.v1"] = "identity.log_out.v1"
+    session_token: str
+
+
+class OtherSessionsClosedV1(_Result):
+    closed: int
+
+
+class LogOutOtherSessionsV1(Request[OtherSessionsClosedV1]):
+    """« Se déconnecter de mes autres sessions »: every session of the account but this one."""
+
+    MESSAGE_TYPE: ClassVar[str] = "identity.log_out_other_sessions.v1"
+    CARRIES_SECRET: ClassVar[bool] = True
+    kind: Literal["identity.log_out_other_sessions.v1"] = "identity.log_out_other_sessions.v1"
     session_token: str
 
 
@@ -180,6 +197,8 @@ class RequestPasswordResetV1(Request[PasswordResetStepV1]):
     email: str
     captcha_id: str
     captcha_answer: str
+    # The address the gateway saw: the code e-mail's requester (notification's per-requester budget).
+    client_ip: str | None = None
 
 
 class VerifyPasswordResetCodeV1(Request[PasswordResetStepV1]):

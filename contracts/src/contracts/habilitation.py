@@ -18,6 +18,8 @@ class ActorV1(_Data):
     account_id: str
     kind: Literal["user", "agent"]
     siren: str | None = None
+    # An agent's région as written on the account (INSEE code or name); None: nationwide.
+    region: str | None = None
 
 
 Via = Literal["activation_code", "access_request", "invitation", "manager", "delegation"]

@@ -24,6 +24,8 @@ class CaptchaCreatedV1(_Result):
 class CreateCaptchaV1(Request[CaptchaCreatedV1]):
     MESSAGE_TYPE: ClassVar[str] = "identity.create_captcha.v1"
     kind: Literal["identity.create_captcha.v1"] = "identity.create_captcha.v1"
+    # Added with per-address limits: the address the gateway saw (None from older callers: not counted).
+    client_ip: str | None = None
 
 
 class CaptchaMediaV1(_Result):
@@ -37,6 +39,8 @@ class GetCaptchaImageV1(Request[CaptchaMediaV1]):
     MESSAGE_TYPE: ClassVar[str] = "identity.get_captcha_image.v1"
     kind: Literal["identity.get_captcha_image.v1"] = "identity.get_captcha_image.v1"
     captcha_id: str
+    # Added with per-address limits, as in CreateCaptchaV1.
+    client_ip: str | None = None
 
 
 class GetCaptchaAudioV1(Request[CaptchaMediaV1]):
@@ -45,6 +49,8 @@ class GetCaptchaAudioV1(Request[CaptchaMediaV1]):
     MESSAGE_TYPE: ClassVar[str] = "identity.get_captcha_audio.v1"
     kind: Literal["identity.get_captcha_audio.v1"] = "identity.get_captcha_audio.v1"
     captcha_id: str
+    # Added with per-address limits, as in CreateCaptchaV1.
+    client_ip: str | None = None
 
 
 # --- registration (sign-up) ----------------------------------------------------------
@@ -63,6 +69,8 @@ class StartRegistrationV1(Request[RegistrationStepV1]):
     email: str
     captcha_id: str
     captcha_answer: str
+    # The address the gateway saw: the code e-mail's requester (notification's per-requester budget).
+    client_ip: str | None = None
 
 
 class VerifyRegistrationCodeV1(Request[RegistrationStepV1]):

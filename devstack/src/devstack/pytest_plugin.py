@@ -241,6 +241,9 @@ def system(infrastructure: Infrastructure, mail_server: MailRecorder) -> Iterato
             "HABILITATION_SWEEP_SECONDS": "1",
             # Every test browser logs in from 127.0.0.1: the per-IP cap would throttle the suite itself.
             "IDENTITY_LOGIN_PER_IP_PER_MINUTE": "100000",
+            # The same for captchas: every test makes and shows them from 127.0.0.1.
+            "IDENTITY_CAPTCHA_CREATIONS_PER_IP_PER_MINUTE": "100000",
+            "IDENTITY_CAPTCHA_MEDIA_PER_IP_PER_MINUTE": "100000",
             "EFP_BOOTSTRAP_AGENT_EMAIL": AGENT_EMAIL,
             "EFP_BOOTSTRAP_AGENT_PASSWORD": AGENT_PASSWORD,
             "EFP_SERVICE_API_KEYS": f"other-system-key,{SERVICE_API_KEY}",

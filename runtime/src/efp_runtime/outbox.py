@@ -108,9 +108,18 @@ class Outgoing:
     def command(self, command: Command, routing_key: str) -> None:
         self.messages.append(command_message(command, routing_key, self._context, self._producer))
 
-    def email(self, to: str, content: EmailContent, account_id: str | None = None, siren: str | None = None) -> None:
-        """An e-mail for the notification service to send (its content model names its template)."""
-        self.command(SendEmailV1(to=to, content=content, account_id=account_id, siren=siren), SEND_EMAIL_ROUTING_KEY)
+    def email(
+        self,
+        to: str,
+        content: EmailContent,
+        account_id: str | None = None,
+        siren: str | None = None,
+        requester: str | None = None,
+    ) -> None:
+        """An e-mail for the notification service to send (its content model names its template);
+        `requester`: who caused it (an address, an account), for notification's per-requester budget."""
+        command = SendEmailV1(to=to, content=content, account_id=account_id, siren=siren, requester=requester)
+        self.command(command, SEND_EMAIL_ROUTING_KEY)
 
 
 def stored_message(document: dict[str, Any]) -> OutboxMessage:

@@ -2,14 +2,17 @@
 
 from typing import Literal
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from efp_runtime.placeholders import refuse_placeholders
 
 
 class RuntimeSettings(BaseSettings):
     """Connection and plumbing settings; each service subclasses it with its own."""
 
-    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+    # hide_input_in_errors: a refused setting's error would otherwise print the values, secrets included.
+    model_config = SettingsConfigDict(extra="ignore", frozen=True, hide_input_in_errors=True)
 
     environment: Literal["development", "test", "production"] = Field(
         "development", validation_alias=AliasChoices("EFP_ENVIRONMENT")
@@ -30,3 +33,10 @@ class RuntimeSettings(BaseSettings):
     # Tests only: a file holding seconds to add to the clock (see efp_runtime.clock).
     test_clock_file: str | None = Field(None, validation_alias=AliasChoices("EFP_TEST_CLOCK_FILE"))
     outbox_poll_seconds: float = Field(2.0, gt=0, validation_alias=AliasChoices("EFP_OUTBOX_POLL_SECONDS"))
+
+    @model_validator(mode="after")
+    def _no_placeholders_in_production(self) -> "RuntimeSettings":
+        # Every service's settings, their own fields included (AMQP and MongoDB URLs carry passwords).
+        if self.environment == "production":
+            refuse_placeholders(self)
+        return self

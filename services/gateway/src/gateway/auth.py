@@ -77,4 +77,4 @@ def clear_session_cookie(response: Response, secure: bool) -> None:
 
 def actor_of(session: SessionV1) -> ActorV1:
     """The caller as the habilitation service knows it: the gateway vouches for the session."""
-    return ActorV1(account_id=session.account_id, kind=session.kind, siren=session.siren)
+    return ActorV1(account_id=session.account_id, kind=session.kind, siren=session.siren, region=session.region)

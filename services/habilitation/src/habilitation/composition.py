@@ -178,8 +178,8 @@ def use_cases(
         issue_activation_code=IssueActivationCode(
             x.codes, x.letters, x.directory, x.code_hasher, x.letter_renderer, clock, code_validity_months, x.new_code
         ),
-        list_activation_codes=ListActivationCodes(x.codes, x.accounts, clock),
-        revoke_activation_code=RevokeActivationCode(x.codes, x.accounts, clock),
+        list_activation_codes=ListActivationCodes(x.codes, x.accounts, x.directory, clock),
+        revoke_activation_code=RevokeActivationCode(x.codes, x.accounts, x.directory, clock),
         get_activation_letter=GetActivationLetter(x.codes, x.letters, clock),
         start_activation=StartActivation(x.codes, x.activations, x.rights, x.attempts, x.code_hasher, x.charter, clock),
         accept_charter=AcceptCharter(x.codes, x.activations, x.rights, x.accounts, links, clock),

@@ -80,17 +80,19 @@ def adapters_from(settings: IdentitySettings, broker: RabbitBroker, clock: Clock
     # The keys' encryption password: the service's secret key, never stored beside them.
     key_password = settings.secret_key.get_secret_value()
     sender = HttpxLogoutSender()
+    renderer = PillowCaptchaRenderer()
 
     async def prepare() -> None:
         await ensure_indexes(database, INDEXES)
 
     async def close() -> None:
+        renderer.close()
         await sender.close()
         await mongo.close()
 
     return Adapters(
         captchas=MongoCaptchaRepository(database[mongo_captcha_repository.COLLECTION]),
-        captcha_renderer=PillowCaptchaRenderer(),
+        captcha_renderer=renderer,
         captcha_voice=EspeakCaptchaVoice(settings.espeak_executable),
         hasher=HmacSecretHasher(settings.secret_key.get_secret_value().encode()),
         passwords=Argon2PasswordHasher(),
@@ -130,6 +132,8 @@ def rules_from(settings: IdentitySettings) -> Rules:
         resend_cooldown=timedelta(seconds=settings.resend_cooldown_seconds),
         login_per_ip=(settings.login_per_ip_per_minute, timedelta(minutes=1)),
         login_per_address=(settings.login_per_address_per_5_minutes, timedelta(minutes=5)),
+        captcha_creations_per_ip=(settings.captcha_creations_per_ip_per_minute, timedelta(minutes=1)),
+        captcha_media_per_ip=(settings.captcha_media_per_ip_per_minute, timedelta(minutes=1)),
         production=settings.environment == "production",
     )
 

@@ -17,6 +17,7 @@ from identity.use_cases.accounts.create_invited_account import CreateInvitedAcco
 from identity.use_cases.accounts.get_profile import GetProfile
 from identity.use_cases.accounts.ports import AccountRepository, PasswordHasher
 from identity.use_cases.accounts.update_profile import UpdateProfile
+from identity.use_cases.captcha.count_captcha_request import CREATIONS_PER_IP, MEDIA_PER_IP
 from identity.use_cases.captcha.create_captcha import CreateCaptcha
 from identity.use_cases.captcha.get_captcha_audio import GetCaptchaAudio
 from identity.use_cases.captcha.get_captcha_image import GetCaptchaImage
@@ -64,6 +65,7 @@ from identity.use_cases.registration.verify_registration_code import VerifyRegis
 from identity.use_cases.sessions.authenticate_session import AuthenticateSession
 from identity.use_cases.sessions.log_in import PER_ADDRESS, PER_IP, LogIn
 from identity.use_cases.sessions.log_out import LogOut
+from identity.use_cases.sessions.log_out_other_sessions import LogOutOtherSessions
 from identity.use_cases.sessions.ports import LoginFailureLog, SessionRepository
 
 Clock = Callable[[], datetime]
@@ -117,6 +119,8 @@ class Rules:
     resend_cooldown: timedelta = RESEND_COOLDOWN
     login_per_ip: tuple[int, timedelta] = PER_IP
     login_per_address: tuple[int, timedelta] = PER_ADDRESS
+    captcha_creations_per_ip: tuple[int, timedelta] = CREATIONS_PER_IP
+    captcha_media_per_ip: tuple[int, timedelta] = MEDIA_PER_IP
     production: bool = False
 
 
@@ -160,6 +164,7 @@ class Identity:
     log_in: LogIn
     authenticate_session: AuthenticateSession
     log_out: LogOut
+    log_out_other_sessions: LogOutOtherSessions
     get_profile: GetProfile
     update_profile: UpdateProfile
     create_agent: CreateAgent
@@ -176,9 +181,11 @@ def use_cases(adapters: Adapters, clock: Clock, rules: Rules, oidc_clock: Clock 
     a = adapters
     solve_captcha = SolveCaptcha(a.captchas, a.hasher, clock, rules.captcha_test_answer)
     return Identity(
-        create_captcha=CreateCaptcha(a.captchas, a.captcha_renderer, a.hasher, clock),
-        get_captcha_image=GetCaptchaImage(a.captchas, clock),
-        get_captcha_audio=GetCaptchaAudio(a.captchas, a.captcha_voice, clock),
+        create_captcha=CreateCaptcha(
+            a.captchas, a.captcha_renderer, a.hasher, a.limiter, clock, rules.captcha_creations_per_ip
+        ),
+        get_captcha_image=GetCaptchaImage(a.captchas, a.limiter, clock, rules.captcha_media_per_ip),
+        get_captcha_audio=GetCaptchaAudio(a.captchas, a.captcha_voice, a.limiter, clock, rules.captcha_media_per_ip),
         solve_captcha=solve_captcha,
         start_registration=StartRegistration(
             a.registrations, a.accounts, solve_captcha, a.hasher, a.limiter, rules.shared_mailboxes, clock, rules.links
@@ -209,6 +216,7 @@ def use_cases(adapters: Adapters, clock: Clock, rules: Rules, oidc_clock: Clock 
         ),
         authenticate_session=AuthenticateSession(a.sessions, a.accounts, clock),
         log_out=LogOut(a.sessions, clock),
+        log_out_other_sessions=LogOutOtherSessions(a.sessions, clock),
         get_profile=GetProfile(a.accounts),
         update_profile=UpdateProfile(a.accounts, clock),
         create_agent=CreateAgent(a.accounts, a.passwords, a.is_common, clock),

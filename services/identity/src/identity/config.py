@@ -43,6 +43,13 @@ class IdentitySettings(RuntimeSettings):
     login_per_address_per_5_minutes: int = Field(
         10, ge=1, validation_alias=AliasChoices("IDENTITY_LOGIN_PER_ADDRESS_PER_5_MINUTES")
     )
+    # Captchas cost a drawing or a speech and need no login: per client address, a minute's budget.
+    captcha_creations_per_ip_per_minute: int = Field(
+        30, ge=1, validation_alias=AliasChoices("IDENTITY_CAPTCHA_CREATIONS_PER_IP_PER_MINUTE")
+    )
+    captcha_media_per_ip_per_minute: int = Field(
+        120, ge=1, validation_alias=AliasChoices("IDENTITY_CAPTCHA_MEDIA_PER_IP_PER_MINUTE")
+    )
     sweep_seconds: float = Field(30.0, gt=0, validation_alias=AliasChoices("IDENTITY_SWEEP_SECONDS"))
     espeak_executable: str = Field("espeak-ng", validation_alias=AliasChoices("IDENTITY_ESPEAK"))
     # Test harnesses only: every captcha also accepts this answer. Refused in production.

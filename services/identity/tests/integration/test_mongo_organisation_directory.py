@@ -232,3 +232,11 @@ def test_the_import_command_refuses_a_missing_or_foreign_file_with_exit_code_2(
     assert wrong.returncode == 2
     assert json.loads(wrong.stdout) == {"error": "unreadable_file", "detail": "StockFormatError"}
     assert "colonnes manquantes" in wrong.stderr
+
+
+async def test_the_store_stops_counting_at_the_bound_it_is_given(directory) -> None:
+    await import_sample(directory)
+    every = await directory.count_offered(["formation"], 1000)
+
+    assert every > 2
+    assert await directory.count_offered(["formation"], 2) == 2

@@ -1,8 +1,11 @@
 """Identity settings: the secret key is required and the captcha test hook never reaches production."""
 
+from datetime import timedelta
+
 import pytest
 from pydantic import ValidationError
 
+from identity.bootstrap import rules_from
 from identity.config import IdentitySettings
 
 SECRET = "s" * 32
@@ -78,3 +81,14 @@ def test_an_empty_test_answer_is_refused_in_production(monkeypatch: pytest.Monke
 
     with pytest.raises(ValidationError):
         IdentitySettings()
+
+
+def test_the_captcha_budgets_per_address_reach_the_use_cases(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IDENTITY_SECRET_KEY", SECRET)
+    monkeypatch.setenv("IDENTITY_CAPTCHA_CREATIONS_PER_IP_PER_MINUTE", "7")
+    monkeypatch.delenv("IDENTITY_CAPTCHA_MEDIA_PER_IP_PER_MINUTE", raising=False)
+
+    rules = rules_from(IdentitySettings())
+
+    assert rules.captcha_creations_per_ip == (7, timedelta(minutes=1))
+    assert rules.captcha_media_per_ip == (120, timedelta(minutes=1))

@@ -53,6 +53,7 @@ def use_cases(adapters: Adapters, settings: NotificationSettings, clock: Clock =
         adapters.rate_limiter,
         timedelta(seconds=settings.sending_lease_seconds),
         max_throttled=timedelta(seconds=settings.rate_limit_max_wait_seconds),
+        frontend_url=settings.frontend_url,
     )
     return Notification(
         send_email=send_email,

@@ -25,6 +25,9 @@ class NotificationSettings(RuntimeSettings):
     # than EFP_PREFETCH_COUNT: writes are grouped (group commit) and SMTP connections pooled, so
     # a burst goes faster with more e-mails in flight; a crash redelivers at most this many.
     commands_prefetch: int = Field(256, ge=1, validation_alias=AliasChoices("NOTIFICATION_COMMANDS_PREFETCH"))
+    # The only site e-mails may link to, on the pages of domain.link_policy (None: links unchecked,
+    # for harnesses that send made-up links; compose and devstack set it).
+    frontend_url: str | None = Field(None, validation_alias=AliasChoices("EFP_FRONTEND_URL"))
     mail_from: str = Field("no-reply@emploi.gouv.fr", validation_alias=AliasChoices("EFP_MAIL_FROM"))
     mail_from_name: str = Field("EFP Connect", validation_alias=AliasChoices("EFP_MAIL_FROM_NAME"))
     # SMTP attempts per e-mail, the first included: 7 = at once, then after 1, 2, 4, 8, 16, 32 min.

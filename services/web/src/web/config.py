@@ -1,11 +1,11 @@
 """Web service settings, read from the environment once (in create_app)."""
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class WebSettings(BaseSettings):
-    model_config = SettingsConfigDict(extra="ignore")
+    model_config = SettingsConfigDict(extra="ignore", hide_input_in_errors=True)
 
     environment: str = Field("development", validation_alias=AliasChoices("EFP_ENVIRONMENT"))
     host: str = Field("127.0.0.1", validation_alias=AliasChoices("WEB_HOST"))
@@ -21,15 +21,22 @@ class WebSettings(BaseSettings):
     database: str = Field("web", validation_alias=AliasChoices("WEB_DATABASE"))
     # Secure cookies need HTTPS: on in production, off for local runs and tests unless forced.
     cookie_secure: bool | None = Field(None, validation_alias=AliasChoices("WEB_COOKIE_SECURE"))
-    # The web session outlives no gateway session: same idle limit (30 min) and absolute limit (24 h).
+    # The web session outlives no gateway session: same idle limit (30 min) and absolute limit (12 h).
     session_idle_seconds: int = Field(30 * 60, gt=0, validation_alias=AliasChoices("WEB_SESSION_IDLE_SECONDS"))
     session_absolute_seconds: int = Field(
-        24 * 3600, gt=0, validation_alias=AliasChoices("WEB_SESSION_ABSOLUTE_SECONDS")
+        12 * 3600, gt=0, validation_alias=AliasChoices("WEB_SESSION_ABSOLUTE_SECONDS")
     )
     log_level: str = Field("INFO", validation_alias=AliasChoices("EFP_LOG_LEVEL"))
     # Only a proxy in front (addresses or networks) may say whose request it is: that address is
     # what the gateway's per-address limits and captchas count.
     forwarded_allow_ips: str = Field("127.0.0.1", validation_alias=AliasChoices("WEB_FORWARDED_ALLOW_IPS"))
+
+    @model_validator(mode="after")
+    def _no_placeholder_in_production(self) -> "WebSettings":
+        # The web service's one secret is its store password, in MONGODB_URL (see efp_runtime.placeholders).
+        if self.environment == "production" and "change-me" in self.mongodb_url.lower():
+            raise ValueError("placeholder value from .env.example ('change-me…') in MONGODB_URL")
+        return self
 
     def secure_cookies(self) -> bool:
         if self.cookie_secure is not None:

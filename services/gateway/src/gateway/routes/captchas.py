@@ -25,10 +25,11 @@ class CaptchaOut(BaseModel):
 
 
 @router.post(
-    "/captchas", status_code=status.HTTP_201_CREATED, response_model=CaptchaOut, responses=problem_responses(503)
+    "/captchas", status_code=status.HTTP_201_CREATED, response_model=CaptchaOut, responses=problem_responses(429, 503)
 )
 async def create_captcha(request: Request, rpc: Rpc) -> CaptchaOut:
-    created = await rpc.call(IDENTITY, CreateCaptchaV1())
+    """Un nouveau code de sécurité. Limité par adresse (429 `rate_limited` et `Retry-After` au-delà)."""
+    created = await rpc.call(IDENTITY, CreateCaptchaV1(client_ip=_client_ip(request)))
     return CaptchaOut(
         captcha_id=created.captcha_id,
         image_url=str(request.url_for("captcha_image", captcha_id=created.captcha_id).path),
@@ -41,10 +42,10 @@ async def create_captcha(request: Request, rpc: Rpc) -> CaptchaOut:
     "/captchas/{captcha_id}/image",
     name="captcha_image",
     response_class=Response,
-    responses={200: {"content": {"image/png": {}}}, **problem_responses(404, 503)},
+    responses={200: {"content": {"image/png": {}}}, **problem_responses(404, 429, 503)},
 )
-async def captcha_image(captcha_id: str, rpc: Rpc) -> Response:
-    image = await rpc.call(IDENTITY, GetCaptchaImageV1(captcha_id=captcha_id))
+async def captcha_image(captcha_id: str, request: Request, rpc: Rpc) -> Response:
+    image = await rpc.call(IDENTITY, GetCaptchaImageV1(captcha_id=captcha_id, client_ip=_client_ip(request)))
     return _media(image)
 
 
@@ -53,11 +54,16 @@ async def captcha_image(captcha_id: str, rpc: Rpc) -> Response:
     name="captcha_audio",
     response_class=Response,
     # 503 also when the speech engine is missing (`audio_unavailable`): the image still works.
-    responses={200: {"content": {"audio/wav": {}}}, **problem_responses(404, 503)},
+    responses={200: {"content": {"audio/wav": {}}}, **problem_responses(404, 429, 503)},
 )
-async def captcha_audio(captcha_id: str, rpc: Rpc) -> Response:
-    audio = await rpc.call(IDENTITY, GetCaptchaAudioV1(captcha_id=captcha_id))
+async def captcha_audio(captcha_id: str, request: Request, rpc: Rpc) -> Response:
+    audio = await rpc.call(IDENTITY, GetCaptchaAudioV1(captcha_id=captcha_id, client_ip=_client_ip(request)))
     return _media(audio)
+
+
+def _client_ip(request: Request) -> str | None:
+    # The peer, or the address a trusted proxy forwarded (GATEWAY_FORWARDED_ALLOW_IPS): identity counts on it.
+    return request.client.host if request.client else None
 
 
 def _media(media: CaptchaMediaV1) -> Response:

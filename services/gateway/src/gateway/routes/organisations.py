@@ -12,10 +12,11 @@ from gateway.rpc import IDENTITY, Rpc
 
 router = APIRouter(prefix="/api/v1", tags=["Organisations"])
 
-# Trimmed before the length check: « a » padded with spaces is still one character.
+# Trimmed before the length check. A blank query is refused here; what is too short to search (a word
+# of 3 letters at least, or a SIREN / SIRET) is identity's rule, with its message for the field.
 SearchText = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=2, max_length=100),
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
     Query(
         description="Raison sociale (mots ou débuts de mots, sans tenir compte des accents ni des majuscules), "
         "numéro SIREN (9 chiffres) ou SIRET (14 chiffres, espaces permis).",
@@ -47,7 +48,9 @@ async def search_organisations(
 ) -> Page[OrganisationOut]:
     """Recherche d'organisations ouvertes et de leurs établissements ouverts, par raison sociale (ordre
     alphabétique, page par page ; dans une page, le nom exact puis ceux qui commencent par la recherche
-    d'abord), SIREN ou SIRET (une seule page). `total` compte toutes les organisations trouvées."""
+    d'abord), SIREN ou SIRET (une seule page). Une recherche par nom demande un mot d'au moins 3 lettres
+    ou chiffres (sinon 422, champ `q`). `total` compte les organisations trouvées, jusqu'à 1 000 : au-delà,
+    il vaut 1 000 et la recherche est à préciser."""
     query = SearchOrganisationsV1(q=q, limit=limit, after=decode_cursor(cursor, 2))
     found = await rpc.call(IDENTITY, query)
     items = [

@@ -1,6 +1,6 @@
 """Password reset by code (guide §5.2), identity service."""
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, status
 from pydantic import BaseModel
 
 from contracts.accounts import (
@@ -36,11 +36,16 @@ class ResetOut(BaseModel):
     response_model=ResetOut,
     responses=problem_responses(400, 422, 429, 503),
 )
-async def request_reset(body: ResetIn, rpc: Rpc) -> ResetOut:
+async def request_reset(body: ResetIn, request: Request, rpc: Rpc) -> ResetOut:
     """Toujours 202, que l'adresse ait un compte ou non ; un code à usage unique (24 h) est envoyé au titulaire."""
     step = await rpc.call(
         IDENTITY,
-        RequestPasswordResetV1(email=body.email, captcha_id=body.captcha_id, captcha_answer=body.captcha_answer),
+        RequestPasswordResetV1(
+            email=body.email,
+            captcha_id=body.captcha_id,
+            captcha_answer=body.captcha_answer,
+            client_ip=request.client.host if request.client else None,
+        ),
     )
     return ResetOut.of(step)
 

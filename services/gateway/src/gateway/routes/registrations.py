@@ -2,7 +2,7 @@
 
 from typing import Literal
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, status
 from pydantic import BaseModel, Field
 
 from contracts.accounts import (
@@ -49,11 +49,16 @@ class VerifyIn(CodeIn):
     response_model=RegistrationOut,
     responses=problem_responses(400, 422, 429, 503),
 )
-async def start_registration(body: RegistrationIn, rpc: Rpc) -> RegistrationOut:
+async def start_registration(body: RegistrationIn, request: Request, rpc: Rpc) -> RegistrationOut:
     """Étape 1 sur 5 : l'e-mail de connexion et le code de sécurité. Un code de validation est envoyé par e-mail."""
     step = await rpc.call(
         IDENTITY,
-        StartRegistrationV1(email=body.email, captcha_id=body.captcha_id, captcha_answer=body.captcha_answer),
+        StartRegistrationV1(
+            email=body.email,
+            captcha_id=body.captcha_id,
+            captcha_answer=body.captcha_answer,
+            client_ip=request.client.host if request.client else None,
+        ),
     )
     return RegistrationOut.of(step)
 
@@ -75,11 +80,16 @@ async def verify_registration(registration_id: str, body: VerifyIn, rpc: Rpc) ->
     response_model=RegistrationOut,
     responses=problem_responses(400, 404, 409, 410, 422, 429, 503),
 )
-async def resend_registration_code(registration_id: str, rpc: Rpc, body: ResendIn | None = None) -> RegistrationOut:
+async def resend_registration_code(
+    registration_id: str, request: Request, rpc: Rpc, body: ResendIn | None = None
+) -> RegistrationOut:
     """« Renvoyer le code » : un nouveau code de validation (au plus un par minute, 5 par 15 minutes).
     Le premier renvoi est libre ; les suivants demandent le code de sécurité (`captcha_id`, `captcha_answer`)."""
     captcha = {"captcha_id": body.captcha_id, "captcha_answer": body.captcha_answer} if body else {}
-    step = await rpc.call(IDENTITY, ResendRegistrationCodeV1(registration_id=registration_id, **captcha))
+    client_ip = request.client.host if request.client else None
+    step = await rpc.call(
+        IDENTITY, ResendRegistrationCodeV1(registration_id=registration_id, client_ip=client_ip, **captcha)
+    )
     return RegistrationOut.of(step)
 
 

@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from contracts.accounts import LogInV1, LogOutV1
+from contracts.accounts import LogInV1, LogOutOtherSessionsV1, LogOutV1
 from gateway import auth
 from gateway.problems import problem_responses
 from gateway.routes.me import AccountOut, account_out
@@ -74,3 +74,16 @@ async def log_out(session: auth.Session, request: Request, rpc: Rpc) -> Response
     response = Response(status_code=status.HTTP_204_NO_CONTENT)
     auth.clear_session_cookie(response, request.app.state.settings.secure_cookies())
     return response
+
+
+class OtherSessionsOut(BaseModel):
+    closed: int
+
+
+@router.delete("/session/others", response_model=OtherSessionsOut, responses=problem_responses(401, 403, 503))
+async def log_out_other_sessions(session: auth.Session, request: Request, rpc: Rpc) -> OtherSessionsOut:
+    """« Se déconnecter de mes autres sessions » : toutes les sessions du compte sauf celle-ci sont fermées."""
+    token = auth.session_token(request)
+    assert token is not None  # current_session found it
+    closed = await rpc.call(IDENTITY, LogOutOtherSessionsV1(session_token=token))
+    return OtherSessionsOut(closed=closed.closed)

@@ -20,7 +20,9 @@ class RpcDirectory:
         for organisation in found.organisations:
             for establishment in organisation.establishments:
                 if establishment.siret == compact:
-                    return Establishment(compact, organisation.siren, establishment.name, organisation.name)
+                    return Establishment(
+                        compact, organisation.siren, establishment.name, organisation.name, establishment.postcode
+                    )
         return None
 
     async def establishments(self, siren: str) -> list[Establishment]:
@@ -29,5 +31,6 @@ class RpcDirectory:
         except RpcRefused:
             return []
         return [
-            Establishment(e.siret, organisation.siren, e.name, organisation.name) for e in organisation.establishments
+            Establishment(e.siret, organisation.siren, e.name, organisation.name, e.postcode)
+            for e in organisation.establishments
         ]

@@ -36,6 +36,8 @@ class Establishment:
     siren: str
     name: str
     organisation_name: str
+    # Its postcode, whose département gives the région agents are scoped to.
+    postcode: str = ""
 
 
 class Accounts(Protocol):

@@ -18,7 +18,7 @@ AGENT = ActorV1(account_id="agent-1", kind="agent")
 USER = ActorV1(account_id="user-1", kind="user", siren=SIREN)
 LINKS = Links("https://efp.example.fr")
 CONTEXT = MessageContext(message_id="m-1", correlation_id="c-1")
-ESTABLISHMENT = Establishment(SIRET, SIREN, "Émeraude Lyon", "Centre Émeraude")
+ESTABLISHMENT = Establishment(SIRET, SIREN, "Émeraude Grenoble", "Centre Émeraude", "38000")
 
 
 def account(account_id: str, first: str = "Ada", last: str = "Lovelace") -> AccountCopy:

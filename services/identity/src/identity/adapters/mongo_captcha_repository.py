@@ -29,9 +29,16 @@ class MongoCaptchaRepository:
             }
         )
 
-    async def get(self, captcha_id: str) -> Captcha | None:
-        doc = await self._collection.find_one({"_id": captcha_id})
+    async def get(self, captcha_id: str, *, with_audio: bool = False) -> Captcha | None:
+        # The recording weighs some 600 KB: read it only for the audio request.
+        doc = await self._collection.find_one({"_id": captcha_id}, None if with_audio else {"audio_wav": 0})
         return _captcha(doc) if doc else None
+
+    async def keep_audio(self, captcha_id: str, audio_wav: bytes) -> None:
+        # Conditional: never on a used captcha (it forgot what reveals its answer), never over the first one.
+        await self._collection.update_one(
+            {"_id": captcha_id, "used_at": None, "audio_wav": {"$exists": False}}, {"$set": {"audio_wav": audio_wav}}
+        )
 
     async def use(self, captcha_id: str, at: datetime) -> Captcha | None:
         """Atomically mark it used; returns it as it was before, or None if used already."""
@@ -39,7 +46,9 @@ class MongoCaptchaRepository:
             {"_id": captcha_id, "used_at": None},
             # A used captcha is never shown again: forget what reveals its answer now,
             # rather than when the TTL index deletes the document.
-            {"$set": {"used_at": at}, "$unset": {"image_png": "", "text": ""}},
+            {"$set": {"used_at": at}, "$unset": {"image_png": "", "text": "", "audio_wav": ""}},
+            # Its recording is not needed to check the answer.
+            projection={"audio_wav": 0},
             return_document=ReturnDocument.BEFORE,
         )
         return _captcha(doc) if doc else None
@@ -54,4 +63,5 @@ def _captcha(doc: dict[str, Any]) -> Captcha:
         expires_at=doc["expires_at"],
         used_at=doc.get("used_at"),
         text=doc.get("text", ""),
+        audio_wav=bytes(doc["audio_wav"]) if doc.get("audio_wav") else None,
     )

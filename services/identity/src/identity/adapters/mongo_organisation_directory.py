@@ -90,8 +90,9 @@ class MongoOrganisationDirectory:
         cursor = self._organisations.find(where).sort(_BY_NAME).limit(limit)
         return [_organisation(doc) async for doc in cursor]
 
-    async def count_offered(self, words: Sequence[str]) -> int:
-        return await self._organisations.count_documents(_words_filter(words))
+    async def count_offered(self, words: Sequence[str], at_most: int) -> int:
+        # `limit`: the server stops counting there instead of walking every match of a common prefix.
+        return await self._organisations.count_documents(_words_filter(words), limit=at_most)
 
     async def get_establishment(self, siret: str) -> Establishment | None:
         doc = await self._establishments.find_one({"_id": siret})
@@ -104,7 +105,8 @@ class MongoOrganisationDirectory:
 
 def _words_filter(words: Sequence[str]) -> dict[str, Any]:
     # Every word must start one of the terms. Regex objects without flags, anchored with ^: real
-    # MongoDB turns them into index bounds on `terms`; SecantusDB evaluates the same query.
+    # MongoDB turns the first one into index bounds on `terms` (an $all uses its first element for the
+    # index; the caller puts the longest word first), the others filter; SecantusDB evaluates the same query.
     prefixes = [Regex("^" + re.escape(word)) for word in words]
     return {"offered": True, "terms": {"$all": prefixes}}
 

@@ -1,8 +1,10 @@
 """Draws a captcha as a PNG with Pillow: rotated, jittered glyphs, noise and a light wave."""
 
+import asyncio
 import io
 import math
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -23,8 +25,19 @@ class PillowCaptchaRenderer:
     def __init__(self) -> None:
         # Loading a FreeType face costs a few milliseconds: once per size, not per captcha.
         self._fonts = [ImageFont.load_default(size=size) for size in _FONT_SIZES]
+        # One drawing thread: the faces above are shared and FreeType faces are not thread-safe, and the
+        # drawing mostly holds the GIL, so more threads would hardly draw faster. A burst queues here while
+        # the event loop keeps answering other requests.
+        self._drawing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="captcha-drawing")
 
-    def render_png(self, text: str) -> bytes:
+    async def render_png(self, text: str) -> bytes:
+        return await asyncio.get_running_loop().run_in_executor(self._drawing, self.draw_png, text)
+
+    def close(self) -> None:
+        self._drawing.shutdown(wait=False, cancel_futures=True)
+
+    def draw_png(self, text: str) -> bytes:
+        """The drawing itself, CPU-bound (some milliseconds): call it off the event loop."""
         background = _colour(232, 250)
         image = Image.new("RGB", (WIDTH, HEIGHT), background)
         draw = ImageDraw.Draw(image)

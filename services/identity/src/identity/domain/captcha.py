@@ -17,11 +17,12 @@ VALIDITY = timedelta(minutes=10)
 class Captcha:
     """The answer is checked only against `answer_hash`; `text` exists only to speak it.
 
-    The audio alternative is rarely asked for, so it is spoken on demand (some 15 ms) rather
-    than stored with every captcha (some 600 KB of WAV each); that needs the characters.
-    Keeping them in the clear exposes nothing the stored PNG does not already show to whoever
-    can read the store; both live 10 minutes at most (TTL index) and the repository drops
-    them as soon as the captcha is used. Encrypting them would add a key to manage for no gain.
+    The audio alternative is rarely asked for, so it is spoken on first demand rather than for
+    every captcha (some 600 KB of WAV each), then kept in `audio_wav`: a flood of requests for one
+    captcha speaks it once, and every replica plays the same recording. Speaking needs the
+    characters; keeping them in the clear exposes nothing the stored PNG does not already show
+    to whoever can read the store; all live 10 minutes at most (TTL index) and the repository
+    drops them as soon as the captcha is used. Encrypting them would add a key to manage for no gain.
     """
 
     id: str
@@ -31,6 +32,8 @@ class Captcha:
     used_at: datetime | None = None
     # Empty once the captcha is used: the store forgets it then (see above).
     text: str = field(default="", repr=False, kw_only=True)
+    # Spoken on first demand (see above); None until then, and again once used.
+    audio_wav: bytes | None = field(default=None, repr=False, kw_only=True)
 
     def is_open(self, now: datetime) -> bool:
         """Still worth showing or hearing: not used yet and not expired."""

@@ -4,7 +4,8 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-ABSOLUTE_LIFETIME = timedelta(hours=24)
+# ASVS 4.0.3 V3.3.2 (level 2): a used session still ends 12 hours after its login.
+ABSOLUTE_LIFETIME = timedelta(hours=12)
 IDLE_TIMEOUT = timedelta(minutes=30)
 # Seen-at is saved at most this often: an authenticated request is then usually a read.
 TOUCH_INTERVAL = timedelta(seconds=60)

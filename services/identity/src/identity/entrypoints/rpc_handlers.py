@@ -36,6 +36,7 @@ def routes(identity: Identity) -> Routes:
         a.LogInV1: x.log_in,
         a.AuthenticateSessionV1: x.authenticate_session,
         a.LogOutV1: x.log_out,
+        a.LogOutOtherSessionsV1: x.log_out_other_sessions,
         a.GetProfileV1: x.get_profile,
         a.UpdateProfileV1: x.update_profile,
         a.RequestPasswordResetV1: x.request_password_reset,

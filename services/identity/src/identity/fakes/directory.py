@@ -46,8 +46,8 @@ class FakeOrganisationDirectory:
         found = sorted(self._matching(words), key=_by_name)
         return [o for o in found if after is None or _by_name(o) > after][:limit]
 
-    async def count_offered(self, words: Sequence[str]) -> int:
-        return len(self._matching(words))
+    async def count_offered(self, words: Sequence[str], at_most: int) -> int:
+        return min(len(self._matching(words)), at_most)
 
     def _matching(self, words: Sequence[str]) -> list[Organisation]:
         return [

@@ -118,14 +118,16 @@ async def test_ensure_creates_the_agent_once(service: Service) -> None:
     assert len(service.accounts.outbox) == 1
 
 
-async def test_ensure_sets_a_changed_password_without_notice(service: Service) -> None:
+async def test_a_restart_never_resets_the_password_the_agent_has(service: Service) -> None:
+    """Issue 14: the setting is the first password only; one the agent chose since is kept."""
     await service.create.ensure(AgentLogin(email="agent@travail.gouv.fr", password=PASSWORD), CONTEXT)
+    version = service.only().version
 
     await service.create.ensure(AgentLogin(email="agent@travail.gouv.fr", password="Tuile-Ocre-Glycine-7"), CONTEXT)
 
     account = service.only()
-    assert account.password_hash == "hashed2:Tuile-Ocre-Glycine-7"
-    assert account.history[-1].what == "password changed"
+    assert account.password_hash == f"hashed2:{PASSWORD}"
+    assert account.version == version
     assert len(service.accounts.outbox) == 1
 
 

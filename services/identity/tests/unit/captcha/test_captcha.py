@@ -113,7 +113,7 @@ def png_chunks(png: bytes) -> list[bytes]:
 
 
 def test_the_captcha_is_a_200_by_70_png() -> None:
-    png = PillowCaptchaRenderer().render_png("AC34DX")
+    png = PillowCaptchaRenderer().draw_png("AC34DX")
 
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     image = Image.open(io.BytesIO(png))
@@ -122,7 +122,7 @@ def test_the_captcha_is_a_200_by_70_png() -> None:
 
 
 def test_the_png_carries_pixels_only_never_the_text() -> None:
-    png = PillowCaptchaRenderer().render_png("AC34DX")
+    png = PillowCaptchaRenderer().draw_png("AC34DX")
 
     assert set(png_chunks(png)) == {b"IHDR", b"IDAT", b"IEND"}
     assert Image.open(io.BytesIO(png)).info == {}
@@ -132,12 +132,12 @@ def test_the_png_carries_pixels_only_never_the_text() -> None:
 def test_the_same_text_is_drawn_differently_every_time() -> None:
     renderer = PillowCaptchaRenderer()
 
-    assert len({renderer.render_png("AC34DX") for _ in range(3)}) == 3
+    assert len({renderer.draw_png("AC34DX") for _ in range(3)}) == 3
 
 
 @pytest.mark.parametrize("text", ["AC34DX", "WMWMWM", "G6Q9G6"])
 def test_the_glyphs_are_dark_on_a_light_background(text: str) -> None:
-    image = Image.open(io.BytesIO(PillowCaptchaRenderer().render_png(text))).convert("L")
+    image = Image.open(io.BytesIO(PillowCaptchaRenderer().draw_png(text))).convert("L")
 
     # Six glyphs ink about a thousand dark pixels; the noise alone, about a hundred.
     assert sum(image.histogram()[:100]) > 600

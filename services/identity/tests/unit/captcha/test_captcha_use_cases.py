@@ -120,7 +120,7 @@ async def test_the_image_of_a_used_captcha_is_not_found(fakes, identity) -> None
 async def test_the_audio_of_a_fresh_captcha_is_its_text_spoken_as_wav(fakes, identity) -> None:
     await stored(fakes)
 
-    assert await audio(identity) == b"RIFF AC34DX"
+    assert await audio(identity) == b"RIFF AC34DX #1"
     assert fakes.voice.said == ["AC34DX"]
 
 

@@ -74,12 +74,12 @@ async def load(directory: FakeOrganisationDirectory, *rows: Any, batch_size: int
     return await on(directory).import_sirene(SireneStock(*rows, batch_size=batch_size))
 
 
-@pytest.mark.parametrize("q", ["", " ", "a", "  é  "])
-async def test_a_query_shorter_than_2_characters_after_trimming_is_refused(directory, q: str) -> None:
+@pytest.mark.parametrize("q", ["", " ", "a", "  é  ", "em", "la", "a b c d", "l'a", "35"])
+async def test_a_query_without_a_word_of_3_characters_is_refused(directory, q: str) -> None:
     with pytest.raises(InvalidInput) as refused:
         await found(directory, q)
     assert refused.value.field == "q"
-    assert "2 caractères" in refused.value.detail
+    assert "au moins 3 lettres ou chiffres" in refused.value.detail
 
 
 async def test_a_query_longer_than_100_characters_is_refused(directory) -> None:

@@ -126,3 +126,10 @@ async def test_no_reset_starts_once_the_address_spent_its_wrong_code_budget(serv
 
     assert service.resets.resets == {}
     assert service.resets.outbox == []
+
+
+async def test_the_reset_code_e_mail_names_the_address_that_asked_for_it(service: Service) -> None:
+    await service.request(ask().model_copy(update={"client_ip": "192.0.2.8"}), CONTEXT)
+
+    [command] = service.resets.outbox
+    assert json.loads(command.body)["requester"] == "192.0.2.8"

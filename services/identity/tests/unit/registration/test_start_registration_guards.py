@@ -124,3 +124,11 @@ async def test_the_same_code_verifies_a_real_registration(service: Service, monk
     )
 
     assert verified.step == "password"
+
+
+async def test_the_code_e_mail_names_the_address_that_asked_for_it(service: Service) -> None:
+    """Notification's per-requester budget counts it: one address cannot flood many mailboxes."""
+    await service.start(start().model_copy(update={"client_ip": "192.0.2.7"}), CONTEXT)
+
+    [command] = service.commands()
+    assert (command["to"], command["requester"]) == ("ada@example.fr", "192.0.2.7")

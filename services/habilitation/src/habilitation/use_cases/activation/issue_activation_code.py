@@ -23,7 +23,7 @@ from habilitation.domain.activation_code import (
 from habilitation.domain.catalogue import SERVICES
 from habilitation.domain.errors import InvalidInput
 from habilitation.domain.siret import normalize_siret
-from habilitation.use_cases.activation.access_control import require_agent
+from habilitation.use_cases.activation.access_control import require_agent, require_region
 from habilitation.use_cases.activation.messages import code_events
 from habilitation.use_cases.activation.ports import (
     ActivationCodes,
@@ -72,6 +72,7 @@ class IssueActivationCode:
         establishment = await self._directory.establishment(compact)
         if establishment is None:
             raise InvalidInput("Cet établissement est introuvable ou fermé. Vérifiez le SIRET.", field="siret")
+        require_region(command.actor, establishment)
         now = self._clock()
         # One live code per (service, SIRET): a new letter makes the previous one worthless.
         for previous in await self._codes.issued_for(service, compact):

@@ -5,15 +5,16 @@ from contracts.activation import ActivationCodesV1
 from efp_runtime.message_context import MessageContext
 from habilitation.domain.errors import InvalidInput
 from habilitation.domain.siret import normalize_siret
-from habilitation.use_cases.activation.access_control import require_agent
+from habilitation.use_cases.activation.access_control import require_agent, require_region_of_siret
 from habilitation.use_cases.activation.ports import ActivationCodes
 from habilitation.use_cases.activation.views import activation_code_v1
-from habilitation.use_cases.ports import Accounts, Clock
+from habilitation.use_cases.ports import Accounts, Clock, Directory
 
 
 class ListActivationCodes:
-    def __init__(self, codes: ActivationCodes, accounts: Accounts, clock: Clock) -> None:
+    def __init__(self, codes: ActivationCodes, accounts: Accounts, directory: Directory, clock: Clock) -> None:
         self._codes = codes
+        self._directory = directory
         self._accounts = accounts
         self._clock = clock
 
@@ -22,6 +23,7 @@ class ListActivationCodes:
         compact = normalize_siret(command.siret)
         if compact is None:
             raise InvalidInput("Le SIRET doit comporter 14 chiffres.", field="siret")
+        await require_region_of_siret(self._directory, command.actor, compact)
         codes = await self._codes.of_siret(compact)
         people = {c.issued_by for c in codes} | {c.redeemed_by for c in codes if c.redeemed_by}
         names = await self._accounts.many(sorted(people))

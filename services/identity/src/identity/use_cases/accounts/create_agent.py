@@ -83,7 +83,8 @@ class CreateAgent:
         return profile_of(account)
 
     async def ensure(self, command: AgentLogin, context: MessageContext) -> None:
-        """Start-up: the agent exists and logs in with this password."""
+        """Start-up: the agent exists. The password is the account's first one only: a password the
+        agent has since chosen is never reset by a restart (issue 14); an agent with none gets it."""
         address, password = normalise_email(command.email), command.password
         existing = await self._accounts.by_email(address)
         if existing is None:
@@ -96,7 +97,12 @@ class CreateAgent:
             return
         if existing.kind is not AccountKind.AGENT:
             raise InvalidInput("Cette adresse appartient à un compte qui n'est pas un compte agent.", field="email")
-        if existing.password_hash is None or not await self._passwords.verify(existing.password_hash, password):
+        if existing.password_hash is None:
             existing.change_password(await self._passwords.hash(password), self._clock())
             existing.events.clear()  # an operator's setting, not a user's change: no notice
             await self._accounts.update(existing, [])
+        elif not await self._passwords.verify(existing.password_hash, password):
+            logger.warning(
+                "agent %s keeps its own password: EFP_BOOTSTRAP_AGENT_PASSWORD is used only to create the account",
+                existing.id,
+            )

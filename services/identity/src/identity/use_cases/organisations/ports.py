@@ -36,11 +36,13 @@ class OrganisationDirectory(Protocol):
         self, words: Sequence[str], limit: int, after: tuple[str, str] | None = None
     ) -> list[Organisation]:
         """Organisations with an open establishment whose terms start with every word, by name (the
-        search key of the name, then SIREN); `after`: strictly after that (name key, SIREN)."""
+        search key of the name, then SIREN); `after`: strictly after that (name key, SIREN). At most
+        `limit`, bounded in the store's query; the store narrows on the first word, the others filter."""
         ...
 
-    async def count_offered(self, words: Sequence[str]) -> int:
-        """How many organisations `search_offered` finds with these words, every page together."""
+    async def count_offered(self, words: Sequence[str], at_most: int) -> int:
+        """How many organisations `search_offered` finds with these words, every page together, counting
+        no further than `at_most` (the store stops there)."""
         ...
 
     async def get_establishment(self, siret: str) -> Establishment | None: ...

@@ -15,15 +15,19 @@ from identity.domain.organisation import (
 from identity.use_cases.organisations.ports import OrganisationDirectory
 from identity.use_cases.organisations.views import organisation_v1
 
-MIN_QUERY_LENGTH = 2
+# A word of 1 or 2 letters starts too many names: matching them all, to sort and count, is the costly
+# part of a search. Shorter words still narrow a search that has one long enough (« la poste »).
+MIN_WORD_LENGTH = 3
 MAX_QUERY_LENGTH = 100
 MAX_LIMIT = 50
 # Every word is one more prefix condition; past a few, a query only gets slower, not sharper.
 MAX_WORDS = 8
 # A result is a choice to make, not the full list: La Poste alone has thousands of establishments.
 ESTABLISHMENTS_PER_RESULT = 50
+# `total` is counted up to here, not further: past it the person needs a sharper query, not a number.
+MAX_COUNTED = 1000
 
-TOO_SHORT = "Saisissez au moins 2 caractères : une raison sociale, un numéro SIREN ou un numéro SIRET."
+TOO_SHORT = "Saisissez au moins 3 lettres ou chiffres d'un mot de la raison sociale, ou un numéro SIREN ou SIRET."
 TOO_LONG = "La recherche ne doit pas dépasser 100 caractères."
 AFTER_LENGTH = 2  # name key, SIREN
 BAD_CURSOR = "Le curseur de pagination n'est pas valide : recommencez depuis la première page."
@@ -35,8 +39,6 @@ class SearchOrganisations:
 
     async def __call__(self, request: SearchOrganisationsV1, context: MessageContext) -> OrganisationsFoundV1:
         text, after = request.q.strip(), request.after
-        if len(text) < MIN_QUERY_LENGTH:
-            raise InvalidInput(TOO_SHORT, field="q")
         if len(text) > MAX_QUERY_LENGTH:
             raise InvalidInput(TOO_LONG, field="q")
         if after is not None and len(after) != AFTER_LENGTH:
@@ -47,8 +49,10 @@ class SearchOrganisations:
             found = await self._by_siren(number)
         elif number is not None and len(number) == SIRET_LENGTH:
             found = await self._by_siret(number)
-        else:
+        elif any(len(word) >= MIN_WORD_LENGTH for word in search_key(text).split()):
             return await self._by_words(text, limit, (after[0], after[1]) if after else None)
+        else:
+            raise InvalidInput(TOO_SHORT, field="q")
         return OrganisationsFoundV1(organisations=found, total=len(found))
 
     async def _by_siren(self, siren: str) -> list[OrganisationV1]:
@@ -71,9 +75,8 @@ class SearchOrganisations:
 
     async def _by_words(self, text: str, limit: int, after: tuple[str, str] | None) -> OrganisationsFoundV1:
         key = search_key(text)
-        words = key.split()[:MAX_WORDS]
-        if not words:
-            return OrganisationsFoundV1(organisations=[], total=0)
+        # The longest first: the directory narrows on the first word (see the port).
+        words = sorted(key.split(), key=len, reverse=True)[:MAX_WORDS]
         organisations = await self._directory.search_offered(words, limit + 1, after)
         more, organisations = len(organisations) > limit, organisations[:limit]
         last = organisations[-1] if more else None
@@ -81,7 +84,7 @@ class SearchOrganisations:
         # Pages follow the name order; within a page, a name that is the query, then one that starts
         # with it, comes first.
         organisations.sort(key=lambda organisation: _closeness(search_key(organisation.name), key))
-        total = await self._directory.count_offered(words)
+        total = await self._directory.count_offered(words, MAX_COUNTED)
         return OrganisationsFoundV1(
             organisations=await self._present_all(organisations), next_after=next_after, total=total
         )

@@ -12,8 +12,11 @@ PRODUCER = "identity"
 RESET_CODES = "password-reset"
 
 
-def send_code(reset: PasswordReset, account: Account | None, out: Outgoing, links: FrontendLinks) -> None:
-    """The code, to the account's address only: an address with no account is sent nothing."""
+def send_code(
+    reset: PasswordReset, account: Account | None, out: Outgoing, links: FrontendLinks, requester: str | None = None
+) -> None:
+    """The code, to the account's address only: an address with no account is sent nothing
+    (`requester`: the address that asked)."""
     for event in reset.events:
         match event:
             case ResetRequested(decoy=False) if account is not None:
@@ -23,4 +26,4 @@ def send_code(reset: PasswordReset, account: Account | None, out: Outgoing, link
                     last_name=account.last_name,
                     link=links.password_reset_code(event.reset_id, event.code),
                 )
-                out.email(event.email, content, account_id=account.id)
+                out.email(event.email, content, account_id=account.id, requester=requester)

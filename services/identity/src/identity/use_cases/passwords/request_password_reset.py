@@ -60,7 +60,7 @@ class RequestPasswordReset:
             reset_id, address, account.id if account else None, code, self._hasher.hash(reset_id, code), self._clock()
         )
         out = Outgoing(PRODUCER, context)
-        send_code(reset, account, out, self._links)
+        send_code(reset, account, out, self._links, request.client_ip)
         await self._resets.add(reset, out.messages)
         return PasswordResetStepV1(reset_id=reset.id, step="verify_code")
 

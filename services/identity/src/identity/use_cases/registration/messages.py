@@ -19,8 +19,8 @@ PRODUCER = "identity"
 SIGN_UP_CODES = "sign-up"
 
 
-def send_codes(registration: Registration, out: Outgoing, links: FrontendLinks) -> None:
-    """The code e-mails of a start or a resend; then the public events."""
+def send_codes(registration: Registration, out: Outgoing, links: FrontendLinks, requester: str | None = None) -> None:
+    """The code e-mails of a start or a resend (`requester`: the address that asked); then the public events."""
     for event in registration.events:
         match event:
             case RegistrationStarted() | CodeResent(decoy=False):
@@ -33,7 +33,7 @@ def send_codes(registration: Registration, out: Outgoing, links: FrontendLinks) 
                         code=event.code, link=links.registration_code(event.registration_id, event.code)
                     )
                 )
-                out.email(event.email, content)
+                out.email(event.email, content, requester=requester)
     announce(registration, out)
 
 

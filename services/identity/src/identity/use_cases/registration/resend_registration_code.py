@@ -68,6 +68,6 @@ class ResendRegistrationCode:
         registration.resend_code(code, self._hasher.hash(registration.id, secret), self._clock(), self._cooldown)
         await count_code_send(self._limiter, SIGN_UP_CODES, registration.email)
         out = Outgoing(PRODUCER, context)
-        send_codes(registration, out, self._links)
+        send_codes(registration, out, self._links, request.client_ip)
         await self._registrations.update(registration, out.messages)
         return RegistrationStepV1(registration_id=registration.id, step=registration.state.value)

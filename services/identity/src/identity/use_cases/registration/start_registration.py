@@ -60,7 +60,7 @@ class StartRegistration:
         code_hash = self._hasher.hash(registration_id, new_code() + "-decoy" if decoy else code)
         registration = Registration.start(registration_id, address, code, code_hash, self._clock(), decoy=decoy)
         out = Outgoing(PRODUCER, context)
-        send_codes(registration, out, self._links)
+        send_codes(registration, out, self._links, request.client_ip)
         await self._registrations.add(registration, out.messages)
         logger.info("registration %s started", registration.id)
         return RegistrationStepV1(registration_id=registration.id, step=registration.state.value)

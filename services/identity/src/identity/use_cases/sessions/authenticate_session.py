@@ -28,5 +28,9 @@ class AuthenticateSession:
         if session.needs_touch(now):
             await self._sessions.touch(session.id, now)
         return SessionV1(
-            account_id=account.id, kind=account.kind.value, csrf_token=session.csrf_token, siren=account.siren
+            account_id=account.id,
+            kind=account.kind.value,
+            csrf_token=session.csrf_token,
+            siren=account.siren,
+            region=account.region,
         )

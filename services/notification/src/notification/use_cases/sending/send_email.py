@@ -10,6 +10,7 @@ from enum import StrEnum
 from contracts.notification import SendEmailV1
 from efp_runtime.message_context import MessageContext
 from notification.domain.email import Email, EmailState
+from notification.domain.link_policy import check_links
 from notification.domain.rate_budget import Budget, budgets_of
 from notification.domain.retry_policy import RetryPolicy
 from notification.use_cases.ports import EmailRepository
@@ -60,7 +61,9 @@ class SendEmail:
         uniform: Callable[[float, float], float] = random.uniform,
         *,
         max_throttled: timedelta = MAX_THROTTLED,
+        frontend_url: str | None = None,
     ) -> None:
+        self._frontend_url = frontend_url
         self._emails = emails
         self._renderer = renderer
         self._sender = sender
@@ -72,7 +75,10 @@ class SendEmail:
         self._max_throttled = max_throttled
 
     async def __call__(self, command: SendEmailV1, context: MessageContext) -> Outcome:
-        # Rendered before any write: a template that fails leaves no half-made e-mail behind.
+        # Checked and rendered before any write: a foreign link (ForeignLink) or a template that fails
+        # leaves no half-made e-mail behind; the broker dead-letters the command for an operator.
+        if self._frontend_url is not None:
+            check_links(command.content, self._frontend_url)
         rendered = self._renderer.render(command.content)
         email = self._new_email(command, context)
         budgets = budgets_of(email.to, email.template, command.requester)

@@ -18,6 +18,7 @@ PASSWORD_RULES = [
 DONE = {
     "informations": "Vos informations ont été enregistrées.",
     "mot-de-passe": "Votre mot de passe a été modifié. Vos autres sessions ont été fermées.",
+    "autres-sessions": "Vos autres sessions ont été fermées. Vous restez connecté ici.",
 }
 PROFILE_FIELDS = ("civility", "last_name", "first_name", "job_title", "phone")
 REQUIRED = {
@@ -118,3 +119,11 @@ async def change_password(page: PageDep) -> Response:
             "pages/account/password.html.j2", "Modifier mon mot de passe", problem, rules=PASSWORD_RULES
         )
     return page.redirect("/mon-compte?modifie=mot-de-passe")
+
+
+@router.post("/autres-sessions")
+async def log_out_other_sessions(page: PageDep) -> Response:
+    """« Se déconnecter de mes autres sessions »: the gateway closes every other session of the account."""
+    await page.form()
+    await page.api("DELETE", "/api/v1/session/others")
+    return page.redirect("/mon-compte?modifie=autres-sessions")

@@ -24,6 +24,8 @@ TERMS_SERVICE = "ceres"  # the only CGU text the platform holds (`/cgu/ceres`)
 NO_CHOICE = "Sélectionnez votre entreprise dans la liste des résultats."
 NO_SEARCH = "Recherchez votre entreprise par sa raison sociale ou son numéro SIREN, puis sélectionnez-la."
 NO_TERMS = "Vous devez accepter les conditions générales d’utilisation pour créer votre compte."
+# The gateway counts the organisations found up to this many, no further (a sharper search is needed).
+COUNTED_UP_TO = 1000
 
 
 async def _search(page: PageDep, query: str) -> tuple[list[dict[str, Any]] | None, int, Problem | None]:
@@ -55,7 +57,7 @@ async def _organisation_page(
         values=values,
         errors=errors,
         found=found,
-        found_total=total,
+        found_total=f"{COUNTED_UP_TO:,} ou plus".replace(",", "\u202f") if total >= COUNTED_UP_TO else total,
         terms_service=TERMS_SERVICE,
         **step_context(page, registration_id, "organisation"),
         **context,
