@@ -32,7 +32,7 @@ def test_the_request_on_the_wire_is_its_fields_only() -> None:
     withdraw = WithdrawManagerV1(actor=ACTOR, siren="123456789", account_id="acc-2")
     assert withdraw.model_dump_json() == (
         '{"kind":"habilitation.withdraw_manager.v1",'
-        '"actor":{"account_id":"acc-1","kind":"user","siren":"123456789"},'
+        '"actor":{"account_id":"acc-1","kind":"user","siren":"123456789","region":null},'
         '"siren":"123456789","account_id":"acc-2"}'
     )
     assert "RESULT" not in GetRolesV1.model_json_schema()["properties"]
