@@ -335,6 +335,9 @@ def run(args: argparse.Namespace) -> Result:
             "EFP_BOOTSTRAP_AGENT_PASSWORD": AGENT[1],
             # One client address and a few accounts stand for many people here.
             "IDENTITY_LOGIN_PER_IP_PER_MINUTE": "1000000",
+            "IDENTITY_CAPTCHA_CREATIONS_PER_IP_PER_MINUTE": "1000000",
+            "IDENTITY_CAPTCHA_MEDIA_PER_IP_PER_MINUTE": "1000000",
+            "NOTIFICATION_RATE_LIMIT_PER_REQUESTER": "0",
             "IDENTITY_LOGIN_PER_ADDRESS_PER_5_MINUTES": "1000000",
             "EFP_OIDC_DEV_CLIENTS": json.dumps([CLIENT]),
             **web_env(gateway_port, web_port),

@@ -54,6 +54,9 @@ SETTINGS = {
     "EFP_BOOTSTRAP_AGENT_EMAIL": AGENT[0],
     "EFP_BOOTSTRAP_AGENT_PASSWORD": AGENT[1],
     "IDENTITY_LOGIN_PER_IP_PER_MINUTE": "1000000",  # one client address stands for many people here
+    "IDENTITY_CAPTCHA_CREATIONS_PER_IP_PER_MINUTE": "1000000",
+    "IDENTITY_CAPTCHA_MEDIA_PER_IP_PER_MINUTE": "1000000",
+    "NOTIFICATION_RATE_LIMIT_PER_REQUESTER": "0",
     # One manager receives every e-mail of the run: the anti-flood cap (20 an hour) would hold them back.
     "NOTIFICATION_RATE_LIMIT_PER_RECIPIENT": "0",
     # A few collaborators ask hundreds of times: the per-account daily cap (5) would refuse them.

@@ -179,6 +179,9 @@ def run(args: argparse.Namespace) -> Result:
             "EFP_LOG_LEVEL": "WARNING",
             # One client address stands for many people here.
             "IDENTITY_LOGIN_PER_IP_PER_MINUTE": "1000000",
+            "IDENTITY_CAPTCHA_CREATIONS_PER_IP_PER_MINUTE": "1000000",
+            "IDENTITY_CAPTCHA_MEDIA_PER_IP_PER_MINUTE": "1000000",
+            "NOTIFICATION_RATE_LIMIT_PER_REQUESTER": "0",
             **web_env(gateway_port, web_port),
         }
         env = service_env(endpoints, state, gateway_port, extra)

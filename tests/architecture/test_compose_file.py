@@ -299,3 +299,13 @@ def test_services_start_after_their_store_users_exist() -> None:
         variable = f"{name.upper()}_MONGODB_PASSWORD"
         assert VARIABLE.findall(str(environment[variable])) == [variable]
         assert compose["services"][name]["depends_on"]["store-setup"]["condition"] == "service_completed_successfully"
+
+
+def test_the_notification_service_lets_e_mails_link_to_every_service_of_the_catalogue() -> None:
+    """Access e-mails link to the service's home page (habilitation's catalogue); the notification
+    service mails only links it knows (its link policy): both lists must agree."""
+    from habilitation.domain.catalogue import SERVICES as CATALOGUE
+    from notification.config import NotificationSettings
+
+    allowed = {url.rstrip("/") for url in NotificationSettings().service_url_list()}
+    assert {service.url.rstrip("/") for service in CATALOGUE.values()} <= allowed

@@ -54,6 +54,7 @@ def use_cases(adapters: Adapters, settings: NotificationSettings, clock: Clock =
         timedelta(seconds=settings.sending_lease_seconds),
         max_throttled=timedelta(seconds=settings.rate_limit_max_wait_seconds),
         frontend_url=settings.frontend_url,
+        service_urls=settings.service_url_list(),
     )
     return Notification(
         send_email=send_email,

@@ -28,6 +28,15 @@ class NotificationSettings(RuntimeSettings):
     # The only site e-mails may link to, on the pages of domain.link_policy (None: links unchecked,
     # for harnesses that send made-up links; compose and devstack set it).
     frontend_url: str | None = Field(None, validation_alias=AliasChoices("EFP_FRONTEND_URL"))
+    # The home pages of the digital services of habilitation's catalogue, which access e-mails link to
+    # (comma-separated; tests/architecture checks the catalogue's are all here).
+    service_urls: str = Field(
+        "https://ceres.emploi.gouv.fr", validation_alias=AliasChoices("NOTIFICATION_SERVICE_URLS")
+    )
+
+    def service_url_list(self) -> tuple[str, ...]:
+        return tuple(url.strip() for url in self.service_urls.split(",") if url.strip())
+
     mail_from: str = Field("no-reply@emploi.gouv.fr", validation_alias=AliasChoices("EFP_MAIL_FROM"))
     mail_from_name: str = Field("EFP Connect", validation_alias=AliasChoices("EFP_MAIL_FROM_NAME"))
     # SMTP attempts per e-mail, the first included: 7 = at once, then after 1, 2, 4, 8, 16, 32 min.

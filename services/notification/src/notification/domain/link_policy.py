@@ -1,4 +1,5 @@
-"""Which links an e-mail may carry: pages of the frontend (EFP_FRONTEND_URL), on an allow-listed path.
+"""Which links an e-mail may carry: pages of the frontend (EFP_FRONTEND_URL) on an allow-listed path,
+and the home page of a digital service people are given access to (CERES: « accéder au service »).
 
 The producers write the links, but the notification service decides what it sends in the ministry's
 name: a compromised producer (or anyone who could put a command on the queue) must not make it mail a
@@ -51,11 +52,15 @@ def links_of(content: Content) -> list[str]:
     ]
 
 
-def check_links(content: Content, frontend_url: str) -> None:
-    """Raise ForeignLink unless every link is a page of `frontend_url` that e-mails may lead to."""
+def check_links(content: Content, frontend_url: str, service_urls: tuple[str, ...] = ()) -> None:
+    """Raise ForeignLink unless every link is a page of `frontend_url` that e-mails may lead to, or
+    exactly one of `service_urls`."""
     base = frontend_url.rstrip("/")
     prefix = urlsplit(base).path
+    services = {url.rstrip("/") for url in service_urls}
     for link in links_of(content):
+        if link.rstrip("/") in services:
+            continue
         parts = urlsplit(link)
         if _origin(link) != _origin(base) or not parts.path.startswith(f"{prefix}/") or parts.fragment:
             raise ForeignLink(f"link outside {base}: {parts.scheme}://{parts.netloc}")

@@ -52,3 +52,11 @@ def test_a_frontend_under_a_path_keeps_its_prefix() -> None:
 
 def test_an_e_mail_without_a_link_passes() -> None:
     check_links(welcome("https://x.gouv.fr/efp/connexion").model_copy(update={"link": None}), FRONTEND)
+
+
+def test_the_home_page_of_a_digital_service_passes_and_nothing_else_of_its_site() -> None:
+    ceres = ("https://ceres.emploi.gouv.fr",)
+    check_links(welcome("https://ceres.emploi.gouv.fr"), FRONTEND, ceres)
+    check_links(welcome("https://ceres.emploi.gouv.fr/"), FRONTEND, ceres)
+    with pytest.raises(ForeignLink):
+        check_links(welcome("https://ceres.emploi.gouv.fr/connexion?next=https://evil.example"), FRONTEND, ceres)

@@ -62,8 +62,10 @@ class SendEmail:
         *,
         max_throttled: timedelta = MAX_THROTTLED,
         frontend_url: str | None = None,
+        service_urls: tuple[str, ...] = (),
     ) -> None:
         self._frontend_url = frontend_url
+        self._service_urls = service_urls
         self._emails = emails
         self._renderer = renderer
         self._sender = sender
@@ -78,7 +80,7 @@ class SendEmail:
         # Checked and rendered before any write: a foreign link (ForeignLink) or a template that fails
         # leaves no half-made e-mail behind; the broker dead-letters the command for an operator.
         if self._frontend_url is not None:
-            check_links(command.content, self._frontend_url)
+            check_links(command.content, self._frontend_url, self._service_urls)
         rendered = self._renderer.render(command.content)
         email = self._new_email(command, context)
         budgets = budgets_of(email.to, email.template, command.requester)
