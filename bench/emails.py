@@ -36,6 +36,7 @@ from contracts.topology import COMMANDS_EXCHANGE, NOTIFICATION_COMMANDS_QUEUE, S
 from devstack.mail_recorder import MailRecorder
 from devstack.processes import Stack, cpu_seconds, free_port, wait_until
 from devstack.system import Endpoints, service_env, start_mongodb, start_rabbitmq, start_service
+from efp_runtime.senders import broker_user
 
 DOMAIN = "emploi.gouv.fr"  # the Message-ID is <command id@DOMAIN>
 GOAL_RATE = 300
@@ -70,6 +71,8 @@ async def publish(amqp_url: str, count: int, rate: float, run: str) -> dict[str,
                 message_id=message_id,
                 correlation_id=message_id,
                 type=SendEmailV1.MESSAGE_TYPE,
+                # The publisher's own user (the broker refuses another; the service, a message without).
+                user_id=broker_user(amqp_url),
             )
             published[message_id] = time.monotonic()
             await exchange.publish(message, routing_key=SEND_EMAIL_ROUTING_KEY, mandatory=True)

@@ -196,6 +196,9 @@ CASES = [
     # Operators read and requeue dead letters, nothing else.
     Case("operator", "get from notification.commands.dead-letter", get("notification.commands.dead-letter"), True),
     Case("operator", "get from identity.rpc", get("identity.rpc"), False),
+    # Its requeues never go through efp.events (issue 14, finding 9): it cannot publish a habilitation event.
+    Case("operator", "publish a habilitation event", publish(EVENTS_EXCHANGE, SNEAKY_EVENT), False),
+    Case("operator", "publish any event", publish(EVENTS_EXCHANGE, "identity.account.created.v1"), False),
 ]
 
 

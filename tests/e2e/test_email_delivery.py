@@ -23,6 +23,7 @@ from contracts.topology import (
 from devstack.mail_recorder import MailRecorder
 from devstack.pytest_plugin import RunningSystem
 from efp_runtime.polling import eventually, eventually_sync
+from efp_runtime.senders import broker_user
 from tests.e2e.journeys import start_registration, unique_email
 
 pytestmark = pytest.mark.e2e
@@ -58,15 +59,17 @@ def in_state(state: str) -> Callable[[Record], bool]:
 async def publish(
     system: RunningSystem, exchange: str, routing_key: str, bodies: list[tuple[str, bytes]], as_user: str | None = None
 ) -> None:
-    """Publish as the broker's administrator, or as `as_user` (its own login, its name in `user_id`)."""
+    """Publish as the broker's administrator, or as `as_user` (its own login); its name in `user_id`."""
     url = system.broker_users[as_user] if as_user else system.infrastructure.amqp_url
+    # The connection's own user in user_id: the broker refuses another, the services a message without.
+    sender = broker_user(url)
     connection = await aio_pika.connect(url)
     async with connection:
         channel = await connection.channel(publisher_confirms=True)
         target = await channel.get_exchange(exchange)
         for message_id, body in bodies:
             message = aio_pika.Message(
-                body, content_type="application/json", message_id=message_id, delivery_mode=2, user_id=as_user
+                body, content_type="application/json", message_id=message_id, delivery_mode=2, user_id=sender
             )
             await target.publish(message, routing_key=routing_key, mandatory=True)
 

@@ -56,8 +56,10 @@ def source_queue(name: str) -> str:
 
 
 class DeadLetterQueues:
-    def __init__(self, connection: AbstractConnection) -> None:
+    def __init__(self, connection: AbstractConnection, sender: str | None = None) -> None:
+        """`sender`: the connection's broker user, stamped as `user_id` on the replayed copies."""
         self._connection = connection
+        self._sender = sender
 
     async def peek(self, queues: Iterable[str], limit: int) -> list[DeadLetter]:
         """At most `limit` dead letters per queue, oldest first; nothing is removed."""
@@ -80,7 +82,9 @@ class DeadLetterQueues:
                         continue
                     # Several dead copies of one message (redelivered, then rejected again) go back once.
                     if message_id not in done:
-                        await channel.default_exchange.publish(_copy(message), routing_key=queue, mandatory=True)
+                        await channel.default_exchange.publish(
+                            _copy(message, self._sender), routing_key=queue, mandatory=True
+                        )
                         done.add(message_id)
                         replayed.append((queue, message_id))
                         logger.info("replayed %s into %s", message_id, queue)
@@ -120,10 +124,10 @@ class DeadLetterQueues:
                 await channel.close()
 
 
-def _copy(message: AbstractIncomingMessage) -> aio_pika.Message:
-    """The same message, x-death kept for the record, without the broker's delivery counters."""
+def _copy(message: AbstractIncomingMessage, sender: str | None) -> aio_pika.Message:
+    """The same message, x-death kept for the record, without the broker's delivery counters, sent by `sender`."""
     headers = {name: value for name, value in (message.headers or {}).items() if name not in BROKER_COUNTERS}
-    return persistent_copy(message, headers)
+    return persistent_copy(message, headers, user_id=sender)
 
 
 def _dead_letter(queue: str, message: AbstractIncomingMessage) -> DeadLetter:

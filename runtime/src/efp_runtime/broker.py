@@ -16,6 +16,7 @@ from contracts.topology import (
     dead_letter_queue,
 )
 from efp_runtime.message_context import context_of, correlation_id_var
+from efp_runtime.senders import broker_user, stamp_sender
 from efp_runtime.settings import RuntimeSettings
 
 EVENTS = RabbitExchange(EVENTS_EXCHANGE, type=ExchangeType.TOPIC, durable=True)
@@ -56,7 +57,8 @@ def create_broker(settings: RuntimeSettings, service: str, **kwargs: Any) -> Rab
         logger=logging.getLogger(f"{service}.broker"),
         log_level=logging.DEBUG,
         graceful_timeout=15.0,
-        middlewares=[CorrelationMiddleware],
+        # user_id on every publish (events, commands, replies), as RabbitMQ checks it: see efp_runtime.senders.
+        middlewares=[CorrelationMiddleware, stamp_sender(broker_user(settings.amqp_url))],
         **kwargs,
     )
 

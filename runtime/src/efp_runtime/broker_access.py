@@ -127,8 +127,10 @@ USERS = (
     BrokerUser(
         "operator",
         configure=NOTHING,
-        # Requeueing a dead letter republishes it where it first went.
-        write=_any(EVENTS, COMMANDS, DEFAULT),
+        # A dead letter is replayed straight into its queue through the default exchange, a parked e-mail
+        # command to efp.commands (efp_ops.dead_letters, notification's RabbitHeldCommands): no requeue
+        # publishes on efp.events, so the operator may not, and cannot forge a habilitation event.
+        write=_any(COMMANDS, DEFAULT),
         read=_any(r".+\.dead-letter", _name(NOTIFICATION_ABANDONED_QUEUE)),
         tags=("management",),
     ),

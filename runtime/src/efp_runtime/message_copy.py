@@ -7,9 +7,12 @@ import aio_pika
 from aio_pika.abc import AbstractIncomingMessage
 
 
-def persistent_copy(message: AbstractIncomingMessage, headers: Mapping[str, Any] | None = None) -> aio_pika.Message:
+def persistent_copy(
+    message: AbstractIncomingMessage, headers: Mapping[str, Any] | None = None, *, user_id: str | None = None
+) -> aio_pika.Message:
     """Body, ids and properties as received, persistent; `headers` replaces the received ones.
-    No reply-to: whoever waited for an answer to the original is gone."""
+    No reply-to: whoever waited for an answer to the original is gone. Not the received `user_id`:
+    RabbitMQ refuses one that is not the publisher's own, so `user_id` names the one publishing again."""
     return aio_pika.Message(
         message.body,
         headers=dict(message.headers or {}) if headers is None else dict(headers),
@@ -21,4 +24,5 @@ def persistent_copy(message: AbstractIncomingMessage, headers: Mapping[str, Any]
         timestamp=message.timestamp,
         type=message.type,
         app_id=message.app_id,
+        user_id=user_id,
     )

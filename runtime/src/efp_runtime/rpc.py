@@ -21,6 +21,7 @@ from contracts.envelope import CORRELATION_HEADER
 from contracts.rpc import Request, ResultT, RpcError, RpcReply
 from contracts.topology import credentials_queue, rpc_queue
 from efp_runtime.message_context import correlation_id_var, new_id
+from efp_runtime.senders import broker_user
 
 REPLY_QUEUE = "amq.rabbitmq.reply-to"
 logger = logging.getLogger(__name__)
@@ -104,6 +105,8 @@ class RpcClient:
             reply_to=REPLY_QUEUE,
             type=request.MESSAGE_TYPE,
             app_id=self._producer,
+            # RabbitMQ checks it is this connection's user: the service knows for sure who asks.
+            user_id=broker_user(self._url),
             timestamp=datetime.now(UTC),
             expiration=self._timeout,
             headers={CORRELATION_HEADER: correlation_id_var.get() or request_id},
@@ -143,3 +146,6 @@ INTERNAL_ERROR = RpcError(
     code="internal_error",
     detail="Une erreur technique est survenue. Veuillez réessayer dans quelques instants.",
 )
+
+# A stable code, not a French explanation: no person sees it, only a process that should not have asked.
+SENDER_REFUSED = RpcError(code="sender_refused", detail="Cet expéditeur n'est pas autorisé à envoyer cette demande.")

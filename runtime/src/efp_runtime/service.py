@@ -27,7 +27,8 @@ from efp_runtime.broker import (
 from efp_runtime.message_context import MessageContext, context_of
 from efp_runtime.metrics import MetricsSettings, ServiceMetrics
 from efp_runtime.refusal import Refusal
-from efp_runtime.rpc import INTERNAL_ERROR, refuse_redelivered
+from efp_runtime.rpc import INTERNAL_ERROR, SENDER_REFUSED, refuse_redelivered
+from efp_runtime.senders import SenderCheck
 from efp_runtime.settings import RuntimeSettings
 from efp_runtime.structured_logging import configure_logging
 from efp_runtime.sweeper import Sweep, run_sweeper
@@ -53,17 +54,25 @@ def to_rpc_error(refused: Refusal) -> RpcError:
     )
 
 
-def serve_requests(service: str, routes: Routes, to_error: Callable[[Refusal], RpcError] = to_rpc_error) -> Any:
+def serve_requests(
+    service: str,
+    routes: Routes,
+    to_error: Callable[[Refusal], RpcError] = to_rpc_error,
+    senders: SenderCheck | None = None,
+) -> Any:
     """The handler of a service's RPC queues: each request to its route, refusals and failures to replies.
 
     The queue accepts exactly the requests the routes name (their `kind` discriminates them), so the
-    route table is the one list of what a service answers.
+    route table is the one list of what a service answers. A request from a broker user `senders` does
+    not allow for its kind is not handled: its caller gets `sender_refused` at once, not a timeout.
     """
     kinds = tuple(routes)
     accepted: Any = kinds[0] if len(kinds) == 1 else Annotated[Union[kinds], Field(discriminator="kind")]  # noqa: UP007 — a runtime tuple
 
     async def on_request(request: Request[Any], message: RabbitMessage) -> RpcReply[Any]:
         refuse_redelivered(message)
+        if senders is not None and not senders.allows(message.raw_message.user_id, request.MESSAGE_TYPE):
+            return RpcReply(error=SENDER_REFUSED)
         context = context_of(message.message_id, message.correlation_id, message.headers)
         try:
             return RpcReply(result=await routes[type(request)](request, context))
@@ -87,6 +96,7 @@ class Service:
         self.name = name
         self.settings = settings
         self.broker = create_broker(settings, name)
+        self.senders = SenderCheck.of(settings.amqp_url, settings.environment)
         self.metrics = ServiceMetrics()
         self.broker.add_middleware(self.metrics.messages)
         self._tracing = tracer_provider(name)
@@ -101,7 +111,7 @@ class Service:
 
     def serve_requests(self, routes: Routes, to_error: Callable[[Refusal], RpcError] = to_rpc_error) -> None:
         """Answer on the service's durable RPC queue and on its transient one for requests carrying secrets."""
-        handler = serve_requests(self.name, routes, to_error)
+        handler = serve_requests(self.name, routes, to_error, self.senders)
         queues = [rpc_request_queue(rpc_queue(self.name), self.settings)]
         if any(request.CARRIES_SECRET for request in routes):
             queues.append(transient_queue(credentials_queue(self.name)))
@@ -111,8 +121,9 @@ class Service:
     def consume(
         self, queue: RabbitQueue, handler: Callable[..., Any], exchange: RabbitExchange | None = None, **options: Any
     ) -> None:
-        """Consume a durable queue; what it rejects goes to its dead-letter queue, declared before it starts."""
-        self.broker.subscriber(queue, exchange, title=queue.name, **options)(handler)
+        """Consume a durable queue; what it rejects goes to its dead-letter queue, declared before it starts.
+        Only messages from the senders their type allows reach `handler` (efp_runtime.senders)."""
+        self.broker.subscriber(queue, exchange, title=queue.name, **options)(self.senders.guard(handler, self.broker))
         self._dead_lettered.append(queue.name)
 
     def before_connect(self, step: Step) -> None:

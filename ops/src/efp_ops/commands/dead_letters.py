@@ -8,6 +8,7 @@ import aio_pika
 from efp_ops.dead_letters import KNOWN_QUEUES, DeadLetterQueues, source_queue
 from efp_ops.settings import OpsSettings
 from efp_ops.verbs import Outcome, noun, verb
+from efp_runtime.senders import broker_user
 
 EPILOG = f"""Queues looked at, unless --queue names some: {", ".join(KNOWN_QUEUES)}.
 Each queue Q keeps what it rejected in Q.dead-letter; --queue takes Q or Q.dead-letter.
@@ -39,17 +40,21 @@ def _chosen(args: argparse.Namespace) -> list[str]:
 
 
 async def _list(args: argparse.Namespace) -> Outcome:
-    connection = await aio_pika.connect(OpsSettings().amqp_url, client_properties={"connection_name": "efp-ops"})
+    amqp_url = OpsSettings().amqp_url
+    connection = await aio_pika.connect(amqp_url, client_properties={"connection_name": "efp-ops"})
     async with connection:
-        letters = await DeadLetterQueues(connection).peek(_chosen(args), args.limit)
+        letters = await DeadLetterQueues(connection, broker_user(amqp_url)).peek(_chosen(args), args.limit)
     return Outcome([asdict(letter) for letter in letters])
 
 
 async def _replay(args: argparse.Namespace) -> Outcome:
     queues = _chosen(args)
-    connection = await aio_pika.connect(OpsSettings().amqp_url, client_properties={"connection_name": "efp-ops"})
+    amqp_url = OpsSettings().amqp_url
+    connection = await aio_pika.connect(amqp_url, client_properties={"connection_name": "efp-ops"})
     async with connection:
-        replayed = await DeadLetterQueues(connection).replay(queues, None if args.all else args.message_ids)
+        replayed = await DeadLetterQueues(connection, broker_user(amqp_url)).replay(
+            queues, None if args.all else args.message_ids
+        )
     lines = [{"queue": queue, "message_id": message_id, "replayed": True} for queue, message_id in replayed]
     found = {message_id for _, message_id in replayed}
     missing = [] if args.all else [m for m in dict.fromkeys(args.message_ids) if m not in found]

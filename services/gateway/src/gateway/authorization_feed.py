@@ -11,6 +11,11 @@ What the queue cannot cover is the time it did not exist: before start-up, and w
 was down (the broker deletes an exclusive queue with its connection). Both are covered by reading
 the snapshot after the queue is bound: an event published before that read describes a change the
 read already sees, and the model merges what arrives during the read (see `AuthorizationModel`).
+
+While the connection is down the copy misses events, so it is *stale*: `fresh` is false from the
+moment the connection drops until it is back and the snapshot read again, and meanwhile the route asks
+the habilitation service instead (503 when it cannot). Only events whose AMQP `user_id` is `habilitation`
+are applied (efp_runtime.senders): the operator or another service cannot feed the copy.
 """
 
 import asyncio
@@ -33,6 +38,7 @@ from contracts.authorizations import (
 from contracts.habilitation import HabilitationExpiredV1, HabilitationGrantedV1, HabilitationRevokedV1
 from contracts.topology import GATEWAY_AUTHORIZATIONS_QUEUE_PREFIX
 from efp_runtime.broker import EVENTS, checked_exchange
+from efp_runtime.senders import SenderCheck
 from gateway.authorization_model import AuthorizationModel
 from gateway.rpc import HABILITATION, Services
 
@@ -58,7 +64,9 @@ def apply(model: AuthorizationModel, event: AuthorizationEvent) -> None:
 
 
 class AuthorizationFeed:
-    def __init__(self, amqp_url: str, rpc: Services, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self, amqp_url: str, rpc: Services, clock: Callable[[], datetime], senders: SenderCheck | None = None
+    ) -> None:
         self.model = AuthorizationModel()
         self.queue_name = f"{GATEWAY_AUTHORIZATIONS_QUEUE_PREFIX}.{uuid.uuid4().hex[:12]}"
         self._url = amqp_url
@@ -69,10 +77,20 @@ class AuthorizationFeed:
         self._loading = asyncio.Lock()
         self._stale = False
         self._reload: asyncio.Task[None] | None = None
+        # Set when the event connection drops; cleared by a load begun after it came back.
+        self._cut_off = False
+        self._losses = 0
+        self._disconnected = False
+        self._senders = senders or SenderCheck.of(amqp_url)
+
+    @property
+    def fresh(self) -> bool:
+        """Loaded, and no event missed since: the copy answers checks."""
+        return self.model.loaded and not self._cut_off
 
     def check(self, account_id: str, service: str, role: str, siret: str) -> AuthorizationV1 | None:
-        """From memory; None until the first load is done. Today is the clock's UTC date, as in the habilitation
-        service (`Habilitation.allows`), and in tests the same shifted clock."""
+        """From memory; None until the first load is done (callers look at `fresh` first). Today is the clock's
+        UTC date, as in the habilitation service (`Habilitation.allows`), and in tests the same shifted clock."""
         if not self.model.loaded:
             return None
         return self.model.check((account_id, service, role, siret), self._clock().date())
@@ -92,11 +110,13 @@ class AuthorizationFeed:
         # After a reconnection aio-pika has declared, bound and consumed the queue again (a new, empty
         # one): what happened meanwhile comes from the snapshot.
         self._connection.reconnect_callbacks.add(self._on_reconnect)
+        self._connection.close_callbacks.add(self._on_connection_lost)
         self._schedule_reload()
 
     async def load(self) -> int:
         """Read the snapshot page by page and lay it under the events; returns the copy's size."""
         async with self._loading:
+            losses = self._losses
             self.model.begin_load()
             try:
                 snapshot: list[ActiveHabilitationV1] = []
@@ -112,6 +132,9 @@ class AuthorizationFeed:
                 self.model.abandon_load()
                 raise
             loaded = self.model.finish_load(snapshot)
+            # Read while connected, its queue bound the whole time: nothing was missed.
+            if losses == self._losses and not self._disconnected:
+                self._cut_off = False
         logger.info("authorization copy loaded: %d active habilitation(s)", loaded)
         return loaded
 
@@ -121,10 +144,17 @@ class AuthorizationFeed:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._reload
         if self._connection is not None:
+            # Closing is no loss to report.
+            self._connection.close_callbacks.discard(self._on_connection_lost)
             await self._connection.close()
 
     async def _on_message(self, message: AbstractIncomingMessage) -> None:
         event_type = EVENT_TYPES.get(message.routing_key or "")
+        # Whatever its routing key (one put straight into this queue through the default exchange has
+        # the queue's name), only the habilitation service feeds the copy: dropped (and logged) otherwise,
+        # before a reload another sender could set off at will.
+        if not self._senders.allows(message.user_id, (event_type or HabilitationGrantedV1).MESSAGE_TYPE):
+            return
         try:
             if event_type is None:
                 raise ValueError(f"unexpected routing key {message.routing_key!r}")
@@ -137,8 +167,15 @@ class AuthorizationFeed:
             return
         apply(self.model, event)
 
+    def _on_connection_lost(self, *_: Any) -> None:
+        # Events published from now on are lost with the exclusive queue: stop answering from the copy.
+        self._losses += 1
+        self._disconnected = self._cut_off = True
+        logger.warning("event connection lost; authorization checks go to the habilitation service")
+
     def _on_reconnect(self, *_: Any) -> None:
         logger.warning("event connection restored; reloading the authorization copy")
+        self._disconnected = False
         self._schedule_reload()
 
     def _schedule_reload(self) -> None:

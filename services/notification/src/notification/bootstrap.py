@@ -17,6 +17,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from contracts.topology import NOTIFICATION_ABANDONED_QUEUE
 from efp_runtime.clock import system_clock
 from efp_runtime.mongo import IndexSpec, create_mongo_client
+from efp_runtime.senders import broker_user
 from notification.adapters import mongo_email_repository, mongo_rate_limiter
 from notification.adapters.fail_point_mail_sender import CrashAfterAcceptMailSender
 from notification.adapters.jinja_email_renderer import JinjaEmailRenderer
@@ -103,7 +104,7 @@ async def connect_operator(settings: NotificationSettings, clock: Callable[[], d
     )
     channel = await amqp.channel(publisher_confirms=True, on_return_raises=True)
     emails = MongoEmailRepository(mongo[settings.database][mongo_email_repository.COLLECTION])
-    parked = RabbitHeldCommands(channel, NOTIFICATION_ABANDONED_QUEUE)
+    parked = RabbitHeldCommands(channel, NOTIFICATION_ABANDONED_QUEUE, sender=broker_user(settings.amqp_url))
     return Operator(
         mongo=mongo,
         amqp=amqp,

@@ -25,13 +25,16 @@ class RabbitHeldCommands:
         exchange: str = COMMANDS_EXCHANGE,
         routing_key: str = SEND_EMAIL_ROUTING_KEY,
         scan_limit: int = 10_000,
+        sender: str | None = None,
     ) -> None:
-        """`channel` must have publisher confirms: a requeued command is acknowledged only once confirmed."""
+        """`channel` must have publisher confirms: a requeued command is acknowledged only once confirmed.
+        `sender` is the channel's broker user, stamped as `user_id` on what it requeues."""
         self._channel = channel
         self._queue_name = queue_name
         self._exchange = exchange
         self._routing_key = routing_key
         self._scan_limit = scan_limit
+        self._sender = sender
 
     async def peek(self, limit: int) -> list[HeldCommand]:
         messages = await self._take(limit)
@@ -52,7 +55,9 @@ class RabbitHeldCommands:
                     continue
                 # Several parked copies of one command (a crash while parking) go back once.
                 if message_id not in requeued:
-                    await commands.publish(persistent_copy(message), routing_key=self._routing_key, mandatory=True)
+                    await commands.publish(
+                        persistent_copy(message, user_id=self._sender), routing_key=self._routing_key, mandatory=True
+                    )
                     requeued.append(message_id)
                 await message.ack()
         finally:
