@@ -66,6 +66,12 @@ Session = Annotated[SessionV1, Depends(current_session)]
 Agent = Annotated[SessionV1, Depends(current_agent)]
 
 
+def client_ip(request: Request) -> str | None:
+    """The person's address: the peer, or the address a trusted proxy forwarded
+    (GATEWAY_FORWARDED_ALLOW_IPS). Identity keys its per-address limits and budgets on it."""
+    return request.client.host if request.client else None
+
+
 def set_session_cookie(response: Response, token: str, secure: bool) -> None:
     # No Max-Age: the server decides when a session ends (24 h absolute, 30 min idle).
     response.set_cookie(COOKIE, token, httponly=True, samesite="lax", secure=secure, path="/")

@@ -11,6 +11,7 @@ from contracts.identity import (
     GetCaptchaAudioV1,
     GetCaptchaImageV1,
 )
+from gateway import auth
 from gateway.problems import problem_responses
 from gateway.rpc import IDENTITY, Rpc
 
@@ -29,7 +30,7 @@ class CaptchaOut(BaseModel):
 )
 async def create_captcha(request: Request, rpc: Rpc) -> CaptchaOut:
     """Un nouveau code de sécurité. Limité par adresse (429 `rate_limited` et `Retry-After` au-delà)."""
-    created = await rpc.call(IDENTITY, CreateCaptchaV1(client_ip=_client_ip(request)))
+    created = await rpc.call(IDENTITY, CreateCaptchaV1(client_ip=auth.client_ip(request)))
     return CaptchaOut(
         captcha_id=created.captcha_id,
         image_url=str(request.url_for("captcha_image", captcha_id=created.captcha_id).path),
@@ -45,7 +46,7 @@ async def create_captcha(request: Request, rpc: Rpc) -> CaptchaOut:
     responses={200: {"content": {"image/png": {}}}, **problem_responses(404, 429, 503)},
 )
 async def captcha_image(captcha_id: str, request: Request, rpc: Rpc) -> Response:
-    image = await rpc.call(IDENTITY, GetCaptchaImageV1(captcha_id=captcha_id, client_ip=_client_ip(request)))
+    image = await rpc.call(IDENTITY, GetCaptchaImageV1(captcha_id=captcha_id, client_ip=auth.client_ip(request)))
     return _media(image)
 
 
@@ -57,13 +58,8 @@ async def captcha_image(captcha_id: str, request: Request, rpc: Rpc) -> Response
     responses={200: {"content": {"audio/wav": {}}}, **problem_responses(404, 429, 503)},
 )
 async def captcha_audio(captcha_id: str, request: Request, rpc: Rpc) -> Response:
-    audio = await rpc.call(IDENTITY, GetCaptchaAudioV1(captcha_id=captcha_id, client_ip=_client_ip(request)))
+    audio = await rpc.call(IDENTITY, GetCaptchaAudioV1(captcha_id=captcha_id, client_ip=auth.client_ip(request)))
     return _media(audio)
-
-
-def _client_ip(request: Request) -> str | None:
-    # The peer, or the address a trusted proxy forwarded (GATEWAY_FORWARDED_ALLOW_IPS): identity counts on it.
-    return request.client.host if request.client else None
 
 
 def _media(media: CaptchaMediaV1) -> Response:

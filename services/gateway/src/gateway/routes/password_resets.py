@@ -9,6 +9,7 @@ from contracts.accounts import (
     ResetPasswordV1,
     VerifyPasswordResetCodeV1,
 )
+from gateway import auth
 from gateway.problems import problem_responses
 from gateway.routes.bodies import CaptchaIn, CodeIn
 from gateway.routes.passwords import NewPasswordIn
@@ -44,7 +45,7 @@ async def request_reset(body: ResetIn, request: Request, rpc: Rpc) -> ResetOut:
             email=body.email,
             captcha_id=body.captcha_id,
             captcha_answer=body.captcha_answer,
-            client_ip=request.client.host if request.client else None,
+            client_ip=auth.client_ip(request),
         ),
     )
     return ResetOut.of(step)

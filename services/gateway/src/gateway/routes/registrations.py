@@ -13,6 +13,7 @@ from contracts.accounts import (
     ResendRegistrationCodeV1,
 )
 from contracts.identity import RegistrationStepV1, StartRegistrationV1, VerifyRegistrationCodeV1
+from gateway import auth
 from gateway.problems import problem_responses
 from gateway.routes.bodies import Body, CaptchaIn, CodeIn
 from gateway.routes.passwords import NewPasswordIn
@@ -57,7 +58,7 @@ async def start_registration(body: RegistrationIn, request: Request, rpc: Rpc) -
             email=body.email,
             captcha_id=body.captcha_id,
             captcha_answer=body.captcha_answer,
-            client_ip=request.client.host if request.client else None,
+            client_ip=auth.client_ip(request),
         ),
     )
     return RegistrationOut.of(step)
@@ -86,7 +87,7 @@ async def resend_registration_code(
     """« Renvoyer le code » : un nouveau code de validation (au plus un par minute, 5 par 15 minutes).
     Le premier renvoi est libre ; les suivants demandent le code de sécurité (`captcha_id`, `captcha_answer`)."""
     captcha = {"captcha_id": body.captcha_id, "captcha_answer": body.captcha_answer} if body else {}
-    client_ip = request.client.host if request.client else None
+    client_ip = auth.client_ip(request)
     step = await rpc.call(
         IDENTITY, ResendRegistrationCodeV1(registration_id=registration_id, client_ip=client_ip, **captcha)
     )

@@ -41,7 +41,7 @@ async def log_in(body: LoginIn, request: Request, rpc: Rpc, response: Response) 
             password=body.password,
             captcha_id=body.captcha_id,
             captcha_answer=body.captcha_answer,
-            client_ip=request.client.host if request.client else None,
+            client_ip=auth.client_ip(request),
             previous_session_token=auth.session_token(request),
             device_token=request.cookies.get(DEVICE_COOKIE),
         ),
