@@ -7,7 +7,7 @@ transient, no dead-lettering, so a password never rests on the broker's disk.
 from datetime import datetime
 from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from contracts.base import Event
 from contracts.identity import RegistrationStepV1
@@ -100,6 +100,11 @@ class SessionOpenedV1(_Result):
     # A device cookie for this browser (OWASP): presented at the next logins to the same address,
     # its failures count on their own. Optional for older identity replicas.
     device_token: str | None = None
+    # True when the account has a second factor: this session opens nothing but the second step
+    # (contracts.second_factor.ProveSecondFactorV1), which replaces it by a full one.
+    second_factor_pending: bool = False
+    # RFC 8176 methods this session was opened with ("pwd", then "otp" or "hwk", and "mfa").
+    amr: list[str] = Field(default_factory=lambda: ["pwd"])
 
 
 class LogInV1(Request[SessionOpenedV1]):
@@ -124,6 +129,11 @@ class SessionV1(_Result):
     siren: str | None
     # Agents: their région, to which the habilitation service scopes activation codes.
     region: str | None = None
+    amr: list[str] = Field(default_factory=lambda: ["pwd"])
+    # When this session last proved a second factor (login's second step or step-up); None: never.
+    second_factor_at: datetime | None = None
+    # Whether the account has a second factor enrolled (then every new session proves it).
+    second_factor_enrolled: bool = False
 
 
 class AuthenticateSessionV1(Request[SessionV1]):

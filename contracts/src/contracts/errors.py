@@ -53,5 +53,11 @@ class ErrorCode(StrEnum):
     INVALID_TOKEN = "invalid_token", 401
     INTERNAL_ERROR = "internal_error", 500
     SERVICE_UNAVAILABLE = "service_unavailable", 503
+    # Managers and agents must enrol a second factor before using their right (HABILITATION_SECOND_FACTOR_REQUIRED).
+    SECOND_FACTOR_REQUIRED = "second_factor_required", 403
+    # The act needs a second factor proved in the last 15 minutes: POST /api/v1/session/second-factor.
+    STEP_UP_REQUIRED = "step_up_required", 403
+    # The session waits for its second step: it opens nothing else yet.
+    SECOND_FACTOR_PENDING = "second_factor_pending", 401
     # The base of a service's refusals: never raised as such, so any answer with it is a 400.
     REFUSED = "refused", 400

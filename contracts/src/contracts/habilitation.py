@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from contracts.base import Event
 
@@ -20,6 +20,11 @@ class ActorV1(_Data):
     siren: str | None = None
     # An agent's région as written on the account (INSEE code or name); None: nationwide.
     region: str | None = None
+    # What the session proved (SessionV1): the habilitation service asks managers and agents for a
+    # second factor, and a fresh one (step-up) before the gravest acts.
+    amr: list[str] = Field(default_factory=lambda: ["pwd"])
+    second_factor_at: datetime | None = None
+    second_factor_enrolled: bool = False
 
 
 Via = Literal["activation_code", "access_request", "invitation", "manager", "delegation"]

@@ -33,6 +33,9 @@ class AccessSummaryV1(_Result):
     manager_of: list[str]
     habilitations: list[HabilitationV1]
     pending_access_requests_to_review: int
+    # The person must enrol a second factor before using their right: an agent, or a manager (or one
+    # appointed, awaiting the charter), while HABILITATION_SECOND_FACTOR_REQUIRED is on.
+    second_factor_required: bool = False
 
 
 class UserHabilitationV1(HabilitationV1):

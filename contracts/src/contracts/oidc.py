@@ -50,6 +50,12 @@ class AuthorizationCodeV1(_Result):
     code: str
 
 
+# The `acr` values EFP Connect knows (discovery's acr_values_supported): a password alone, or with a
+# second factor. A client asking `acr_values=efp:mfa` gets a code only once the session proved one.
+ACR_PASSWORD = "efp:pwd"  # noqa: S105 (an acr value, not a secret)
+ACR_SECOND_FACTOR = "efp:mfa"
+
+
 class IssueAuthorizationCodeV1(Request[AuthorizationCodeV1]):
     """The logged-in person (session) signs in to a client: a single-use code for 60 s.
 
@@ -68,6 +74,8 @@ class IssueAuthorizationCodeV1(Request[AuthorizationCodeV1]):
     code_challenge: str
     code_challenge_method: str
     max_age: int | None = None
+    # The client's `acr_values` (space-separated at /authorize): "efp:mfa" asks for a second factor.
+    acr_values: list[str] = Field(default_factory=list)
     # Every active habilitation of the person, as the gateway read them from the habilitation service.
     habilitations: list[GrantedHabilitationV1] = Field(default_factory=list)
 
