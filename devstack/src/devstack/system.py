@@ -1,5 +1,6 @@
 """Start the infrastructure and the four services, as the run command and the tests both need."""
 
+import base64
 import os
 import secrets
 import sys
@@ -98,6 +99,16 @@ def secret_key(data_dir: Path, service: str = "identity") -> str:
     return kept_secret(data_dir, f"{service}-secret-key")
 
 
+def second_factor_key(data_dir: Path) -> str:
+    """Identity's Fernet key for the TOTP secrets: made once per data dir, so enrolled factors keep working."""
+    path = data_dir / "identity-second-factor-key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
 def service_env(
     endpoints: Endpoints, data_dir: Path, gateway_port: int, extra: dict[str, str] | None = None
 ) -> dict[str, str]:
@@ -107,6 +118,7 @@ def service_env(
         "SMTP_URL": endpoints.smtp_url,
         "GATEWAY_PORT": str(gateway_port),
         "IDENTITY_SECRET_KEY": secret_key(data_dir),
+        "IDENTITY_SECOND_FACTOR_KEYS": second_factor_key(data_dir),
         "HABILITATION_SECRET_KEY": secret_key(data_dir, "habilitation"),
         **(extra or {}),
     }
@@ -119,6 +131,9 @@ def web_env(gateway_port: int, web_port: int) -> dict[str, str]:
         "WEB_PORT": str(web_port),
         "WEB_GATEWAY_URL": f"http://127.0.0.1:{gateway_port}",
         "EFP_FRONTEND_URL": web_url,
+        # WebAuthn refuses IP addresses as relying party: passkeys work on http://localhost:<port>.
+        "IDENTITY_WEBAUTHN_RP_ID": "localhost",
+        "IDENTITY_WEBAUTHN_ORIGINS": f"http://localhost:{web_port}",
     }
 
 

@@ -32,6 +32,8 @@ from contracts.topology import (
     EVENTS_EXCHANGE,
     GATEWAY_AUTHORIZATIONS_QUEUE_PREFIX,
     NOTIFICATION_ABANDONED_QUEUE,
+    SERVICES,
+    credentials_queue,
     dead_letter_queue,
     rpc_queue,
 )
@@ -47,6 +49,12 @@ SHARED_EXCHANGES = {EVENTS_EXCHANGE: "topic", COMMANDS_EXCHANGE: "direct", DEAD_
 # service's routing key would read that service's rejects). (Request queues are not dead-lettered: an
 # expired request is dropped, see `broker.rpc_request_queue`.)
 REQUEST_QUEUES = (rpc_queue("identity"), rpc_queue("habilitation"), rpc_queue("notification"))
+# Requests a service has not taken yet, per request queue: past it RabbitMQ refuses the publish
+# (reject-publish), so the gateway answers 503 at once instead of queueing work no caller waits for
+# (a request expires with its caller's timeout anyway). A policy, not queue arguments: operators can
+# change it on a running broker, and the queues the services declare need not be redeclared.
+REQUEST_QUEUE_MAX_LENGTH = 1000
+REQUEST_QUEUES_POLICY = "efp-request-queues"
 
 
 def _name(name: str) -> str:
@@ -188,7 +196,12 @@ def _path(*parts: str) -> str:
     return "".join("/" + urllib.parse.quote(part, safe="") for part in parts)
 
 
-def provision(api: ManagementApi, passwords: dict[str, str], vhost: str = VHOST) -> None:
+def provision(
+    api: ManagementApi,
+    passwords: dict[str, str],
+    vhost: str = VHOST,
+    request_queue_max_length: int = REQUEST_QUEUE_MAX_LENGTH,
+) -> None:
     """Create or update the shared exchanges, the dead-letter queues and every user of `USERS`
     (idempotent: running it again with new passwords changes them)."""
     missing = [user.name for user in USERS if not passwords.get(user.name)]
@@ -198,6 +211,7 @@ def provision(api: ManagementApi, passwords: dict[str, str], vhost: str = VHOST)
         body = {"type": kind, "durable": True, "auto_delete": False, "internal": False, "arguments": {}}
         api.call("PUT", _path("exchanges", vhost, name), body)
     drop_dead_lettered_request_queues(api, vhost)
+    bound_request_queues(api, vhost, request_queue_max_length)
     for queue in DEAD_LETTERED_QUEUES:
         dead = dead_letter_queue(queue)
         api.call("PUT", _path("queues", vhost, dead), {"durable": True, "arguments": {"x-queue-type": "quorum"}})
@@ -213,6 +227,18 @@ def provision(api: ManagementApi, passwords: dict[str, str], vhost: str = VHOST)
         for topic in user.topics:
             body = {"exchange": topic.exchange, "write": topic.write, "read": topic.read}
             api.call("PUT", _path("topic-permissions", vhost, user.name), body)
+
+
+def bound_request_queues(api: ManagementApi, vhost: str, max_length: int) -> None:
+    """The policy that bounds every service's request and credentials queue (see REQUEST_QUEUE_MAX_LENGTH)."""
+    names = [name for service in SERVICES for name in (rpc_queue(service), credentials_queue(service))]
+    body = {
+        "pattern": _any(*map(_name, names)),
+        "apply-to": "queues",
+        "priority": 0,
+        "definition": {"max-length": max_length, "overflow": "reject-publish"},
+    }
+    api.call("PUT", _path("policies", vhost, REQUEST_QUEUES_POLICY), body)
 
 
 def drop_dead_lettered_request_queues(api: ManagementApi, vhost: str) -> None:
@@ -235,8 +261,10 @@ def main() -> None:
             os.environ["EFP_BROKER_ADMIN_PASSWORD"],
         )
         api.wait_until_up(float(os.environ.get("EFP_BROKER_SETUP_TIMEOUT_SECONDS", "120")))
-        provision(api, {user.name: os.environ.get(user.password_variable, "") for user in USERS})
-    except (KeyError, ProvisioningFailed) as error:
+        passwords = {user.name: os.environ.get(user.password_variable, "") for user in USERS}
+        max_length = int(os.environ.get("EFP_BROKER_REQUEST_QUEUE_MAX_LENGTH", REQUEST_QUEUE_MAX_LENGTH))
+        provision(api, passwords, request_queue_max_length=max_length)
+    except (KeyError, ValueError, ProvisioningFailed) as error:
         sys.exit(f"broker provisioning failed: {error!s}")
     print(f"broker provisioned: users {', '.join(user.name for user in USERS)}", flush=True)
 
