@@ -4,6 +4,7 @@ import base64
 import os
 import secrets
 import sys
+import time
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
@@ -184,8 +185,14 @@ def metrics_urls(gateway_url: str, metrics_ports: dict[str, int]) -> dict[str, s
     return {**urls, "gateway": f"{gateway_url}/metrics"}
 
 
+# The gateway keeps a readiness answer this long (gateway.routes.health.READINESS_KEPT_SECONDS): a check
+# made sooner after a restart could be the answer from before it.
+READINESS_KEPT_SECONDS = 1.0
+
+
 def wait_ready(gateway_url: str, children: dict[str, Child], timeout: float = 90) -> None:
-    """Ready when the gateway says every service answers its RPC ping."""
+    """Ready when the gateway says every service answers its RPC ping (asked afresh, past its cache)."""
+    time.sleep(READINESS_KEPT_SECONDS + 0.1)
 
     def ready() -> bool:
         dead = [name for name, child in children.items() if not child.alive()]
