@@ -1,6 +1,7 @@
 """Issue 14, low item: a production process started with a `change-me…` placeholder of .env.example
 (an unfilled copy) refuses to start, names the variable, and prints no secret. Each service's own
-process, started as compose starts it."""
+process, started as compose starts it. Likewise, in any environment, a service given another service's
+HMAC key as its own."""
 
 import os
 import subprocess
@@ -32,3 +33,18 @@ def test_a_production_process_with_a_placeholder_does_not_start(service: str) ->
     assert "placeholder" in done.stderr
     assert "generate-at-least" not in done.stderr
     assert "broker-password" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("service", "own", "other"),
+    [("identity", "IDENTITY", "HABILITATION"), ("habilitation", "HABILITATION", "IDENTITY")],
+)
+def test_a_process_whose_key_is_another_services_does_not_start(service: str, own: str, other: str) -> None:
+    key = "one-key-for-two-services-0123456789abcdef"
+    env = {**os.environ, f"{own}_SECRET_KEY": key, f"{other}_SECRET_KEY": key}
+
+    done = subprocess.run([sys.executable, "-m", service], env=env, capture_output=True, text=True, timeout=60)
+
+    assert done.returncode != 0
+    assert f"{own}_SECRET_KEY={other}_SECRET_KEY" in done.stderr
+    assert key not in done.stderr

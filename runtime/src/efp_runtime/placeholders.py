@@ -22,7 +22,7 @@ def _texts(value: Any) -> list[str]:
     return []
 
 
-def _variable(model: type[BaseModel], name: str) -> str:
+def variable_of(model: type[BaseModel], name: str) -> str:
     alias = model.model_fields[name].validation_alias
     choices = getattr(alias, "choices", None)
     return str(choices[0]) if choices else str(alias or name).upper()
@@ -32,7 +32,7 @@ def placeholders_in(settings: BaseModel) -> list[str]:
     """The environment variables of `settings` whose value still holds a placeholder."""
     model = type(settings)
     return [
-        _variable(model, name)
+        variable_of(model, name)
         for name in model.model_fields
         if any(PLACEHOLDER in text.lower() for text in _texts(getattr(settings, name)))
     ]

@@ -1,10 +1,12 @@
 """Settings every service reads from the environment (the names operators and harnesses set)."""
 
+import os
 from typing import Literal
 
 from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from efp_runtime.key_reuse import refuse_reused_keys
 from efp_runtime.placeholders import refuse_placeholders
 
 
@@ -39,4 +41,5 @@ class RuntimeSettings(BaseSettings):
         # Every service's settings, their own fields included (AMQP and MongoDB URLs carry passwords).
         if self.environment == "production":
             refuse_placeholders(self)
+        refuse_reused_keys(self, os.environ)
         return self

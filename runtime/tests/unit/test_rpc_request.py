@@ -32,7 +32,8 @@ def test_the_request_on_the_wire_is_its_fields_only() -> None:
     withdraw = WithdrawManagerV1(actor=ACTOR, siren="123456789", account_id="acc-2")
     assert withdraw.model_dump_json() == (
         '{"kind":"habilitation.withdraw_manager.v1",'
-        '"actor":{"account_id":"acc-1","kind":"user","siren":"123456789","region":null},'
+        '"actor":{"account_id":"acc-1","kind":"user","siren":"123456789","region":null,'
+        '"amr":["pwd"],"second_factor_at":null,"second_factor_enrolled":false},'
         '"siren":"123456789","account_id":"acc-2"}'
     )
     assert "RESULT" not in GetRolesV1.model_json_schema()["properties"]
