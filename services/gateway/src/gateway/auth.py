@@ -26,6 +26,11 @@ class Unauthenticated(Exception):
     """No session, or one that ended."""
 
 
+class SecondFactorPending(Exception):
+    """A session opened by the password of an account with a second factor, waiting for its second step
+    (`POST /api/v1/session/second-factor`): it opens nothing else yet."""
+
+
 class CsrfFailed(Exception):
     """A state-changing call without the session's CSRF token."""
 
@@ -47,6 +52,8 @@ async def current_session(request: Request, rpc: Rpc) -> SessionV1:
     except RpcRefused as refused:
         if refused.error.code == ErrorCode.UNAUTHENTICATED:
             raise Unauthenticated() from refused
+        if refused.error.code == ErrorCode.SECOND_FACTOR_PENDING:
+            raise SecondFactorPending() from refused
         raise
     if request.method not in SAFE_METHODS:
         given = request.headers.get(CSRF_HEADER, "")
@@ -82,5 +89,14 @@ def clear_session_cookie(response: Response, secure: bool) -> None:
 
 
 def actor_of(session: SessionV1) -> ActorV1:
-    """The caller as the habilitation service knows it: the gateway vouches for the session."""
-    return ActorV1(account_id=session.account_id, kind=session.kind, siren=session.siren, region=session.region)
+    """The caller as the habilitation service knows it: the gateway vouches for the session, and for what
+    it proved (the habilitation service asks managers and agents for a second factor)."""
+    return ActorV1(
+        account_id=session.account_id,
+        kind=session.kind,
+        siren=session.siren,
+        region=session.region,
+        amr=list(session.amr),
+        second_factor_at=session.second_factor_at,
+        second_factor_enrolled=session.second_factor_enrolled,
+    )

@@ -13,15 +13,23 @@ class FakeServices:
     """Answers each request with the given answer of its result model, or refuses them all; records them.
 
     The session cookie's check (`AuthenticateSessionV1`) opens `session` and is not recorded, so a test
-    sees only the requests its route made.
+    sees only the requests its route made; with `session_refusal` it is refused so instead (a pending
+    session, an ended one), whatever the route's own requests get.
     """
 
     connected = True
 
-    def __init__(self, *answers: BaseModel, session: SessionV1 | None = None, refusal: RpcError | None = None) -> None:
+    def __init__(
+        self,
+        *answers: BaseModel,
+        session: SessionV1 | None = None,
+        refusal: RpcError | None = None,
+        session_refusal: RpcError | None = None,
+    ) -> None:
         self.answers = {type(answer): answer for answer in answers}
         self.session = session
         self.refusal = refusal
+        self.session_refusal = session_refusal
         self.calls: list[tuple[str, Request]] = []
 
     @property
@@ -29,6 +37,8 @@ class FakeServices:
         return [request for _, request in self.calls]
 
     async def call(self, service: str, request: Request[ResultT]) -> ResultT:
+        if isinstance(request, AuthenticateSessionV1) and self.session_refusal is not None:
+            raise RpcRefused(self.session_refusal)
         if isinstance(request, AuthenticateSessionV1) and self.session is not None:
             return cast("ResultT", self.session)
         self.calls.append((service, request))

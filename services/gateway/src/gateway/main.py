@@ -38,6 +38,7 @@ from gateway.routes import (
     organisations,
     password_resets,
     registrations,
+    second_factor,
     session,
 )
 
@@ -119,7 +120,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     routers = (health, captchas, registrations, organisations, session, me, password_resets, access_requests)
     later = (access_management, activation, messages, invitations, authorizations, habilitation_snapshot, asyncapi)
     sign_in = (oidc_sign_in, oidc_provider)
-    for module in (*routers, *later, *sign_in):
+    for module in (*routers, second_factor, *later, *sign_in):
         if module is not asyncapi or public_docs:
             app.include_router(module.router)
     if public_docs:

@@ -97,6 +97,7 @@ _MESSAGES = {
     "password_mismatch": "Les deux mots de passe saisis ne sont pas identiques.",
     "cursor_invalid": "Ce curseur de pagination n'est pas valide : recommencez depuis la première page.",
     "int_parsing": "Ce champ doit être un nombre entier.",
+    "credential_too_large": "Les données de la clé d'accès sont trop volumineuses.",
     "greater_than_equal": "Cette valeur est trop petite.",
     "less_than_equal": "Cette valeur est trop grande.",
 }
@@ -132,6 +133,13 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(auth.Unauthenticated)
     async def on_unauthenticated(request: Request, exc: auth.Unauthenticated) -> JSONResponse:
         return problem_response(ErrorCode.UNAUTHENTICATED, "Vous devez vous identifier pour accéder à cette page.")
+
+    @app.exception_handler(auth.SecondFactorPending)
+    async def on_second_factor_pending(request: Request, exc: auth.SecondFactorPending) -> JSONResponse:
+        return problem_response(
+            ErrorCode.SECOND_FACTOR_PENDING,
+            "Terminez d'abord votre connexion avec votre double authentification.",
+        )
 
     @app.exception_handler(auth.CsrfFailed)
     async def on_csrf_failed(request: Request, exc: auth.CsrfFailed) -> JSONResponse:

@@ -56,6 +56,7 @@ from habilitation.composition import Adapters, Habilitation, use_cases
 from habilitation.config import HabilitationSettings
 from habilitation.domain.access_request import RequestLimits
 from habilitation.domain.activation_code import generate_code
+from habilitation.domain.second_factor import SecondFactorPolicy
 from habilitation.use_cases.links import Links
 from habilitation.use_cases.ports import Clock
 
@@ -161,4 +162,6 @@ def build(
     adapters, infrastructure = adapters_from(settings, broker)
     validity = settings.activation_code_validity_months
     limits = RequestLimits(settings.access_requests_open_max, settings.access_requests_per_day)
-    return use_cases(adapters, clock, links_from(settings), validity, limits), infrastructure
+    second_factor = SecondFactorPolicy(required=settings.second_factor_required)
+    habilitation = use_cases(adapters, clock, links_from(settings), validity, limits, second_factor=second_factor)
+    return habilitation, infrastructure

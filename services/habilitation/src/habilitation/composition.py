@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from efp_runtime.clock import system_clock
 from habilitation.domain.access_request import DEFAULT_LIMITS, RequestLimits
 from habilitation.domain.activation_code import DEFAULT_VALIDITY_MONTHS
+from habilitation.domain.second_factor import SecondFactorPolicy
 from habilitation.use_cases.access_requests.cancel_access_request import CancelAccessRequest
 from habilitation.use_cases.access_requests.decide_access_request import AcceptAccessRequest, RefuseAccessRequest
 from habilitation.use_cases.access_requests.get_access_request import GetAccessRequest
@@ -147,10 +148,13 @@ def use_cases(
     links: Links = DEFAULT_LINKS,
     code_validity_months: int = DEFAULT_VALIDITY_MONTHS,
     request_limits: RequestLimits = DEFAULT_LIMITS,
+    *,
+    second_factor: SecondFactorPolicy,
 ) -> Habilitation:
-    x = adapters
+    """`second_factor`: what managers and agents must prove (on in production; the fakes turn it off)."""
+    x, sf = adapters, second_factor
     grants = GrantHabilitations(x.habilitations, x.directory, x.accounts, clock)
-    users = ListOrganisationUsers(x.accounts, x.habilitations, x.rights, x.directory, x.listing, clock)
+    users = ListOrganisationUsers(x.accounts, x.habilitations, x.rights, x.directory, x.listing, clock, sf)
     return Habilitation(
         # Events write the plain copies: no point asking identity about what it just announced.
         record_account=RecordAccount(x.copies),
@@ -160,36 +164,46 @@ def use_cases(
         list_my_access_requests=ListMyAccessRequests(x.requests, x.accounts),
         resend_access_request=ResendAccessRequest(x.requests, x.rights, x.accounts, links, clock),
         cancel_access_request=CancelAccessRequest(x.requests, x.accounts, clock),
-        list_organisation_access_requests=ListOrganisationAccessRequests(x.requests, x.rights, x.accounts, x.listing),
-        accept_access_request=AcceptAccessRequest(x.requests, x.rights, x.accounts, grants, links, clock),
-        refuse_access_request=RefuseAccessRequest(x.requests, x.rights, x.accounts, links, clock),
-        get_access_request=GetAccessRequest(x.requests, x.rights, x.accounts),
+        list_organisation_access_requests=ListOrganisationAccessRequests(
+            x.requests, x.rights, x.accounts, x.listing, sf
+        ),
+        accept_access_request=AcceptAccessRequest(x.requests, x.rights, x.accounts, grants, links, clock, sf),
+        refuse_access_request=RefuseAccessRequest(x.requests, x.rights, x.accounts, links, clock, sf),
+        get_access_request=GetAccessRequest(x.requests, x.rights, x.accounts, sf),
         get_roles=GetRoles(),
         accept_terms=AcceptTerms(x.terms_acceptances, clock),
         get_terms=GetTerms(x.terms),
         get_charter=GetCharter(x.charter),
-        get_access_summary=GetAccessSummary(x.habilitations, x.rights, x.requests, x.accounts, clock),
+        get_access_summary=GetAccessSummary(x.habilitations, x.rights, x.requests, x.accounts, clock, sf),
         list_my_habilitations=ListMyHabilitations(x.habilitations, x.accounts),
-        assign_habilitation=AssignHabilitation(x.rights, x.accounts, x.directory, grants, links),
-        revoke_habilitation=RevokeHabilitation(x.habilitations, x.rights, x.accounts, x.directory, links, clock),
+        assign_habilitation=AssignHabilitation(x.rights, x.accounts, x.directory, grants, links, sf),
+        revoke_habilitation=RevokeHabilitation(x.habilitations, x.rights, x.accounts, x.directory, links, clock, sf),
         list_organisation_users=users,
-        appoint_manager=AppointManager(x.rights, x.activations, x.accounts, x.directory, users, links, clock),
-        delegate_habilitation=DelegateHabilitation(x.rights, x.accounts, grants, links),
+        appoint_manager=AppointManager(x.rights, x.activations, x.accounts, x.directory, users, links, clock, sf),
+        delegate_habilitation=DelegateHabilitation(x.rights, x.accounts, grants, links, sf),
         issue_activation_code=IssueActivationCode(
-            x.codes, x.letters, x.directory, x.code_hasher, x.letter_renderer, clock, code_validity_months, x.new_code
+            x.codes,
+            x.letters,
+            x.directory,
+            x.code_hasher,
+            x.letter_renderer,
+            clock,
+            sf,
+            code_validity_months,
+            x.new_code,
         ),
-        list_activation_codes=ListActivationCodes(x.codes, x.accounts, x.directory, clock),
-        revoke_activation_code=RevokeActivationCode(x.codes, x.accounts, x.directory, clock),
-        get_activation_letter=GetActivationLetter(x.codes, x.letters, clock),
+        list_activation_codes=ListActivationCodes(x.codes, x.accounts, x.directory, clock, sf),
+        revoke_activation_code=RevokeActivationCode(x.codes, x.accounts, x.directory, clock, sf),
+        get_activation_letter=GetActivationLetter(x.codes, x.letters, clock, sf),
         start_activation=StartActivation(x.codes, x.activations, x.rights, x.attempts, x.code_hasher, x.charter, clock),
         accept_charter=AcceptCharter(x.codes, x.activations, x.rights, x.accounts, links, clock),
         expire_activation_codes=ExpireActivationCodes(x.codes, clock),
         invite_user=InviteUser(
-            x.invitations, x.rights, x.accounts, x.invited_accounts, x.habilitations, grants, links, clock
+            x.invitations, x.rights, x.accounts, x.invited_accounts, x.habilitations, grants, links, clock, sf
         ),
-        list_invitations=ListInvitations(x.invitations, x.rights, x.accounts, clock),
-        resend_invitation=ResendInvitation(x.invitations, x.rights, x.accounts, x.directory, links, clock),
-        revoke_invitation=RevokeInvitation(x.invitations, x.rights, x.accounts, clock),
+        list_invitations=ListInvitations(x.invitations, x.rights, x.accounts, clock, sf),
+        resend_invitation=ResendInvitation(x.invitations, x.rights, x.accounts, x.directory, links, clock, sf),
+        revoke_invitation=RevokeInvitation(x.invitations, x.rights, x.accounts, clock, sf),
         accept_invitation=AcceptInvitation(x.invitations, x.rights, x.accounts, grants, clock),
         sweep_invitations=SweepInvitations(x.invitation_sweep, clock),
         sweep_habilitations=SweepHabilitations(

@@ -24,3 +24,5 @@ class HabilitationSettings(RuntimeSettings):
         OPEN_MAX, ge=1, validation_alias=AliasChoices("HABILITATION_ACCESS_REQUESTS_OPEN_MAX")
     )
     sweep_seconds: float = Field(60.0, gt=0, validation_alias=AliasChoices("HABILITATION_SWEEP_SECONDS"))
+    # Access managers and agents must prove a second factor to use their rights (domain/second_factor.py).
+    second_factor_required: bool = Field(True, validation_alias=AliasChoices("HABILITATION_SECOND_FACTOR_REQUIRED"))

@@ -33,6 +33,7 @@ from habilitation.adapters.package_charter_text import PackageCharterText
 from habilitation.domain.activation import Activation
 from habilitation.domain.activation_code import WRONG_CODES_WINDOW, CodeState
 from habilitation.domain.errors import Conflict
+from habilitation.domain.second_factor import SecondFactorPolicy
 from habilitation.fakes.people import FakeAccounts, FakeDirectory
 from habilitation.use_cases.activation.accept_charter import AcceptCharter
 from habilitation.use_cases.activation.get_activation_letter import GetActivationLetter
@@ -213,12 +214,15 @@ async def test_an_activation_from_issuance_to_manager_right(database: AsyncDatab
     attempts = MongoActivationAttempts(database[mongo_activation_attempts.COLLECTION])
     letters = MongoActivationLetters(database[mongo_activation_letters.COLLECTION])
     hasher, clock = HmacCodeHasher(b"k" * 32), ManualClock(T0)
-    issue = IssueActivationCode(codes, letters, FakeDirectory(ESTABLISHMENT), hasher, FpdfActivationLetter(), clock)
+    off = SecondFactorPolicy(required=False)  # the stores are under test here, not the second factor
+    issue = IssueActivationCode(
+        codes, letters, FakeDirectory(ESTABLISHMENT), hasher, FpdfActivationLetter(), clock, off
+    )
     start = StartActivation(codes, activations, rights, attempts, hasher, PackageCharterText(), clock)
     accept = AcceptCharter(codes, activations, rights, FakeAccounts(account("user-1")), LINKS, clock)
 
     issued = await issue(a.IssueActivationCodeV1(actor=AGENT, service="ceres", siret=SIRET), CONTEXT)
-    letter = await GetActivationLetter(codes, letters, clock)(
+    letter = await GetActivationLetter(codes, letters, clock, off)(
         a.GetActivationLetterV1(actor=AGENT, activation_code_id=issued.id), CONTEXT
     )
     started = await start(a.StartActivationV1(actor=USER, siret=SIRET, activation_code=issued.code.lower()), CONTEXT)

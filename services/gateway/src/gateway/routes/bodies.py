@@ -1,8 +1,12 @@
-"""What the routes' request bodies share: unknown fields refused, text trimmed, a SIRET as typed, a grant."""
+"""What the routes' request bodies share: unknown fields refused, text trimmed, a SIRET as typed, a grant,
+a WebAuthn credential."""
 
+import json
 from datetime import date
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 from contracts.habilitation import HabilitationGrantV1
 
@@ -41,3 +45,25 @@ class CaptchaIn(Body):
 # No docstrings on the bodies a route takes as they are: pydantic would add them to the OpenAPI document.
 class CodeIn(Body):
     code: str = Field(min_length=1, max_length=16)
+
+
+# A WebAuthn credential's JSON (`credential.toJSON()`): an assertion is about 1 KB, a registration with an
+# attestation certificate chain a few KB. Far below the body limit (64 KiB), which still applies.
+CREDENTIAL_MAX_CHARS = 16_384
+
+
+def credential_text(credential: dict[str, Any]) -> str:
+    """The browser's credential as the JSON text identity verifies (`contracts.second_factor`), bounded."""
+    text = json.dumps(credential, separators=(",", ":"), ensure_ascii=False)
+    if len(text) > CREDENTIAL_MAX_CHARS:
+        raise PydanticCustomError("credential_too_large", "credential too large")
+    return text
+
+
+def _bounded(credential: dict[str, Any]) -> dict[str, Any]:
+    credential_text(credential)
+    return credential
+
+
+# A JSON object, refused (422 on its field) once serialised over CREDENTIAL_MAX_CHARS.
+Credential = Annotated[dict[str, Any], AfterValidator(_bounded)]

@@ -34,12 +34,26 @@ class AccountOut(BaseModel):
     manager_of: list[str] = []
     habilitations: list[HabilitationV1] = []
     pending_access_requests_to_review: int = 0
+    # The habilitation service's: an agent or a manager who must enrol a second factor before using their rights.
+    second_factor_required: bool = False
+    # The session's (identity): the account has a factor enrolled; what this session proved (RFC 8176).
+    second_factor_enrolled: bool = False
+    amr: list[str] = []
     csrf_token: str
 
 
-def account_out(profile: AccountProfileV1, csrf_token: str, summary: AccessSummaryV1 | None = None) -> AccountOut:
+def account_out(
+    profile: AccountProfileV1,
+    csrf_token: str,
+    summary: AccessSummaryV1 | None = None,
+    *,
+    amr: list[str],
+    second_factor_enrolled: bool,
+) -> AccountOut:
     extra = summary.model_dump() if summary else {}
-    return AccountOut(**profile.model_dump(), **extra, csrf_token=csrf_token)
+    return AccountOut(
+        **profile.model_dump(), **extra, amr=amr, second_factor_enrolled=second_factor_enrolled, csrf_token=csrf_token
+    )
 
 
 class ProfileIn(BaseModel):
@@ -58,7 +72,9 @@ async def me(session: auth.Session, rpc: Rpc) -> AccountOut:
         rpc.call(IDENTITY, GetProfileV1(account_id=session.account_id)),
         rpc.call(HABILITATION, GetAccessSummaryV1(actor=auth.actor_of(session))),
     )
-    return account_out(profile, session.csrf_token, summary)
+    return account_out(
+        profile, session.csrf_token, summary, amr=session.amr, second_factor_enrolled=session.second_factor_enrolled
+    )
 
 
 @router.patch("/me", response_model=AccountOut, responses=problem_responses(401, 403, 422, 503))
@@ -66,7 +82,9 @@ async def update_me(body: ProfileIn, session: auth.Session, rpc: Rpc) -> Account
     """Civilité, nom, prénom, poste, téléphone. Seuls les champs envoyés changent ; `null` efface poste ou téléphone."""
     changes = body.model_dump(exclude_unset=True)
     profile = await rpc.call(IDENTITY, UpdateProfileV1(account_id=session.account_id, changes=changes))
-    return account_out(profile, session.csrf_token)
+    return account_out(
+        profile, session.csrf_token, amr=session.amr, second_factor_enrolled=session.second_factor_enrolled
+    )
 
 
 class ChangePasswordIn(NewPasswordIn):

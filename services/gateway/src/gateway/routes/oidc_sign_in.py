@@ -54,6 +54,8 @@ class AuthorizationIn(BaseModel):
     code_challenge: str = Field(min_length=1, max_length=200)
     code_challenge_method: str = Field(min_length=1, max_length=20, examples=["S256"])
     max_age: int | None = Field(None, ge=0, le=10**9)
+    # The client's `acr_values` as /authorize received it (space-separated): "efp:mfa" asks for a second factor.
+    acr_values: str | None = Field(None, max_length=500, examples=["efp:mfa"])
 
 
 @router.post(
@@ -66,7 +68,8 @@ async def issue_code(body: AuthorizationIn, session: auth.Session, request: Requ
     """La personne connectée se connecte à l'application : un code à usage unique (60 s).
 
     401 `login_required` si la session est plus ancienne que `max_age` ; 403 `no_access` sans
-    habilitation active sur le service de l'application.
+    habilitation active sur le service de l'application ; avec `acr_values=efp:mfa`, 403 `step_up_required`
+    (ou `second_factor_required` sans double authentification) si la session n'en a pas prouvé une.
     """
     token = auth.session_token(request)
     assert token is not None  # current_session found it
@@ -81,6 +84,7 @@ async def issue_code(body: AuthorizationIn, session: auth.Session, request: Requ
             code_challenge=body.code_challenge,
             code_challenge_method=body.code_challenge_method,
             max_age=body.max_age,
+            acr_values=(body.acr_values or "").split(),
             habilitations=await active_habilitations(rpc, auth.actor_of(session)),
         ),
     )

@@ -63,3 +63,13 @@ class RateLimited(HabilitationError):
 class InvalidActivationCode(HabilitationError):
     code = ErrorCode.INVALID_ACTIVATION_CODE
     detail = "Le code d'activation ou le SIRET saisi est incorrect."
+
+
+class SecondFactorRequired(HabilitationError):
+    code = ErrorCode.SECOND_FACTOR_REQUIRED
+    detail = "Pour utiliser vos droits, configurez d'abord la double authentification depuis « Mon compte »."
+
+
+class StepUpRequired(HabilitationError):
+    code = ErrorCode.STEP_UP_REQUIRED
+    detail = "Pour cette action, confirmez votre identité avec votre double authentification."

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from efp_runtime.clock import ManualClock
 from habilitation.composition import DEFAULT_LINKS, Adapters, Habilitation, use_cases
+from habilitation.domain.second_factor import SecondFactorPolicy
 from habilitation.fakes.activation import (
     FakeActivations,
     FakeAttempts,
@@ -51,6 +52,8 @@ class InMemory:
     charter: FakeCharter = field(default_factory=FakeCharter)
     terms: FakeTexts = field(default_factory=FakeTexts)
     terms_acceptances: FakeTermsAcceptances = field(default_factory=FakeTermsAcceptances)
+    # Off: the tests' actors log in with a password alone; the tests of the rule turn it on.
+    second_factor: SecondFactorPolicy = field(default_factory=lambda: SecondFactorPolicy(required=False))
 
     def __post_init__(self) -> None:
         # The fakes that answer from the others' contents, as the Mongo adapters read the same collections.
@@ -86,7 +89,7 @@ class InMemory:
 
     def use_cases(self, links: Links = DEFAULT_LINKS, code_validity_months: int = 6) -> Habilitation:
         """The service's use cases on these fakes, wired as the service wires them."""
-        return use_cases(self.adapters(), self.clock, links, code_validity_months)
+        return use_cases(self.adapters(), self.clock, links, code_validity_months, second_factor=self.second_factor)
 
 
 def in_memory_adapters() -> Adapters:

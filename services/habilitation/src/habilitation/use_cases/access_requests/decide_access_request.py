@@ -6,6 +6,7 @@ from efp_runtime.message_context import MessageContext
 from efp_runtime.outbox import Outgoing
 from habilitation.domain.errors import InvalidInput
 from habilitation.domain.habilitation import Via
+from habilitation.domain.second_factor import SecondFactorPolicy
 from habilitation.use_cases.access_requests.find_access_request import find_managed_request
 from habilitation.use_cases.access_requests.messages import access_refused, request_events
 from habilitation.use_cases.access_requests.ports import AccessRequests
@@ -28,6 +29,7 @@ class AcceptAccessRequest:
         grants: GrantHabilitations,
         links: Links,
         clock: Clock,
+        second_factor: SecondFactorPolicy,
     ) -> None:
         self._requests = requests
         self._rights = rights
@@ -35,10 +37,13 @@ class AcceptAccessRequest:
         self._grants = grants
         self._links = links
         self._clock = clock
+        self._second_factor = second_factor
 
     async def __call__(self, command: ar.AcceptAccessRequestV1, context: MessageContext) -> AccessRequestV1:
         habilitations = list(command.habilitations)
-        request = await find_managed_request(self._requests, self._rights, command.actor, command.access_request_id)
+        request = await find_managed_request(
+            self._requests, self._rights, command.actor, command.access_request_id, self._second_factor
+        )
         request.accept(command.actor.account_id, self._clock())  # refuses a decided request before any grant
         establishments = await self._grants.check(request.siren, habilitations, service=request.service)
         requester = await self._accounts.get(request.account_id)
@@ -65,19 +70,28 @@ class AcceptAccessRequest:
 
 class RefuseAccessRequest:
     def __init__(
-        self, requests: AccessRequests, rights: ManagerRights, accounts: Accounts, links: Links, clock: Clock
+        self,
+        requests: AccessRequests,
+        rights: ManagerRights,
+        accounts: Accounts,
+        links: Links,
+        clock: Clock,
+        second_factor: SecondFactorPolicy,
     ) -> None:
         self._requests = requests
         self._rights = rights
         self._accounts = accounts
         self._links = links
         self._clock = clock
+        self._second_factor = second_factor
 
     async def __call__(self, command: ar.RefuseAccessRequestV1, context: MessageContext) -> AccessRequestV1:
         text = (command.reason or "").strip() or None
         if text is not None and len(text) > REASON_MAX:
             raise InvalidInput(f"Le motif ne doit pas dépasser {REASON_MAX} caractères.", field="reason")
-        request = await find_managed_request(self._requests, self._rights, command.actor, command.access_request_id)
+        request = await find_managed_request(
+            self._requests, self._rights, command.actor, command.access_request_id, self._second_factor
+        )
         request.refuse(command.actor.account_id, self._clock(), text)
         requester = await self._accounts.get(request.account_id)
         outgoing = Outgoing(PRODUCER, context)

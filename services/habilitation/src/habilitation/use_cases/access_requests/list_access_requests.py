@@ -4,6 +4,7 @@ from contracts import access_requests as ar
 from contracts.access_requests import AccessRequestsV1
 from efp_runtime.message_context import MessageContext
 from habilitation.domain.access_request import RequestState
+from habilitation.domain.second_factor import SecondFactorPolicy
 from habilitation.use_cases.access_requests.ports import AccessRequests
 from habilitation.use_cases.access_requests.views import access_request_v1
 from habilitation.use_cases.managers.access_control import require_manager
@@ -25,15 +26,21 @@ class ListMyAccessRequests:
 
 class ListOrganisationAccessRequests:
     def __init__(
-        self, requests: AccessRequests, rights: ManagerRights, accounts: Accounts, listing: UserListing
+        self,
+        requests: AccessRequests,
+        rights: ManagerRights,
+        accounts: Accounts,
+        listing: UserListing,
+        second_factor: SecondFactorPolicy,
     ) -> None:
         self._requests = requests
         self._rights = rights
         self._accounts = accounts
         self._listing = listing
+        self._second_factor = second_factor
 
     async def __call__(self, command: ar.ListOrganisationAccessRequestsV1, context: MessageContext) -> AccessRequestsV1:
-        await require_manager(self._rights, command.actor, command.siren)
+        await require_manager(self._rights, command.actor, command.siren, self._second_factor)
         after = cursor(command.after)
         # Requesters are people of the organisation (guide §4): its users listing finds them by name or e-mail.
         account_ids = await self._listing.matching(command.siren, command.q) if command.q else None

@@ -1,5 +1,6 @@
 """Who may issue and follow activation codes: ministry agents, each for the establishments of their
-région (an agent with none, as the central administration's, acts nationwide)."""
+région (an agent with none, as the central administration's, acts nationwide), with a second factor
+while the policy asks one."""
 
 import logging
 
@@ -7,6 +8,7 @@ from contracts.habilitation import ActorV1
 from habilitation.domain.activation_code import ActivationCode
 from habilitation.domain.errors import Forbidden, NotFound
 from habilitation.domain.region import REGIONS, region_code, region_of_postcode
+from habilitation.domain.second_factor import SecondFactorPolicy
 from habilitation.use_cases.activation.ports import ActivationCodes
 from habilitation.use_cases.ports import Directory, Establishment
 
@@ -17,15 +19,18 @@ UNKNOWN_REGION = (
 )
 
 
-def require_agent(actor: ActorV1) -> None:
+def require_agent(actor: ActorV1, second_factor: SecondFactorPolicy) -> None:
     """Codes are issued and followed by ministry agents only (the gateway checks too)."""
     if actor.kind != "agent":
         raise Forbidden("Seuls les agents du ministère peuvent gérer les codes d'activation.")
+    second_factor.require_proved(actor)
 
 
-async def agent_code(codes: ActivationCodes, actor: ActorV1, code_id: str) -> ActivationCode:
+async def agent_code(
+    codes: ActivationCodes, actor: ActorV1, code_id: str, second_factor: SecondFactorPolicy
+) -> ActivationCode:
     """The code an agent names; 404 if there is none."""
-    require_agent(actor)
+    require_agent(actor, second_factor)
     code = await codes.get(code_id)
     if code is None:
         raise NotFound("Ce code d'activation est introuvable.")
@@ -51,10 +56,10 @@ def require_region(actor: ActorV1, establishment: Establishment) -> None:
 
 
 async def agent_code_in_region(
-    codes: ActivationCodes, directory: Directory, actor: ActorV1, code_id: str
+    codes: ActivationCodes, directory: Directory, actor: ActorV1, code_id: str, second_factor: SecondFactorPolicy
 ) -> ActivationCode:
     """`agent_code`, and the code's establishment in the agent's région."""
-    code = await agent_code(codes, actor, code_id)
+    code = await agent_code(codes, actor, code_id, second_factor)
     await require_region_of_siret(directory, actor, code.siret)
     return code
 

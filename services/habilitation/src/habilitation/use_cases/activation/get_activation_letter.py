@@ -7,6 +7,7 @@ from contracts.activation import ActivationLetterV1
 from efp_runtime.message_context import MessageContext
 from habilitation.domain.activation_code import CodeState
 from habilitation.domain.errors import NotFound
+from habilitation.domain.second_factor import SecondFactorPolicy
 from habilitation.use_cases.activation.access_control import agent_code
 from habilitation.use_cases.activation.issue_activation_code import LETTER_AVAILABLE_FOR
 from habilitation.use_cases.activation.ports import ActivationCodes, ActivationLetters
@@ -20,13 +21,18 @@ GONE = (
 
 
 class GetActivationLetter:
-    def __init__(self, codes: ActivationCodes, letters: ActivationLetters, clock: Clock) -> None:
+    def __init__(
+        self, codes: ActivationCodes, letters: ActivationLetters, clock: Clock, second_factor: SecondFactorPolicy
+    ) -> None:
         self._codes = codes
         self._letters = letters
         self._clock = clock
+        self._second_factor = second_factor
 
     async def __call__(self, command: a.GetActivationLetterV1, context: MessageContext) -> ActivationLetterV1:
-        code = await agent_code(self._codes, command.actor, command.activation_code_id)
+        code = await agent_code(self._codes, command.actor, command.activation_code_id, self._second_factor)
+        # Step-up before the letter is taken (its one download): it holds the code in clear.
+        self._second_factor.require_fresh(command.actor, self._clock())
         # A letter for a code revoked in the meantime would only mislead its reader.
         if code.state is not CodeState.ISSUED:
             raise NotFound(GONE)

@@ -22,6 +22,7 @@ from habilitation.domain.activation_code import (
 )
 from habilitation.domain.catalogue import SERVICES
 from habilitation.domain.errors import InvalidInput
+from habilitation.domain.second_factor import SecondFactorPolicy
 from habilitation.domain.siret import normalize_siret
 from habilitation.use_cases.activation.access_control import require_agent, require_region
 from habilitation.use_cases.activation.messages import code_events
@@ -48,6 +49,7 @@ class IssueActivationCode:
         hasher: CodeHasher,
         renderer: LetterRenderer,
         clock: Clock,
+        second_factor: SecondFactorPolicy,
         validity_months: int = DEFAULT_VALIDITY_MONTHS,
         generate: Callable[[], str] = generate_code,
     ) -> None:
@@ -59,10 +61,13 @@ class IssueActivationCode:
         self._clock = clock
         self._validity_months = validity_months
         self._generate = generate
+        self._second_factor = second_factor
 
     async def __call__(self, command: a.IssueActivationCodeV1, context: MessageContext) -> IssuedActivationCodeV1:
         service, siret = command.service, command.siret
-        require_agent(command.actor)
+        require_agent(command.actor, self._second_factor)
+        # Step-up: the reply reveals the code in clear.
+        self._second_factor.require_fresh(command.actor, self._clock())
         known = SERVICES.get(service)
         if known is None:
             raise InvalidInput("Ce service numérique n'existe pas.", field="service")

@@ -4,6 +4,7 @@ from contracts import activation as a
 from contracts.activation import ActivationCodesV1
 from efp_runtime.message_context import MessageContext
 from habilitation.domain.errors import InvalidInput
+from habilitation.domain.second_factor import SecondFactorPolicy
 from habilitation.domain.siret import normalize_siret
 from habilitation.use_cases.activation.access_control import require_agent, require_region_of_siret
 from habilitation.use_cases.activation.ports import ActivationCodes
@@ -12,14 +13,22 @@ from habilitation.use_cases.ports import Accounts, Clock, Directory
 
 
 class ListActivationCodes:
-    def __init__(self, codes: ActivationCodes, accounts: Accounts, directory: Directory, clock: Clock) -> None:
+    def __init__(
+        self,
+        codes: ActivationCodes,
+        accounts: Accounts,
+        directory: Directory,
+        clock: Clock,
+        second_factor: SecondFactorPolicy,
+    ) -> None:
         self._codes = codes
         self._directory = directory
         self._accounts = accounts
         self._clock = clock
+        self._second_factor = second_factor
 
     async def __call__(self, command: a.ListActivationCodesV1, context: MessageContext) -> ActivationCodesV1:
-        require_agent(command.actor)
+        require_agent(command.actor, self._second_factor)
         compact = normalize_siret(command.siret)
         if compact is None:
             raise InvalidInput("Le SIRET doit comporter 14 chiffres.", field="siret")

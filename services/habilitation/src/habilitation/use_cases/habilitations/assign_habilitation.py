@@ -6,6 +6,7 @@ from efp_runtime.message_context import MessageContext
 from efp_runtime.outbox import Outgoing
 from habilitation.domain.errors import NotFound
 from habilitation.domain.habilitation import Via
+from habilitation.domain.second_factor import SecondFactorPolicy
 from habilitation.use_cases.habilitations.grant_habilitations import GrantHabilitations
 from habilitation.use_cases.habilitations.messages import access_granted
 from habilitation.use_cases.habilitations.views import habilitation_v1
@@ -17,16 +18,23 @@ from habilitation.use_cases.ports import Accounts, Directory, ManagerRights
 
 class AssignHabilitation:
     def __init__(
-        self, rights: ManagerRights, accounts: Accounts, directory: Directory, grants: GrantHabilitations, links: Links
+        self,
+        rights: ManagerRights,
+        accounts: Accounts,
+        directory: Directory,
+        grants: GrantHabilitations,
+        links: Links,
+        second_factor: SecondFactorPolicy,
     ) -> None:
         self._rights = rights
         self._accounts = accounts
         self._directory = directory
         self._grants = grants
         self._links = links
+        self._second_factor = second_factor
 
     async def to_user(self, command: hm.AddUserHabilitationV1, context: MessageContext) -> HabilitationV1:
-        await require_manager(self._rights, command.actor, command.siren)
+        await require_manager(self._rights, command.actor, command.siren, self._second_factor)
         holder = await self._accounts.get(command.account_id)
         if holder is None or holder.siren != command.siren:
             raise NotFound("Cet utilisateur n'appartient pas à la structure.")
@@ -37,7 +45,7 @@ class AssignHabilitation:
         establishment = await self._directory.establishment(command.grant.siret)
         if establishment is None:
             raise NotFound("Cet établissement est introuvable ou fermé.")
-        await require_manager(self._rights, command.actor, establishment.siren)
+        await require_manager(self._rights, command.actor, establishment.siren, self._second_factor)
         return await self._grant(command.actor, establishment.siren, command.actor.account_id, command.grant, context)
 
     async def _grant(

@@ -6,6 +6,7 @@ from efp_runtime.message_context import MessageContext
 from efp_runtime.outbox import Outgoing
 from habilitation.domain.errors import InvalidInput, NotFound
 from habilitation.domain.habilitation import THIRD_PARTY_NEEDS_END_DATE, Via
+from habilitation.domain.second_factor import SecondFactorPolicy
 from habilitation.use_cases.habilitations.grant_habilitations import GrantHabilitations
 from habilitation.use_cases.habilitations.messages import access_granted
 from habilitation.use_cases.habilitations.views import habilitation_v1
@@ -16,14 +17,22 @@ from habilitation.use_cases.ports import Accounts, ManagerRights
 
 
 class DelegateHabilitation:
-    def __init__(self, rights: ManagerRights, accounts: Accounts, grants: GrantHabilitations, links: Links) -> None:
+    def __init__(
+        self,
+        rights: ManagerRights,
+        accounts: Accounts,
+        grants: GrantHabilitations,
+        links: Links,
+        second_factor: SecondFactorPolicy,
+    ) -> None:
         self._rights = rights
         self._accounts = accounts
         self._grants = grants
         self._links = links
+        self._second_factor = second_factor
 
     async def __call__(self, command: hm.DelegateHabilitationV1, context: MessageContext) -> HabilitationV1:
-        await require_manager(self._rights, command.actor, command.siren)
+        await require_manager(self._rights, command.actor, command.siren, self._second_factor)
         if command.grant.end_date is None:
             raise InvalidInput(THIRD_PARTY_NEEDS_END_DATE, field="end_date")
         delegate = await self._accounts.by_email(command.email)

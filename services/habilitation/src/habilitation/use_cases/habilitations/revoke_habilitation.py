@@ -7,6 +7,7 @@ from efp_runtime.message_context import MessageContext
 from efp_runtime.outbox import Outgoing
 from habilitation.domain.catalogue import SERVICES, role_label
 from habilitation.domain.errors import NotFound
+from habilitation.domain.second_factor import SecondFactorPolicy
 from habilitation.use_cases.habilitations.views import habilitation_v1
 from habilitation.use_cases.links import Links
 from habilitation.use_cases.managers.access_control import manages
@@ -23,6 +24,7 @@ class RevokeHabilitation:
         directory: Directory,
         links: Links,
         clock: Clock,
+        second_factor: SecondFactorPolicy,
     ) -> None:
         self._habilitations = habilitations
         self._rights = rights
@@ -30,10 +32,13 @@ class RevokeHabilitation:
         self._directory = directory
         self._links = links
         self._clock = clock
+        self._second_factor = second_factor
 
     async def __call__(self, command: hm.RevokeHabilitationV1, context: MessageContext) -> HabilitationV1:
         habilitation = await self._habilitations.get(command.habilitation_id)
-        if habilitation is None or not await manages(self._rights, command.actor, habilitation.siren):
+        if habilitation is None or not await manages(
+            self._rights, command.actor, habilitation.siren, self._second_factor
+        ):
             raise NotFound("Cette habilitation est introuvable.")
         now = self._clock()
         habilitation.revoke(command.actor.account_id, now)

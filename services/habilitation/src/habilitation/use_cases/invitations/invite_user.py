@@ -15,6 +15,7 @@ from efp_runtime.outbox import Outgoing
 from habilitation.domain.errors import Conflict, InvalidInput
 from habilitation.domain.habilitation import THIRD_PARTY_NEEDS_END_DATE, is_third_party
 from habilitation.domain.invitation import DUPLICATE_PENDING, Invitation, hash_token, new_token
+from habilitation.domain.second_factor import SecondFactorPolicy
 from habilitation.use_cases.habilitations.grant_habilitations import GrantHabilitations
 from habilitation.use_cases.invitations.messages import invitation_email, invitation_events
 from habilitation.use_cases.invitations.ports import Invitations, InvitedAccounts
@@ -36,6 +37,7 @@ class InviteUser:
         grants: GrantHabilitations,
         links: Links,
         clock: Clock,
+        second_factor: SecondFactorPolicy,
     ) -> None:
         self._invitations = invitations
         self._rights = rights
@@ -45,6 +47,7 @@ class InviteUser:
         self._grants = grants
         self._links = links
         self._clock = clock
+        self._second_factor = second_factor
 
     async def __call__(self, command: inv.InviteUserV1, context: MessageContext) -> InvitationV1:
         siren, email, last_name, first_name, habilitations = (
@@ -54,7 +57,7 @@ class InviteUser:
             command.first_name,
             list(command.habilitations),
         )
-        await require_manager(self._rights, command.actor, siren)
+        await require_manager(self._rights, command.actor, siren, self._second_factor)
         establishments = await self._grants.check(siren, habilitations)
         wanted = [(h.service, h.role, h.siret) for h in habilitations]
         if len(set(wanted)) != len(wanted):

@@ -7,6 +7,7 @@ from efp_runtime.message_context import MessageContext
 from efp_runtime.outbox import Outgoing
 from habilitation.domain.errors import InvalidInput, Stale
 from habilitation.domain.invitation import hash_token, new_token
+from habilitation.domain.second_factor import SecondFactorPolicy
 from habilitation.use_cases.invitations.find_invitation import find_managed_invitation
 from habilitation.use_cases.invitations.messages import invitation_email, invitation_events
 from habilitation.use_cases.invitations.ports import Invitations
@@ -25,6 +26,7 @@ class ResendInvitation:
         directory: Directory,
         links: Links,
         clock: Clock,
+        second_factor: SecondFactorPolicy,
     ) -> None:
         self._invitations = invitations
         self._rights = rights
@@ -32,6 +34,7 @@ class ResendInvitation:
         self._directory = directory
         self._links = links
         self._clock = clock
+        self._second_factor = second_factor
 
     async def __call__(self, command: inv.ResendInvitationV1, context: MessageContext) -> InvitationV1:
         # An invitation listed as expired may be swept at the very moment it is resent: read it again
@@ -42,7 +45,9 @@ class ResendInvitation:
             return await self._resend(command.actor, command.invitation_id, context)
 
     async def _resend(self, actor: ActorV1, invitation_id: str, context: MessageContext) -> InvitationV1:
-        invitation = await find_managed_invitation(self._invitations, self._rights, actor, invitation_id)
+        invitation = await find_managed_invitation(
+            self._invitations, self._rights, actor, invitation_id, self._second_factor
+        )
         now = self._clock()
         token = new_token(invitation.id)
         invitation.resend(actor.account_id, now, hash_token(token))  # 409 too_early before the expiry

@@ -4,6 +4,7 @@ from contracts import invitations as inv
 from contracts.invitations import InvitationV1
 from efp_runtime.message_context import MessageContext
 from efp_runtime.outbox import Outgoing
+from habilitation.domain.second_factor import SecondFactorPolicy
 from habilitation.use_cases.invitations.find_invitation import find_managed_invitation
 from habilitation.use_cases.invitations.messages import invitation_events
 from habilitation.use_cases.invitations.ports import Invitations
@@ -13,15 +14,23 @@ from habilitation.use_cases.ports import Accounts, Clock, ManagerRights
 
 
 class RevokeInvitation:
-    def __init__(self, invitations: Invitations, rights: ManagerRights, accounts: Accounts, clock: Clock) -> None:
+    def __init__(
+        self,
+        invitations: Invitations,
+        rights: ManagerRights,
+        accounts: Accounts,
+        clock: Clock,
+        second_factor: SecondFactorPolicy,
+    ) -> None:
         self._invitations = invitations
         self._rights = rights
         self._accounts = accounts
         self._clock = clock
+        self._second_factor = second_factor
 
     async def __call__(self, command: inv.RevokeInvitationV1, context: MessageContext) -> InvitationV1:
         invitation = await find_managed_invitation(
-            self._invitations, self._rights, command.actor, command.invitation_id
+            self._invitations, self._rights, command.actor, command.invitation_id, self._second_factor
         )
         now = self._clock()
         invitation.revoke(command.actor.account_id, now)

@@ -17,6 +17,7 @@ from habilitation.domain.activation import Activation
 from habilitation.domain.catalogue import CERES, CHARTER_VERSION
 from habilitation.domain.errors import LastManager, NotFound
 from habilitation.domain.manager_right import ManagerRight
+from habilitation.domain.second_factor import SecondFactorPolicy
 from habilitation.use_cases.activation.ports import Activations
 from habilitation.use_cases.links import Links
 from habilitation.use_cases.managers.access_control import require_manager
@@ -35,6 +36,7 @@ class AppointManager:
         users: ListOrganisationUsers,
         links: Links,
         clock: Clock,
+        second_factor: SecondFactorPolicy,
     ) -> None:
         self._rights = rights
         self._activations = activations
@@ -43,12 +45,14 @@ class AppointManager:
         self._users = users
         self._links = links
         self._clock = clock
+        self._second_factor = second_factor
 
     async def appoint(self, command: hm.AppointManagerV1, context: MessageContext) -> OrganisationUserV1:
         siren, account_id = command.siren, command.account_id
         # The reply: the person as the users list shows them.
         shown = hm.GetOrganisationUserV1(actor=command.actor, siren=siren, account_id=account_id)
-        await require_manager(self._rights, command.actor, siren)
+        await require_manager(self._rights, command.actor, siren, self._second_factor)
+        self._second_factor.require_fresh(command.actor, self._clock())
         person = await self._accounts.get(account_id)
         if person is None or person.siren != siren:
             raise NotFound("Cet utilisateur n'appartient pas à la structure.")
@@ -97,7 +101,8 @@ class AppointManager:
 
     async def withdraw(self, command: hm.WithdrawManagerV1, context: MessageContext) -> DoneV1:
         siren, account_id = command.siren, command.account_id
-        await require_manager(self._rights, command.actor, siren)
+        await require_manager(self._rights, command.actor, siren, self._second_factor)
+        self._second_factor.require_fresh(command.actor, self._clock())
         right = await self._rights.get(account_id, siren)
         if right is None or not right.held:
             raise NotFound("Cet utilisateur n'est pas responsable des accès de la structure.")

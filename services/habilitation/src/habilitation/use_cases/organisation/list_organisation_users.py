@@ -16,6 +16,7 @@ from efp_runtime.message_context import MessageContext
 from habilitation.domain.errors import InvalidInput, NotFound
 from habilitation.domain.habilitation import Habilitation
 from habilitation.domain.manager_right import ManagerRight
+from habilitation.domain.second_factor import SecondFactorPolicy
 from habilitation.use_cases.habilitations.views import habilitation_v1
 from habilitation.use_cases.managers.access_control import require_manager
 from habilitation.use_cases.organisation.ports import UserListing, UsersQuery
@@ -42,6 +43,7 @@ class ListOrganisationUsers:
         directory: Directory,
         listing: UserListing,
         clock: Clock,
+        second_factor: SecondFactorPolicy,
     ) -> None:
         self._accounts = accounts
         self._directory = directory
@@ -49,6 +51,7 @@ class ListOrganisationUsers:
         self._rights = rights
         self._listing = listing
         self._clock = clock
+        self._second_factor = second_factor
 
     async def __call__(self, command: hm.ListOrganisationUsersV1, context: MessageContext) -> OrganisationUsersV1:
         actor, siren, role, siret, q, after, limit = (
@@ -60,7 +63,7 @@ class ListOrganisationUsers:
             command.after,
             command.limit,
         )
-        await require_manager(self._rights, actor, siren)
+        await require_manager(self._rights, actor, siren, self._second_factor)
         start = cursor(after, SORT_KEY_LENGTH)
         if limit is not None and limit < 1:
             raise InvalidInput("Le nombre d'éléments par page doit être positif.", field="limit")
@@ -72,7 +75,7 @@ class ListOrganisationUsers:
         return OrganisationUsersV1(users=users, next_after=next_after, total=page.total)
 
     async def one(self, command: hm.GetOrganisationUserV1, context: MessageContext) -> OrganisationUserV1:
-        await require_manager(self._rights, command.actor, command.siren)
+        await require_manager(self._rights, command.actor, command.siren, self._second_factor)
         today = self._clock().date()
         users = await self._users(command.siren, [command.account_id], today)
         if not users or (users[0].habilitations == [] and not await self._is_member(command.account_id, command.siren)):
