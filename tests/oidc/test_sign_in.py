@@ -35,7 +35,7 @@ def test_authlib_signs_a_manager_in_and_reads_every_claim(
     assert (claims["email"], claims["email_verified"]) == (manager.email, True)
     assert claims["siren"] == MISTRAL[0]
     assert claims["organization_name"]
-    assert claims["amr"] == ["pwd"]
+    assert (claims["amr"], claims["acr"]) == (["pwd"], "efp:pwd")  # a password alone
     assert claims["auth_time"] <= claims["iat"]
     assert claims["sid"]
     assert [h["siret"] for h in claims["habilitations"]] == [MISTRAL[1]]
@@ -135,6 +135,8 @@ def test_the_discovery_document_announces_only_what_is_safe(system: RunningSyste
     assert "none" not in discovery["id_token_signing_alg_values_supported"]
     assert discovery["authorization_response_iss_parameter_supported"] is True
     assert set(ALL_SCOPES.split()) <= set(discovery["scopes_supported"])
+    assert discovery["acr_values_supported"] == ["efp:pwd", "efp:mfa"]
+    assert {"amr", "acr"} <= set(discovery["claims_supported"])
     keys = httpx.get(discovery["jwks_uri"]).json()["keys"]
     assert {key["kty"] for key in keys} == {"EC"}
     assert not [key for key in keys if "d" in key]  # public halves only

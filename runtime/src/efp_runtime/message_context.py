@@ -38,6 +38,9 @@ class MessageContext:
 
     message_id: str
     correlation_id: str
+    # The broker user that published the message: RabbitMQ refuses a `user_id` other than the
+    # connection's, so it is who sent it (None for work that starts here, or an unstamped message).
+    sender: str | None = None
 
     @classmethod
     def fresh(cls) -> "MessageContext":
@@ -94,8 +97,10 @@ def cloudevents_headers(envelope: Envelope) -> dict[str, str]:
     return headers
 
 
-def context_of(message_id: str | None, correlation_id: str | None, headers: Mapping[str, Any]) -> MessageContext:
+def context_of(
+    message_id: str | None, correlation_id: str | None, headers: Mapping[str, Any], sender: str | None = None
+) -> MessageContext:
     """The context of an incoming message; a message without ids still gets fresh ones."""
     mid = message_id or new_id()
     header = headers.get(CORRELATION_HEADER)
-    return MessageContext(message_id=mid, correlation_id=str(header or correlation_id or mid))
+    return MessageContext(message_id=mid, correlation_id=str(header or correlation_id or mid), sender=sender)

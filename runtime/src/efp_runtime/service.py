@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from dataclasses import dataclass
 from typing import Annotated, Any, Union
 
 from faststream import FastStream
@@ -38,6 +39,20 @@ logger = logging.getLogger(__name__)
 # A use case as a route: its request (the command) and the message's context, to its result.
 Route = Callable[[Any, MessageContext], Awaitable[BaseModel]]
 Routes = Mapping[type[Request[Any]], Route]
+
+
+@dataclass(frozen=True)
+class BySender:
+    """A route answered by `theirs` for requests the broker user `sender` published, by `others` otherwise."""
+
+    sender: str
+    theirs: Route
+    others: Route
+
+    async def __call__(self, request: Any, context: MessageContext) -> BaseModel:
+        return await (self.theirs if context.sender == self.sender else self.others)(request, context)
+
+
 Step = Callable[[], Awaitable[None]]
 # A background task: a coroutine function, run until cancelled.
 Task = Callable[[], Coroutine[Any, Any, None]]
@@ -73,7 +88,8 @@ def serve_requests(
         refuse_redelivered(message)
         if senders is not None and not senders.allows(message.raw_message.user_id, request.MESSAGE_TYPE):
             return RpcReply(error=SENDER_REFUSED)
-        context = context_of(message.message_id, message.correlation_id, message.headers)
+        sender = message.raw_message.user_id
+        context = context_of(message.message_id, message.correlation_id, message.headers, sender)
         try:
             return RpcReply(result=await routes[type(request)](request, context))
         except Refusal as refused:

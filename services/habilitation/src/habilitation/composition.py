@@ -101,6 +101,35 @@ class Adapters:
 
 
 @dataclass(frozen=True)
+class AgentCodes:
+    """The agents' activation-code use cases, for the operators' requests (see entrypoints.activation_routes)."""
+
+    issue_activation_code: IssueActivationCode
+    list_activation_codes: ListActivationCodes
+    revoke_activation_code: RevokeActivationCode
+    get_activation_letter: GetActivationLetter
+
+
+def agent_codes(x: Adapters, clock: Clock, second_factor: SecondFactorPolicy, validity_months: int) -> AgentCodes:
+    return AgentCodes(
+        issue_activation_code=IssueActivationCode(
+            x.codes,
+            x.letters,
+            x.directory,
+            x.code_hasher,
+            x.letter_renderer,
+            clock,
+            second_factor,
+            validity_months,
+            x.new_code,
+        ),
+        list_activation_codes=ListActivationCodes(x.codes, x.accounts, x.directory, clock, second_factor),
+        revoke_activation_code=RevokeActivationCode(x.codes, x.accounts, x.directory, clock, second_factor),
+        get_activation_letter=GetActivationLetter(x.codes, x.letters, clock, second_factor),
+    )
+
+
+@dataclass(frozen=True)
 class Habilitation:
     """The service's wired use cases: what the entrypoints call."""
 
@@ -140,6 +169,8 @@ class Habilitation:
     sweep_habilitations: SweepHabilitations
     check_authorization: CheckAuthorization
     list_active_habilitations: ListActiveHabilitations
+    # The same code use cases without the second-factor policy: the operator's command line has no session.
+    for_operator: AgentCodes
 
 
 def use_cases(
@@ -155,6 +186,7 @@ def use_cases(
     x, sf = adapters, second_factor
     grants = GrantHabilitations(x.habilitations, x.directory, x.accounts, clock)
     users = ListOrganisationUsers(x.accounts, x.habilitations, x.rights, x.directory, x.listing, clock, sf)
+    codes = agent_codes(x, clock, sf, code_validity_months)
     return Habilitation(
         # Events write the plain copies: no point asking identity about what it just announced.
         record_account=RecordAccount(x.copies),
@@ -181,20 +213,10 @@ def use_cases(
         list_organisation_users=users,
         appoint_manager=AppointManager(x.rights, x.activations, x.accounts, x.directory, users, links, clock, sf),
         delegate_habilitation=DelegateHabilitation(x.rights, x.accounts, grants, links, sf),
-        issue_activation_code=IssueActivationCode(
-            x.codes,
-            x.letters,
-            x.directory,
-            x.code_hasher,
-            x.letter_renderer,
-            clock,
-            sf,
-            code_validity_months,
-            x.new_code,
-        ),
-        list_activation_codes=ListActivationCodes(x.codes, x.accounts, x.directory, clock, sf),
-        revoke_activation_code=RevokeActivationCode(x.codes, x.accounts, x.directory, clock, sf),
-        get_activation_letter=GetActivationLetter(x.codes, x.letters, clock, sf),
+        issue_activation_code=codes.issue_activation_code,
+        list_activation_codes=codes.list_activation_codes,
+        revoke_activation_code=codes.revoke_activation_code,
+        get_activation_letter=codes.get_activation_letter,
         start_activation=StartActivation(x.codes, x.activations, x.rights, x.attempts, x.code_hasher, x.charter, clock),
         accept_charter=AcceptCharter(x.codes, x.activations, x.rights, x.accounts, links, clock),
         expire_activation_codes=ExpireActivationCodes(x.codes, clock),
@@ -211,4 +233,5 @@ def use_cases(
         ),
         check_authorization=CheckAuthorization(x.habilitations, clock),
         list_active_habilitations=ListActiveHabilitations(x.active_habilitations),
+        for_operator=agent_codes(x, clock, SecondFactorPolicy(required=False), code_validity_months),
     )

@@ -20,7 +20,7 @@ from notification.entrypoints.rpc_handlers import routes
 from notification.fakes import in_memory_adapters
 
 FIRST_DELIVERY = SimpleNamespace(
-    message_id="m-1", correlation_id="c-1", headers={}, raw_message=SimpleNamespace(redelivered=False)
+    message_id="m-1", correlation_id="c-1", headers={}, raw_message=SimpleNamespace(redelivered=False, user_id=None)
 )
 
 
