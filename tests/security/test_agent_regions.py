@@ -17,6 +17,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.security]
 PASSWORD = "Agent-Régional-2026!"
 ANNECY = "00001011600010"  # 74000: Auvergne-Rhône-Alpes
 NANTES = "00001387000043"  # 44000: Pays de la Loire
+# Commune 44036 (Loire-Atlantique, Pays de la Loire) served by a post office of Ille-et-Vilaine (35130, Bretagne).
+CHATEAUBRIANT = "00001387000068"
 
 
 @pytest.fixture
@@ -67,3 +69,10 @@ def test_an_agent_neither_sees_nor_revokes_the_codes_of_another_region(
         national.close()
     [still] = [c for c in codes["items"] if c["id"] == code_id]
     assert still["state"] == "issued"
+
+
+def test_the_establishments_region_comes_from_its_commune_not_its_postcode(regional_agent: httpx.Client) -> None:
+    """A postcode near a border can be the neighbouring département's: the commune code decides."""
+    issued = issue(regional_agent, CHATEAUBRIANT)
+
+    assert issued.status_code == 201, issued.text

@@ -15,6 +15,9 @@ class EstablishmentV1(BaseModel):
     address: str
     postcode: str
     city: str
+    # The INSEE commune code (codeCommuneEtablissement): its first characters are the département, exact
+    # where a postcode near a border belongs to the neighbouring département's post office. Older replies lack it.
+    commune_code: str | None = None
 
 
 class OrganisationV1(BaseModel):

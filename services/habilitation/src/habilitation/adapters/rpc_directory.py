@@ -1,6 +1,6 @@
 """The organisations directory, asked of the identity service over the bus (never its database)."""
 
-from contracts.organisations import GetOrganisationV1, SearchOrganisationsV1
+from contracts.organisations import EstablishmentV1, GetOrganisationV1, OrganisationV1, SearchOrganisationsV1
 from efp_runtime.rpc import RpcClient, RpcRefused
 from habilitation.domain.siret import normalize_siret
 from habilitation.use_cases.ports import Establishment
@@ -20,9 +20,7 @@ class RpcDirectory:
         for organisation in found.organisations:
             for establishment in organisation.establishments:
                 if establishment.siret == compact:
-                    return Establishment(
-                        compact, organisation.siren, establishment.name, organisation.name, establishment.postcode
-                    )
+                    return _establishment(organisation, establishment)
         return None
 
     async def establishments(self, siren: str) -> list[Establishment]:
@@ -30,7 +28,15 @@ class RpcDirectory:
             organisation = await self._rpc.call(IDENTITY, GetOrganisationV1(siren=siren))
         except RpcRefused:
             return []
-        return [
-            Establishment(e.siret, organisation.siren, e.name, organisation.name, e.postcode)
-            for e in organisation.establishments
-        ]
+        return [_establishment(organisation, e) for e in organisation.establishments]
+
+
+def _establishment(organisation: OrganisationV1, establishment: EstablishmentV1) -> Establishment:
+    return Establishment(
+        establishment.siret,
+        organisation.siren,
+        establishment.name,
+        organisation.name,
+        establishment.postcode,
+        establishment.commune_code or "",
+    )

@@ -1,8 +1,9 @@
 """The regions agents answer for (INSEE codes since 2016), and the region of an establishment.
 
-An establishment's région comes from its département, read from its postcode: the first two digits,
-three for overseas (97x), and 20 for Corsica. A postcode near a border can belong to the neighbouring
-département's post office; the directory has no commune code yet to be exact there.
+An establishment's région comes from its département, read from its INSEE commune code (« 74010 »:
+the first two characters, three for overseas 97x, 2A/2B for Corsica), exact everywhere. Where the
+directory has no commune code, from its postcode (the first two digits, three for overseas, 20 for
+Corsica), which near a border can belong to the neighbouring département's post office.
 """
 
 import unicodedata
@@ -48,6 +49,21 @@ _DEPARTMENTS = {
     "06": "976",
 }
 REGION_OF_DEPARTMENT = {department: region for region, listed in _DEPARTMENTS.items() for department in listed.split()}
+
+
+def region_of_commune(commune_code: str) -> str | None:
+    """The INSEE code of the région of an INSEE commune code, None when it is not one."""
+    code = commune_code.strip().upper()
+    if len(code) != 5 or not (code.isdigit() or (code[:2] in ("2A", "2B") and code[2:].isdigit())):
+        return None
+    if code[:2] in ("2A", "2B"):
+        return REGION_OF_DEPARTMENT["20"]
+    return REGION_OF_DEPARTMENT.get(code[:3]) or REGION_OF_DEPARTMENT.get(code[:2])
+
+
+def region_of_establishment(commune_code: str, postcode: str) -> str | None:
+    """By the commune code when there is one, else by the postcode."""
+    return region_of_commune(commune_code) if commune_code else region_of_postcode(postcode)
 
 
 def region_of_postcode(postcode: str) -> str | None:

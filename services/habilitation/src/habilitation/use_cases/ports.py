@@ -36,8 +36,10 @@ class Establishment:
     siren: str
     name: str
     organisation_name: str
-    # Its postcode, whose département gives the région agents are scoped to.
+    # Its postcode and INSEE commune code, whose département gives the région agents are scoped to (the
+    # commune code when the directory has it: a postcode near a border can be the neighbouring département's).
     postcode: str = ""
+    commune_code: str = ""
 
 
 class Accounts(Protocol):

@@ -5,7 +5,7 @@ import pytest
 
 from contracts import activation as a
 from habilitation.domain.errors import Forbidden
-from habilitation.domain.region import region_code, region_of_postcode
+from habilitation.domain.region import region_code, region_of_commune, region_of_establishment, region_of_postcode
 from services.habilitation.tests.unit.activation.samples import AGENT, CONTEXT, SIRET
 from services.habilitation.tests.unit.activation.test_activation_agent_use_cases import World
 
@@ -26,6 +26,24 @@ def test_the_region_of_a_postcode_is_its_departments(postcode: str, region: str)
 @pytest.mark.parametrize("postcode", ["", "3800", "ABCDE", "99000"])
 def test_what_is_not_a_french_postcode_has_no_region(postcode: str) -> None:
     assert region_of_postcode(postcode) is None
+
+
+@pytest.mark.parametrize(
+    ("commune", "region"),
+    [("38185", "84"), ("75056", "11"), ("2A004", "94"), ("2b033", "94"), ("97411", "04"), ("97611", "06")],
+)
+def test_the_region_of_a_commune_code_is_its_departments(commune: str, region: str) -> None:
+    assert region_of_commune(commune) == region
+
+
+@pytest.mark.parametrize("commune", ["", "3818", "ABCDE", "99001", "2C004"])
+def test_what_is_not_an_insee_commune_code_has_no_region(commune: str) -> None:
+    assert region_of_commune(commune) is None
+
+
+def test_the_commune_code_wins_over_a_postcode_of_the_neighbouring_departments_post_office() -> None:
+    assert region_of_establishment("44036", "35130") == "52"  # Loire-Atlantique, though its postcode is Bretagne's
+    assert region_of_establishment("", "35130") == "53"  # no commune code: the postcode decides
 
 
 @pytest.mark.parametrize("written", ["84", "Auvergne-Rhône-Alpes", "auvergne rhone alpes", " AUVERGNE-RHÔNE-ALPES "])

@@ -141,6 +141,7 @@ def _establishment_document(establishment: Establishment) -> dict[str, Any]:
         "city": establishment.city,
         "open": establishment.open,
         "head_office": establishment.head_office,
+        "commune_code": establishment.commune_code,
     }
 
 
@@ -154,4 +155,5 @@ def _establishment(doc: dict[str, Any]) -> Establishment:
         city=doc["city"],
         open=doc["open"],
         head_office=doc.get("head_office", False),
+        commune_code=doc.get("commune_code", ""),
     )

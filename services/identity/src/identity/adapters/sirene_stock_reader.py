@@ -114,6 +114,7 @@ def _establishments(rows: Iterator[tuple[int, dict[str, str] | None]]) -> Iterat
             city=ordinary_case(_value(row, "libelleCommuneEtablissement"), capitalise_first=True),
             open=row["etatAdministratifEtablissement"] == "A",
             head_office=_value(row, "etablissementSiege").lower() in ("true", "1", "o", "oui"),
+            commune_code=_value(row, "codeCommuneEtablissement"),
         )
 
 

@@ -48,6 +48,8 @@ class Establishment:
     # État administratif A; a closed establishment (F) is never offered.
     open: bool
     head_office: bool = False
+    # INSEE's commune code (« 74010 », « 2A004 »), empty when the stock has none.
+    commune_code: str = ""
 
     def label(self, organisation_name: str) -> str:
         return self.name or organisation_name

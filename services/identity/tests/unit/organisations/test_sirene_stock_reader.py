@@ -202,3 +202,15 @@ def test_the_reader_is_lazy_it_reads_no_more_lines_than_the_rows_taken() -> None
 )
 def test_labels_in_capitals_are_put_in_ordinary_case(label: str, capitalise_first: bool, shown: str) -> None:
     assert ordinary_case(label, capitalise_first) == shown
+
+
+def test_an_establishment_keeps_its_insee_commune_code() -> None:
+    [establishment] = etablissements(
+        "000010116,00010,00001011600010,true,12,B,RUE,DES ALPES,74000,ANNECY,A,,,74010",
+        header=ET_HEADER + ",codeCommuneEtablissement",
+    )
+    assert isinstance(establishment, Establishment)
+    assert establishment.commune_code == "74010"
+    [without] = etablissements("000010116,00010,00001011600010,true,12,B,RUE,DES ALPES,74000,ANNECY,A,,")
+    assert isinstance(without, Establishment)
+    assert without.commune_code == ""  # older stocks and samples: the postcode decides

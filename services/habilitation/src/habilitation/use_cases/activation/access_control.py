@@ -7,7 +7,7 @@ import logging
 from contracts.habilitation import ActorV1
 from habilitation.domain.activation_code import ActivationCode
 from habilitation.domain.errors import Forbidden, NotFound
-from habilitation.domain.region import REGIONS, region_code, region_of_postcode
+from habilitation.domain.region import REGIONS, region_code, region_of_establishment
 from habilitation.domain.second_factor import SecondFactorPolicy
 from habilitation.use_cases.activation.ports import ActivationCodes
 from habilitation.use_cases.ports import Directory, Establishment
@@ -44,7 +44,7 @@ def require_region(actor: ActorV1, establishment: Establishment) -> None:
     own = region_code(actor.region)
     if own is None:
         raise Forbidden(UNKNOWN_REGION)
-    where = region_of_postcode(establishment.postcode)
+    where = region_of_establishment(establishment.commune_code, establishment.postcode)
     if where != own:
         logger.warning(
             "agent %s (région %s) refused on SIRET %s (région %s)", actor.account_id, own, establishment.siret, where

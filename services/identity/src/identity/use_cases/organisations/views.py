@@ -17,6 +17,7 @@ def organisation_v1(organisation: Organisation, establishments: Sequence[Establi
                 address=establishment.address,
                 postcode=establishment.postcode,
                 city=establishment.city,
+                commune_code=establishment.commune_code or None,
             )
             for establishment in establishments
         ],
