@@ -219,6 +219,10 @@ def test_codes_are_issued_and_revealed_within_fifteen_minutes_of_a_second_factor
         assert issued.status_code == 201, issued.text
         letter = f"/api/v1/agent/activation-codes/{issued.json()['id']}/letter"
         assert agent.get(letter).status_code == 200
+        # The letter holds the code in clear: its download is on record with the code (finding 10).
+        listed = agent.get("/api/v1/agent/activation-codes", params={"siret": "00001011600036"}).json()["items"]
+        [record] = [c for c in listed if c["id"] == issued.json()["id"]]
+        assert record["letter_downloaded_by"] == agent.get("/api/v1/me").json()["account_id"]
 
         for refused in (
             older.post("/api/v1/agent/activation-codes", json={"siret": "00001011600036", "service": "ceres"}),

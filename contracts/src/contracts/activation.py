@@ -51,6 +51,9 @@ class ActivationCodeV1(_Result):
     revoked_by: str | None = None
     revoked_at: datetime | None = None
     revocation_reason: str | None = None
+    # The audit of the letter's one download (it holds the code in clear). Older replies lack them.
+    letter_downloaded_by: str | None = None
+    letter_downloaded_at: datetime | None = None
 
 
 class ActivationCodesV1(_Result):

@@ -57,11 +57,13 @@ class ActivationCodeOut(BaseModel):
     revoked_by: str | None
     revoked_at: str | None
     revocation_reason: str | None
+    letter_downloaded_by: str | None = Field(None, description="Qui a téléchargé le courrier (il contient le code).")
+    letter_downloaded_at: str | None = None
 
 
 def _code_out(code: a.ActivationCodeV1) -> ActivationCodeOut:
     fields = code.model_dump()
-    for name in ("issued_at", "expires_at", "redeemed_at", "revoked_at"):
+    for name in ("issued_at", "expires_at", "redeemed_at", "revoked_at", "letter_downloaded_at"):
         fields[name] = _utc(getattr(code, name))
     return ActivationCodeOut(**fields)
 

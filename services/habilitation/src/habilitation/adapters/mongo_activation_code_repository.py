@@ -82,6 +82,8 @@ def _document(c: ActivationCode) -> dict[str, Any]:
         "revoked_by": c.revoked_by,
         "revoked_at": c.revoked_at,
         "revocation_reason": c.revocation_reason,
+        "letter_downloaded_by": c.letter_downloaded_by,
+        "letter_downloaded_at": c.letter_downloaded_at,
         "history": [stored_transition(t) for t in c.history],
     }
 
@@ -105,6 +107,8 @@ def _code(doc: dict[str, Any]) -> ActivationCode:
         revoked_by=doc.get("revoked_by"),
         revoked_at=doc.get("revoked_at"),
         revocation_reason=doc.get("revocation_reason"),
+        letter_downloaded_by=doc.get("letter_downloaded_by"),
+        letter_downloaded_at=doc.get("letter_downloaded_at"),
         version=doc["version"],
         history=[transition_of(t) for t in doc["history"]],
     )

@@ -109,6 +109,9 @@ class ActivationCode:
     revoked_by: str | None = None
     revoked_at: datetime | None = None
     revocation_reason: str | None = None
+    # The audit of the one letter download (it holds the code in clear): who, when.
+    letter_downloaded_by: str | None = None
+    letter_downloaded_at: datetime | None = None
     version: int = 0
     history: list[Transition] = field(default_factory=list)
     events: list[CodeEvent] = field(default_factory=list)
@@ -159,6 +162,11 @@ class ActivationCode:
         self._fire("revoke", now, by, why)
         self.revoked_by, self.revoked_at, self.revocation_reason = by, now, why
         self.events.append(CodeEvent.REVOKED)
+
+    def record_letter_download(self, by: str, now: datetime) -> None:
+        """Kept with the code and in its history (not a change of state)."""
+        self.letter_downloaded_by, self.letter_downloaded_at = by, now
+        self.history.append(Transition(now, "download_letter", by))
 
     def _fire(self, trigger: str, now: datetime, by: str, why: str | None = None) -> None:
         try:

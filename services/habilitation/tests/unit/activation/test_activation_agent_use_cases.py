@@ -207,6 +207,18 @@ async def test_the_letter_is_downloaded_once_by_the_issuing_agent() -> None:
         await world.letter(a.GetActivationLetterV1(actor=AGENT, activation_code_id=issued.id), CONTEXT)
 
 
+async def test_the_download_of_the_letter_is_recorded_with_the_code() -> None:
+    """Issue 14, finding 10: the letter holds the code in clear; who took it, and when, stays on record."""
+    world = World()
+    issued = await world.issue(a.IssueActivationCodeV1(actor=AGENT, service="ceres", siret=SIRET), CONTEXT)
+
+    await world.letter(a.GetActivationLetterV1(actor=AGENT, activation_code_id=issued.id), CONTEXT)
+
+    [listed] = (await world.list(a.ListActivationCodesV1(actor=AGENT, siret=SIRET), CONTEXT)).activation_codes
+    assert listed.letter_downloaded_by == AGENT.account_id
+    assert listed.letter_downloaded_at is not None
+
+
 async def test_another_agent_cannot_take_the_letter() -> None:
     world = World()
     issued = await world.issue(a.IssueActivationCodeV1(actor=AGENT, service="ceres", siret=SIRET), CONTEXT)

@@ -1,6 +1,7 @@
 """The issuing agent downloads the letter of a code just issued: once, within minutes (it holds the code)."""
 
 import base64
+import logging
 
 from contracts import activation as a
 from contracts.activation import ActivationLetterV1
@@ -13,6 +14,7 @@ from habilitation.use_cases.activation.issue_activation_code import LETTER_AVAIL
 from habilitation.use_cases.activation.ports import ActivationCodes, ActivationLetters
 from habilitation.use_cases.ports import Clock
 
+logger = logging.getLogger(__name__)
 GONE = (
     "Ce courrier n'est plus disponible : il ne peut être téléchargé qu'une fois, par l'agent qui a émis le code, "
     f"dans les {int(LETTER_AVAILABLE_FOR.total_seconds() // 60)} minutes qui suivent. "
@@ -36,9 +38,13 @@ class GetActivationLetter:
         # A letter for a code revoked in the meantime would only mislead its reader.
         if code.state is not CodeState.ISSUED:
             raise NotFound(GONE)
-        pdf = await self._letters.take(code.id, command.actor.account_id, self._clock())
+        now = self._clock()
+        pdf = await self._letters.take(code.id, command.actor.account_id, now)
         if pdf is None:
             raise NotFound(GONE)
+        code.record_letter_download(command.actor.account_id, now)
+        await self._codes.update(code, [])
+        logger.info("agent %s downloaded the letter of code %s (SIRET %s)", command.actor.account_id, code.id, code.siret)
         return ActivationLetterV1(
             filename=f"modalites-acces-{code.service}-{code.siret}.pdf",
             content_base64=base64.b64encode(pdf).decode("ascii"),

@@ -28,4 +28,6 @@ def activation_code_v1(code: ActivationCode, names: dict[str, AccountCopy], now:
         revoked_by=code.revoked_by,
         revoked_at=code.revoked_at,
         revocation_reason=code.revocation_reason,
+        letter_downloaded_by=code.letter_downloaded_by,
+        letter_downloaded_at=code.letter_downloaded_at,
     )
