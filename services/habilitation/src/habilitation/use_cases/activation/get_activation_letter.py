@@ -44,7 +44,7 @@ class GetActivationLetter:
             raise NotFound(GONE)
         code.record_letter_download(command.actor.account_id, now)
         await self._codes.update(code, [])
-        logger.info("agent %s downloaded the letter of code %s (SIRET %s)", command.actor.account_id, code.id, code.siret)
+        logger.info("agent %s took the letter of code %s (SIRET %s)", command.actor.account_id, code.id, code.siret)
         return ActivationLetterV1(
             filename=f"modalites-acces-{code.service}-{code.siret}.pdf",
             content_base64=base64.b64encode(pdf).decode("ascii"),
