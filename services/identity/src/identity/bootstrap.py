@@ -18,11 +18,13 @@ from identity.adapters import (
     mongo_password_reset_repository,
     mongo_rate_limiter,
     mongo_registration_repository,
+    mongo_second_factor_repository,
     mongo_session_repository,
 )
 from identity.adapters.argon2_password_hasher import Argon2PasswordHasher
 from identity.adapters.common_password_list import CommonPasswordList
 from identity.adapters.espeak_captcha_voice import EspeakCaptchaVoice
+from identity.adapters.fernet_secret_box import FernetSecretBox
 from identity.adapters.hmac_secret_hasher import HmacSecretHasher
 from identity.adapters.httpx_logout_sender import HttpxLogoutSender
 from identity.adapters.joserfc_token_signer import JoseKeyMaker, JoseTokenSigner
@@ -36,8 +38,10 @@ from identity.adapters.mongo_organisation_directory import MongoOrganisationDire
 from identity.adapters.mongo_password_reset_repository import MongoPasswordResetRepository
 from identity.adapters.mongo_rate_limiter import MongoRateLimiter
 from identity.adapters.mongo_registration_repository import MongoRegistrationRepository
+from identity.adapters.mongo_second_factor_repository import MongoSecondFactorRepository
 from identity.adapters.mongo_session_repository import MongoSessionRepository
 from identity.adapters.pillow_captcha_renderer import PillowCaptchaRenderer
+from identity.adapters.webauthn_passkey_ceremonies import WebauthnPasskeyCeremonies
 from identity.composition import Adapters, Clock, Identity, Rules, use_cases
 from identity.config import IdentitySettings
 from identity.domain.frontend_links import FrontendLinks
@@ -52,6 +56,7 @@ INDEXES: list[IndexSpec] = [
     *mongo_password_reset_repository.INDEXES,
     *mongo_organisation_directory.INDEXES,
     *mongo_oidc_grant_repository.INDEXES,
+    *mongo_second_factor_repository.INDEXES,
 ]
 
 
@@ -115,6 +120,11 @@ def adapters_from(settings: IdentitySettings, broker: RabbitBroker, clock: Clock
         signer=JoseTokenSigner(keyring, key_password, clock),
         make_key=JoseKeyMaker(key_password),
         logout_sender=sender,
+        second_factors=MongoSecondFactorRepository(database[mongo_second_factor_repository.COLLECTION]),
+        secret_box=FernetSecretBox(settings.second_factor_key_list()),
+        passkeys=WebauthnPasskeyCeremonies(
+            settings.webauthn_rp(), settings.webauthn_rp_name, settings.webauthn_origin_list()
+        ),
         sessions_ended=sessions_ended,
         relay=relay,
         outboxes=list(outboxes.values()),

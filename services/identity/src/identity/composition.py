@@ -12,6 +12,7 @@ from efp_runtime.outbox import OutboxRelay
 from identity.domain.frontend_links import FrontendLinks
 from identity.domain.mailbox import DEFAULT_SHARED_LOCAL_PARTS
 from identity.domain.registration import RESEND_COOLDOWN
+from identity.second_factor_wiring import SecondFactor, SecondFactorAdapters, second_factor_use_cases
 from identity.use_cases.accounts.create_agent import CreateAgent
 from identity.use_cases.accounts.create_invited_account import CreateInvitedAccount
 from identity.use_cases.accounts.get_profile import GetProfile
@@ -62,6 +63,7 @@ from identity.use_cases.registration.ports import IdleRegistrations, Registratio
 from identity.use_cases.registration.resend_registration_code import ResendRegistrationCode
 from identity.use_cases.registration.start_registration import StartRegistration
 from identity.use_cases.registration.verify_registration_code import VerifyRegistrationCode
+from identity.use_cases.second_factor.ports import PasskeyCeremonies, SecondFactorRepository, SecretBox
 from identity.use_cases.sessions.authenticate_session import AuthenticateSession
 from identity.use_cases.sessions.log_in import PER_ADDRESS, PER_IP, LogIn
 from identity.use_cases.sessions.log_out import LogOut
@@ -98,6 +100,9 @@ class Adapters:
     signer: TokenSigner
     make_key: KeyMaker
     logout_sender: LogoutSender
+    second_factors: SecondFactorRepository
+    secret_box: SecretBox
+    passkeys: PasskeyCeremonies
     # Set when a session ends: the back-channel delivery runs at once.
     sessions_ended: asyncio.Event = field(default_factory=asyncio.Event)
     # The process's side (none with fakes): the relay and the collections whose documents carry an outbox.
@@ -174,6 +179,7 @@ class Identity:
     reset_password: ResetPassword
     change_password: ChangePassword
     oidc: Oidc
+    second_factor: SecondFactor
 
 
 def use_cases(adapters: Adapters, clock: Clock, rules: Rules, oidc_clock: Clock | None = None) -> Identity:
@@ -211,10 +217,11 @@ def use_cases(adapters: Adapters, clock: Clock, rules: Rules, oidc_clock: Clock 
             a.failures,
             a.hasher,
             clock,
+            a.second_factors,
             per_ip=rules.login_per_ip,
             per_address=rules.login_per_address,
         ),
-        authenticate_session=AuthenticateSession(a.sessions, a.accounts, clock),
+        authenticate_session=AuthenticateSession(a.sessions, a.accounts, a.second_factors, clock),
         log_out=LogOut(a.sessions, clock),
         log_out_other_sessions=LogOutOtherSessions(a.sessions, clock),
         get_profile=GetProfile(a.accounts),
@@ -228,6 +235,18 @@ def use_cases(adapters: Adapters, clock: Clock, rules: Rules, oidc_clock: Clock 
         reset_password=ResetPassword(a.resets, a.accounts, a.sessions, a.passwords, a.is_common, clock),
         change_password=ChangePassword(a.accounts, a.sessions, a.passwords, a.limiter, a.is_common, clock),
         oidc=_provider(adapters, oidc_clock or clock, rules),
+        second_factor=second_factor_use_cases(
+            SecondFactorAdapters(
+                sessions=a.sessions,
+                accounts=a.accounts,
+                factors=a.second_factors,
+                box=a.secret_box,
+                ceremonies=a.passkeys,
+                hasher=a.hasher,
+                limiter=a.limiter,
+            ),
+            clock,
+        ),
     )
 
 
@@ -237,7 +256,9 @@ def _provider(a: Adapters, clock: Clock, rules: Rules) -> Oidc:
     return Oidc(
         clients=ManageOidcClients(a.oidc_clients, a.hasher, clock, production=rules.production),
         describe_oidc_client=DescribeOidcClient(a.oidc_clients),
-        issue_authorization_code=IssueAuthorizationCode(a.oidc_clients, a.codes, a.sessions, a.sso, a.accounts, clock),
+        issue_authorization_code=IssueAuthorizationCode(
+            a.oidc_clients, a.codes, a.sessions, a.sso, a.accounts, a.second_factors, clock
+        ),
         exchange_authorization_code=ExchangeAuthorizationCode(
             authenticate, a.codes, a.tokens, a.accounts, people, a.signer, rules.issuer, clock
         ),

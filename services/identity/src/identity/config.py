@@ -1,9 +1,16 @@
 """Identity settings, read from the environment once, in create_app()."""
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, model_validator
+from urllib.parse import urlsplit
+
+from cryptography.fernet import Fernet
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
 from efp_runtime.settings import RuntimeSettings
 from identity.domain.mailbox import DEFAULT_SHARED_LOCAL_PARTS
+
+# A valid Fernet key that says what it is: local runs work unset, and production refuses it (it holds
+# the `change-me` placeholder, efp_runtime.placeholders). Generate real keys with Fernet.generate_key().
+DEVELOPMENT_SECOND_FACTOR_KEY = "change-me-second-factor-development-key-000="
 
 
 class DevClient(BaseModel):
@@ -64,6 +71,31 @@ class IdentitySettings(RuntimeSettings):
         5.0, gt=0, validation_alias=AliasChoices("IDENTITY_BACKCHANNEL_POLL_SECONDS")
     )
 
+    # Fernet keys sealing the TOTP secrets at rest, comma-separated: the first seals, all open (rotation).
+    second_factor_keys: SecretStr = Field(
+        SecretStr(DEVELOPMENT_SECOND_FACTOR_KEY), validation_alias=AliasChoices("IDENTITY_SECOND_FACTOR_KEYS")
+    )
+    # Passkeys (WebAuthn): the relying party id (a host), the origins pages may sign from, the name shown.
+    # Defaults: the frontend URL's host and origin.
+    webauthn_rp_id: str | None = Field(None, validation_alias=AliasChoices("IDENTITY_WEBAUTHN_RP_ID"))
+    webauthn_origins: str | None = Field(None, validation_alias=AliasChoices("IDENTITY_WEBAUTHN_ORIGINS"))
+    webauthn_rp_name: str = Field("EFP Connect", validation_alias=AliasChoices("IDENTITY_WEBAUTHN_RP_NAME"))
+
+    @field_validator("second_factor_keys")
+    @classmethod
+    def _fernet_keys(cls, value: SecretStr) -> SecretStr:
+        keys = [k.strip() for k in value.get_secret_value().split(",") if k.strip()]
+        if not keys:
+            raise ValueError("IDENTITY_SECOND_FACTOR_KEYS needs at least one Fernet key")
+        for key in keys:
+            try:
+                Fernet(key.encode())
+            except ValueError as error:
+                raise ValueError(
+                    "IDENTITY_SECOND_FACTOR_KEYS: each key must be a Fernet key (32 bytes, URL-safe base64)"
+                ) from error
+        return value
+
     @model_validator(mode="after")
     def _no_test_hooks_in_production(self) -> "IdentitySettings":
         # Even an empty value: production configuration must not mention the hook at all.
@@ -75,6 +107,18 @@ class IdentitySettings(RuntimeSettings):
 
     def issuer(self) -> str:
         return (self.oidc_issuer or self.frontend_url).rstrip("/")
+
+    def second_factor_key_list(self) -> list[str]:
+        return [k.strip() for k in self.second_factor_keys.get_secret_value().split(",") if k.strip()]
+
+    def webauthn_rp(self) -> str:
+        return self.webauthn_rp_id or urlsplit(self.frontend_url).hostname or "localhost"
+
+    def webauthn_origin_list(self) -> list[str]:
+        if self.webauthn_origins:
+            return [o.strip().rstrip("/") for o in self.webauthn_origins.split(",") if o.strip()]
+        url = urlsplit(self.frontend_url)
+        return [f"{url.scheme}://{url.netloc}"]
 
     def shared_mailbox_local_parts(self) -> tuple[str, ...]:
         return tuple(part.strip().lower() for part in self.shared_mailboxes.split(",") if part.strip())

@@ -9,6 +9,8 @@ from identity.bootstrap import rules_from
 from identity.config import IdentitySettings
 
 SECRET = "s" * 32
+# A real Fernet key: production refuses the development default (a `change-me` placeholder).
+SECOND_FACTOR_KEY = "dGVzdC1zZWNvbmQtZmFjdG9yLWtleS0zMi1ieXRlcyE="
 
 
 @pytest.fixture(autouse=True)
@@ -19,6 +21,10 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         "IDENTITY_SECRET_KEY",
         "IDENTITY_DATABASE",
         "EFP_FRONTEND_URL",
+        "IDENTITY_SECOND_FACTOR_KEYS",
+        "IDENTITY_WEBAUTHN_RP_ID",
+        "IDENTITY_WEBAUTHN_ORIGINS",
+        "IDENTITY_WEBAUTHN_RP_NAME",
     ):
         monkeypatch.delenv(name, raising=False)
 
@@ -51,6 +57,7 @@ def test_e_mail_links_lead_to_the_frontend_url(monkeypatch: pytest.MonkeyPatch) 
 
 def test_a_test_answer_is_refused_in_production(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("IDENTITY_SECRET_KEY", SECRET)
+    monkeypatch.setenv("IDENTITY_SECOND_FACTOR_KEYS", SECOND_FACTOR_KEY)
     monkeypatch.setenv("EFP_ENVIRONMENT", "production")
     monkeypatch.setenv("EFP_CAPTCHA_TEST_ANSWER", "TEST-ANSWER")
 
@@ -60,6 +67,7 @@ def test_a_test_answer_is_refused_in_production(monkeypatch: pytest.MonkeyPatch)
 
 def test_production_without_a_test_answer_is_accepted(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("IDENTITY_SECRET_KEY", SECRET)
+    monkeypatch.setenv("IDENTITY_SECOND_FACTOR_KEYS", SECOND_FACTOR_KEY)
     monkeypatch.setenv("EFP_ENVIRONMENT", "production")
 
     assert IdentitySettings().environment == "production"
@@ -76,6 +84,7 @@ def test_a_test_answer_is_allowed_outside_production(monkeypatch: pytest.MonkeyP
 
 def test_an_empty_test_answer_is_refused_in_production(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("IDENTITY_SECRET_KEY", SECRET)
+    monkeypatch.setenv("IDENTITY_SECOND_FACTOR_KEYS", SECOND_FACTOR_KEY)
     monkeypatch.setenv("EFP_ENVIRONMENT", "production")
     monkeypatch.setenv("EFP_CAPTCHA_TEST_ANSWER", "")
 

@@ -21,6 +21,7 @@ from identity.composition import Identity, Oidc
 from identity.domain.errors import RateLimited, WeakPassword
 from identity.entrypoints.rpc_handlers import routes
 from identity.fakes import Fakes
+from identity.second_factor_wiring import SecondFactor
 
 CONTEXT = MessageContext(message_id="m-13", correlation_id="corr-13")
 MEMBERS = tuple(sorted(requests_of("identity"), key=lambda m: m.__name__))
@@ -34,6 +35,9 @@ class UseCases(SimpleNamespace):
         super().__init__(**{f.name: self._use_case(f.name, failure) for f in dataclasses.fields(Identity)})
         # The single sign-on's use cases are grouped (`identity.oidc.…`).
         self.oidc = SimpleNamespace(**{f.name: self._use_case(f.name, failure) for f in dataclasses.fields(Oidc)})
+        self.second_factor = SimpleNamespace(
+            **{f.name: self._use_case(f.name, failure) for f in dataclasses.fields(SecondFactor)}
+        )
 
     def _use_case(self, name: str, failure: Exception | None) -> Callable[..., Awaitable[BaseModel]]:
         async def use_case(*args: Any) -> BaseModel:
@@ -55,13 +59,13 @@ def message(headers: dict[str, str] | None = None) -> SimpleNamespace:
         message_id="m-13",
         correlation_id="corr-13",
         headers=headers or {},
-        raw_message=SimpleNamespace(redelivered=False),
+        raw_message=SimpleNamespace(redelivered=False, user_id=None),
     )
 
 
 def test_the_request_union_is_read_as_expected() -> None:
     assert PingV1 in MEMBERS
-    assert len(MEMBERS) == 31
+    assert len(MEMBERS) == 41
 
 
 def make_rpc_handler(use_cases: Any) -> Any:

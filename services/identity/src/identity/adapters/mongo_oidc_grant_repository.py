@@ -11,7 +11,7 @@ from pymongo import ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
 
 from efp_runtime.mongo import IndexSpec
-from identity.domain.oidc import AccessToken, AuthorizationCode, GrantedHabilitation
+from identity.domain.oidc import PASSWORD_AMR, AccessToken, AuthorizationCode, GrantedHabilitation
 
 CODES = "oidc_codes"
 TOKENS = "oidc_tokens"
@@ -42,6 +42,8 @@ def _code(doc: dict[str, Any]) -> AuthorizationCode:
             for h in doc.get("habilitations") or []
         ),
         redeemed_at=doc.get("redeemed_at"),
+        amr=tuple(doc.get("amr") or PASSWORD_AMR),
+        sso_id=doc.get("sso_id"),
     )
 
 
@@ -67,6 +69,8 @@ class MongoAuthorizationCodeRepository:
                     for h in code.habilitations
                 ],
                 "redeemed_at": None,
+                "amr": list(code.amr),
+                "sso_id": code.sso_id,
                 "delete_at": code.expires_at + KEPT,
             }
         )

@@ -2,18 +2,24 @@
 
 A session also lists the relying parties that signed in through it and want a back-channel
 logout (`logout_clients`); once it ends, they are told and removed from the list.
+
+The second factor adds `pending_second_factor` (the 5-minute session of a login's first step), `amr`,
+`second_factor_at`, `challenge` ({value: <binary>, expires_at}: a WebAuthn challenge, taken out by
+the write that reads it) and `wrong_codes`. Proving a factor replaces the session (`replace`): the old
+one records `replaced_by`, the new one `sso_id` (the login's first session, whose `sid` relying parties know).
 """
 
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from bson import Binary
 from pymongo import ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
 
 from efp_runtime.mongo import IndexSpec
 from efp_runtime.outbox import OUTBOX_FIELD, OutboxMessage, OutboxRelay, pending_messages
-from identity.domain.session import Session
+from identity.domain.session import AMR_PASSWORD, Challenge, Session
 
 COLLECTION = "sessions"
 # Kept a day past their end for audit, then the TTL sweep deletes them.
@@ -38,19 +44,7 @@ class MongoSessionRepository:
         self._on_revoked = on_revoked
 
     async def add(self, session: Session, messages: list[OutboxMessage]) -> None:
-        await self._collection.insert_one(
-            {
-                "_id": session.id,
-                "account_id": session.account_id,
-                "csrf_token": session.csrf_token,
-                "created_at": session.created_at,
-                "last_seen_at": session.last_seen_at,
-                "expires_at": session.expires_at,
-                "ip": session.ip,
-                "revoked_at": None,
-                OUTBOX_FIELD: pending_messages(messages),
-            }
-        )
+        await self._collection.insert_one({**_document(session), OUTBOX_FIELD: pending_messages(messages)})
         if messages:
             self._relay.kick(COLLECTION, session.id)
 
@@ -58,6 +52,7 @@ class MongoSessionRepository:
         doc = await self._collection.find_one({"_id": session_id}, {OUTBOX_FIELD: 0})
         if doc is None:
             return None
+        challenge = doc.get("challenge")
         return Session(
             id=doc["_id"],
             account_id=doc["account_id"],
@@ -66,6 +61,13 @@ class MongoSessionRepository:
             last_seen_at=doc["last_seen_at"],
             ip=doc.get("ip"),
             revoked_at=doc.get("revoked_at"),
+            pending_second_factor=bool(doc.get("pending_second_factor")),
+            amr=list(doc.get("amr") or [AMR_PASSWORD]),
+            second_factor_at=doc.get("second_factor_at"),
+            challenge=_challenge(challenge),
+            wrong_codes=int(doc.get("wrong_codes") or 0),
+            sso_id=doc.get("sso_id"),
+            replaced_by=doc.get("replaced_by"),
         )
 
     async def touch(self, session_id: str, at: datetime) -> None:
@@ -92,6 +94,57 @@ class MongoSessionRepository:
         self._on_revoked()
         return result.modified_count
 
+    # --- second factor --------------------------------------------------------------------------
+
+    async def replace(self, old_session_id: str, new: Session, at: datetime) -> bool:
+        # The conditional revocation decides: only its winner inserts. The relying parties signed in
+        # through the old session move to the new one (a step-up is no logout).
+        before = await self._collection.find_one_and_update(
+            {"_id": old_session_id, "revoked_at": None},
+            {
+                "$set": {"revoked_at": at, "replaced_by": new.id},
+                "$unset": {"logout_pending": "", "logout_clients": "", "challenge": ""},
+            },
+            projection={"logout_clients": 1},
+            return_document=ReturnDocument.BEFORE,
+        )
+        if before is None:
+            return False
+        doc = _document(new)
+        if before.get("logout_clients"):
+            doc |= {"logout_clients": before["logout_clients"], "logout_pending": True}
+        await self._collection.insert_one({**doc, OUTBOX_FIELD: pending_messages([])})
+        return True
+
+    async def prove_second_factor(self, session_id: str, amr: list[str], at: datetime) -> None:
+        await self._collection.update_one(
+            {"_id": session_id, "revoked_at": None}, {"$set": {"amr": amr, "second_factor_at": at}}
+        )
+
+    async def keep_challenge(self, session_id: str, challenge: Challenge) -> None:
+        await self._collection.update_one(
+            {"_id": session_id},
+            {"$set": {"challenge": {"value": Binary(challenge.value), "expires_at": challenge.expires_at}}},
+        )
+
+    async def take_challenge(self, session_id: str) -> Challenge | None:
+        before = await self._collection.find_one_and_update(
+            {"_id": session_id, "challenge": {"$ne": None}},
+            {"$unset": {"challenge": ""}},
+            projection={"challenge": 1},
+            return_document=ReturnDocument.BEFORE,
+        )
+        return _challenge(before.get("challenge")) if before else None
+
+    async def count_wrong_code(self, session_id: str) -> int:
+        after = await self._collection.find_one_and_update(
+            {"_id": session_id},
+            {"$inc": {"wrong_codes": 1}},
+            projection={"wrong_codes": 1},
+            return_document=ReturnDocument.AFTER,
+        )
+        return int(after["wrong_codes"]) if after else 0
+
     # --- single sign-on: the relying parties to tell when the session ends ----------------------
 
     async def attach_client(self, session_id: str, client_id: str) -> None:
@@ -99,13 +152,19 @@ class MongoSessionRepository:
             {"_id": session_id}, {"$addToSet": {"logout_clients": client_id}, "$set": {"logout_pending": True}}
         )
 
-    async def ended_with_clients(self, now: datetime, limit: int) -> list[tuple[str, str, list[str], int]]:
+    async def ended_with_clients(self, now: datetime, limit: int) -> list[tuple[str, str, list[str], int, str]]:
         cursor = self._collection.find(
             {"logout_pending": True, "revoked_at": {"$ne": None}},
-            {"account_id": 1, "logout_clients": 1, "logout_attempts": 1, "logout_retry_at": 1},
+            {"account_id": 1, "logout_clients": 1, "logout_attempts": 1, "logout_retry_at": 1, "sso_id": 1},
         ).limit(limit)
         return [
-            (doc["_id"], doc["account_id"], list(doc.get("logout_clients") or []), int(doc.get("logout_attempts") or 0))
+            (
+                doc["_id"],
+                doc["account_id"],
+                list(doc.get("logout_clients") or []),
+                int(doc.get("logout_attempts") or 0),
+                doc.get("sso_id") or doc["_id"],
+            )
             async for doc in cursor
             if doc.get("logout_retry_at") is None or doc["logout_retry_at"] <= now
         ]
@@ -122,3 +181,26 @@ class MongoSessionRepository:
         )
         if after is not None and not after.get("logout_clients"):
             await self._collection.update_one({"_id": session_id}, {"$unset": {"logout_pending": ""}})
+
+
+def _document(session: Session) -> dict[str, Any]:
+    return {
+        "_id": session.id,
+        "account_id": session.account_id,
+        "csrf_token": session.csrf_token,
+        "created_at": session.created_at,
+        "last_seen_at": session.last_seen_at,
+        # The TTL index's field: 5 minutes after a pending session's start, 12 hours after a full one's.
+        "expires_at": session.expires_at,
+        "ip": session.ip,
+        "revoked_at": None,
+        "pending_second_factor": session.pending_second_factor,
+        "amr": list(session.amr),
+        "second_factor_at": session.second_factor_at,
+        "wrong_codes": session.wrong_codes,
+        "sso_id": session.sso_id,
+    }
+
+
+def _challenge(doc: dict[str, Any] | None) -> Challenge | None:
+    return Challenge(bytes(doc["value"]), doc["expires_at"]) if doc else None

@@ -88,6 +88,46 @@ class AccountExists(IdentityError):
     detail = "Un compte EFP Connect existe déjà pour cette adresse e-mail."
 
 
+# --- Second factor (TOTP, passkeys, recovery codes) --------------------------------------------
+
+
+class SecondFactorPending(IdentityError):
+    code = ErrorCode.SECOND_FACTOR_PENDING
+    detail = "Veuillez terminer votre connexion avec votre double authentification."
+
+
+class StepUpRequired(IdentityError):
+    code = ErrorCode.STEP_UP_REQUIRED
+    detail = "Pour cette action, confirmez votre identité avec votre double authentification."
+
+
+class SecondFactorRequired(IdentityError):
+    code = ErrorCode.SECOND_FACTOR_REQUIRED
+    detail = "Pour utiliser vos droits, configurez d'abord la double authentification depuis « Mon compte »."
+
+
+class CsrfFailed(IdentityError):
+    """The pending session's CSRF token, checked by identity (the gateway cannot authenticate that session)."""
+
+    code = ErrorCode.CSRF_FAILED
+    detail = "Jeton de sécurité (CSRF) absent ou invalide. Rechargez la page."
+
+
+class PasskeyUnavailable(IdentityError):
+    """No passkey to ask for, or no challenge to answer (expired, or spent by an earlier answer): start
+    again. Not a guess, so not counted against the budgets of wrong codes."""
+
+    code = ErrorCode.INVALID_CODE
+    detail = "La vérification par clé d'accès a expiré. Veuillez recommencer."
+
+
+class WrongSecondFactor(IdentityError):
+    """A TOTP or recovery code that does not match, or one already used; a passkey not verified."""
+
+    code = ErrorCode.INVALID_CODE
+    detail = "Le code saisi est incorrect."
+
+
 # --- OpenID Connect: the codes are OAuth 2.0's, so the gateway passes them on as they are ----------
 
 

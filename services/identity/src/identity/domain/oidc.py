@@ -9,16 +9,24 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from identity.domain.session import SECOND_FACTOR_AMR
+
 CODE_LIFETIME = timedelta(seconds=60)
 ACCESS_TOKEN_LIFETIME = timedelta(minutes=10)
 ID_TOKEN_LIFETIME = timedelta(minutes=10)
 # What relying parties may ask for; `openid` is required.
 SCOPES = ("openid", "email", "profile", "organization", "habilitations")
-# eIDAS « faible » (substantial needs a second factor): what a password gives.
-ACR = "eidas1"
+# The `acr` of an ID token (contracts.oidc spells them for /authorize's `acr_values`): a password alone,
+# or with a second factor proved on the session.
+ACR_PASSWORD = "efp:pwd"  # noqa: S105 (an acr value, not a secret)
+ACR_SECOND_FACTOR = "efp:mfa"
 PASSWORD_AMR = ("pwd",)
 CIVILITY_CLAIMS = {"madame": "Mme", "monsieur": "M."}
 BACKCHANNEL_LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout"
+
+
+def acr_of(amr: tuple[str, ...]) -> str:
+    return ACR_SECOND_FACTOR if SECOND_FACTOR_AMR.intersection(amr) else ACR_PASSWORD
 
 
 def hash_of(secret: str) -> str:
@@ -74,6 +82,10 @@ class AuthorizationCode:
     created_at: datetime
     habilitations: tuple[GrantedHabilitation, ...] = ()
     redeemed_at: datetime | None = None
+    # What the session had proved when the code was issued: the ID token's `amr` (and so its `acr`).
+    amr: tuple[str, ...] = PASSWORD_AMR
+    # The login's SSO session (Session.sso_session_id): the ID token's `sid`, stable across step-ups.
+    sso_id: str | None = None
 
     @property
     def expires_at(self) -> datetime:

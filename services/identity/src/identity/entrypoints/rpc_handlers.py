@@ -5,6 +5,7 @@ from contracts import identity as i
 from contracts import invited_accounts as ia
 from contracts import oidc as oi
 from contracts import organisations as o
+from contracts import second_factor as sf
 from contracts.rpc import PingV1, PongV1
 from efp_runtime.message_context import MessageContext
 from efp_runtime.service import Routes
@@ -18,7 +19,7 @@ async def pong(request: PingV1, context: MessageContext) -> PongV1:
 
 def routes(identity: Identity) -> Routes:
     """Each request to its use case, called with the request itself and the message's context."""
-    x, oidc = identity, identity.oidc
+    x, oidc, factor = identity, identity.oidc, identity.second_factor
     return {
         PingV1: pong,
         i.CreateCaptchaV1: x.create_captcha,
@@ -51,4 +52,14 @@ def routes(identity: Identity) -> Routes:
         oi.RevokeOidcTokenV1: oidc.revoke_oidc_token,
         oi.GetSigningKeysV1: oidc.get_signing_keys,
         oi.CheckLogoutRequestV1: oidc.check_logout_request,
+        sf.GetSecondFactorStatusV1: factor.get_second_factor_status,
+        sf.StartTotpEnrolmentV1: factor.start_totp_enrolment,
+        sf.ConfirmTotpEnrolmentV1: factor.confirm_totp_enrolment,
+        sf.RemoveTotpV1: factor.remove_totp,
+        sf.StartPasskeyRegistrationV1: factor.start_passkey_registration,
+        sf.FinishPasskeyRegistrationV1: factor.finish_passkey_registration,
+        sf.RemovePasskeyV1: factor.remove_passkey,
+        sf.RegenerateRecoveryCodesV1: factor.regenerate_recovery_codes,
+        sf.StartSecondFactorChallengeV1: factor.start_second_factor_challenge,
+        sf.ProveSecondFactorV1: factor.prove_second_factor,
     }

@@ -18,6 +18,7 @@ from identity.fakes.clock import KEY, LINKS, T0, FakeClock
 from identity.fakes.directory import FakeOrganisationDirectory, directory_with, establishment, siren, siret
 from identity.fakes.oidc import ISSUER, FakeClients, FakeCodes, FakeKeyring, FakeSender, FakeSso, FakeTokens
 from identity.fakes.registration import FakeRegistrationRepository, registration_in
+from identity.fakes.second_factor import FakePasskeyCeremonies, FakeSecondFactorRepository
 from identity.fakes.wired import Fakes, ada
 
 __all__ = [
@@ -34,10 +35,12 @@ __all__ = [
     "FakeKeyring",
     "FakeLoginFailureLog",
     "FakeOrganisationDirectory",
+    "FakePasskeyCeremonies",
     "FakePasswordHasher",
     "FakePasswordResetRepository",
     "FakeRateLimiter",
     "FakeRegistrationRepository",
+    "FakeSecondFactorRepository",
     "FakeSender",
     "FakeSessionRepository",
     "FakeSso",

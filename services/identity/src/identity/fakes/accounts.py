@@ -8,7 +8,7 @@ from identity.domain.account import Account
 from identity.domain.errors import AccountExists, Conflict
 from identity.domain.login_throttle import LoginFailures
 from identity.domain.password_reset import OPEN_STATES, PasswordReset
-from identity.domain.session import Session
+from identity.domain.session import Challenge, Session
 
 
 class FakeAccountRepository:
@@ -77,6 +77,9 @@ class FakeRateLimiter:
         self.hits[key] = self.hits.get(key, 0) + 1
         return 42 if self.hits[key] > limit else None
 
+    async def exhausted(self, key: str, limit: int, window: timedelta) -> int | None:
+        return 42 if self.hits.get(key, 0) >= limit else None
+
 
 class FakeSessionRepository:
     def __init__(self) -> None:
@@ -113,6 +116,32 @@ class FakeSessionRepository:
         for session in others:
             session.revoked_at = at
         return len(others)
+
+    async def replace(self, old_session_id: str, new: Session, at: datetime) -> bool:
+        old = self.sessions.get(old_session_id)
+        if old is None or old.revoked_at is not None:
+            return False
+        old.revoked_at, old.replaced_by, old.challenge = at, new.id, None
+        self.sessions[new.id] = copy.deepcopy(new)
+        return True
+
+    async def prove_second_factor(self, session_id: str, amr: list[str], at: datetime) -> None:
+        self.sessions[session_id].amr = list(amr)
+        self.sessions[session_id].second_factor_at = at
+
+    async def keep_challenge(self, session_id: str, challenge: Challenge) -> None:
+        self.sessions[session_id].challenge = challenge
+
+    async def take_challenge(self, session_id: str) -> Challenge | None:
+        session = self.sessions.get(session_id)
+        if session is None:
+            return None
+        challenge, session.challenge = session.challenge, None
+        return challenge
+
+    async def count_wrong_code(self, session_id: str) -> int:
+        self.sessions[session_id].wrong_codes += 1
+        return self.sessions[session_id].wrong_codes
 
 
 class FakeLoginFailureLog:

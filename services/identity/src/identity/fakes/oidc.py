@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from identity.domain.oidc import AccessToken, AuthorizationCode, Keyring, OidcClient
+from identity.domain.session import Session
 from identity.fakes.accounts import FakeSessionRepository
 
 ISSUER = "https://efpconnect.example.fr"
@@ -90,14 +91,28 @@ class FakeSso(FakeSessionRepository):
         self.attempts: dict[str, int] = {}
         self.retry_at: dict[str, datetime | None] = {}
 
+    async def replace(self, old_session_id: str, new: Session, at: datetime) -> bool:
+        # Like the Mongo adapter: the relying parties move to the new session (a step-up is no logout).
+        if not await super().replace(old_session_id, new, at):
+            return False
+        if self.clients.get(old_session_id):
+            self.clients[new.id] = self.clients.pop(old_session_id)
+        return True
+
     async def attach_client(self, session_id: str, client_id: str) -> None:
         self.clients.setdefault(session_id, [])
         if client_id not in self.clients[session_id]:
             self.clients[session_id].append(client_id)
 
-    async def ended_with_clients(self, now: datetime, limit: int) -> list[tuple[str, str, list[str], int]]:
+    async def ended_with_clients(self, now: datetime, limit: int) -> list[tuple[str, str, list[str], int, str]]:
         return [
-            (sid, self.sessions[sid].account_id, list(ids), self.attempts.get(sid, 0))
+            (
+                sid,
+                self.sessions[sid].account_id,
+                list(ids),
+                self.attempts.get(sid, 0),
+                self.sessions[sid].sso_session_id,
+            )
             for sid, ids in self.clients.items()
             if ids and self.sessions[sid].revoked_at is not None and (self.retry_at.get(sid) or now) <= now
         ][:limit]

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from typing import Any
 
+from identity.adapters.fernet_secret_box import FernetSecretBox
 from identity.adapters.hmac_secret_hasher import HmacSecretHasher
 from identity.adapters.joserfc_token_signer import JoseKeyMaker, JoseTokenSigner
 from identity.composition import Adapters, Identity, Rules, use_cases
@@ -22,6 +23,7 @@ from identity.fakes.clock import KEY, LINKS, T0, FakeClock
 from identity.fakes.directory import FakeOrganisationDirectory
 from identity.fakes.oidc import ISSUER, FakeClients, FakeCodes, FakeKeyring, FakeSender, FakeSso, FakeTokens
 from identity.fakes.registration import FakeRegistrationRepository
+from identity.fakes.second_factor import FakePasskeyCeremonies, FakeSecondFactorRepository
 
 ADA: dict[str, Any] = {
     "id": "a-1",
@@ -41,6 +43,8 @@ def ada(**fields: Any) -> Account:
 
 # The signing keys' encryption password in tests.
 KEY_PASSWORD = "key-password"  # noqa: S105
+# The Fernet key sealing TOTP secrets in tests (a fixed one: tests may read the sealed secrets).
+SECOND_FACTOR_KEY = "dGVzdC1zZWNvbmQtZmFjdG9yLWtleS0zMi1ieXRlcyE="
 
 
 @dataclass
@@ -67,6 +71,10 @@ class Fakes:
     tokens: FakeTokens = field(default_factory=FakeTokens)
     keyring: FakeKeyring = field(default_factory=FakeKeyring)
     sender: FakeSender = field(default_factory=FakeSender)
+    second_factors: FakeSecondFactorRepository = field(default_factory=FakeSecondFactorRepository)
+    # The real Fernet box (it does no I/O): tests open what it sealed.
+    secret_box: FernetSecretBox = field(default_factory=lambda: FernetSecretBox([SECOND_FACTOR_KEY]))
+    passkeys: FakePasskeyCeremonies = field(default_factory=FakePasskeyCeremonies)
     # Real JOSE on the fake keyring: tests verify the tokens with joserfc.
     signer: JoseTokenSigner = field(init=False)
 
@@ -97,6 +105,9 @@ class Fakes:
             signer=self.signer,
             make_key=JoseKeyMaker(KEY_PASSWORD),
             logout_sender=self.sender,
+            second_factors=self.second_factors,
+            secret_box=self.secret_box,
+            passkeys=self.passkeys,
         )
 
     async def captcha(self, captcha_id: str = "c-1", answer: str = "AC34DX") -> Captcha:

@@ -122,7 +122,7 @@ async def test_a_code_gives_an_es256_id_token_with_the_claims_of_its_scopes(prov
     assert (claims["siren"], claims["organization_name"]) == (SIREN, "Organisme de Formation Mistral")
     # Only the client's own service's habilitations.
     assert claims["habilitations"] == [{"role": "gestionnaire_centres", "siret": "00003007200011", "end_date": None}]
-    assert (claims["acr"], claims["amr"], claims["sid"]) == ("eidas1", ["pwd"], sid_of(session_id_of(TOKEN)))
+    assert (claims["acr"], claims["amr"], claims["sid"]) == ("efp:pwd", ["pwd"], sid_of(session_id_of(TOKEN)))
     assert tokens.scope == "openid email profile organization habilitations"
 
 

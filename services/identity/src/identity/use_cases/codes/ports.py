@@ -17,6 +17,11 @@ class RateLimiter(Protocol):
         """Count one attempt; the seconds to wait if over `limit` in the current window, else None."""
         ...
 
+    async def exhausted(self, key: str, limit: int, window: timedelta) -> int | None:
+        """Without counting: the seconds to wait if `limit` hits are already counted in the window, else None.
+        (A budget of failures: checked before an attempt, hit only when it fails.)"""
+        ...
+
 
 class WrongCodeLog(Protocol):
     """Wrong codes per key, forgotten a day after the last one (the login failures' store)."""

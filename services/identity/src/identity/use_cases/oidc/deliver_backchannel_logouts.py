@@ -38,7 +38,7 @@ class DeliverBackchannelLogouts:
     async def __call__(self) -> int:
         """One pass; how many relying parties were told."""
         told_count = 0
-        for session_id, account_id, client_ids, attempts in await self._sso.ended_with_clients(
+        for session_id, account_id, client_ids, attempts, sso_id in await self._sso.ended_with_clients(
             self._clock(), limit=100
         ):
             told, left = [], []
@@ -47,7 +47,7 @@ class DeliverBackchannelLogouts:
                 if client is None or not client.enabled or not client.backchannel_logout_uri:
                     told.append(client_id)
                 elif await self._sender.send(
-                    client.backchannel_logout_uri, await self._token(client_id, account_id, session_id)
+                    client.backchannel_logout_uri, await self._token(client_id, account_id, sso_id)
                 ):
                     told.append(client_id)
                     told_count += 1

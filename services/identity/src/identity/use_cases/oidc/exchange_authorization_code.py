@@ -16,10 +16,9 @@ from efp_runtime.message_context import MessageContext
 from identity.domain.errors import InvalidGrant
 from identity.domain.oidc import (
     ACCESS_TOKEN_LIFETIME,
-    ACR,
     ID_TOKEN_LIFETIME,
-    PASSWORD_AMR,
     AccessToken,
+    acr_of,
     habilitation_claims,
     hash_of,
     scope_claims,
@@ -92,9 +91,9 @@ class ExchangeAuthorizationCode:
             "iat": issued_at,
             "exp": issued_at + int(ID_TOKEN_LIFETIME.total_seconds()),
             "auth_time": int(code.auth_time.timestamp()),
-            "acr": ACR,
-            "amr": list(PASSWORD_AMR),
-            "sid": sid_of(code.session_id),
+            "acr": acr_of(code.amr),
+            "amr": list(code.amr),
+            "sid": sid_of(code.sso_id or code.session_id),
             **scope_claims(person, code.scope),
         }
         if code.nonce is not None:

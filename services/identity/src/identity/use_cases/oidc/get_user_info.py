@@ -1,7 +1,7 @@
 """The userinfo endpoint: the claims of an access token's scopes, as they are now.
 
 A token speaks for its person only while the SSO session it came from is open: a logout
-anywhere ends it too.
+anywhere ends it too. A session replaced by a step-up lives on in its successor.
 """
 
 from collections.abc import Callable
@@ -15,6 +15,8 @@ from identity.use_cases.accounts.ports import AccountRepository
 from identity.use_cases.oidc.person import PersonFinder
 from identity.use_cases.oidc.ports import AccessTokenRepository, OidcClientRepository
 from identity.use_cases.sessions.ports import SessionRepository
+
+MAX_REPLACEMENTS = 20
 
 
 class GetUserInfo:
@@ -39,6 +41,11 @@ class GetUserInfo:
         if token is None or not token.active(self._clock()):
             raise InvalidToken()
         session = await self._sessions.get(token.session_id)
+        # Step-ups replace the session: follow them (a few a login at most; bounded all the same).
+        for _ in range(MAX_REPLACEMENTS):
+            if session is None or session.revoked_at is None or session.replaced_by is None:
+                break
+            session = await self._sessions.get(session.replaced_by)
         client = await self._clients.get(token.client_id)
         account = await self._accounts.get(token.account_id)
         if session is None or session.revoked_at is not None or client is None or not client.enabled or not account:

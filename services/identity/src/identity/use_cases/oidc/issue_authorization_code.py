@@ -7,19 +7,27 @@ import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from contracts.oidc import AuthorizationCodeV1, IssueAuthorizationCodeV1
+from contracts.oidc import ACR_SECOND_FACTOR, AuthorizationCodeV1, IssueAuthorizationCodeV1
 from efp_runtime.message_context import MessageContext
 from identity.domain.account import AccountKind
-from identity.domain.errors import InvalidOidcRequest, LoginRequired, NoAccess
+from identity.domain.errors import (
+    InvalidOidcRequest,
+    LoginRequired,
+    NoAccess,
+    SecondFactorRequired,
+    StepUpRequired,
+)
 from identity.domain.oidc import SCOPES, AuthorizationCode, GrantedHabilitation, hash_of
 from identity.domain.session import session_id_of
 from identity.use_cases.accounts.ports import AccountRepository
 from identity.use_cases.oidc.describe_client import registered_client
 from identity.use_cases.oidc.ports import AuthorizationCodeRepository, OidcClientRepository, SsoSessions
+from identity.use_cases.second_factor.ports import SecondFactorRepository
 from identity.use_cases.sessions.ports import SessionRepository
 
 # RFC 7636 §4.2: BASE64URL(SHA256(verifier)) is 43 characters of the URL-safe alphabet.
 S256_CHALLENGE = re.compile(r"^[A-Za-z0-9_-]{43}$")
+MFA_NOT_ENROLLED = "{client} demande une double authentification : configurez-la d'abord depuis « Mon compte »."
 logger = logging.getLogger(__name__)
 
 
@@ -31,6 +39,7 @@ class IssueAuthorizationCode:
         sessions: SessionRepository,
         sso: SsoSessions,
         accounts: AccountRepository,
+        second_factors: SecondFactorRepository,
         clock: Callable[[], datetime],
     ) -> None:
         self._clients = clients
@@ -38,6 +47,7 @@ class IssueAuthorizationCode:
         self._sessions = sessions
         self._sso = sso
         self._accounts = accounts
+        self._second_factors = second_factors
         self._clock = clock
 
     async def __call__(self, request: IssueAuthorizationCodeV1, context: MessageContext) -> AuthorizationCodeV1:
@@ -56,6 +66,11 @@ class IssueAuthorizationCode:
         account = await self._accounts.get(session.account_id)
         if account is None:
             raise LoginRequired()
+        # The client asks for a second factor: the web sends the person through it (or enrolment) and back.
+        if ACR_SECOND_FACTOR in request.acr_values and not session.proved_second_factor:
+            if await self._second_factors.enrolled(account.id):
+                raise StepUpRequired()
+            raise SecondFactorRequired(MFA_NOT_ENROLLED.format(client=client.name))
         granted = tuple(
             GrantedHabilitation(h.role, h.siret, h.end_date)
             for h in request.habilitations
@@ -79,6 +94,8 @@ class IssueAuthorizationCode:
                 auth_time=session.created_at,
                 created_at=now,
                 habilitations=granted,
+                amr=tuple(session.amr),
+                sso_id=session.sso_session_id,
             )
         )
         if client.backchannel_logout_uri:

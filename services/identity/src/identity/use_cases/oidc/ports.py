@@ -64,8 +64,9 @@ class SsoSessions(Protocol):
 
     async def attach_client(self, session_id: str, client_id: str) -> None: ...
 
-    async def ended_with_clients(self, now: datetime, limit: int) -> list[tuple[str, str, list[str], int]]:
-        """Ended sessions with relying parties not yet told: (session id, account id, client ids, attempts)."""
+    async def ended_with_clients(self, now: datetime, limit: int) -> list[tuple[str, str, list[str], int, str]]:
+        """Ended sessions with relying parties not yet told: (session id, account id, client ids, attempts,
+        the login's SSO session id, whose `sid` the relying parties know)."""
         ...
 
     async def clients_told(self, session_id: str, client_ids: list[str], retry_at: datetime | None) -> None:

@@ -1,27 +1,38 @@
-"""Who is behind a session cookie: the account, if the session is still active."""
+"""Who is behind a session cookie: the account, if the session is still active (and not waiting for its
+second step), with what the session proved (amr, second_factor_at) for the habilitation service."""
 
 from collections.abc import Callable
 from datetime import datetime
 
 from contracts.accounts import AuthenticateSessionV1, SessionV1
 from efp_runtime.message_context import MessageContext
-from identity.domain.errors import Unauthenticated
+from identity.domain.errors import SecondFactorPending, Unauthenticated
 from identity.domain.session import session_id_of
 from identity.use_cases.accounts.ports import AccountRepository
+from identity.use_cases.second_factor.ports import SecondFactorRepository
 from identity.use_cases.sessions.ports import SessionRepository
 
 
 class AuthenticateSession:
-    def __init__(self, sessions: SessionRepository, accounts: AccountRepository, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        sessions: SessionRepository,
+        accounts: AccountRepository,
+        second_factors: SecondFactorRepository,
+        clock: Callable[[], datetime],
+    ) -> None:
         self._sessions = sessions
         self._accounts = accounts
+        self._second_factors = second_factors
         self._clock = clock
 
     async def __call__(self, request: AuthenticateSessionV1, context: MessageContext) -> SessionV1:
         now = self._clock()
         session = await self._sessions.get(session_id_of(request.session_token))
-        if session is None or not session.active(now):
+        if session is None or not session.alive(now):
             raise Unauthenticated()
+        if session.pending_second_factor:
+            raise SecondFactorPending()
         account = await self._accounts.get(session.account_id)
         if account is None:
             raise Unauthenticated()
@@ -33,4 +44,7 @@ class AuthenticateSession:
             csrf_token=session.csrf_token,
             siren=account.siren,
             region=account.region,
+            amr=session.amr,
+            second_factor_at=session.second_factor_at,
+            second_factor_enrolled=await self._second_factors.enrolled(account.id),
         )

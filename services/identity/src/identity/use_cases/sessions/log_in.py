@@ -8,6 +8,9 @@ Only attempts whose captcha was solved count against the address, so nobody lock
 person out without solving captchas; and a browser holding a device cookie from an earlier
 successful login to that address is counted on its own (domain.device_cookie), so the owner's
 browser gets through while an attacker elsewhere keeps the address locked.
+
+An account with a second factor gets a *pending* session (5 minutes, nothing but the second step:
+use_cases/second_factor/prove_second_factor.py).
 """
 
 import logging
@@ -27,6 +30,7 @@ from identity.use_cases.accounts.ports import AccountRepository, PasswordHasher
 from identity.use_cases.accounts.views import profile_of
 from identity.use_cases.captcha.solve_captcha import SolveCaptcha
 from identity.use_cases.codes.ports import RateLimiter, SecretHasher
+from identity.use_cases.second_factor.ports import SecondFactorRepository
 from identity.use_cases.sessions.ports import LoginFailureLog, SessionRepository
 
 PRODUCER = "identity"
@@ -47,6 +51,7 @@ class LogIn:
         failures: LoginFailureLog,
         hasher: SecretHasher,
         clock: Callable[[], datetime],
+        second_factors: SecondFactorRepository,
         per_ip: tuple[int, timedelta] = PER_IP,
         per_address: tuple[int, timedelta] = PER_ADDRESS,
     ) -> None:
@@ -60,6 +65,7 @@ class LogIn:
         self._failures = failures
         self._hasher = hasher
         self._clock = clock
+        self._second_factors = second_factors
 
     async def __call__(self, request: LogInV1, context: MessageContext) -> SessionOpenedV1:
         password, client_ip = request.password, request.client_ip
@@ -100,6 +106,7 @@ class LogIn:
             created_at=now,
             last_seen_at=now,
             ip=client_ip,
+            pending_second_factor=await self._second_factors.enrolled(account.id),
         )
         out = Outgoing(PRODUCER, context)
         out.event(SessionStartedV1(account_id=account.id, started_at=now, client_ip=client_ip))
@@ -111,6 +118,8 @@ class LogIn:
             expires_at=session.expires_at,
             account=profile_of(account),
             device_token=device_token(address, secrets.token_urlsafe(16), self._hasher.hash),
+            second_factor_pending=session.pending_second_factor,
+            amr=session.amr,
         )
 
     async def _hit(self, key: str, limit: tuple[int, timedelta]) -> None:

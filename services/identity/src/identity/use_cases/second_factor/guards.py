@@ -1,0 +1,32 @@
+"""The checks every second-factor request starts with: whose session, and is its second factor fresh."""
+
+from datetime import datetime
+
+from identity.domain.errors import StepUpRequired, Unauthenticated
+from identity.domain.second_factor import SecondFactors, canonical_recovery_code, new_recovery_codes, recovery_scope
+from identity.domain.session import Session, session_id_of
+from identity.use_cases.codes.ports import SecretHasher
+from identity.use_cases.sessions.ports import SessionRepository
+
+
+async def active_session(sessions: SessionRepository, token: str, now: datetime) -> Session:
+    """The full session of « Mon compte » (a pending one is refused, as AuthenticateSession does)."""
+    session = await sessions.get(session_id_of(token))
+    if session is None or not session.active(now):
+        raise Unauthenticated()
+    return session
+
+
+def require_step_up(session: Session, factors: SecondFactors, now: datetime) -> None:
+    """Changing the factors of an account that has one needs that factor proved in the last 15 minutes:
+    a stolen session alone must not swap the second factor for the thief's."""
+    if factors.enrolled and not session.second_factor_fresh(now):
+        raise StepUpRequired()
+
+
+def issue_recovery_codes(factors: SecondFactors, hasher: SecretHasher) -> list[str]:
+    """Ten new codes replace the old ones on `factors` (as keyed hashes); the codes in clear, to show once."""
+    codes = new_recovery_codes()
+    scope = recovery_scope(factors.account_id)
+    factors.replace_recovery_codes([hasher.hash(scope, canonical_recovery_code(code)) for code in codes])
+    return codes
