@@ -152,3 +152,22 @@ def change_password(w: World, a: str) -> Call:
         "/api/v1/me/password",
         {"current_password": wrong, "password": NEW_PASSWORD, "password_confirmation": NEW_PASSWORD},
     )
+
+
+def confirm_totp(w: World, a: str) -> Call:
+    """A wrong code for an enrolment just started, in a session of the actor's own (nobody gets enrolled:
+    an enrolled actor would be asked for step-up by every other row)."""
+    body = {"code": "000000"}
+    if a in (ANONYMOUS, SERVICE):
+        return Call("/api/v1/me/second-factor/totp/confirm", body)
+    client = w.session(a)
+    assert client.post("/api/v1/me/second-factor/totp").status_code == 201
+    return Call("/api/v1/me/second-factor/totp/confirm", body, client=client)
+
+
+def prove_second_factor(w: World, a: str) -> Call:
+    """A wrong code from a session of the actor's own: its usual one is not replaced."""
+    body = {"method": "totp", "code": "000000"}
+    if a in (ANONYMOUS, SERVICE):
+        return Call("/api/v1/session/second-factor", body)
+    return Call("/api/v1/session/second-factor", body, client=w.session(a))

@@ -183,7 +183,8 @@ class Identity:
 
 
 def use_cases(adapters: Adapters, clock: Clock, rules: Rules, oidc_clock: Clock | None = None) -> Identity:
-    """`oidc_clock`: the provider's (tests shift it to expire a code); the rest keeps `clock`."""
+    """`oidc_clock`: the provider's and the second factor's (tests shift it to expire a code or a step-up);
+    the rest keeps `clock`."""
     a = adapters
     solve_captcha = SolveCaptcha(a.captchas, a.hasher, clock, rules.captcha_test_answer)
     return Identity(
@@ -245,7 +246,8 @@ def use_cases(adapters: Adapters, clock: Clock, rules: Rules, oidc_clock: Clock 
                 hasher=a.hasher,
                 limiter=a.limiter,
             ),
-            clock,
+            # The shiftable clock too: habilitation judges `second_factor_at`'s freshness by its own.
+            oidc_clock or clock,
         ),
     )
 

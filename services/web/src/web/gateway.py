@@ -71,6 +71,23 @@ class GatewayError(Exception):
         self.problem = problem
 
 
+# The refusals that ask for the person's second factor, answered the same way on every page.
+SECOND_FACTOR_CODES = frozenset({"step_up_required", "second_factor_required"})
+
+
+class SecondFactorNeeded(Exception):
+    """`step_up_required` (prove it again) or `second_factor_required` (enrol one first). Not a
+    GatewayError, so the pages' own `except GatewayError` leave it to the one handler in main.py."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.code)
+        self.problem = problem
+
+    @property
+    def step_up(self) -> bool:
+        return self.problem.code == "step_up_required"
+
+
 @dataclass
 class GatewayTime:
     """Time one page request spent waiting for the gateway: the rest is the web service's own
@@ -150,7 +167,10 @@ class Gateway:
         if response.status_code == 401 and not session.gateway_cookie and method == "GET":
             raise LoginRequired()
         if response.status_code >= 400:
-            raise GatewayError(Problem.of(response))
+            problem = Problem.of(response)
+            if problem.status == 403 and problem.code in SECOND_FACTOR_CODES:
+                raise SecondFactorNeeded(problem)
+            raise GatewayError(problem)
         return response
 
     async def json(self, caller: Caller, method: str, path: str, **kwargs: Any) -> Any:

@@ -20,8 +20,17 @@ from starlette.responses import HTMLResponse, RedirectResponse
 
 from web import pages
 from web.config import WebSettings
-from web.gateway import Gateway, GatewayError, GatewayTime, GatewayUnavailable, LoginRequired, http_client
+from web.gateway import (
+    Gateway,
+    GatewayError,
+    GatewayTime,
+    GatewayUnavailable,
+    LoginRequired,
+    SecondFactorNeeded,
+    http_client,
+)
 from web.page import AlreadyDone, login_location
+from web.pages.second_factor.common import second_factor_needed
 from web.pages.sign_in.request import sign_in_return_origin
 from web.rendering import environment
 from web.security import UNSAFE_METHODS, CsrfRefused, add_security_headers, origin_allowed
@@ -109,6 +118,12 @@ def create_app(settings: WebSettings | None = None, store: SessionStore | None =
             return page_error(request, 404, "Page non trouvée", problem.detail)
         status = problem.status if problem.status in (403, 409, 429) else 400
         return page_error(request, status, "Votre demande n’a pas pu aboutir", problem.detail)
+
+    @app.exception_handler(SecondFactorNeeded)
+    async def second_factor(request: Request, exc: SecondFactorNeeded) -> Response:
+        """Every page alike: a step-up goes through the second-factor page and back, a missing
+        enrolment says how to do it (pages/second_factor/common.py)."""
+        return second_factor_needed(request, templates, exc)
 
     @app.exception_handler(CsrfRefused)
     async def csrf_refused(request: Request, exc: CsrfRefused) -> Response:

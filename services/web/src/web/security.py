@@ -60,9 +60,13 @@ def policy_allowing_forms_to(origin: str) -> str:
 
 def origin_allowed(request: Request, origin: str) -> bool:
     """Another site's form is refused by its Origin, or by Sec-Fetch-Site. Under `no-referrer` browsers
-    send `Origin: null` even for our own forms, so then the fetch metadata (and the CSRF token) decide."""
+    send `Origin: null` even for our own forms, so then the fetch metadata (and the CSRF token) decide.
+    A script's `fetch` names the page's origin, which is this very address when the site is reached
+    under another name than the public one (localhost for 127.0.0.1, where WebAuthn works): accepted
+    too, since no other site can send it."""
     given = request.headers.get("origin")
-    if given is not None and given != "null" and given.rstrip("/") != origin:
+    own = f"{request.url.scheme}://{request.url.netloc}"
+    if given is not None and given != "null" and given.rstrip("/") not in (origin, own):
         return False
     return request.headers.get("sec-fetch-site", "same-origin") in ("same-origin", "none")
 

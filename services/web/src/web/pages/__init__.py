@@ -16,6 +16,7 @@ from web.pages import (
     sign_in,
     sign_up,
 )
+from web.pages.second_factor import routes as second_factor
 
 
 def routers() -> list[APIRouter]:
@@ -27,6 +28,7 @@ def routers() -> list[APIRouter]:
         password_reset.router,
         sign_up.router,
         account.router,
+        second_factor.router,
         access.router,
         agent.router,
         management.router,

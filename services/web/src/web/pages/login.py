@@ -7,8 +7,9 @@ from fastapi import APIRouter
 from starlette.responses import Response
 
 from web.gateway import GatewayError, LoginRequired, gateway_cookie_of
-from web.page import AFTER_LOGIN, PageDep, safe_next
+from web.page import AFTER_LOGIN, PageDep
 from web.pages.captcha import new_captcha
+from web.pages.second_factor.common import PENDING, enrol_location, prove_location, safe_suite
 from web.pages.sign_in.authorize import resume_sign_in
 from web.pages.sign_in.request import RESUME
 from web.sessions import rotated
@@ -28,6 +29,10 @@ async def root(page: PageDep) -> Response:
 async def _login_page(page: PageDep, agent: bool, status_code: int = 200, **context: object) -> Response:
     context.setdefault("errors", {})
     context.setdefault("values", {})
+    # Why the person logs in again (their pending second step ended), said once.
+    notice = page.session.flow.get("login_notice")
+    if notice:
+        page.session.remember(login_notice=None)
     return page.render(
         "pages/login.html.j2",
         "Connexion des agents du ministère" if agent else TITLE,
@@ -35,6 +40,7 @@ async def _login_page(page: PageDep, agent: bool, status_code: int = 200, **cont
         captcha_id=await new_captcha(page),
         agent=agent,
         suite=page.request.query_params.get("suite", ""),
+        login_notice=notice or "",
         **context,
     )
 
@@ -81,12 +87,24 @@ async def log_in(page: PageDep) -> Response:
     session.gateway_csrf = opened["csrf_token"]
     page.request.state.web_session = page.session = session
     after_login = session.flow.pop(AFTER_LOGIN, "")
-    target = safe_next(suite or after_login)
-    # A sign-in waits: it goes on in this request (the code, or the no-access page) rather than
-    # through one more page and session write.
-    response = await resume_sign_in(page) if target == RESUME else page.redirect(target)
+    target = safe_suite(suite or after_login)
+    response = await _after_password(page, target, bool(opened.get("second_factor_pending")))
     keep_device_cookie(page, response, answer.cookies.get(DEVICE_COOKIE))
     return response
+
+
+async def _after_password(page: PageDep, target: str, pending: bool) -> Response:
+    """An enrolled person gives their second factor next; one whose rights need it, and who has
+    none, is asked to enrol; else a waiting sign-in goes on in this request (the code, or the
+    no-access page) rather than through one more page and session write."""
+    if pending:
+        page.session.remember(**{PENDING: "1"})
+        return page.redirect(prove_location(target))
+    page.session.remember(**{PENDING: None})
+    me = await page.me()
+    if me.get("second_factor_required") and not me.get("second_factor_enrolled"):
+        return page.redirect(enrol_location(target, "obligatoire"))
+    return await resume_sign_in(page) if target == RESUME else page.redirect(target)
 
 
 def keep_device_cookie(page: PageDep, response: Response, token: str | None) -> None:

@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from web.gateway import GatewayError, Problem, items_of
 from web.page import PageDep
+from web.pages.second_factor.common import come_back_to
 
 router = APIRouter(prefix="/agent/codes-activation")
 CodeId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
@@ -22,6 +23,7 @@ STATES = {
     "expired": ("Expiré", ""),
 }
 SIRET = re.compile(r"^\d{14}$")
+CODE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
 def _siret(value: str) -> str:
@@ -69,6 +71,8 @@ async def _codes_page(
     if page.session.flow.get("issued_code_id"):
         issued = {key: page.session.flow.get(f"issued_{key}", "") for key in ("code_id", "code", "siret", "expires_at")}
         page.session.remember(issued_code_id=None, issued_code=None, issued_siret=None, issued_expires_at=None)
+    # Back from confirming their identity for a letter (`?courrier=`): offered again.
+    letter = page.request.query_params.get("courrier", "")
     return page.render(
         "pages/agent/codes.html.j2",
         TITLE,
@@ -79,6 +83,7 @@ async def _codes_page(
         codes=[_code_view(c) for c in codes],
         issued=issued,
         revoked=bool(page.request.query_params.get("revoque")),
+        letter=letter if CODE_ID.match(letter) else "",
     )
 
 
@@ -136,6 +141,9 @@ async def letter(code_id: CodeId, page: PageDep) -> Response:
     refused = await _agent(page)
     if refused:
         return refused
+    # Asked to confirm their identity first, the agent comes back to a page offering the letter
+    # again (not to the file itself, which would leave them on the confirmation page).
+    come_back_to(page.request, f"/agent/codes-activation?courrier={code_id}")
     answer = await page.gateway.call(page.caller, "GET", f"/api/v1/agent/activation-codes/{code_id}/letter")
     given = re.search(r'filename="([\w.-]+)"', answer.headers.get("content-disposition", ""))
     filename = given.group(1) if given else f"courrier-code-activation-{code_id}.pdf"

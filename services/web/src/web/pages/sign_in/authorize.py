@@ -11,8 +11,9 @@ from typing import Any
 from fastapi import APIRouter
 from starlette.responses import Response
 
-from web.gateway import GatewayError, LoginRequired
+from web.gateway import GatewayError, LoginRequired, SecondFactorNeeded
 from web.page import AFTER_LOGIN, PageDep, login_location
+from web.pages.second_factor.common import enrol_location, prove_location
 from web.pages.sign_in.request import RESUME, AuthorizationRequest, forget, now, pending
 
 router = APIRouter()
@@ -60,6 +61,7 @@ async def authorize(page: PageDep) -> Response:
         prompt=params.get("prompt", ""),
         max_age=None,
         requested_at=now(),
+        acr_values=" ".join(params.get("acr_values", "").split())[:200],
     )
     refusal = _refusal(params)
     if refusal is not None:
@@ -130,8 +132,18 @@ async def _resume(page: PageDep, request: AuthorizationRequest) -> Response:
         "code_challenge_method": request.code_challenge_method,
         "max_age": request.max_age,
     }
+    if request.acr_values:
+        body["acr_values"] = request.acr_values
     try:
         issued = await page.api("POST", "/api/v1/oidc/authorization-codes", json=body)
+    except SecondFactorNeeded as needed:
+        # The application asks for a second factor (`acr_values=efp:mfa`): proved (or first
+        # enrolled), then back here, where the code is issued.
+        if request.prompt_none:
+            return _back(page, request, "interaction_required", needed.problem.detail)
+        if needed.step_up:
+            return page.redirect(prove_location(RESUME, "application"))
+        return page.redirect(enrol_location(RESUME, "application"))
     except LoginRequired:
         if request.prompt_none:
             return _back(page, request, "login_required", "La session EFP Connect a pris fin.")

@@ -41,7 +41,7 @@ def _document(issuer: str, api: str) -> dict[str, Any]:
         "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
         "code_challenge_methods_supported": ["S256"],
         "prompt_values_supported": ["none", "login"],
-        "acr_values_supported": ["eidas1"],
+        "acr_values_supported": ["efp:pwd", "efp:mfa"],
         "claims_parameter_supported": False,
         "request_parameter_supported": False,
         "request_uri_parameter_supported": False,

@@ -31,6 +31,8 @@ class AuthorizationRequest:
     # When it arrived: a login demanded by `prompt=login` must be later than this.
     requested_at: float
     fresh_login: bool = False
+    # The client's `acr_values` as given ("efp:mfa": a second factor proved), for the gateway to decide.
+    acr_values: str = ""
 
     def save(self, session: WebSession) -> None:
         session.remember(**{FLOW_KEY: json.dumps(asdict(self))})
