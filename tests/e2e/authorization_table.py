@@ -172,12 +172,12 @@ ROWS: tuple[Row, ...] = (
     Row("GET", "/api/v1/me/second-factor", signed_in(200)),
     Row("POST", "/api/v1/me/second-factor/totp", signed_in(201)),
     Row("POST", "/api/v1/me/second-factor/totp/confirm", signed_in((400, "invalid_code")), confirm_totp),
-    Row("DELETE", "/api/v1/me/second-factor/totp", signed_in(200)),
+    Row("DELETE", "/api/v1/me/second-factor/totp", signed_in((422, "validation_error"))),  # none to remove
     Row("POST", "/api/v1/me/second-factor/passkeys/options", signed_in(200)),
     Row(
         "POST",
         "/api/v1/me/second-factor/passkeys",
-        signed_in((422, "validation_error")),
+        signed_in((400, "invalid_code")),  # a credential no authenticator made
         lambda w, a: Call("/api/v1/me/second-factor/passkeys", {"name": "Clé", "credential": {"id": "AAAA"}}),
     ),
     Row(
@@ -188,7 +188,9 @@ ROWS: tuple[Row, ...] = (
     ),
     Row("POST", "/api/v1/me/second-factor/recovery-codes", signed_in((403, "second_factor_required"))),
     Row("POST", "/api/v1/session/second-factor/challenge", signed_in((400, "invalid_code"))),
-    Row("POST", "/api/v1/session/second-factor", signed_in((400, "invalid_code")), prove_second_factor),
+    Row(  # none enrolled: nothing to prove
+        "POST", "/api/v1/session/second-factor", signed_in((403, "second_factor_required")), prove_second_factor
+    ),
     Row("GET", "/api/v1/me/access-requests", signed_in(200)),
     Row("GET", "/api/v1/me/messages", signed_in(200)),
     Row(

@@ -21,6 +21,8 @@ PROVE = "/connexion/double-authentification"
 
 def follow(browser: httpx.Client, url: str, until: str) -> str:
     """Follows the provider's and the pages' redirects from `url` to the first one starting with `until`."""
+    if url.startswith(until):
+        return url
     answer = browser.get(url)
     while answer.status_code in (302, 303) and not answer.headers["location"].startswith(until):
         answer = browser.get(answer.headers["location"])
