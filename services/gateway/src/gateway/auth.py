@@ -4,6 +4,11 @@ The session lives in the identity service; the gateway holds only the cookie's t
 asks identity who is behind it on each request. State-changing calls made with the cookie
 must repeat the session's CSRF token in `X-CSRF-Token` (double submit against a secret the
 page got from the login or `GET /api/v1/me`, which another site cannot read).
+
+When cookies are Secure (behind HTTPS) the cookie is `__Host-efp_session` (ASVS 4.0.3 V3.4.4): the
+browser accepts that name only from this host, Secure, with Path=/ and no Domain, so a sibling
+subdomain cannot plant one (cookie tossing); and only that name is read. Over plain HTTP (local runs,
+the test system) it stays `efp_session`.
 """
 
 import hmac
@@ -18,6 +23,7 @@ from efp_runtime.rpc import RpcRefused
 from gateway.rpc import IDENTITY, Rpc
 
 COOKIE = "efp_session"
+HOST_COOKIE = "__Host-" + COOKIE
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -39,8 +45,15 @@ class Forbidden(Exception):
     """Authenticated, but this account may not do this."""
 
 
+def session_cookie_name(secure: bool) -> str:
+    """The session cookie's name: `__Host-efp_session` when cookies are Secure, else `efp_session`."""
+    return HOST_COOKIE if secure else COOKIE
+
+
 def session_token(request: Request) -> str | None:
-    return request.cookies.get(COOKIE)
+    """The session cookie under this mode's name only: over HTTPS a plain `efp_session` is ignored (it may
+    have been set by a sibling subdomain)."""
+    return request.cookies.get(session_cookie_name(request.app.state.settings.secure_cookies()))
 
 
 async def current_session(request: Request, rpc: Rpc) -> SessionV1:
@@ -80,12 +93,15 @@ def client_ip(request: Request) -> str | None:
 
 
 def set_session_cookie(response: Response, token: str, secure: bool) -> None:
-    # No Max-Age: the server decides when a session ends (24 h absolute, 30 min idle).
-    response.set_cookie(COOKIE, token, httponly=True, samesite="lax", secure=secure, path="/")
+    # No Max-Age: the server decides when a session ends (24 h absolute, 30 min idle). No Domain and
+    # Path=/: what the `__Host-` prefix requires (with Secure) of the name it has in secure mode.
+    name = session_cookie_name(secure)
+    response.set_cookie(name, token, httponly=True, samesite="lax", secure=secure, path="/")
 
 
 def clear_session_cookie(response: Response, secure: bool) -> None:
-    response.delete_cookie(COOKIE, httponly=True, samesite="lax", secure=secure, path="/")
+    name = session_cookie_name(secure)
+    response.delete_cookie(name, httponly=True, samesite="lax", secure=secure, path="/")
 
 
 def actor_of(session: SessionV1) -> ActorV1:

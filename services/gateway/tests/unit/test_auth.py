@@ -6,6 +6,7 @@ from fastapi.testclient import TestClient
 
 from contracts.accounts import SessionV1
 from gateway import auth, problems
+from gateway.config import GatewaySettings
 from gateway.fakes import FakeServices
 
 
@@ -13,6 +14,7 @@ def _client(kind: str) -> TestClient:
     app = FastAPI()
     problems.install(app)
     app.state.rpc = FakeServices(session=SessionV1(account_id="acc-1", kind=kind, csrf_token="csrf-1", siren=None))
+    app.state.settings = GatewaySettings()
 
     @app.get("/api/v1/agent/ping")
     async def agent_only(agent: auth.Agent) -> dict[str, str]:

@@ -9,6 +9,7 @@ from contracts import invitations as inv
 from contracts.accounts import SessionV1
 from contracts.rpc import RpcError
 from gateway import auth, problems
+from gateway.config import GatewaySettings
 from gateway.fakes import FakeServices
 from gateway.routes import invitations
 
@@ -43,6 +44,7 @@ def client(rpc: FakeServices) -> TestClient:
     app = FastAPI()
     problems.install(app)
     app.state.rpc = rpc
+    app.state.settings = GatewaySettings()
     app.include_router(invitations.router)
     return TestClient(app, cookies={auth.COOKIE: "token"}, headers={auth.CSRF_HEADER: "csrf-1"})
 

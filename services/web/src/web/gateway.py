@@ -13,9 +13,12 @@ from typing import Any
 
 import httpx
 
-from web.sessions import WebSession
+from web.sessions import GATEWAY_COOKIE, WebSession
 
-GATEWAY_COOKIE = "efp_session"
+# The gateway names its session cookie by its own mode, which this service does not know: `__Host-efp_session`
+# behind HTTPS (so a sibling subdomain cannot plant it), `efp_session` over plain HTTP. Either is read.
+HOST_GATEWAY_COOKIE = "__Host-" + GATEWAY_COOKIE
+GATEWAY_COOKIES = (HOST_GATEWAY_COOKIE, GATEWAY_COOKIE)
 
 
 class GatewayUnavailable(Exception):
@@ -117,9 +120,14 @@ def http_client(base_url: str, timeout: float) -> httpx.AsyncClient:
     return httpx.AsyncClient(base_url=base_url, timeout=timeout, cookies=jar, limits=limits)
 
 
-def gateway_cookie_of(response: httpx.Response) -> str | None:
-    """The gateway session the login answer opened (its Set-Cookie), kept in the web session."""
-    return response.cookies.get(GATEWAY_COOKIE)
+def gateway_cookie_of(response: httpx.Response) -> tuple[str, str] | None:
+    """The gateway session the login answer opened (its Set-Cookie) as (name, value), kept in the web
+    session and sent back under that name."""
+    for name in GATEWAY_COOKIES:
+        value = response.cookies.get(name)
+        if value is not None:
+            return name, value
+    return None
 
 
 class Gateway:
@@ -144,7 +152,7 @@ class Gateway:
             headers["X-Forwarded-For"] = caller.client_ip
         sent = dict(cookies or {})
         if session.gateway_cookie:
-            sent[GATEWAY_COOKIE] = session.gateway_cookie
+            sent[session.gateway_cookie_name] = session.gateway_cookie
             if method not in ("GET", "HEAD") and session.gateway_csrf:
                 headers["X-CSRF-Token"] = session.gateway_csrf
         if sent:

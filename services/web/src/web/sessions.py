@@ -1,9 +1,10 @@
 """The web session: what the server keeps for one browser, behind the web service's own cookie.
 
 The browser holds only a random token (the cookie); the store keeps its SHA-256 with the gateway
-session cookie, the gateway's CSRF token, this service's own CSRF token and the step a person has
-reached in a multi-page flow (a registration or reset id). The gateway session never reaches the
-browser. A session is rotated (new token, old one deleted) when a person logs in or out.
+session cookie (and the name it came under), the gateway's CSRF token, this service's own CSRF token
+and the step a person has reached in a multi-page flow (a registration or reset id). The gateway
+session never reaches the browser. A session is rotated (new token, old one deleted) when a person
+logs in or out.
 """
 
 import hashlib
@@ -18,6 +19,9 @@ from pymongo.errors import ConnectionFailure
 
 TOUCH_EVERY = timedelta(minutes=1)
 T = TypeVar("T")
+# The gateway's session cookie over plain HTTP, and the name of one stored before names were kept; behind
+# HTTPS the gateway names it `__Host-efp_session` (web.gateway): it goes back under the name it came with.
+GATEWAY_COOKIE = "efp_session"
 
 
 async def _once_more_on_a_closed_connection(operation: Callable[[], Awaitable[T]]) -> T:
@@ -44,6 +48,7 @@ class WebSession:
     created_at: datetime
     expires_at: datetime
     gateway_cookie: str | None = None
+    gateway_cookie_name: str = GATEWAY_COOKIE
     gateway_csrf: str | None = None
     # Flow state: registration_id, reset_id, activation_id, the page to return to after login…
     flow: dict[str, str] = field(default_factory=dict)
@@ -62,6 +67,10 @@ class WebSession:
     @property
     def logged_in(self) -> bool:
         return self.gateway_cookie is not None
+
+    def keep_gateway_cookie(self, cookie: tuple[str, str | None] | None) -> None:
+        """The gateway session's cookie as (name, value), kept under the name the gateway gave it; None: none."""
+        self.gateway_cookie_name, self.gateway_cookie = cookie or (GATEWAY_COOKIE, None)
 
     def remember(self, **values: str | None) -> None:
         for key, value in values.items():
@@ -98,6 +107,7 @@ def _document(session: WebSession, idle_until: datetime) -> dict[str, Any]:
         # The TTL index removes a session idle past its limit (or past its absolute end).
         "idle_until": min(idle_until, session.expires_at),
         "gateway_cookie": session.gateway_cookie,
+        "gateway_cookie_name": session.gateway_cookie_name,
         "gateway_csrf": session.gateway_csrf,
         "flow": session.flow,
         "done_forms": dict(list(session.done_forms.items())[-20:]),
@@ -125,6 +135,7 @@ class MongoSessionStore:
             created_at=_aware(document["created_at"]),
             expires_at=_aware(document["expires_at"]),
             gateway_cookie=document.get("gateway_cookie"),
+            gateway_cookie_name=document.get("gateway_cookie_name") or GATEWAY_COOKIE,
             gateway_csrf=document.get("gateway_csrf"),
             flow=dict(document.get("flow") or {}),
             done_forms=dict(document.get("done_forms") or {}),

@@ -83,7 +83,7 @@ async def log_in(page: PageDep) -> Response:
     opened = answer.json()
     now = datetime.now(UTC)
     session = rotated(page.session, now, timedelta(seconds=page.settings.session_absolute_seconds))
-    session.gateway_cookie = gateway_cookie_of(answer)
+    session.keep_gateway_cookie(gateway_cookie_of(answer))
     session.gateway_csrf = opened["csrf_token"]
     page.request.state.web_session = page.session = session
     after_login = session.flow.pop(AFTER_LOGIN, "")

@@ -104,11 +104,11 @@ async def _refused(page: PageDep, suite: str, name: str, message: str, problem: 
     return await _page(page, suite, status, errors={name: message}, problem=problem if status == 429 else None)
 
 
-def _replace_session(page: PageDep, cookie: str | None, opened: dict[str, Any]) -> None:
+def _replace_session(page: PageDep, cookie: tuple[str, str] | None, opened: dict[str, Any]) -> None:
     """The gateway's new session in a new web session, which keeps when the login began."""
     old = page.session
     fresh = rotated(old, old.created_at, old.expires_at - old.created_at)
-    fresh.gateway_cookie = cookie or old.gateway_cookie
+    fresh.keep_gateway_cookie(cookie or (old.gateway_cookie_name, old.gateway_cookie))
     fresh.gateway_csrf = str(opened.get("csrf_token") or old.gateway_csrf)
     fresh.flow.pop(PENDING, None)
     page.request.state.web_session = page.session = fresh
