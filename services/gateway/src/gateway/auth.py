@@ -93,7 +93,7 @@ def client_ip(request: Request) -> str | None:
 
 
 def set_session_cookie(response: Response, token: str, secure: bool) -> None:
-    # No Max-Age: the server decides when a session ends (24 h absolute, 30 min idle). No Domain and
+    # No Max-Age: the server decides when a session ends (12 h absolute, 30 min idle). No Domain and
     # Path=/: what the `__Host-` prefix requires (with Secure) of the name it has in secure mode.
     name = session_cookie_name(secure)
     response.set_cookie(name, token, httponly=True, samesite="lax", secure=secure, path="/")
