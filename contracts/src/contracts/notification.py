@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field
 
 from contracts.base import Command
 
@@ -86,6 +86,32 @@ class CodesLockedEmailV1(BaseModel):
 
     template: Literal["codes_locked"] = "codes_locked"
     purpose: Literal["sign_up", "password_reset"]
+    SECRET_FIELDS: ClassVar[tuple[str, ...]] = ()
+
+
+SecondFactorChange = Literal[
+    "totp_enrolled",
+    "passkey_added",
+    "totp_removed",
+    "passkey_removed",
+    "recovery_codes_regenerated",
+    "recovery_code_used",
+]
+
+
+class SecondFactorChangedEmailV1(BaseModel):
+    """Security notice (ASVS V2.2.3): the account's second factor changed, or a recovery code (the lost-device
+    path) was used to log in. One fixed wording per `change`; shown « le JJ/MM/AAAA à HH:MM », Paris time."""
+
+    model_config = ConfigDict(frozen=True)
+
+    template: Literal["second_factor_changed"] = "second_factor_changed"
+    change: SecondFactorChange
+    changed_at: AwareDatetime
+    # The passkey added or removed, as its holder named it.
+    passkey_name: str | None = Field(default=None, max_length=64)
+    # After `recovery_code_used`: how many unused codes are left.
+    recovery_codes_left: int | None = Field(default=None, ge=0)
     SECRET_FIELDS: ClassVar[tuple[str, ...]] = ()
 
 
@@ -293,6 +319,7 @@ EmailContent = Annotated[
     | PasswordResetCodeV1
     | PasswordChangedEmailV1
     | CodesLockedEmailV1
+    | SecondFactorChangedEmailV1
     | AccessRequestReceivedV1
     | AccessRequestResentV1
     | AccessGrantedV1

@@ -72,6 +72,7 @@ IDENTITY_TEMPLATES = frozenset(
         "password_reset_code",
         "password_changed",
         "codes_locked",
+        "second_factor_changed",
     }
 )
 HABILITATION_TEMPLATES = frozenset(

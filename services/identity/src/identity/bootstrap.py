@@ -75,6 +75,7 @@ def adapters_from(settings: IdentitySettings, broker: RabbitBroker, clock: Clock
             mongo_account_repository.COLLECTION,
             mongo_session_repository.COLLECTION,
             mongo_password_reset_repository.COLLECTION,
+            mongo_second_factor_repository.COLLECTION,
         )
     }
     relay = OutboxRelay(broker, list(outboxes.values()), settings.outbox_poll_seconds)
@@ -120,7 +121,7 @@ def adapters_from(settings: IdentitySettings, broker: RabbitBroker, clock: Clock
         signer=JoseTokenSigner(keyring, key_password, clock),
         make_key=JoseKeyMaker(key_password),
         logout_sender=sender,
-        second_factors=MongoSecondFactorRepository(database[mongo_second_factor_repository.COLLECTION]),
+        second_factors=MongoSecondFactorRepository(outboxes[mongo_second_factor_repository.COLLECTION], relay),
         secret_box=FernetSecretBox(settings.second_factor_key_list()),
         passkeys=WebauthnPasskeyCeremonies(
             settings.webauthn_rp(), settings.webauthn_rp_name, settings.webauthn_origin_list()

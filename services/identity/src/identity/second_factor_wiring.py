@@ -55,12 +55,14 @@ def second_factor_use_cases(a: SecondFactorAdapters, clock: Callable[[], datetim
     return SecondFactor(
         get_second_factor_status=GetSecondFactorStatus(a.sessions, a.factors, clock),
         start_totp_enrolment=StartTotpEnrolment(a.sessions, a.accounts, a.factors, a.box, clock),
-        confirm_totp_enrolment=ConfirmTotpEnrolment(a.sessions, a.factors, a.box, a.hasher, budget, clock),
-        remove_totp=RemoveTotp(a.sessions, a.factors, clock),
+        confirm_totp_enrolment=ConfirmTotpEnrolment(a.sessions, a.accounts, a.factors, a.box, a.hasher, budget, clock),
+        remove_totp=RemoveTotp(a.sessions, a.accounts, a.factors, clock),
         start_passkey_registration=StartPasskeyRegistration(a.sessions, a.accounts, a.factors, a.ceremonies, clock),
-        finish_passkey_registration=FinishPasskeyRegistration(a.sessions, a.factors, a.ceremonies, a.hasher, clock),
-        remove_passkey=RemovePasskey(a.sessions, a.factors, clock),
-        regenerate_recovery_codes=RegenerateRecoveryCodes(a.sessions, a.factors, a.hasher, clock),
+        finish_passkey_registration=FinishPasskeyRegistration(
+            a.sessions, a.accounts, a.factors, a.ceremonies, a.hasher, clock
+        ),
+        remove_passkey=RemovePasskey(a.sessions, a.accounts, a.factors, clock),
+        regenerate_recovery_codes=RegenerateRecoveryCodes(a.sessions, a.accounts, a.factors, a.hasher, clock),
         start_second_factor_challenge=StartSecondFactorChallenge(a.sessions, a.factors, a.ceremonies, clock),
         prove_second_factor=ProveSecondFactor(a.sessions, a.accounts, a.factors, check, budget, clock),
     )

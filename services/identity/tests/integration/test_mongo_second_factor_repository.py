@@ -11,9 +11,11 @@ from typing import Any
 import pytest
 from pymongo.asynchronous.database import AsyncDatabase
 
+from contracts.notification import SecondFactorChange, SecondFactorChangedEmailV1
 from devstack.pytest_plugin import Infrastructure
+from efp_runtime.message_context import MessageContext
 from efp_runtime.mongo import create_mongo_client, ensure_indexes
-from efp_runtime.outbox import OutboxRelay
+from efp_runtime.outbox import OUTBOX_FIELD, OutboxMessage, OutboxRelay, Outgoing
 from identity.adapters import (
     mongo_oidc_grant_repository,
     mongo_rate_limiter,
@@ -32,6 +34,19 @@ from identity.domain.session import Challenge, Session
 pytestmark = pytest.mark.integration
 NOW = datetime.now(UTC).replace(microsecond=0)
 CONCURRENT = 8
+CONTEXT = MessageContext(message_id="m-1", correlation_id="c-1")
+
+
+def notice(change: SecondFactorChange) -> list[OutboxMessage]:
+    out = Outgoing("identity", CONTEXT)
+    out.email("ada@example.fr", SecondFactorChangedEmailV1(change=change, changed_at=NOW), account_id="a-1")
+    return out.messages
+
+
+async def outbox(database: AsyncDatabase[dict[str, Any]]) -> list[str]:
+    """The message ids waiting in a-1's outbox."""
+    doc = await database[mongo_second_factor_repository.COLLECTION].find_one({"_id": "a-1"})
+    return [m["message_id"] for m in (doc or {}).get(OUTBOX_FIELD, [])]
 
 
 @pytest.fixture
@@ -54,7 +69,9 @@ async def database(infrastructure: Infrastructure) -> AsyncIterator[AsyncDatabas
 
 @pytest.fixture
 def factors(database) -> MongoSecondFactorRepository:
-    return MongoSecondFactorRepository(database[mongo_second_factor_repository.COLLECTION])
+    collection = database[mongo_second_factor_repository.COLLECTION]
+    relay = OutboxRelay(None, [collection], 60)  # type: ignore[arg-type]  # never runs: nothing is published
+    return MongoSecondFactorRepository(collection, relay)
 
 
 @pytest.fixture
@@ -71,7 +88,7 @@ async def enrolled(factors: MongoSecondFactorRepository) -> SecondFactors:
     account.add_passkey(Passkey("cred-1", b"\x00cose\xff", 3, "Clé USB", NOW))
     account.replace_recovery_codes(["h1", "h2"])
     account.start_registration(b"challenge", NOW)
-    await factors.save(account)
+    await factors.save(account, [])
     return account
 
 
@@ -91,12 +108,12 @@ async def test_a_stale_save_is_a_conflict(factors) -> None:
     await enrolled(factors)
     first, second = await factors.get("a-1"), await factors.get("a-1")
     first.remove_passkey("cred-1")
-    await factors.save(first)
+    await factors.save(first, [])
 
     with pytest.raises(Conflict):
-        await factors.save(second)
+        await factors.save(second, [])
     with pytest.raises(Conflict):
-        await factors.save(SecondFactors("a-1"))  # a second "first" document
+        await factors.save(SecondFactors("a-1"), [])  # a second "first" document
 
 
 async def test_a_totp_step_is_accepted_once_under_concurrent_uses(factors) -> None:
@@ -117,18 +134,43 @@ async def test_a_use_bumps_the_version_so_a_stale_save_cannot_undo_it(factors) -
     await enrolled(factors)
     stale = await factors.get("a-1")
 
-    assert await factors.use_recovery_code("a-1", "h1")
+    assert await factors.use_recovery_code("a-1", "h1", [])
     with pytest.raises(Conflict):
-        await factors.save(stale)
+        await factors.save(stale, [])
 
 
 async def test_a_recovery_code_is_used_once_under_concurrent_uses(factors) -> None:
     await enrolled(factors)
 
-    used = await asyncio.gather(*(factors.use_recovery_code("a-1", "h1") for _ in range(CONCURRENT)))
+    used = await asyncio.gather(*(factors.use_recovery_code("a-1", "h1", []) for _ in range(CONCURRENT)))
 
     assert sorted(used) == [False] * (CONCURRENT - 1) + [True]
     assert (await factors.get("a-1")).recovery_code_hashes == ["h2"]
+
+
+async def test_the_notices_are_stored_by_the_write_of_the_change_and_kept_until_published(factors, database) -> None:
+    first = SecondFactors("a-1")
+    first.start_totp("sealed-secret", NOW)
+    first.activate_totp(100, NOW)
+    enrolment = notice("totp_enrolled")
+    await factors.save(first, enrolment)
+    read = await factors.get("a-1")
+    read.replace_recovery_codes(["h1", "h2"])
+    regenerated = notice("recovery_codes_regenerated")
+    await factors.save(read, regenerated)
+
+    assert await outbox(database) == [m.message_id for m in enrolment + regenerated]
+    assert await factors.get("a-1") == read  # the outbox is not part of the aggregate
+
+
+async def test_only_the_use_that_spends_a_recovery_code_stores_its_notice(factors, database) -> None:
+    await enrolled(factors)
+    notices = [notice("recovery_code_used") for _ in range(CONCURRENT)]
+
+    used = await asyncio.gather(*(factors.use_recovery_code("a-1", "h1", n) for n in notices))
+
+    [winner] = [n for n, ok in zip(notices, used, strict=True) if ok]
+    assert await outbox(database) == [winner[0].message_id]
 
 
 async def test_the_sign_count_moves_only_from_the_count_verified_against(factors) -> None:

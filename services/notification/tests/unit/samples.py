@@ -4,7 +4,7 @@ a reader sees a part: the support of the template tests (not a test module)."""
 import html
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from contracts.notification import (
@@ -24,6 +24,7 @@ from contracts.notification import (
     ManagerRightWithdrawnV1,
     PasswordChangedEmailV1,
     PasswordResetCodeV1,
+    SecondFactorChangedEmailV1,
     SignupAttemptOnExistingAccountV1,
     SignupVerificationCodeV1,
 )
@@ -132,6 +133,22 @@ SAMPLES = {
             "Trop de codes incorrects ont été saisis aujourd'hui pour réinitialiser le mot de passe de votre "
             "compte EFP Connect.",
             "aucun code ne sera accepté ni envoyé pendant 24 heures.",
+        ),
+    ),
+    "second_factor_changed": Sample(
+        # 14:05 UTC in summer: 16:05 in Paris.
+        SecondFactorChangedEmailV1(
+            change="passkey_added",
+            passkey_name="YubiKey du bureau",
+            changed_at=datetime(2030, 6, 12, 14, 5, tzinfo=UTC),
+        ),
+        "Votre double authentification a été modifiée",
+        (
+            "La clé d'accès « YubiKey du bureau » a été ajoutée à la double authentification de votre compte "
+            "EFP Connect.",
+            "Modification effectuée le 12/06/2030 à 16:05 (heure de Paris).",
+            "Si vous n'êtes pas à l'origine de cette modification, réinitialisez immédiatement votre mot de passe",
+            "et prévenez votre responsable des accès.",
         ),
     ),
     "access_request_received": Sample(

@@ -105,11 +105,14 @@ class SecondFactors:
         self.passkeys.append(passkey)
         return first
 
-    def remove_passkey(self, passkey_id: str) -> None:
-        if not any(p.id == passkey_id for p in self.passkeys):
+    def remove_passkey(self, passkey_id: str) -> Passkey:
+        """The passkey removed (its name goes in the notice)."""
+        removed = self.passkey(passkey_id)
+        if removed is None:
             raise NotFound("Cette clé d'accès est introuvable.")
         self.passkeys = [p for p in self.passkeys if p.id != passkey_id]
         self._forget_codes_if_none_left()
+        return removed
 
     def passkey(self, passkey_id: str) -> Passkey | None:
         return next((p for p in self.passkeys if p.id == passkey_id), None)

@@ -9,6 +9,7 @@ import json
 from datetime import datetime
 from typing import Any
 
+from efp_runtime.outbox import OutboxMessage
 from identity.domain.errors import Conflict, WrongSecondFactor
 from identity.domain.second_factor import Passkey, SecondFactors
 from identity.use_cases.second_factor.ports import Assertion, CeremonyOptions, RegisteredCredential
@@ -17,6 +18,8 @@ from identity.use_cases.second_factor.ports import Assertion, CeremonyOptions, R
 class FakeSecondFactorRepository:
     def __init__(self) -> None:
         self.factors: dict[str, SecondFactors] = {}
+        # What the writes put in the outbox, in order.
+        self.outbox: list[OutboxMessage] = []
 
     async def get(self, account_id: str) -> SecondFactors:
         stored = self.factors.get(account_id)
@@ -25,12 +28,13 @@ class FakeSecondFactorRepository:
     async def enrolled(self, account_id: str) -> bool:
         return (await self.get(account_id)).enrolled
 
-    async def save(self, factors: SecondFactors) -> None:
+    async def save(self, factors: SecondFactors, messages: list[OutboxMessage]) -> None:
         stored = self.factors.get(factors.account_id)
         if (stored.version if stored else 0) != factors.version:
             raise Conflict()
         factors.version += 1
         self.factors[factors.account_id] = copy.deepcopy(factors)
+        self.outbox.extend(messages)
 
     async def accept_totp_step(self, account_id: str, sealed_secret: str, step: int) -> bool:
         stored = self.factors.get(account_id)
@@ -43,12 +47,13 @@ class FakeSecondFactorRepository:
         stored.version += 1
         return True
 
-    async def use_recovery_code(self, account_id: str, code_hash: str) -> bool:
+    async def use_recovery_code(self, account_id: str, code_hash: str, messages: list[OutboxMessage]) -> bool:
         stored = self.factors.get(account_id)
         if stored is None or code_hash not in stored.recovery_code_hashes:
             return False
         stored.recovery_code_hashes.remove(code_hash)
         stored.version += 1
+        self.outbox.extend(messages)
         return True
 
     async def passkey_used(

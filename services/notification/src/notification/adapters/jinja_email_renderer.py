@@ -1,11 +1,22 @@
 """Renders the French e-mail templates (text and HTML) with Jinja2; HTML is autoescaped."""
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from contracts.notification import EmailContent
 from notification.domain.catalogue import SUBJECTS
 from notification.domain.masking import masked_content
 from notification.use_cases.sending.ports import RenderedEmail
+
+# Times are shown as the person lives them, « le 04/12/2026 à 23:39 ».
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def paris_time(moment: datetime) -> str:
+    """« JJ/MM/AAAA à HH:MM », Paris time (the `paris_time` filter of the templates)."""
+    return moment.astimezone(PARIS).strftime("%d/%m/%Y à %H:%M")
 
 
 class JinjaEmailRenderer:
@@ -18,6 +29,7 @@ class JinjaEmailRenderer:
             # Templates ship with the code: no stat() of the template file on every render.
             auto_reload=False,
         )
+        self._env.filters["paris_time"] = paris_time
         # Subjects name the service ({{ service_label }}); strings are not autoescaped: a header is not HTML.
         self._subjects = {name: self._env.from_string(subject) for name, subject in SUBJECTS.items()}
 

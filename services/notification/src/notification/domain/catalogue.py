@@ -10,6 +10,10 @@ SUBJECTS = {
     "password_reset_code": "Réinitialisation du mot de passe de votre compte EFP Connect",
     "password_changed": "Votre mot de passe a été modifié",
     "codes_locked": "Trop de codes incorrects saisis pour votre adresse",
+    "second_factor_changed": (
+        "{% if change == 'recovery_code_used' %}Un code de secours a été utilisé pour vous connecter"
+        "{% else %}Votre double authentification a été modifiée{% endif %}"
+    ),
     "access_request_received": "Nouvelle demande d'accès au service numérique {{ service_label }}",
     "access_request_resent": "Relance d'une demande d'accès au service numérique {{ service_label }}",
     "access_granted": "Vous avez obtenu une nouvelle habilitation d'accès au service numérique {{ service_label }}",
@@ -34,11 +38,15 @@ MASK = "••••••"
 # None can be asked for at will by a stranger: each follows an action that needs the account, a
 # manager's rights or an activation code. (`account_created` is a welcome sent once per account;
 # the notice of a sign-up on an existing address, which anyone can cause, stays budgeted. The notice
-# that wrong codes locked an address is caused by a stranger, but at most once a day per purpose.)
+# that wrong codes locked an address is caused by a stranger, but at most once a day per purpose.
+# A change of second factor needs a session and a fresh second factor; the notice of a recovery code
+# used needs one of the account's ten single-use codes. A replayed TOTP code, which whoever saw a code
+# can repeat, is logged but not notified.)
 SECURITY_NOTICES = frozenset(
     {
         "password_changed",
         "codes_locked",
+        "second_factor_changed",
         "manager_right_granted",
         "manager_right_withdrawn",
         "activation_code_redeemed",

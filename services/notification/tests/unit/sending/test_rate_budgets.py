@@ -102,6 +102,7 @@ def test_the_security_notices_are_templates_of_the_catalogue_and_draw_on_no_budg
         "manager_right_granted",
         "manager_right_withdrawn",
         "password_changed",
+        "second_factor_changed",
     ]
     assert not SECURITY_NOTICES - SUBJECTS.keys()
     assert all(budgets_of(VICTIM, template, ATTACKER_IP) == () for template in SECURITY_NOTICES)

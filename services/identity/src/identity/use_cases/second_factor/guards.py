@@ -2,9 +2,11 @@
 
 from datetime import datetime
 
+from identity.domain.account import Account
 from identity.domain.errors import StepUpRequired, Unauthenticated
 from identity.domain.second_factor import SecondFactors, canonical_recovery_code, new_recovery_codes, recovery_scope
 from identity.domain.session import Session, session_id_of
+from identity.use_cases.accounts.ports import AccountRepository
 from identity.use_cases.codes.ports import SecretHasher
 from identity.use_cases.sessions.ports import SessionRepository
 
@@ -15,6 +17,14 @@ async def active_session(sessions: SessionRepository, token: str, now: datetime)
     if session is None or not session.active(now):
         raise Unauthenticated()
     return session
+
+
+async def account_of(accounts: AccountRepository, session: Session) -> Account:
+    """The session's account (the address its security notices go to)."""
+    account = await accounts.get(session.account_id)
+    if account is None:
+        raise Unauthenticated()
+    return account
 
 
 def require_step_up(session: Session, factors: SecondFactors, now: datetime) -> None:

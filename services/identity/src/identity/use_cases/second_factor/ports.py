@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from efp_runtime.outbox import OutboxMessage
 from identity.domain.second_factor import Passkey, SecondFactors
 
 
@@ -16,8 +17,9 @@ class SecondFactorRepository(Protocol):
         """Whether a TOTP or a passkey is enrolled (read at each login and session look-up)."""
         ...
 
-    async def save(self, factors: SecondFactors) -> None:
-        """Write if nobody else did since `get` (version), else Conflict; bumps the version."""
+    async def save(self, factors: SecondFactors, messages: list[OutboxMessage]) -> None:
+        """Write, with `messages` in the outbox, if nobody else did since `get` (version), else Conflict;
+        bumps the version."""
         ...
 
     async def accept_totp_step(self, account_id: str, sealed_secret: str, step: int) -> bool:
@@ -25,8 +27,9 @@ class SecondFactorRepository(Protocol):
         (and the TOTP is still `sealed_secret`): False for a replay, also a concurrent one."""
         ...
 
-    async def use_recovery_code(self, account_id: str, code_hash: str) -> bool:
-        """Remove the code, atomically: True for the one caller that removed it."""
+    async def use_recovery_code(self, account_id: str, code_hash: str, messages: list[OutboxMessage]) -> bool:
+        """Remove the code, atomically, with `messages` in the outbox: True for the one caller that removed it
+        (the others store no message)."""
         ...
 
     async def passkey_used(

@@ -59,7 +59,7 @@ class ProveSecondFactor:
             raise SecondFactorRequired(NOT_ENROLLED)
         await self._budget.check(account.id)
         try:
-            method_amr = await self._check(request, session, factors, now)
+            method_amr = await self._check(request, session, account, factors, now, context)
         except WrongSecondFactor as wrong:
             logger.info("account %s: wrong second factor (%s)", account.id, request.method)
             await self._budget.wrong(account.id, session, now, wrong)

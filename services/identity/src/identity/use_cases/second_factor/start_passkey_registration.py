@@ -37,5 +37,5 @@ class StartPasskeyRegistration:
         require_step_up(session, factors, now)
         options = self._ceremonies.registration_options(account.id, account.email, [p.id for p in factors.passkeys])
         factors.start_registration(options.challenge, now)
-        await self._factors.save(factors)
+        await self._factors.save(factors, [])
         return PasskeyOptionsV1(options=options.options_json)

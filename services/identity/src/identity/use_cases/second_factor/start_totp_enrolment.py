@@ -38,5 +38,5 @@ class StartTotpEnrolment:
         require_step_up(session, factors, now)
         secret = totp.new_secret()
         factors.start_totp(self._box.seal(secret), now)
-        await self._factors.save(factors)
+        await self._factors.save(factors, [])
         return TotpEnrolmentV1(secret=secret, otpauth_uri=totp.provisioning_uri(secret, account.email))
