@@ -143,6 +143,23 @@ def test_a_recovery_code_works_once(system: RunningSystem, person: Person) -> No
         assert prove(again, "recovery_code", codes[1].lower().replace("-", " ")).status_code == 200  # as typed
 
 
+def test_the_person_is_told_by_e_mail_when_the_second_factor_changes_or_a_recovery_code_is_used(
+    system: RunningSystem, mail_server: MailRecorder, person: Person
+) -> None:
+    """ASVS V2.2.3: a factor added behind the person's back, or a recovery code used, does not go unnoticed."""
+    before = len(mail_server.mails_to(person.email))
+    _, codes = enrol_totp(person.http)
+    [enrolled] = mail_server.wait_for_mail(person.email, count=before + 1)[before:]
+    assert enrolled.subject == "Votre double authentification a été modifiée"
+    assert "application d" in enrolled.body()
+
+    with system.client() as lost_phone:
+        two_step_login(lost_phone, person.email, "recovery_code", codes[0])
+    [used] = mail_server.wait_for_mail(person.email, count=before + 2)[before + 1 :]
+    assert used.subject == "Un code de secours a été utilisé pour vous connecter"
+    assert "il vous en reste 9" in used.body()
+
+
 def test_five_wrong_codes_close_the_pending_session(system: RunningSystem, person: Person) -> None:
     totp, codes = enrol_totp(person.http)
     with system.client() as guesser:
