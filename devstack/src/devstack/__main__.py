@@ -88,7 +88,7 @@ def run() -> int:
         api = (gateway, service_key(data_dir))
         children["ceres-example"] = start_ceres_example(stack, web, CLIENT_ID, secret, port, logs, api)
         print(f"\nEFP Connect is up in {time.monotonic() - started:.1f}s.\n")
-        print(f"  Web pages          {web}/")
+        print(f"  Web pages          {web}/  (passkeys: {web.replace('127.0.0.1', 'localhost')}/)")
         print(f"  Gateway API docs   {gateway}/docs")
         print(f"  CERES (example)    http://127.0.0.1:{port}/  (client_id {CLIENT_ID}, client_secret {secret})")
         if management_url:
