@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from identity.domain.account import Account
-from identity.domain.errors import StepUpRequired, Unauthenticated
+from identity.domain.errors import CsrfFailed, StepUpRequired, Unauthenticated
 from identity.domain.second_factor import SecondFactors, canonical_recovery_code, new_recovery_codes, recovery_scope
 from identity.domain.session import Session, session_id_of
 from identity.use_cases.accounts.ports import AccountRepository
@@ -16,6 +16,17 @@ async def active_session(sessions: SessionRepository, token: str, now: datetime)
     session = await sessions.get(session_id_of(token))
     if session is None or not session.active(now):
         raise Unauthenticated()
+    return session
+
+
+async def proving_session(sessions: SessionRepository, token: str, csrf_token: str, now: datetime) -> Session:
+    """A pending or full session proving its second factor: identity checks its CSRF token, since the
+    gateway cannot read a pending session."""
+    session = await sessions.get(session_id_of(token))
+    if session is None or not session.alive(now):
+        raise Unauthenticated()
+    if not session.csrf_matches(csrf_token):
+        raise CsrfFailed()
     return session
 
 

@@ -14,11 +14,12 @@ from datetime import datetime
 from contracts.accounts import SessionOpenedV1
 from contracts.second_factor import ProveSecondFactorV1
 from efp_runtime.message_context import MessageContext
-from identity.domain.errors import CsrfFailed, SecondFactorRequired, Unauthenticated, WrongSecondFactor
+from identity.domain.errors import SecondFactorRequired, Unauthenticated, WrongSecondFactor
 from identity.domain.session import session_id_of
 from identity.use_cases.accounts.ports import AccountRepository
 from identity.use_cases.accounts.views import profile_of
 from identity.use_cases.second_factor.check_second_factor import CheckSecondFactor
+from identity.use_cases.second_factor.guards import proving_session
 from identity.use_cases.second_factor.ports import SecondFactorRepository
 from identity.use_cases.second_factor.wrong_code_budget import WrongCodeBudget
 from identity.use_cases.sessions.ports import SessionRepository
@@ -46,11 +47,7 @@ class ProveSecondFactor:
 
     async def __call__(self, request: ProveSecondFactorV1, context: MessageContext) -> SessionOpenedV1:
         now = self._clock()
-        session = await self._sessions.get(session_id_of(request.session_token))
-        if session is None or not session.alive(now):
-            raise Unauthenticated()
-        if not session.csrf_matches(request.csrf_token):
-            raise CsrfFailed()
+        session = await proving_session(self._sessions, request.session_token, request.csrf_token, now)
         account = await self._accounts.get(session.account_id)
         if account is None:
             raise Unauthenticated()

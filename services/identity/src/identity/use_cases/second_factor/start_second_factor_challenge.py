@@ -9,8 +9,9 @@ from datetime import datetime
 
 from contracts.second_factor import PasskeyOptionsV1, StartSecondFactorChallengeV1
 from efp_runtime.message_context import MessageContext
-from identity.domain.errors import CsrfFailed, PasskeyUnavailable, Unauthenticated
-from identity.domain.session import CHALLENGE_LIFETIME, Challenge, session_id_of
+from identity.domain.errors import PasskeyUnavailable
+from identity.domain.session import CHALLENGE_LIFETIME, Challenge
+from identity.use_cases.second_factor.guards import proving_session
 from identity.use_cases.second_factor.ports import PasskeyCeremonies, SecondFactorRepository
 from identity.use_cases.sessions.ports import SessionRepository
 
@@ -32,11 +33,7 @@ class StartSecondFactorChallenge:
 
     async def __call__(self, request: StartSecondFactorChallengeV1, context: MessageContext) -> PasskeyOptionsV1:
         now = self._clock()
-        session = await self._sessions.get(session_id_of(request.session_token))
-        if session is None or not session.alive(now):
-            raise Unauthenticated()
-        if not session.csrf_matches(request.csrf_token):
-            raise CsrfFailed()
+        session = await proving_session(self._sessions, request.session_token, request.csrf_token, now)
         factors = await self._factors.get(session.account_id)
         if not factors.passkeys:
             raise PasskeyUnavailable(NO_PASSKEY)
