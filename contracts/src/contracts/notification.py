@@ -115,6 +115,59 @@ class SecondFactorChangedEmailV1(BaseModel):
     SECRET_FIELDS: ClassVar[tuple[str, ...]] = ()
 
 
+# --- the person's own data (issue 15), produced by the identity service -----------------------
+
+
+class EmailChangeCodeV1(BaseModel):
+    """To the new address: the 6-digit code that proves it before it replaces the account's address."""
+
+    model_config = ConfigDict(frozen=True)
+
+    template: Literal["email_change_code"] = "email_change_code"
+    code: str = Field(pattern=r"^\d{6}$")
+    valid_for_minutes: int = 30
+    SECRET_FIELDS: ClassVar[tuple[str, ...]] = ("code",)
+
+
+class EmailChangedNoticeV1(BaseModel):
+    """To the old address, once the new one is proved: « Votre adresse e-mail a été modifiée »."""
+
+    model_config = ConfigDict(frozen=True)
+
+    template: Literal["email_changed"] = "email_changed"
+    # The new address, masked (« j•••@exemple.fr »): the old mailbox may no longer be the person's.
+    new_email_hint: str = Field(max_length=320)
+    changed_at: AwareDatetime
+    SECRET_FIELDS: ClassVar[tuple[str, ...]] = ()
+
+
+class AccountDeletedEmailV1(BaseModel):
+    """The last e-mail: « Votre compte EFP Connect a été supprimé ». Its body is erased once sent."""
+
+    model_config = ConfigDict(frozen=True)
+
+    template: Literal["account_deleted"] = "account_deleted"
+    deleted_at: AwareDatetime
+    # "requested": by the person; "inactive": no login for the retention period after a warning.
+    reason: Literal["requested", "inactive"] = "requested"
+    SECRET_FIELDS: ClassVar[tuple[str, ...]] = ()
+    # Erased by notification as soon as it is sent or abandoned: the account it is about is gone.
+    ERASE_WHEN_DONE: ClassVar[bool] = True
+
+
+class InactiveAccountWarningV1(BaseModel):
+    """No login for three years: the account will be deleted on `delete_on` unless the person logs in."""
+
+    model_config = ConfigDict(frozen=True)
+
+    template: Literal["inactive_account_warning"] = "inactive_account_warning"
+    last_login_on: date | None
+    delete_on: date
+    # The login page.
+    link: Link | None = None
+    SECRET_FIELDS: ClassVar[tuple[str, ...]] = ()
+
+
 # --- access management (produced by the habilitation service) ------------------------------
 # Names are shown « Prénom Nom ». Only the invitation link carries a token, the others lead to
 # pages that ask to log in.
@@ -320,6 +373,10 @@ EmailContent = Annotated[
     | PasswordChangedEmailV1
     | CodesLockedEmailV1
     | SecondFactorChangedEmailV1
+    | EmailChangeCodeV1
+    | EmailChangedNoticeV1
+    | AccountDeletedEmailV1
+    | InactiveAccountWarningV1
     | AccessRequestReceivedV1
     | AccessRequestResentV1
     | AccessGrantedV1
@@ -347,3 +404,6 @@ class SendEmailV1(Command):
     # Who asked for it (the client address the gateway saw, or the acting account), for the
     # notification service's per-requester rate budget; absent from older producers. Never shown.
     requester: str | None = None
+    # Other accounts whose personal data the body holds (a requester named to the managers, an inviter):
+    # when one is deleted, notification erases this e-mail's body too. Absent from older producers.
+    mentions: list[str] = Field(default_factory=list)

@@ -21,6 +21,10 @@ NOTIFICATION_ABANDONED_QUEUE: Final = "notification.abandoned"
 HABILITATION_ACCOUNT_EVENTS_QUEUE: Final = "habilitation.identity-accounts"
 HABILITATION_ACCOUNT_CREATED_QUEUE: Final = f"{HABILITATION_ACCOUNT_EVENTS_QUEUE}.created"
 HABILITATION_ACCOUNT_UPDATED_QUEUE: Final = f"{HABILITATION_ACCOUNT_EVENTS_QUEUE}.updated"
+HABILITATION_ACCOUNT_EMAIL_CHANGED_QUEUE: Final = f"{HABILITATION_ACCOUNT_EVENTS_QUEUE}.email-changed"
+HABILITATION_ACCOUNT_DELETED_QUEUE: Final = f"{HABILITATION_ACCOUNT_EVENTS_QUEUE}.deleted"
+# Notification erases the e-mails of a deleted account (identity.account.deleted.v1).
+NOTIFICATION_ACCOUNT_DELETED_QUEUE: Final = "notification.identity-accounts.deleted"
 
 # Each gateway process feeds its copy of the habilitations from an exclusive queue `<prefix>.<random>`.
 GATEWAY_AUTHORIZATIONS_QUEUE_PREFIX: Final = "gateway.authorizations"
@@ -30,7 +34,10 @@ GATEWAY_AUTHORIZATIONS_QUEUE_PREFIX: Final = "gateway.authorizations"
 DEAD_LETTERED_QUEUES: Final = (
     HABILITATION_ACCOUNT_CREATED_QUEUE,
     HABILITATION_ACCOUNT_UPDATED_QUEUE,
+    HABILITATION_ACCOUNT_EMAIL_CHANGED_QUEUE,
+    HABILITATION_ACCOUNT_DELETED_QUEUE,
     NOTIFICATION_COMMANDS_QUEUE,
+    NOTIFICATION_ACCOUNT_DELETED_QUEUE,
 )
 
 

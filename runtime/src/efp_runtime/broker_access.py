@@ -121,7 +121,9 @@ USERS = (
         configure=_any(_under("notification")),
         # efp.commands: its delay queues dead-letter back to it, and operators' requeues go through it.
         write=_any(_under("notification"), COMMANDS, DEAD_LETTERS, DEFAULT),
-        read=_any(_under("notification"), COMMANDS),
+        read=_any(_under("notification"), COMMANDS, EVENTS),
+        # Of the events, only a deleted account's: it erases the e-mails about the person.
+        topics=(TopicPermission(EVENTS_EXCHANGE, write=NOTHING, read=r"^identity\.account\.deleted\."),),
     ),
     BrokerUser(
         "gateway",
