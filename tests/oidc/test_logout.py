@@ -128,6 +128,23 @@ def test_a_password_reset_ends_the_sessions_and_tells_the_application(
     assert browser.get("/accueil").headers["location"].startswith("/connexion")
 
 
+def test_deleting_the_account_tells_the_application(
+    system: RunningSystem,
+    discovery: dict,
+    browser: httpx.Client,
+    logout_receiver: LogoutReceiver,
+    signed_in_person: tuple[Person, dict],
+) -> None:
+    person, session = signed_in_person
+
+    deleted = person.http.request("DELETE", "/api/v1/me", json={"password": PASSWORD})
+
+    assert deleted.status_code == 204, deleted.text
+    [token] = logout_tokens_for(logout_receiver, discovery, session["sid"])
+    check_logout_token(system, token, person.account_id)
+    assert browser.get("/accueil").headers["location"].startswith("/connexion")
+
+
 def test_a_logout_hint_of_another_client_or_person_changes_nothing(
     system: RunningSystem, discovery: dict, manager_browser: httpx.Client
 ) -> None:
