@@ -3,10 +3,13 @@
 from typing import Any
 
 from contracts.accounts import AccountCreatedV1, AccountProfileUpdatedV1
+from contracts.privacy import AccountDeletedV1, AccountEmailChangedV1
+from efp_runtime.message_context import MessageContext
 from habilitation.use_cases.organisation.record_account import RecordAccount
+from habilitation.use_cases.privacy.forget_account import ForgetAccount
 
 
-def make_account_event_handlers(record: RecordAccount) -> tuple[Any, Any]:
+def make_account_event_handlers(record: RecordAccount) -> tuple[Any, Any, Any]:
     # Upserts of the full copy: a redelivered event writes the same document again.
     async def on_account_created(event: AccountCreatedV1) -> None:
         await record.created(event)
@@ -14,4 +17,15 @@ def make_account_event_handlers(record: RecordAccount) -> tuple[Any, Any]:
     async def on_account_profile_updated(event: AccountProfileUpdatedV1) -> None:
         await record.profile_updated(event)
 
-    return on_account_created, on_account_profile_updated
+    async def on_account_email_changed(event: AccountEmailChangedV1) -> None:
+        await record.email_changed(event)
+
+    return on_account_created, on_account_profile_updated, on_account_email_changed
+
+
+def make_account_deleted_handler(forget: ForgetAccount) -> Any:
+    # Idempotent: a redelivery finds nothing left to do, or finishes what a crash interrupted.
+    async def on_account_deleted(event: AccountDeletedV1) -> None:
+        await forget(event, MessageContext.fresh())
+
+    return on_account_deleted
