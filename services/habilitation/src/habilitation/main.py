@@ -48,7 +48,7 @@ def create_app(settings: HabilitationSettings | None = None, habilitation: Habil
     service.consume(created, on_created, EVENTS)
     service.consume(updated, on_updated, EVENTS)
     service.consume(email_changed, on_email_changed, EVENTS)
-    service.consume(deleted, make_account_deleted_handler(habilitation.forget_account), EVENTS)
+    service.consume(deleted, make_account_deleted_handler(habilitation.forget_account, service.broker), EVENTS)
     service.sweeps(
         {
             "activation_codes": habilitation.expire_activation_codes,

@@ -11,7 +11,7 @@ import pytest
 from contracts.privacy import AccountDeletedV1, AccountEmailChangedV1, DeletionReason
 from efp_runtime.outbox import OutboxMessage
 from habilitation.domain.access_request import RequestState
-from habilitation.domain.habilitation import HabilitationState
+from habilitation.domain.habilitation import Habilitation, HabilitationState
 from habilitation.domain.invitation import Invitation, InvitationState
 from habilitation.domain.manager_right import ManagerRightState
 from habilitation.use_cases.organisation.ports import UsersQuery
@@ -192,3 +192,23 @@ async def test_replayed_account_events_bring_no_data_back() -> None:
 
     assert world.accounts.accounts == {}
     assert await world.accounts.deleted("a-1")
+
+
+async def test_a_record_changed_meanwhile_is_read_again_and_the_deletion_goes_on(world: World) -> None:
+    stored = world.habilitations.items["h-gone"]
+    real_update = world.habilitations.update
+
+    async def changed_once(habilitation: Habilitation, messages: list[OutboxMessage]) -> None:
+        world.habilitations.update = real_update  # type: ignore[method-assign]
+        stored.revoke("boss", T0)  # a manager revokes it at the same moment
+        stored.version += 1
+        stored.events.clear()
+        await real_update(habilitation, messages)
+
+    world.habilitations.update = changed_once  # type: ignore[method-assign]
+
+    await world.x.forget_account(deleted(), CONTEXT)
+
+    assert world.habilitations.items["h-gone"].history[-1].by == "boss"  # that revocation stands
+    assert world.rights.items[f"{GONE}:{SIREN}"].state is ManagerRightState.WITHDRAWN
+    assert world.invitations.items["i-received"].state is InvitationState.REVOKED

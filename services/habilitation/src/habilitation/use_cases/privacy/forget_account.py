@@ -13,6 +13,7 @@ from contracts.privacy import AccountDeletedV1
 from efp_runtime.message_context import MessageContext
 from efp_runtime.outbox import Outgoing
 from habilitation.domain.access_request import RequestState
+from habilitation.domain.errors import Conflict
 from habilitation.domain.invitation import SYSTEM, InvitationState
 from habilitation.use_cases.access_requests.messages import request_events
 from habilitation.use_cases.access_requests.ports import AccessRequests
@@ -23,6 +24,8 @@ from habilitation.use_cases.messages import PRODUCER
 from habilitation.use_cases.ports import Accounts, Clock, Habilitations, ManagerRights
 
 REASON = "compte supprimé"
+# A record changed meanwhile (a manager revoking the same habilitation): the pass is run again from the store.
+ATTEMPTS = 3
 logger = logging.getLogger(__name__)
 
 
@@ -44,6 +47,17 @@ class ForgetAccount:
         self._clock = clock
 
     async def __call__(self, event: AccountDeletedV1, context: MessageContext) -> None:
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                await self._forget(event, context)
+            except Conflict:
+                if attempt == ATTEMPTS:
+                    raise  # the broker's redelivery (or an operator's replay) tries again
+                continue
+            logger.info("account %s forgotten", event.account_id)
+            return
+
+    async def _forget(self, event: AccountDeletedV1, context: MessageContext) -> None:
         account_id = event.account_id
         # First: from now on no use case finds the person (no e-mail to them), no late event restores the copy.
         await self._accounts.forget(account_id, event.deleted_at)
@@ -53,7 +67,6 @@ class ForgetAccount:
         await self._habilitations_of(account_id, by, context)
         await self._rights_of(account_id, by, context)
         await self._invitations_of(account_id, by, context)
-        logger.info("account %s forgotten", account_id)
 
     async def _requests_of(self, account_id: str, context: MessageContext) -> None:
         for request in await self._requests.of_account(account_id):
