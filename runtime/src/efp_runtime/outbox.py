@@ -115,10 +115,15 @@ class Outgoing:
         account_id: str | None = None,
         siren: str | None = None,
         requester: str | None = None,
+        mentions: Sequence[str | None] = (),
     ) -> None:
         """An e-mail for the notification service to send (its content model names its template);
-        `requester`: who caused it (an address, an account), for notification's per-requester budget."""
-        command = SendEmailV1(to=to, content=content, account_id=account_id, siren=siren, requester=requester)
+        `requester`: who caused it (an address, an account), for notification's per-requester budget;
+        `mentions`: the other accounts the body names (a deleted one gets this body erased too)."""
+        named = sorted({m for m in mentions if m and m != account_id})
+        command = SendEmailV1(
+            to=to, content=content, account_id=account_id, siren=siren, requester=requester, mentions=named
+        )
         self.command(command, SEND_EMAIL_ROUTING_KEY)
 
 

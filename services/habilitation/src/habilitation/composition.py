@@ -65,6 +65,9 @@ from habilitation.use_cases.organisation.list_organisation_users import ListOrga
 from habilitation.use_cases.organisation.ports import UserListing
 from habilitation.use_cases.organisation.record_account import RecordAccount
 from habilitation.use_cases.ports import Accounts, Clock, Directory, Habilitations, ManagerRights
+from habilitation.use_cases.privacy.export_habilitation_data import ExportHabilitationData
+from habilitation.use_cases.privacy.forget_account import ForgetAccount
+from habilitation.use_cases.privacy.get_deletion_blockers import GetDeletionBlockers
 
 # The production frontend: what e-mails link to when no settings say otherwise.
 DEFAULT_LINKS = Links("https://efpconnect.emploi.gouv.fr")
@@ -169,6 +172,9 @@ class Habilitation:
     sweep_habilitations: SweepHabilitations
     check_authorization: CheckAuthorization
     list_active_habilitations: ListActiveHabilitations
+    get_deletion_blockers: GetDeletionBlockers
+    forget_account: ForgetAccount
+    export_habilitation_data: ExportHabilitationData
     # The same code use cases without the second-factor policy: the operator's command line has no session.
     for_operator: AgentCodes
 
@@ -233,5 +239,11 @@ def use_cases(
         ),
         check_authorization=CheckAuthorization(x.habilitations, clock),
         list_active_habilitations=ListActiveHabilitations(x.active_habilitations),
+        get_deletion_blockers=GetDeletionBlockers(x.rights, x.activations),
+        # The copies, not the RPC-backed accounts: a deleted person is not to be asked for.
+        forget_account=ForgetAccount(x.copies, x.habilitations, x.rights, x.requests, x.invitations, clock),
+        export_habilitation_data=ExportHabilitationData(
+            x.habilitations, x.rights, x.requests, x.invitations, x.accounts, clock
+        ),
         for_operator=agent_codes(x, clock, SecondFactorPolicy(required=False), code_validity_months),
     )

@@ -28,6 +28,9 @@ class MongoActivationRepository:
         doc = await self._store.find_one({"_id": activation_id})
         return _activation(doc) if doc else None
 
+    async def of_account(self, account_id: str) -> list[Activation]:
+        return [_activation(d) for d in await self._store.find({"account_id": account_id}, [("started_at", -1)])]
+
     async def update(self, activation: Activation) -> None:
         try:
             await self._store.update(activation.id, activation.version, _document(activation), [])

@@ -33,6 +33,9 @@ INDEXES = [
     # Present only while sent: a second pending invitation is impossible, even from two replicas.
     IndexSpec(COLLECTION, [("pending_key", 1)], unique=True, sparse=True),
     IndexSpec(COLLECTION, [("siren", 1), ("created_at", -1)]),
+    # A person's invitations, received and sent: their account's deletion and their data's export.
+    IndexSpec(COLLECTION, [("account_id", 1)]),
+    IndexSpec(COLLECTION, [("invited_by", 1)]),
     # The outbox relay's scan: costs each sweep write a little, saves a full scan every poll.
     IndexSpec(COLLECTION, [(f"{OUTBOX_FIELD}.message_id", 1)], sparse=True),
 ]
@@ -69,6 +72,10 @@ class MongoInvitationRepository:
     async def pending(self, email: str, siren: str) -> Invitation | None:
         doc = await self._store.find_one({"pending_key": _pending_key(email, siren)})
         return invitation_of(doc) if doc else None
+
+    async def of_person(self, account_id: str) -> list[Invitation]:
+        query = {"$or": [{"account_id": account_id}, {"invited_by": account_id}]}
+        return [invitation_of(d) for d in await self._store.find(query, [("created_at", -1)])]
 
     async def of_organisation(
         self, siren: str, state: InvitationState | None, now: datetime, filters: RecordFilter = EVERYTHING

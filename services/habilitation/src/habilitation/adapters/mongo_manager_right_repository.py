@@ -68,6 +68,9 @@ class MongoManagerRightRepository:
         docs = await self._store.find({"account_id": account_id, "state": {"$in": HELD}})
         return sorted(doc["siren"] for doc in docs)
 
+    async def of_account(self, account_id: str) -> list[ManagerRight]:
+        return [_right(doc) for doc in await self._store.find({"account_id": account_id}, [("granted_at", 1)])]
+
 
 def _document(right: ManagerRight) -> dict[str, Any]:
     return {

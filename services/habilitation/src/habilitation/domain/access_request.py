@@ -110,6 +110,11 @@ class AccessRequest:
         self._fire("cancel", now, by)
         self.events.append(RequestEvent.CANCELLED)
 
+    def erase_message(self) -> bool:
+        """The requester's account is deleted: their free text goes (the record stays, by ids); True if it held one."""
+        erased, self.message = self.message is not None, None
+        return erased
+
     def accept(self, by: str, now: datetime) -> None:
         self._decide("accept", by, now, None)
         self.events.append(RequestEvent.ACCEPTED)

@@ -161,6 +161,15 @@ class Invitation:
         self.revoked_by, self.revoked_at = by, now
         self.events.append(InvitationEvent.REVOKED)
 
+    def erase_invitee(self) -> bool:
+        """The invitee's account is deleted: their address and names go (who invited whom stays, by ids).
+        Only once it is no longer pending; True if anything was erased."""
+        if self.state is InvitationState.SENT:
+            raise WrongState("Une invitation en attente garde l'adresse de la personne invitée.")
+        erased = bool(self.email or self.first_name or self.last_name)
+        self.email, self.first_name, self.last_name = "", "", ""
+        return erased
+
     def _fire(self, trigger: str, now: datetime, by: str, why: str | None = None) -> None:
         try:
             self.state = fire(_MACHINE, self.state, trigger)

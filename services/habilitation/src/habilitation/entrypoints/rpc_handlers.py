@@ -8,6 +8,7 @@ from typing import Any
 
 from contracts import access_requests as ar
 from contracts import habilitation_management as hm
+from contracts import privacy as p
 from contracts.rpc import PingV1, PongV1, Request
 from efp_runtime.message_context import MessageContext
 from efp_runtime.service import Route, serve_requests
@@ -49,6 +50,9 @@ def access_routes(x: Habilitation) -> dict[type[Request[Any]], Route]:
         hm.AppointManagerV1: x.appoint_manager.appoint,
         hm.WithdrawManagerV1: x.appoint_manager.withdraw,
         hm.DelegateHabilitationV1: x.delegate_habilitation,
+        # A person's own data: identity asks before a deletion; the gateway's export.
+        p.GetDeletionBlockersV1: x.get_deletion_blockers,
+        p.ExportHabilitationDataV1: x.export_habilitation_data,
     }
 
 

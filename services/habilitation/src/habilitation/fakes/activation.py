@@ -63,6 +63,10 @@ class FakeActivations:
     async def get(self, activation_id: str) -> Activation | None:
         return copy.deepcopy(self.docs.get(activation_id))
 
+    async def of_account(self, account_id: str) -> list[Activation]:
+        found = [copy.deepcopy(a) for a in self.docs.values() if a.account_id == account_id]
+        return sorted(found, key=lambda a: a.started_at, reverse=True)
+
     async def update(self, activation: Activation) -> None:
         if self.docs[activation.id].version != activation.version:
             raise Conflict("stale")

@@ -1,5 +1,6 @@
 """In-memory people: the account copies, the organisations directory, the invitees' accounts, the users listing."""
 
+from datetime import datetime
 from typing import Any
 
 from contracts.invited_accounts import CreateInvitedAccountV1
@@ -18,6 +19,8 @@ SIREN = "123456789"
 class FakeAccounts:
     def __init__(self, *accounts: AccountCopy) -> None:
         self.accounts: dict[str, AccountCopy] = {a.account_id: a for a in accounts}
+        # The deleted accounts' copies, as `{account_id: deleted_at}`.
+        self.tombstones: dict[str, datetime] = {}
 
     async def get(self, account_id: str) -> AccountCopy | None:
         return self.accounts.get(account_id)
@@ -32,7 +35,15 @@ class FakeAccounts:
         return next((a for a in self.accounts.values() if a.email == email.strip().lower()), None)
 
     async def save(self, account: AccountCopy) -> None:
-        self.accounts[account.account_id] = account
+        if account.account_id not in self.tombstones:
+            self.accounts[account.account_id] = account
+
+    async def forget(self, account_id: str, deleted_at: datetime) -> None:
+        self.accounts.pop(account_id, None)
+        self.tombstones.setdefault(account_id, deleted_at)
+
+    async def deleted(self, account_id: str) -> bool:
+        return account_id in self.tombstones
 
 
 class FakeDirectory:

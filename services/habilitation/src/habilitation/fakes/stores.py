@@ -136,6 +136,9 @@ class FakeManagerRights(Store):
     async def managed_by(self, account_id: str) -> list[str]:
         return sorted(r.siren for r in self.all() if r.account_id == account_id and r.held)
 
+    async def of_account(self, account_id: str) -> list[ManagerRight]:
+        return [r for r in self.all() if r.account_id == account_id]
+
 
 class FakeAccessRequests(Store):
     async def add(self, request: AccessRequest, messages: list[OutboxMessage]) -> None:
@@ -199,6 +202,10 @@ class FakeInvitations(Store):
             ),
             None,
         )
+
+    async def of_person(self, account_id: str) -> list[Invitation]:
+        found = [i for i in self.all() if account_id in (i.account_id, i.invited_by)]
+        return sorted(found, key=lambda i: i.created_at, reverse=True)
 
     async def of_organisation(
         self, siren: str, state: InvitationState | None, now: datetime, filters: RecordFilter = EVERYTHING

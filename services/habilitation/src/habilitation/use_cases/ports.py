@@ -24,6 +24,8 @@ class AccountCopy:
     siren: str | None = None
     # When the names, job and phone held here were current at identity (its event's time).
     profile_at: datetime | None = None
+    # When the e-mail address held here was current at identity (creation, or its last change).
+    email_at: datetime | None = None
 
     @property
     def display_name(self) -> str:
@@ -51,7 +53,17 @@ class Accounts(Protocol):
 
     async def by_email(self, email: str) -> AccountCopy | None: ...
 
-    async def save(self, account: AccountCopy) -> None: ...
+    async def save(self, account: AccountCopy) -> None:
+        """Insert or update; never over a deleted account's tombstone (a late event brings nothing back)."""
+        ...
+
+    async def forget(self, account_id: str, deleted_at: datetime) -> None:
+        """The account is deleted: its copy becomes `{account_id, deleted, deleted_at}` (the first date stays)."""
+        ...
+
+    async def deleted(self, account_id: str) -> bool:
+        """True once `forget` was called: `get` then answers None, and nothing asks identity again."""
+        ...
 
 
 class Directory(Protocol):
@@ -112,6 +124,10 @@ class ManagerRights(Protocol):
 
     async def managed_by(self, account_id: str) -> list[str]:
         """The SIRENs this account holds the right for (charter accepted or not yet)."""
+        ...
+
+    async def of_account(self, account_id: str) -> list[ManagerRight]:
+        """Every right of the account, withdrawn ones too (its export)."""
         ...
 
 

@@ -39,6 +39,7 @@ async def test_resend_after_30_days_notifies_every_active_manager_again(world: W
     sent = emails(world.requests.outbox)
     assert sorted(e["to"] for e in sent) == ["alice@example.fr", "bob@example.fr"]
     assert {e["content"]["template"] for e in sent} == {"access_request_resent"}
+    assert {tuple(e["mentions"]) for e in sent} == {("requester",)}
     assert {e["content"]["requested_on"] for e in sent} == {T0.date().isoformat()}
     assert event_types(world.requests.outbox) == ["habilitation.access_request.resent.v1"]
     assert reply.last_sent_at == T0 + days(30)

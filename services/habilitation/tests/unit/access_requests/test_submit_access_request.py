@@ -201,6 +201,7 @@ async def test_success_e_mails_each_active_manager_once_with_the_request(world: 
         assert content["requested_on"] == T0.date().isoformat()
         assert content["link"] == f"https://efp.example.fr/gestion-des-acces/demandes/{reply.id}"
         assert email["siren"] == SIREN
+        assert email["mentions"] == ["requester"]  # the requester's name and address are in the body
 
 
 async def test_success_records_a_submitted_event_caused_by_the_call(world: World) -> None:

@@ -212,6 +212,7 @@ async def test_the_other_managers_get_a_security_notice_and_the_new_one_none() -
     assert isinstance(content, dict)
     assert content["template"] == "activation_code_redeemed"
     assert (content["manager_email"], content["siret"]) == ("user-1@example.fr", SIRET)
+    assert body(emails[0])["mentions"] == ["user-1"]  # the new manager, named in the notice
     assert content["link"] == "https://efp.example.fr/gestion-des-acces/utilisateurs/user-1"
 
 

@@ -103,6 +103,12 @@ async def test_seven_days_before_the_end_the_holder_and_each_other_manager_are_w
         "Formation Plus",
     )
     assert set(sweep.warned) == {"soon"}
+    # The managers' warning names the holder; the holder's own names nobody else.
+    assert sorted((e["content"]["audience"], tuple(e["mentions"])) for e in sent) == [
+        ("holder", ()),
+        ("manager", ("holder-manager",)),
+        ("manager", ("holder-manager",)),
+    ]
 
 
 async def test_an_end_date_reached_lapses_and_is_not_also_warned() -> None:

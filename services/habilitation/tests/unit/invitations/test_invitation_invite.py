@@ -52,6 +52,7 @@ async def test_a_new_person_gets_a_prepared_account_and_an_invitation_valid_one_
     assert email["to"] == EMAIL
     assert email["account_id"] == "new-0"
     assert email["siren"] == SIREN
+    assert email["mentions"] == ["manager"]  # the inviter, named in the body
     content = email["content"]
     assert content["template"] == "invitation"
     assert content["has_account"] is False  # « complete your account by password reset »

@@ -57,6 +57,7 @@ async def test_appoint_a_member_gives_a_right_to_use_once_the_charter_is_accepte
     assert content["link"] == LINKS.charter(activation.id)
     assert (content["organisation_name"], content["siren"]) == ("Formation Plus", SIREN)
     assert (content["granted_by_first_name"], content["granted_on"]) == ("Prénom-alice", T0.date().isoformat())
+    assert email["mentions"] == ["alice"]
 
 
 async def test_an_appointed_manager_cannot_use_the_right_before_accepting_the_charter(world: World) -> None:
@@ -209,6 +210,7 @@ async def test_withdraw_a_manager_records_the_event_and_e_mails_them(world: Worl
     assert email["to"] == "bob@example.fr"
     assert email["content"]["template"] == "manager_right_withdrawn"
     assert email["content"]["withdrawn_on"] == (T0 + days(5)).date().isoformat()
+    assert email["mentions"] == ["alice"]
 
 
 async def test_a_manager_may_withdraw_themselves_when_another_remains(world: World) -> None:

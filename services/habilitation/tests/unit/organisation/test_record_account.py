@@ -23,6 +23,7 @@ async def test_created_stores_the_copy() -> None:
         phone=None,
         siren=SIREN,
         profile_at=T0,
+        email_at=T0,
     )
 
 

@@ -58,7 +58,13 @@ def request_to_managers(
             message=request.message,
             link=links.access_request(request.id),
         )
-        outgoing.email(manager.email, content, account_id=manager.account_id, siren=request.siren)
+        outgoing.email(
+            manager.email,
+            content,
+            account_id=manager.account_id,
+            siren=request.siren,
+            mentions=[requester.account_id],
+        )
 
 
 def access_refused(outgoing: Outgoing, request: AccessRequest, requester: AccountCopy, links: Links) -> None:

@@ -44,4 +44,5 @@ def redeemed_notice(
             redeemed_on=(code.redeemed_at or code.issued_at).date(),
             link=links.user(manager.account_id),
         )
-        outgoing.email(other.email, content, account_id=other.account_id, siren=code.siren)
+        mentions = [manager.account_id]
+        outgoing.email(other.email, content, account_id=other.account_id, siren=code.siren, mentions=mentions)

@@ -42,6 +42,10 @@ class Activations(Protocol):
 
     async def get(self, activation_id: str) -> Activation | None: ...
 
+    async def of_account(self, account_id: str) -> list[Activation]:
+        """The account's activations, newest first (the organisation names it went through)."""
+        ...
+
     async def update(self, activation: Activation) -> None:
         """Version-checked; raises Conflict if someone saved it since it was read."""
         ...

@@ -133,7 +133,13 @@ class SweepHabilitations:
         manager_page = self._links.user(habilitation.account_id)
         for manager in manager_accounts.values():
             content = ending_soon("manager", manager_page)
-            outgoing.email(manager.email, content, account_id=manager.account_id, siren=habilitation.siren)
+            outgoing.email(
+                manager.email,
+                content,
+                account_id=manager.account_id,
+                siren=habilitation.siren,
+                mentions=[habilitation.account_id],
+            )
         return outgoing.messages
 
     async def _establishments(self, siren: str, names: dict[str, dict[str, Establishment]]) -> dict[str, Establishment]:

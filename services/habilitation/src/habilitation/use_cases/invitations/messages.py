@@ -66,4 +66,10 @@ def invitation_email(
         valid_for_days=VALID_FOR.days,
         link=accept_link(links, token),
     )
-    outgoing.email(invitation.email, content, account_id=invitation.account_id, siren=invitation.siren)
+    outgoing.email(
+        invitation.email,
+        content,
+        account_id=invitation.account_id,
+        siren=invitation.siren,
+        mentions=[inviter.account_id],
+    )

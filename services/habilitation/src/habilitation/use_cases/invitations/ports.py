@@ -48,6 +48,10 @@ class Invitations(Protocol):
         """The address's pending (sent) invitation to this organisation, if any."""
         ...
 
+    async def of_person(self, account_id: str) -> list[Invitation]:
+        """The invitations the account received or sent, any state, newest first."""
+        ...
+
     async def of_organisation(
         self, siren: str, state: InvitationState | None, now: datetime, filters: RecordFilter = EVERYTHING
     ) -> RecordPage[Invitation]:

@@ -95,6 +95,7 @@ class AppointManager:
             ),
             account_id=account_id,
             siren=siren,
+            mentions=[command.actor.account_id],
         )
         await self._rights.save(right, outgoing.messages)
         return await self._users.one(shown, context)
@@ -130,6 +131,7 @@ class AppointManager:
                 ),
                 account_id=account_id,
                 siren=siren,
+                mentions=[command.actor.account_id],
             )
         await self._rights.withdraw(right, outgoing.messages)  # refused there too if another withdrawal won
         return DoneV1()
