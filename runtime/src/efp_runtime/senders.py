@@ -73,6 +73,10 @@ IDENTITY_TEMPLATES = frozenset(
         "password_changed",
         "codes_locked",
         "second_factor_changed",
+        "email_change_code",
+        "email_changed",
+        "account_deleted",
+        "inactive_account_warning",
     }
 )
 HABILITATION_TEMPLATES = frozenset(
