@@ -163,7 +163,9 @@ async def start_email_change(body: NewEmailIn, session: auth.Session, request: R
 
 
 @router.post(
-    "/me/email/verify", response_model=AccountOut, responses=problem_responses(400, 401, 403, 409, 410, 422, 503)
+    "/me/email/verify",
+    response_model=AccountOut,
+    responses=problem_responses(400, 401, 403, 404, 409, 410, 422, 429, 503),
 )
 async def verify_email_change(body: CodeIn, session: auth.Session, request: Request, rpc: Rpc) -> AccountOut:
     """Le code reçu à la nouvelle adresse : l'adresse change, l'ancienne en est avertie, les autres sessions
