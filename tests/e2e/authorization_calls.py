@@ -8,7 +8,19 @@ from typing import Any
 import httpx
 
 from devstack.pytest_plugin import CAPTCHA_TEST_ANSWER
-from tests.e2e.authorization_world import AGENT, ANONYMOUS, PEOPLE, SERVICE, USER, World, spare_email
+from tests.e2e.authorization_world import (
+    AGENT,
+    ANONYMOUS,
+    MANAGER,
+    OTHER_MANAGER,
+    OTHER_ORG,
+    OTHER_USER,
+    PEOPLE,
+    SERVICE,
+    USER,
+    World,
+    spare_email,
+)
 from tests.e2e.journeys import PASSWORD
 
 
@@ -171,3 +183,30 @@ def prove_second_factor(w: World, a: str) -> Call:
     if a in (ANONYMOUS, SERVICE):
         return Call("/api/v1/session/second-factor", body)
     return Call("/api/v1/session/second-factor", body, client=w.session(a))
+
+
+def delete_account(w: World, a: str) -> Call:
+    """Plain users delete a new account of their own (theirs is used by every other row). The manager and
+    the agent, whose accounts the rest of the table needs, give a wrong password: reaching that refusal
+    proves the route let their session through. The other organisation's manager is its only one: refused."""
+    if a in (USER, OTHER_USER):
+        person = w.person(OTHER_ORG[0] if a == OTHER_USER else None)
+        return Call("/api/v1/me", {"password": PASSWORD}, client=person.http)
+    if a in (MANAGER, AGENT):
+        return Call("/api/v1/me", {"password": "Pas-le-bon-Mot-de-passe-1"}, client=w.session(a))
+    password = w.credentials(a)[1] if a == OTHER_MANAGER else PASSWORD
+    return Call("/api/v1/me", {"password": password})
+
+
+def start_email_change(w: World, a: str) -> Call:
+    """A change to a new address, with the actor's password: only the code would change the address."""
+    password = w.credentials(a)[1] if a not in (ANONYMOUS, SERVICE) else PASSWORD
+    return Call("/api/v1/me/email", {"new_email": spare_email(), "password": password})
+
+
+def verify_email_change(w: World, a: str) -> Call:
+    """A wrong code for a change the actor has under way (the previous row's, if a new one is too early)."""
+    if a not in (ANONYMOUS, SERVICE):
+        started = w.clients[a].post("/api/v1/me/email", json=start_email_change(w, a).json)
+        assert started.status_code in (202, 409), started.text
+    return Call("/api/v1/me/email/verify", {"code": "000000"})

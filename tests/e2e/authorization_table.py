@@ -23,6 +23,7 @@ from tests.e2e.authorization_calls import (
     check,
     close_other_sessions,
     confirm_totp,
+    delete_account,
     invite,
     new_registration,
     new_reset,
@@ -30,8 +31,10 @@ from tests.e2e.authorization_calls import (
     registration,
     resend_code,
     reset,
+    start_email_change,
     submit_request,
     users_of,
+    verify_email_change,
 )
 from tests.e2e.authorization_world import (
     ACTORS,
@@ -168,6 +171,20 @@ ROWS: tuple[Row, ...] = (
     Row("PATCH", "/api/v1/me", signed_in(200), lambda w, a: Call("/api/v1/me", PROFILE)),
     Row("POST", "/api/v1/me/password", signed_in(204, **{AGENT: (400, "invalid_credentials")}), change_password),
     Row("GET", "/api/v1/me/habilitations", signed_in(200)),
+    # A person's own data (issue 15).
+    Row("GET", "/api/v1/me/export", signed_in(200)),
+    Row("POST", "/api/v1/me/email", signed_in(202), start_email_change),
+    Row("POST", "/api/v1/me/email/verify", signed_in((400, "invalid_code")), verify_email_change),
+    Row(
+        "DELETE",
+        "/api/v1/me",
+        signed_in(
+            204,
+            **dict.fromkeys((MANAGER, AGENT), (400, "invalid_credentials")),
+            **{OTHER_MANAGER: (409, "last_manager")},
+        ),
+        delete_account,
+    ),
     # The second factor: nobody of the table gets enrolled (every other row would then ask for step-up).
     Row("GET", "/api/v1/me/second-factor", signed_in(200)),
     Row("POST", "/api/v1/me/second-factor/totp", signed_in(201)),

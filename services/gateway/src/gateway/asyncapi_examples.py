@@ -14,6 +14,7 @@ EXAMPLE_TEXT = {
     "siret": "00001011600010",
     "siren": "000010116",
     "email": "jean.dupont@centre-formation.fr",
+    "new_email": "jean.dupont@formation-plus.fr",
     "code": "123456",
     "activation_code": "ABCD-EFGH-JKLM",
     "service": "ceres",

@@ -37,6 +37,7 @@ from gateway.routes import (
     oidc_sign_in,
     organisations,
     password_resets,
+    privacy,
     registrations,
     second_factor,
     session,
@@ -59,8 +60,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         rpc = RpcClient(settings.amqp_url, SERVICE, settings.rpc_timeout_seconds)
         await rpc.connect()
         app.state.rpc = rpc
-        clock = clock_from(settings.test_clock_file, settings.environment)
-        app.state.authorizations = feed = AuthorizationFeed(settings.amqp_url, rpc, clock)
+        app.state.authorizations = feed = AuthorizationFeed(settings.amqp_url, rpc, app.state.clock)
         await feed.start()
         server = serve_metrics_apart(settings, metrics)
         try:
@@ -85,6 +85,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         openapi_url=OPENAPI_URL if public_docs else None,
     )
     app.state.settings = settings
+    # The test system's shifted clock, or the system's: the authorization copy's today, the export's date.
+    app.state.clock = clock_from(settings.test_clock_file, settings.environment)
     problems.install(app)
     service_keys.install(app)
 
@@ -117,7 +119,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         response.headers[CORRELATION_HEADER] = correlation_id
         return response
 
-    routers = (health, captchas, registrations, organisations, session, me, password_resets, access_requests)
+    routers = (health, captchas, registrations, organisations, session, me, privacy, password_resets, access_requests)
     later = (access_management, activation, messages, invitations, authorizations, habilitation_snapshot, asyncapi)
     sign_in = (oidc_sign_in, oidc_provider)
     for module in (*routers, second_factor, *later, *sign_in):

@@ -1,4 +1,4 @@
-"""Pages every State site has: accessibility statement, legal notice."""
+"""Pages every State site has: accessibility statement, legal notice, personal data (what is kept, why, how long)."""
 
 from typing import Annotated
 
@@ -18,6 +18,12 @@ async def accessibility(page: PageDep) -> Response:
 @router.get("/mentions-legales")
 async def legal_notice(page: PageDep) -> Response:
     return page.render("pages/legal_notice.html.j2", "Mentions légales")
+
+
+@router.get("/donnees-personnelles")
+async def personal_data(page: PageDep) -> Response:
+    """Public: each kind of data, why, how long, who receives it (the retention of issue 15), and the rights."""
+    return page.render("pages/personal_data.html.j2", "Données personnelles")
 
 
 def text_blocks(text: str) -> list[tuple[str, str]]:

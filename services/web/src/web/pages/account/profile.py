@@ -19,6 +19,7 @@ DONE = {
     "informations": "Vos informations ont été enregistrées.",
     "mot-de-passe": "Votre mot de passe a été modifié. Vos autres sessions ont été fermées.",
     "autres-sessions": "Vos autres sessions ont été fermées. Vous restez connecté ici.",
+    "adresse-e-mail": "Votre adresse e-mail a été modifiée. Vos autres sessions ont été fermées.",
 }
 PROFILE_FIELDS = ("civility", "last_name", "first_name", "job_title", "phone")
 REQUIRED = {
