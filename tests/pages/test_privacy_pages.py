@@ -16,8 +16,8 @@ from tests.pages.browsing import Account, form_token, log_in, post_form
 from tests.pages.catalogue import check_screen
 
 pytestmark = pytest.mark.e2e
-# « La Poste » of the SIRENE sample: no other test makes a manager there, so the one made here is its last.
-LA_POSTE = ("356000000", "35600000000048")
+# « Centre de Formation Zéphyr » of the SIRENE sample, for this file only: the manager made here is its last.
+ZEPHYR = ("000031047", "00003104700012")
 WRONG_PASSWORD = "Pas-le-bon-mot-de-passe-1"
 
 
@@ -123,14 +123,14 @@ def test_i_delete_my_account_and_it_opens_no_more(
 def test_the_last_access_manager_is_refused_with_the_organisation_named(
     system: RunningSystem, browser_like: httpx.Client, mail_server: MailRecorder
 ) -> None:
-    manager = new_manager(system, mail_server, *LA_POSTE)
+    manager = new_manager(system, mail_server, *ZEPHYR)
     assert log_in(browser_like, manager.email, journeys.PASSWORD).status_code == 303
 
     refused = post_form(browser_like, "/mon-compte/supprimer", password=journeys.PASSWORD, confirmation="oui")
 
     assert refused.status_code == 409
-    assert f"(SIREN {LA_POSTE[0]})" in refused.text
-    assert f'href="/gestion-des-acces/utilisateurs?siren={LA_POSTE[0]}">Gérer les accès de mon entreprise</a>' in (
+    assert f"(SIREN {ZEPHYR[0]})" in refused.text
+    assert f'href="/gestion-des-acces/utilisateurs?siren={ZEPHYR[0]}">Gérer les accès de mon entreprise</a>' in (
         refused.text
     )
     assert manager.http.get("/api/v1/me").status_code == 200  # nothing changed
