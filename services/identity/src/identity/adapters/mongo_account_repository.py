@@ -1,4 +1,8 @@
-"""Accounts in MongoDB: one document each, saved with its outbox; the e-mail is unique."""
+"""Accounts in MongoDB: one document each, saved with its outbox; the e-mail is unique.
+
+A change of address under way is a subdocument (`pending_email_change`: the new address, the code's
+keyed hash, its expiry, wrong tries, when a new code may be asked for); the unique index on `email`
+decides between a change and a sign-up of the same address finishing at once."""
 
 from typing import Any
 
@@ -9,6 +13,7 @@ from efp_runtime.aggregate_store import AggregateStore, StaleAggregate
 from efp_runtime.mongo import IndexSpec
 from efp_runtime.outbox import OUTBOX_FIELD, OutboxMessage, OutboxRelay
 from identity.domain.account import Account, AccountKind, Change
+from identity.domain.email_change import PendingEmailChange
 from identity.domain.errors import AccountExists, Conflict
 
 COLLECTION = "accounts"
@@ -60,6 +65,9 @@ class MongoAccountRepository:
             await self._store.update(account.id, account.version, _document(account), messages)
         except StaleAggregate as exc:
             raise Conflict() from exc
+        except DuplicateKeyError as exc:
+            # A changed address another account took in between (the unique index decides).
+            raise AccountExists() from exc
         account.version += 1
 
     async def _one(self, query: dict[str, Any]) -> Account | None:
@@ -71,7 +79,26 @@ def _document(account: Account) -> dict[str, Any]:
     doc: dict[str, Any] = {name: getattr(account, name) for name in _FIELDS}
     doc["kind"] = account.kind.value
     doc["history"] = [{"at": c.at, "what": c.what} for c in account.history]
+    doc["pending_email_change"] = _pending_document(account.pending_email_change)
     return doc
+
+
+def _pending_document(change: PendingEmailChange | None) -> dict[str, Any] | None:
+    if change is None:
+        return None
+    return {
+        "id": change.id,
+        "new_email": change.new_email,
+        "code_hash": change.code_hash,
+        "started_at": change.started_at,
+        "expires_at": change.expires_at,
+        "resendable_at": change.resendable_at,
+        "wrong_codes": change.wrong_codes,
+    }
+
+
+def _pending(doc: dict[str, Any] | None) -> PendingEmailChange | None:
+    return PendingEmailChange(**doc) if doc else None
 
 
 def _account(doc: dict[str, Any]) -> Account:
@@ -81,5 +108,6 @@ def _account(doc: dict[str, Any]) -> Account:
         kind=AccountKind(doc["kind"]),
         version=doc["version"],
         history=[Change(h["at"], h["what"]) for h in doc.get("history", [])],
+        pending_email_change=_pending(doc.get("pending_email_change")),
         **fields,
     )

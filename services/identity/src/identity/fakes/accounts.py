@@ -36,6 +36,9 @@ class FakeAccountRepository:
     async def update(self, account: Account, messages: list[OutboxMessage]) -> None:
         if self.accounts[account.id].version != account.version:
             raise Conflict()
+        # The unique index on the address: a changed address another account has is refused.
+        if any(a.email == account.email and a.id != account.id for a in self.accounts.values()):
+            raise AccountExists()
         account.version += 1
         self.accounts[account.id] = _stored(account)
         self.outbox.extend(messages)
