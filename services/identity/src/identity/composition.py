@@ -267,6 +267,7 @@ def use_cases(adapters: Adapters, clock: Clock, rules: Rules, oidc_clock: Clock 
                 clients=a.oidc_clients,
             ),
             rules.shared_mailboxes,
+            rules.resend_cooldown,
             clock,
         ),
     )

@@ -4,6 +4,7 @@ A change of address under way is a subdocument (`pending_email_change`: the new 
 keyed hash, its expiry, wrong tries, when a new code may be asked for); the unique index on `email`
 decides between a change and a sign-up of the same address finishing at once."""
 
+from datetime import datetime
 from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
@@ -22,6 +23,8 @@ INDEXES = [
     IndexSpec(COLLECTION, [("registration_id", 1)], sparse=True),
     IndexSpec(COLLECTION, [("siren", 1)], sparse=True),
     IndexSpec(COLLECTION, [(f"{OUTBOX_FIELD}.message_id", 1)], sparse=True),
+    # The sweep of expired changes of address reads only the accounts that have one.
+    IndexSpec(COLLECTION, [("pending_email_change.expires_at", 1)], sparse=True),
 ]
 _FIELDS = (
     "email",
@@ -69,6 +72,14 @@ class MongoAccountRepository:
             # A changed address another account took in between (the unique index decides).
             raise AccountExists() from exc
         account.version += 1
+
+    async def forget_expired_email_changes(self, now: datetime) -> int:
+        # The version moves on, so a verification that read the change before is refused (Conflict).
+        result = await self._store.collection.update_many(
+            {"pending_email_change.expires_at": {"$lte": now}},
+            {"$set": {"pending_email_change": None}, "$inc": {"version": 1}},
+        )
+        return result.modified_count
 
     async def _one(self, query: dict[str, Any]) -> Account | None:
         doc = await self._store.find_one(query)

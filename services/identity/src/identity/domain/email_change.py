@@ -31,8 +31,10 @@ class PendingEmailChange:
     wrong_codes: int = 0
 
     @classmethod
-    def start(cls, change_id: str, new_email: str, code_hash: str, now: datetime) -> "PendingEmailChange":
-        return cls(change_id, new_email, code_hash, now, now + CODE_VALIDITY, now + RESEND_COOLDOWN)
+    def start(
+        cls, change_id: str, new_email: str, code_hash: str, now: datetime, cooldown: timedelta = RESEND_COOLDOWN
+    ) -> "PendingEmailChange":
+        return cls(change_id, new_email, code_hash, now, now + CODE_VALIDITY, now + cooldown)
 
     def expired(self, now: datetime) -> bool:
         return now >= self.expires_at

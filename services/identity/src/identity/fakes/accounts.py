@@ -43,6 +43,15 @@ class FakeAccountRepository:
         self.accounts[account.id] = _stored(account)
         self.outbox.extend(messages)
 
+    async def forget_expired_email_changes(self, now: datetime) -> int:
+        expired = [
+            a for a in self.accounts.values() if a.pending_email_change and a.pending_email_change.expires_at <= now
+        ]
+        for account in expired:
+            account.pending_email_change = None
+            account.version += 1
+        return len(expired)
+
 
 def _stored(account: Account) -> Account:
     stored = copy.deepcopy(account)

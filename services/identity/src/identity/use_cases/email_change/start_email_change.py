@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from contracts.privacy import EmailChangeStepV1, StartEmailChangeV1
 from efp_runtime.message_context import MessageContext, new_id
 from efp_runtime.outbox import Outgoing
-from identity.domain.email_change import PendingEmailChange
+from identity.domain.email_change import RESEND_COOLDOWN, PendingEmailChange
 from identity.domain.errors import InvalidCredentials, InvalidInput, RateLimited, SharedMailbox, Unauthenticated
 from identity.domain.mailbox import is_shared_mailbox, normalise_email
 from identity.use_cases.accounts.ports import AccountRepository, PasswordHasher
@@ -44,7 +44,9 @@ class StartEmailChange:
         shared_mailboxes: tuple[str, ...],
         clock: Callable[[], datetime],
         attempts: tuple[int, timedelta] = ATTEMPTS,
+        cooldown: timedelta = RESEND_COOLDOWN,
     ) -> None:
+        self._cooldown = cooldown
         self._accounts = accounts
         self._sessions = sessions
         self._passwords = passwords
@@ -76,7 +78,9 @@ class StartEmailChange:
         change_id, code = new_id(), new_code()
         # A taken address: the stored hash is of another random code, so what was "sent" never matches.
         secret = new_code() + "-decoy" if owner is not None else code
-        change = PendingEmailChange.start(change_id, new_email, self._hasher.hash(change_id, secret), now)
+        change = PendingEmailChange.start(
+            change_id, new_email, self._hasher.hash(change_id, secret), now, self._cooldown
+        )
         account.pending_email_change = change
         out = Outgoing(PRODUCER, context)
         send_code(out, account, new_email, code, owner.id if owner is not None else None)
