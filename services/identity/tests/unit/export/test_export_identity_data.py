@@ -118,3 +118,12 @@ async def test_an_account_not_opened_by_a_sign_up_has_no_terms_date() -> None:
 async def test_without_an_active_session_nothing_is_exported(service: Exporting) -> None:
     with pytest.raises(Unauthenticated):
         await service.export("not-a-session")
+
+
+async def test_the_last_login_is_read_when_the_account_keeps_it(service: Exporting) -> None:
+    # The inactivity rules add `last_login_at` to the account; the export reads it when it is there.
+    vars(service.accounts.accounts["a-1"])["last_login_at"] = NOW
+
+    data = await service.export()
+
+    assert data.last_login_at == NOW
