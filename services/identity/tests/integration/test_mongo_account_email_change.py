@@ -1,6 +1,7 @@
 """A change of address against the real MongoDB-wire store: the pending change's round trip on the
 account document, its removal, the unique index refusing a taken address, and the sessions' export."""
 
+import json
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -9,16 +10,22 @@ from typing import Any
 import pytest
 from pymongo.asynchronous.database import AsyncDatabase
 
+from contracts.privacy import StartEmailChangeV1, VerifyEmailChangeV1
 from devstack.pytest_plugin import Infrastructure
+from efp_runtime.message_context import MessageContext
 from efp_runtime.mongo import create_mongo_client, ensure_indexes
-from efp_runtime.outbox import OutboxRelay
+from efp_runtime.outbox import OUTBOX_FIELD, OutboxRelay
 from identity.adapters import mongo_account_repository, mongo_session_repository
+from identity.adapters.hmac_secret_hasher import HmacSecretHasher
 from identity.adapters.mongo_account_repository import MongoAccountRepository
 from identity.adapters.mongo_session_repository import MongoSessionRepository
 from identity.domain.account import Account, AccountKind
 from identity.domain.email_change import PendingEmailChange
 from identity.domain.errors import AccountExists
-from identity.domain.session import Session
+from identity.domain.session import Session, session_id_of
+from identity.fakes import KEY, FakeLoginFailureLog, FakePasswordHasher, FakeRateLimiter
+from identity.use_cases.email_change.start_email_change import StartEmailChange
+from identity.use_cases.email_change.verify_email_change import VerifyEmailChange
 
 pytestmark = pytest.mark.integration
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -26,7 +33,7 @@ NOW = datetime.now(UTC).replace(microsecond=0)
 
 def account(account_id: str, email: str) -> Account:
     return Account.open(
-        id=account_id, email=email, kind=AccountKind.USER, password_hash="h", civility="madame",
+        id=account_id, email=email, kind=AccountKind.USER, password_hash="hashed2:pw", civility="madame",
         last_name="Lovelace", first_name="Ada", created_at=NOW,
     )  # fmt: skip
 
@@ -125,3 +132,36 @@ async def test_every_session_of_an_account_with_its_relying_parties(database: As
         "192.0.2.1",
         ("ceres",),
     )
+
+
+async def test_a_change_of_address_from_start_to_verification_on_the_store(
+    database: AsyncDatabase[dict[str, Any]], accounts: MongoAccountRepository
+) -> None:
+    collection = database[mongo_session_repository.COLLECTION]
+    sessions = MongoSessionRepository(collection, OutboxRelay(None, [collection], 60))  # type: ignore[arg-type]
+    hasher, failures, clock = HmacSecretHasher(KEY), FakeLoginFailureLog(), lambda: NOW
+    await accounts.add(account("a-1", "ada@example.fr"), [])
+    await sessions.add(Session(session_id_of("here"), "a-1", "csrf", NOW, NOW), [])
+    await sessions.add(Session("elsewhere", "a-1", "csrf", NOW, NOW), [])
+    start = StartEmailChange(accounts, sessions, FakePasswordHasher(), hasher, FakeRateLimiter(), failures, (), clock)
+    verify = VerifyEmailChange(accounts, sessions, hasher, failures, clock)
+    context = MessageContext(message_id="m-1", correlation_id="c-1")
+
+    await start(StartEmailChangeV1(session_token="here", new_email="jeanne@exemple.fr", password="pw"), context)
+    stored = await database[mongo_account_repository.COLLECTION].find_one({"_id": "a-1"})
+    assert stored is not None
+    [code_email] = stored[OUTBOX_FIELD]
+    code = json.loads(code_email["body"])["content"]["code"]
+    assert stored["pending_email_change"]["new_email"] == "jeanne@exemple.fr"
+    assert code not in json.dumps(stored["pending_email_change"], default=str)
+
+    profile = await verify(VerifyEmailChangeV1(session_token="here", code=code), context)
+
+    assert profile.email == "jeanne@exemple.fr"
+    stored = await database[mongo_account_repository.COLLECTION].find_one({"_id": "a-1"})
+    assert stored is not None
+    assert (stored["email"], stored["pending_email_change"]) == ("jeanne@exemple.fr", None)
+    types = [m["type"] for m in stored[OUTBOX_FIELD]]
+    assert types[-2:] == ["identity.account.email_changed.v1", "notification.email.send.v1"]
+    assert (await sessions.get("elsewhere")).revoked_at == NOW  # type: ignore[union-attr]
+    assert (await sessions.get(session_id_of("here"))).revoked_at is None  # type: ignore[union-attr]
