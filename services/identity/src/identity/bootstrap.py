@@ -126,6 +126,7 @@ def adapters_from(settings: IdentitySettings, broker: RabbitBroker, clock: Clock
         passkeys=WebauthnPasskeyCeremonies(
             settings.webauthn_rp(), settings.webauthn_rp_name, settings.webauthn_origin_list()
         ),
+        session_history=sessions,
         sessions_ended=sessions_ended,
         relay=relay,
         outboxes=list(outboxes.values()),

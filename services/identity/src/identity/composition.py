@@ -12,6 +12,7 @@ from efp_runtime.outbox import OutboxRelay
 from identity.domain.frontend_links import FrontendLinks
 from identity.domain.mailbox import DEFAULT_SHARED_LOCAL_PARTS
 from identity.domain.registration import RESEND_COOLDOWN
+from identity.my_data_wiring import MyData, MyDataAdapters, my_data_use_cases
 from identity.second_factor_wiring import SecondFactor, SecondFactorAdapters, second_factor_use_cases
 from identity.use_cases.accounts.create_agent import CreateAgent
 from identity.use_cases.accounts.create_invited_account import CreateInvitedAccount
@@ -25,6 +26,7 @@ from identity.use_cases.captcha.get_captcha_image import GetCaptchaImage
 from identity.use_cases.captcha.ports import CaptchaRenderer, CaptchaRepository, CaptchaVoice
 from identity.use_cases.captcha.solve_captcha import SolveCaptcha
 from identity.use_cases.codes.ports import RateLimiter, SecretHasher
+from identity.use_cases.export.ports import SessionHistory
 from identity.use_cases.oidc.authenticate_client import AuthenticateClient
 from identity.use_cases.oidc.check_logout_request import CheckLogoutRequest
 from identity.use_cases.oidc.deliver_backchannel_logouts import DeliverBackchannelLogouts
@@ -103,6 +105,8 @@ class Adapters:
     second_factors: SecondFactorRepository
     secret_box: SecretBox
     passkeys: PasskeyCeremonies
+    # Every session document of an account (the export of « mes données »): the sessions' store.
+    session_history: SessionHistory
     # Set when a session ends: the back-channel delivery runs at once.
     sessions_ended: asyncio.Event = field(default_factory=asyncio.Event)
     # The process's side (none with fakes): the relay and the collections whose documents carry an outbox.
@@ -180,6 +184,7 @@ class Identity:
     change_password: ChangePassword
     oidc: Oidc
     second_factor: SecondFactor
+    my_data: MyData
 
 
 def use_cases(adapters: Adapters, clock: Clock, rules: Rules, oidc_clock: Clock | None = None) -> Identity:
@@ -248,6 +253,22 @@ def use_cases(adapters: Adapters, clock: Clock, rules: Rules, oidc_clock: Clock 
             ),
             # The shiftable clock too: habilitation judges `second_factor_at`'s freshness by its own.
             oidc_clock or clock,
+        ),
+        my_data=my_data_use_cases(
+            MyDataAdapters(
+                accounts=a.accounts,
+                sessions=a.sessions,
+                session_history=a.session_history,
+                passwords=a.passwords,
+                hasher=a.hasher,
+                limiter=a.limiter,
+                wrong_codes=a.failures,
+                factors=a.second_factors,
+                clients=a.oidc_clients,
+            ),
+            rules.shared_mailboxes,
+            rules.resend_cooldown,
+            clock,
         ),
     )
 

@@ -39,7 +39,13 @@ def create_app(settings: IdentitySettings | None = None, adapters: Adapters | No
         "backchannel-logout",
         lambda: _tell_relying_parties(identity.oidc, adapters.sessions_ended, settings.backchannel_poll_seconds),
     )
-    service.sweeps({"registrations": identity.abandon_idle_registrations}, settings.sweep_seconds)
+    service.sweeps(
+        {
+            "registrations": identity.abandon_idle_registrations,
+            "email_changes": identity.my_data.forget_expired_email_changes,
+        },
+        settings.sweep_seconds,
+    )
     service.after_start(lambda: _ensure_bootstrap_agent(identity, settings))
     for close in adapters.close:
         service.on_stop(close)

@@ -21,6 +21,7 @@ from identity.composition import Identity, Oidc
 from identity.domain.errors import RateLimited, WeakPassword
 from identity.entrypoints.rpc_handlers import routes
 from identity.fakes import Fakes
+from identity.my_data_wiring import MyData
 from identity.second_factor_wiring import SecondFactor
 
 CONTEXT = MessageContext(message_id="m-13", correlation_id="corr-13")
@@ -38,6 +39,7 @@ class UseCases(SimpleNamespace):
         self.second_factor = SimpleNamespace(
             **{f.name: self._use_case(f.name, failure) for f in dataclasses.fields(SecondFactor)}
         )
+        self.my_data = SimpleNamespace(**{f.name: self._use_case(f.name, failure) for f in dataclasses.fields(MyData)})
 
     def _use_case(self, name: str, failure: Exception | None) -> Callable[..., Awaitable[BaseModel]]:
         async def use_case(*args: Any) -> BaseModel:
@@ -65,7 +67,7 @@ def message(headers: dict[str, str] | None = None) -> SimpleNamespace:
 
 def test_the_request_union_is_read_as_expected() -> None:
     assert PingV1 in MEMBERS
-    assert len(MEMBERS) == 41
+    assert len(MEMBERS) == 45
 
 
 def make_rpc_handler(use_cases: Any) -> Any:

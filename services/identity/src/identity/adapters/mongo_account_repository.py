@@ -1,5 +1,10 @@
-"""Accounts in MongoDB: one document each, saved with its outbox; the e-mail is unique."""
+"""Accounts in MongoDB: one document each, saved with its outbox; the e-mail is unique.
 
+A change of address under way is a subdocument (`pending_email_change`: the new address, the code's
+keyed hash, its expiry, wrong tries, when a new code may be asked for); the unique index on `email`
+decides between a change and a sign-up of the same address finishing at once."""
+
+from datetime import datetime
 from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
@@ -9,6 +14,7 @@ from efp_runtime.aggregate_store import AggregateStore, StaleAggregate
 from efp_runtime.mongo import IndexSpec
 from efp_runtime.outbox import OUTBOX_FIELD, OutboxMessage, OutboxRelay
 from identity.domain.account import Account, AccountKind, Change
+from identity.domain.email_change import PendingEmailChange
 from identity.domain.errors import AccountExists, Conflict
 
 COLLECTION = "accounts"
@@ -17,6 +23,8 @@ INDEXES = [
     IndexSpec(COLLECTION, [("registration_id", 1)], sparse=True),
     IndexSpec(COLLECTION, [("siren", 1)], sparse=True),
     IndexSpec(COLLECTION, [(f"{OUTBOX_FIELD}.message_id", 1)], sparse=True),
+    # The sweep of expired changes of address reads only the accounts that have one.
+    IndexSpec(COLLECTION, [("pending_email_change.expires_at", 1)], sparse=True),
 ]
 _FIELDS = (
     "email",
@@ -60,7 +68,18 @@ class MongoAccountRepository:
             await self._store.update(account.id, account.version, _document(account), messages)
         except StaleAggregate as exc:
             raise Conflict() from exc
+        except DuplicateKeyError as exc:
+            # A changed address another account took in between (the unique index decides).
+            raise AccountExists() from exc
         account.version += 1
+
+    async def forget_expired_email_changes(self, now: datetime) -> int:
+        # The version moves on, so a verification that read the change before is refused (Conflict).
+        result = await self._store.collection.update_many(
+            {"pending_email_change.expires_at": {"$lte": now}},
+            {"$set": {"pending_email_change": None}, "$inc": {"version": 1}},
+        )
+        return result.modified_count
 
     async def _one(self, query: dict[str, Any]) -> Account | None:
         doc = await self._store.find_one(query)
@@ -71,7 +90,26 @@ def _document(account: Account) -> dict[str, Any]:
     doc: dict[str, Any] = {name: getattr(account, name) for name in _FIELDS}
     doc["kind"] = account.kind.value
     doc["history"] = [{"at": c.at, "what": c.what} for c in account.history]
+    doc["pending_email_change"] = _pending_document(account.pending_email_change)
     return doc
+
+
+def _pending_document(change: PendingEmailChange | None) -> dict[str, Any] | None:
+    if change is None:
+        return None
+    return {
+        "id": change.id,
+        "new_email": change.new_email,
+        "code_hash": change.code_hash,
+        "started_at": change.started_at,
+        "expires_at": change.expires_at,
+        "resendable_at": change.resendable_at,
+        "wrong_codes": change.wrong_codes,
+    }
+
+
+def _pending(doc: dict[str, Any] | None) -> PendingEmailChange | None:
+    return PendingEmailChange(**doc) if doc else None
 
 
 def _account(doc: dict[str, Any]) -> Account:
@@ -81,5 +119,6 @@ def _account(doc: dict[str, Any]) -> Account:
         kind=AccountKind(doc["kind"]),
         version=doc["version"],
         history=[Change(h["at"], h["what"]) for h in doc.get("history", [])],
+        pending_email_change=_pending(doc.get("pending_email_change")),
         **fields,
     )

@@ -7,6 +7,9 @@ The second factor adds `pending_second_factor` (the 5-minute session of a login'
 `second_factor_at`, `challenge` ({value: <binary>, expires_at}: a WebAuthn challenge, taken out by
 the write that reads it) and `wrong_codes`. Proving a factor replaces the session (`replace`): the old
 one records `replaced_by`, the new one `sso_id` (the login's first session, whose `sid` relying parties know).
+
+`signed_in_clients` lists every relying party the person signed in to through the session, and stays
+(the export of « mes données » names them; `logout_clients` empties once they are told).
 """
 
 from collections.abc import Callable
@@ -20,6 +23,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from efp_runtime.mongo import IndexSpec
 from efp_runtime.outbox import OUTBOX_FIELD, OutboxMessage, OutboxRelay, pending_messages
 from identity.domain.session import AMR_PASSWORD, Challenge, Session
+from identity.use_cases.export.ports import SessionRecord
 
 COLLECTION = "sessions"
 # Kept a day past their end for audit, then the TTL sweep deletes them.
@@ -50,25 +54,17 @@ class MongoSessionRepository:
 
     async def get(self, session_id: str) -> Session | None:
         doc = await self._collection.find_one({"_id": session_id}, {OUTBOX_FIELD: 0})
-        if doc is None:
-            return None
-        challenge = doc.get("challenge")
-        return Session(
-            id=doc["_id"],
-            account_id=doc["account_id"],
-            csrf_token=doc["csrf_token"],
-            created_at=doc["created_at"],
-            last_seen_at=doc["last_seen_at"],
-            ip=doc.get("ip"),
-            revoked_at=doc.get("revoked_at"),
-            pending_second_factor=bool(doc.get("pending_second_factor")),
-            amr=list(doc.get("amr") or [AMR_PASSWORD]),
-            second_factor_at=doc.get("second_factor_at"),
-            challenge=_challenge(challenge),
-            wrong_codes=int(doc.get("wrong_codes") or 0),
-            sso_id=doc.get("sso_id"),
-            replaced_by=doc.get("replaced_by"),
-        )
+        return _session(doc) if doc is not None else None
+
+    async def of_account(self, account_id: str) -> list[SessionRecord]:
+        cursor = self._collection.find({"account_id": account_id}, {OUTBOX_FIELD: 0}).sort("created_at", -1)
+        return [
+            SessionRecord(
+                _session(doc),
+                tuple(dict.fromkeys([*(doc.get("signed_in_clients") or []), *(doc.get("logout_clients") or [])])),
+            )
+            async for doc in cursor
+        ]
 
     async def touch(self, session_id: str, at: datetime) -> None:
         await self._collection.update_one(
@@ -147,6 +143,9 @@ class MongoSessionRepository:
 
     # --- single sign-on: the relying parties to tell when the session ends ----------------------
 
+    async def signed_in(self, session_id: str, client_id: str) -> None:
+        await self._collection.update_one({"_id": session_id}, {"$addToSet": {"signed_in_clients": client_id}})
+
     async def attach_client(self, session_id: str, client_id: str) -> None:
         await self._collection.update_one(
             {"_id": session_id}, {"$addToSet": {"logout_clients": client_id}, "$set": {"logout_pending": True}}
@@ -200,6 +199,26 @@ def _document(session: Session) -> dict[str, Any]:
         "wrong_codes": session.wrong_codes,
         "sso_id": session.sso_id,
     }
+
+
+def _session(doc: dict[str, Any]) -> Session:
+    challenge = doc.get("challenge")
+    return Session(
+        id=doc["_id"],
+        account_id=doc["account_id"],
+        csrf_token=doc["csrf_token"],
+        created_at=doc["created_at"],
+        last_seen_at=doc["last_seen_at"],
+        ip=doc.get("ip"),
+        revoked_at=doc.get("revoked_at"),
+        pending_second_factor=bool(doc.get("pending_second_factor")),
+        amr=list(doc.get("amr") or [AMR_PASSWORD]),
+        second_factor_at=doc.get("second_factor_at"),
+        challenge=_challenge(challenge),
+        wrong_codes=int(doc.get("wrong_codes") or 0),
+        sso_id=doc.get("sso_id"),
+        replaced_by=doc.get("replaced_by"),
+    )
 
 
 def _challenge(doc: dict[str, Any] | None) -> Challenge | None:

@@ -4,6 +4,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from identity.domain.email_change import PendingEmailChange
+
 
 class AccountKind(StrEnum):
     USER = "user"
@@ -30,7 +32,14 @@ class PasswordChanged:
     account_id: str
 
 
-AccountEvent = AccountCreated | ProfileUpdated | PasswordChanged
+@dataclass(frozen=True)
+class EmailChanged:
+    account_id: str
+    old_email: str
+    new_email: str
+
+
+AccountEvent = AccountCreated | ProfileUpdated | PasswordChanged | EmailChanged
 
 PROFILE_FIELDS = ("civility", "last_name", "first_name", "job_title", "phone")
 
@@ -58,6 +67,8 @@ class Account:
     agent_service: str | None = None
     region: str | None = None
     registration_id: str | None = None
+    # A new address waiting for its code (use_cases.email_change); None when no change is under way.
+    pending_email_change: PendingEmailChange | None = None
     version: int = 0
     history: list[Change] = field(default_factory=list)
     events: list[AccountEvent] = field(default_factory=list)
@@ -83,3 +94,11 @@ class Account:
         self.password_hash = password_hash
         self.history.append(Change(now, "password changed"))
         self.events.append(PasswordChanged(self.id))
+
+    def change_email(self, now: datetime) -> None:
+        """The pending change's address, proved by its code, becomes the login; the change is done."""
+        assert self.pending_email_change is not None
+        old, self.email = self.email, self.pending_email_change.new_email
+        self.pending_email_change = None
+        self.history.append(Change(now, "email changed"))
+        self.events.append(EmailChanged(self.id, old, self.email))

@@ -149,14 +149,18 @@ def open_stock(path: Path) -> Iterator[IO[str]]:
 
 
 async def sweep() -> dict[str, int]:
-    """One pass of the service's sweeper (idle registrations expire), wired exactly as the service wires it."""
+    """One pass of the service's sweeps (idle registrations expire, expired e-mail changes go), wired as
+    the service wires them."""
     settings = IdentitySettings()
     # Never connected: the relay is only kicked, and the running service's relay publishes at its next poll.
     broker = create_broker(settings, "identity-operator")
     # Honours the test clock like the habilitation sweeper does (refused in production, see efp_runtime.clock).
     adapters, identity = bootstrap.build(settings, broker, clock_from(settings.test_clock_file, settings.environment))
     try:
-        return {"registrations": await identity.abandon_idle_registrations()}
+        return {
+            "registrations": await identity.abandon_idle_registrations(),
+            "email_changes": await identity.my_data.forget_expired_email_changes(),
+        }
     finally:
         for close in adapters.close:
             await close()

@@ -5,6 +5,7 @@ from contracts import identity as i
 from contracts import invited_accounts as ia
 from contracts import oidc as oi
 from contracts import organisations as o
+from contracts import privacy as p
 from contracts import second_factor as sf
 from contracts.rpc import PingV1, PongV1
 from efp_runtime.message_context import MessageContext
@@ -19,7 +20,7 @@ async def pong(request: PingV1, context: MessageContext) -> PongV1:
 
 def routes(identity: Identity) -> Routes:
     """Each request to its use case, called with the request itself and the message's context."""
-    x, oidc, factor = identity, identity.oidc, identity.second_factor
+    x, oidc, factor, mine = identity, identity.oidc, identity.second_factor, identity.my_data
     return {
         PingV1: pong,
         i.CreateCaptchaV1: x.create_captcha,
@@ -62,4 +63,7 @@ def routes(identity: Identity) -> Routes:
         sf.RegenerateRecoveryCodesV1: factor.regenerate_recovery_codes,
         sf.StartSecondFactorChallengeV1: factor.start_second_factor_challenge,
         sf.ProveSecondFactorV1: factor.prove_second_factor,
+        p.StartEmailChangeV1: mine.start_email_change,
+        p.VerifyEmailChangeV1: mine.verify_email_change,
+        p.ExportIdentityDataV1: mine.export_identity_data,
     }

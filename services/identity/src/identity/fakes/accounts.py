@@ -36,9 +36,21 @@ class FakeAccountRepository:
     async def update(self, account: Account, messages: list[OutboxMessage]) -> None:
         if self.accounts[account.id].version != account.version:
             raise Conflict()
+        # The unique index on the address: a changed address another account has is refused.
+        if any(a.email == account.email and a.id != account.id for a in self.accounts.values()):
+            raise AccountExists()
         account.version += 1
         self.accounts[account.id] = _stored(account)
         self.outbox.extend(messages)
+
+    async def forget_expired_email_changes(self, now: datetime) -> int:
+        expired = [
+            a for a in self.accounts.values() if a.pending_email_change and a.pending_email_change.expires_at <= now
+        ]
+        for account in expired:
+            account.pending_email_change = None
+            account.version += 1
+        return len(expired)
 
 
 def _stored(account: Account) -> Account:

@@ -7,6 +7,7 @@ from datetime import datetime
 from identity.domain.oidc import AccessToken, AuthorizationCode, Keyring, OidcClient
 from identity.domain.session import Session
 from identity.fakes.accounts import FakeSessionRepository
+from identity.use_cases.export.ports import SessionRecord
 
 ISSUER = "https://efpconnect.example.fr"
 
@@ -90,6 +91,8 @@ class FakeSso(FakeSessionRepository):
         self.clients: dict[str, list[str]] = {}
         self.attempts: dict[str, int] = {}
         self.retry_at: dict[str, datetime | None] = {}
+        # Every relying party signed in to through each session (stays after the logout is told).
+        self.signed_in_clients: dict[str, list[str]] = {}
 
     async def replace(self, old_session_id: str, new: Session, at: datetime) -> bool:
         # Like the Mongo adapter: the relying parties move to the new session (a step-up is no logout).
@@ -98,6 +101,21 @@ class FakeSso(FakeSessionRepository):
         if self.clients.get(old_session_id):
             self.clients[new.id] = self.clients.pop(old_session_id)
         return True
+
+    async def signed_in(self, session_id: str, client_id: str) -> None:
+        self.signed_in_clients.setdefault(session_id, [])
+        if client_id not in self.signed_in_clients[session_id]:
+            self.signed_in_clients[session_id].append(client_id)
+
+    async def of_account(self, account_id: str) -> list[SessionRecord]:
+        mine = [s for s in self.sessions.values() if s.account_id == account_id]
+        return [
+            SessionRecord(
+                copy.deepcopy(s),
+                tuple(dict.fromkeys([*self.signed_in_clients.get(s.id, []), *self.clients.get(s.id, [])])),
+            )
+            for s in sorted(mine, key=lambda s: s.created_at, reverse=True)
+        ]
 
     async def attach_client(self, session_id: str, client_id: str) -> None:
         self.clients.setdefault(session_id, [])

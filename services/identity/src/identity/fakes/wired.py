@@ -108,6 +108,7 @@ class Fakes:
             second_factors=self.second_factors,
             secret_box=self.secret_box,
             passkeys=self.passkeys,
+            session_history=self.sessions,
         )
 
     async def captcha(self, captcha_id: str = "c-1", answer: str = "AC34DX") -> Captcha:

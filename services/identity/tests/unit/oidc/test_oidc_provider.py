@@ -272,3 +272,14 @@ async def test_a_relying_party_that_never_answers_is_given_up(provider: Provider
 
     assert len(provider.sender.sent) == MAX_ATTEMPTS
     assert await provider.sessions.ended_with_clients(provider.clock(), 10) == []
+
+
+async def test_a_sign_in_stays_on_its_session_after_the_relying_party_is_told_of_the_logout(
+    provider: Provider,
+) -> None:
+    await provider.issue(sign_in(provider))
+    await provider.sessions.revoke(session_id_of(TOKEN), provider.clock())
+    assert await provider.deliver() == 1
+
+    [record] = await provider.sessions.of_account("a-1")
+    assert record.client_ids == (provider.client.id,)  # what « mes données » names

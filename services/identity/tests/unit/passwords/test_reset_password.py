@@ -131,3 +131,13 @@ async def test_a_reset_of_a_deleted_account_is_not_found(service: Service) -> No
 
     with pytest.raises(NotFound):
         await service.reset(ResetPasswordV1(reset_id="p-1", password=NEW), CONTEXT)
+
+
+async def test_a_reset_sent_to_the_accounts_former_address_no_longer_opens_it(service: Service) -> None:
+    ada = service.saved_account()
+    ada.email = "jeanne@exemple.fr"  # changed since (use_cases.email_change)
+
+    with pytest.raises(NotFound):
+        await service.reset(ResetPasswordV1(reset_id="p-1", password=NEW), CONTEXT)
+
+    assert service.saved_account().password_hash == "hashed2:old"

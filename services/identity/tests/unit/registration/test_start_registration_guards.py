@@ -79,6 +79,7 @@ async def test_an_address_with_an_account_is_warned_without_a_code(service: Serv
             "account_id": None,
             "siren": None,
             "requester": None,
+            "mentions": [],
         },
     ]
 

@@ -1,5 +1,6 @@
 """The ports of the accounts: where they are kept, how their passwords are hashed."""
 
+from datetime import datetime
 from typing import Protocol
 
 from efp_runtime.outbox import OutboxMessage
@@ -32,3 +33,7 @@ class AccountRepository(Protocol):
     async def by_registration(self, registration_id: str) -> Account | None: ...
 
     async def update(self, account: Account, messages: list[OutboxMessage]) -> None: ...
+
+    async def forget_expired_email_changes(self, now: datetime) -> int:
+        """Remove every pending change of address whose code expired by `now`; how many."""
+        ...

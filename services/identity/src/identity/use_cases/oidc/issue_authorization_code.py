@@ -98,6 +98,7 @@ class IssueAuthorizationCode:
                 sso_id=session.sso_session_id,
             )
         )
+        await self._sso.signed_in(session.id, client.id)
         if client.backchannel_logout_uri:
             await self._sso.attach_client(session.id, client.id)
         logger.info("authorization code issued to client %s for account %s", client.id, account.id)

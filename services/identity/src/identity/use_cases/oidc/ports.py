@@ -62,6 +62,10 @@ class TokenSigner(Protocol):
 class SsoSessions(Protocol):
     """The sessions' side the provider needs: which relying parties to tell when one ends."""
 
+    async def signed_in(self, session_id: str, client_id: str) -> None:
+        """The person signed in to `client_id` through the session (kept for the export of their data)."""
+        ...
+
     async def attach_client(self, session_id: str, client_id: str) -> None: ...
 
     async def ended_with_clients(self, now: datetime, limit: int) -> list[tuple[str, str, list[str], int, str]]:

@@ -14,6 +14,10 @@ from identity.use_cases.accounts.ports import AccountRepository, PasswordHasher
 from identity.use_cases.passwords.ports import PasswordResetRepository
 from identity.use_cases.sessions.ports import SessionRepository
 
+ADDRESS_CHANGED = (
+    "Cette demande n'est plus valable : l'adresse e-mail du compte a été modifiée. "
+    "Recommencez depuis « Mot de passe oublié »."
+)
 logger = logging.getLogger(__name__)
 
 
@@ -44,6 +48,9 @@ class ResetPassword:
         account = await self._accounts.get(reset.account_id)
         if account is None:
             raise NotFound("Ce compte est introuvable.")
+        if account.email != reset.email:
+            # The address changed since the code was sent there: that mailbox proves nothing any more.
+            raise NotFound(ADDRESS_CHANGED)
         check_password(password, account.email, self._is_common)
         now = self._clock()
         reset.complete(now)

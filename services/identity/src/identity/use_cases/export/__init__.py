@@ -1,0 +1,1 @@
+"""« Télécharger mes données »: identity's part of the export."""
