@@ -31,6 +31,8 @@ def create_app(settings: IdentitySettings | None = None, adapters: Adapters | No
     service.metrics.outbox_backlog(adapters.outboxes)
     for prepare in adapters.prepare:
         service.before_connect(prepare)
+    for connect in adapters.connect:
+        service.after_connect(connect)
     service.before_connect(lambda: _provide_keys_and_dev_clients(identity.oidc, settings))
     service.serve_requests(routes(identity))
     if adapters.relay is not None:
@@ -39,7 +41,14 @@ def create_app(settings: IdentitySettings | None = None, adapters: Adapters | No
         "backchannel-logout",
         lambda: _tell_relying_parties(identity.oidc, adapters.sessions_ended, settings.backchannel_poll_seconds),
     )
-    service.sweeps({"registrations": identity.abandon_idle_registrations}, settings.sweep_seconds)
+    service.sweeps(
+        {
+            "registrations": identity.abandon_idle_registrations,
+            "account-erasures": identity.privacy.finish_erasures,
+            "inactive-accounts": identity.privacy.sweep_inactive_accounts,
+        },
+        settings.sweep_seconds,
+    )
     service.after_start(lambda: _ensure_bootstrap_agent(identity, settings))
     for close in adapters.close:
         service.on_stop(close)

@@ -21,6 +21,7 @@ from identity.composition import Identity, Oidc
 from identity.domain.errors import RateLimited, WeakPassword
 from identity.entrypoints.rpc_handlers import routes
 from identity.fakes import Fakes
+from identity.privacy_wiring import Privacy
 from identity.second_factor_wiring import SecondFactor
 
 CONTEXT = MessageContext(message_id="m-13", correlation_id="corr-13")
@@ -38,6 +39,7 @@ class UseCases(SimpleNamespace):
         self.second_factor = SimpleNamespace(
             **{f.name: self._use_case(f.name, failure) for f in dataclasses.fields(SecondFactor)}
         )
+        self.privacy = SimpleNamespace(**{f.name: self._use_case(f.name, failure) for f in dataclasses.fields(Privacy)})
 
     def _use_case(self, name: str, failure: Exception | None) -> Callable[..., Awaitable[BaseModel]]:
         async def use_case(*args: Any) -> BaseModel:

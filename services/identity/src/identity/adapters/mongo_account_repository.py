@@ -1,4 +1,8 @@
-"""Accounts in MongoDB: one document each, saved with its outbox; the e-mail is unique."""
+"""Accounts in MongoDB: one document each, saved with its outbox; the e-mail is unique.
+
+A deleted account is a tombstone without an address (adapters/mongo_account_lifecycle.py): the unique
+index on `email` is sparse so tombstones do not collide, and no look-up here returns one.
+"""
 
 from typing import Any
 
@@ -13,7 +17,7 @@ from identity.domain.errors import AccountExists, Conflict
 
 COLLECTION = "accounts"
 INDEXES = [
-    IndexSpec(COLLECTION, [("email", 1)], unique=True),
+    IndexSpec(COLLECTION, [("email", 1)], unique=True, sparse=True),
     IndexSpec(COLLECTION, [("registration_id", 1)], sparse=True),
     IndexSpec(COLLECTION, [("siren", 1)], sparse=True),
     IndexSpec(COLLECTION, [(f"{OUTBOX_FIELD}.message_id", 1)], sparse=True),
@@ -64,7 +68,8 @@ class MongoAccountRepository:
 
     async def _one(self, query: dict[str, Any]) -> Account | None:
         doc = await self._store.find_one(query)
-        return _account(doc) if doc else None
+        # A tombstone is no account: it authenticates nothing and its address is free.
+        return _account(doc) if doc and doc.get("state") != "deleted" else None
 
 
 def _document(account: Account) -> dict[str, Any]:
@@ -81,5 +86,7 @@ def _account(doc: dict[str, Any]) -> Account:
         kind=AccountKind(doc["kind"]),
         version=doc["version"],
         history=[Change(h["at"], h["what"]) for h in doc.get("history", [])],
+        last_login_at=doc.get("last_login_at"),
+        inactivity_warned_at=doc.get("inactivity_warned_at"),
         **fields,
     )

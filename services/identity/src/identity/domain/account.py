@@ -58,6 +58,9 @@ class Account:
     agent_service: str | None = None
     region: str | None = None
     registration_id: str | None = None
+    # Written by the login and the inactivity sweep only (domain.privacy), never by the account's writes.
+    last_login_at: datetime | None = None
+    inactivity_warned_at: datetime | None = None
     version: int = 0
     history: list[Change] = field(default_factory=list)
     events: list[AccountEvent] = field(default_factory=list)

@@ -5,6 +5,7 @@ from contracts import identity as i
 from contracts import invited_accounts as ia
 from contracts import oidc as oi
 from contracts import organisations as o
+from contracts import privacy as p
 from contracts import second_factor as sf
 from contracts.rpc import PingV1, PongV1
 from efp_runtime.message_context import MessageContext
@@ -62,4 +63,5 @@ def routes(identity: Identity) -> Routes:
         sf.RegenerateRecoveryCodesV1: factor.regenerate_recovery_codes,
         sf.StartSecondFactorChallengeV1: factor.start_second_factor_challenge,
         sf.ProveSecondFactorV1: factor.prove_second_factor,
+        p.DeleteAccountV1: identity.privacy.delete_account,
     }
