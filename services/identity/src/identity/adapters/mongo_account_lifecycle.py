@@ -86,13 +86,18 @@ class MongoAccountLifecycle:
             {"last_login_at": None, "created_at": {"$lt": inactive_before}},
         ):
             cursor = self._collection.find(
-                {**query, "inactivity_warned_at": None, "state": {"$ne": DELETED}},
-                {"email": 1, "last_login_at": 1, "inactivity_rewarn_at": 1},
-            ).limit(limit)
-            async for doc in cursor:
-                rewarn_at = doc.get("inactivity_rewarn_at")
-                if (rewarn_at is None or rewarn_at <= now) and len(found) < limit:
-                    found.append(InactiveAccount(doc["_id"], doc["email"], doc.get("last_login_at")))
+                {
+                    **query,
+                    "inactivity_warned_at": None,
+                    "state": {"$ne": DELETED},
+                    # Snoozed (a blocked deletion): not before its date.
+                    "$or": [{"inactivity_rewarn_at": None}, {"inactivity_rewarn_at": {"$lte": now}}],
+                },
+                {"email": 1, "last_login_at": 1},
+            ).limit(limit - len(found))
+            found += [InactiveAccount(doc["_id"], doc["email"], doc.get("last_login_at")) async for doc in cursor]
+            if len(found) >= limit:
+                break
         return found
 
     async def warned(

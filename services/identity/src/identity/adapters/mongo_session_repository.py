@@ -200,7 +200,7 @@ def _document(session: Session) -> dict[str, Any]:
         "csrf_token": session.csrf_token,
         "created_at": session.created_at,
         "last_seen_at": session.last_seen_at,
-        # The TTL index's field: 5 minutes after a pending session's start, 12 hours after a full one's.
+        # 5 minutes after a pending session's start, 12 hours after a full one's (forget_at counts from it).
         "expires_at": session.expires_at,
         "ip": session.ip,
         "revoked_at": None,

@@ -149,14 +149,22 @@ def open_stock(path: Path) -> Iterator[IO[str]]:
 
 
 async def sweep() -> dict[str, int]:
-    """One pass of the service's sweeper (idle registrations expire), wired exactly as the service wires it."""
+    """One pass of the service's sweeps (idle registrations expire, unfinished erasures, inactive accounts),
+    wired exactly as the service wires them."""
     settings = IdentitySettings()
     # Never connected: the relay is only kicked, and the running service's relay publishes at its next poll.
     broker = create_broker(settings, "identity-operator")
     # Honours the test clock like the habilitation sweeper does (refused in production, see efp_runtime.clock).
     adapters, identity = bootstrap.build(settings, broker, clock_from(settings.test_clock_file, settings.environment))
     try:
-        return {"registrations": await identity.abandon_idle_registrations()}
+        # The inactive accounts' sweep asks habilitation (RPC) before any deletion.
+        for connect in adapters.connect:
+            await connect()
+        return {
+            "registrations": await identity.abandon_idle_registrations(),
+            "account-erasures": await identity.privacy.finish_erasures(),
+            "inactive-accounts": await identity.privacy.sweep_inactive_accounts(),
+        }
     finally:
         for close in adapters.close:
             await close()
