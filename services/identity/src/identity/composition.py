@@ -13,7 +13,7 @@ from identity.domain.frontend_links import FrontendLinks
 from identity.domain.mailbox import DEFAULT_SHARED_LOCAL_PARTS
 from identity.domain.privacy import InactivityRules
 from identity.domain.registration import RESEND_COOLDOWN
-from identity.privacy_wiring import Privacy, PrivacyAdapters, privacy_use_cases
+from identity.privacy_wiring import Privacy, privacy_use_cases
 from identity.second_factor_wiring import SecondFactor, SecondFactorAdapters, second_factor_use_cases
 from identity.use_cases.accounts.create_agent import CreateAgent
 from identity.use_cases.accounts.create_invited_account import CreateInvitedAccount
@@ -262,21 +262,8 @@ def use_cases(adapters: Adapters, clock: Clock, rules: Rules, oidc_clock: Clock 
             # The shiftable clock too: habilitation judges `second_factor_at`'s freshness by its own.
             oidc_clock or clock,
         ),
-        privacy=privacy_use_cases(
-            PrivacyAdapters(
-                sessions=a.sessions,
-                accounts=a.accounts,
-                passwords=a.passwords,
-                limiter=a.limiter,
-                factors=a.second_factors,
-                blockers=a.blockers,
-                lifecycle=a.lifecycle,
-                traces=a.traces,
-            ),
-            oidc_clock or clock,
-            rules.links,
-            rules.inactivity,
-        ),
+        # The shiftable clock: the step-up's freshness, and the sweeps' dates in tests.
+        privacy=privacy_use_cases(a, oidc_clock or clock, rules.links, rules.inactivity),
     )
 
 

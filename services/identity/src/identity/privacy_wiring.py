@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from identity.domain.frontend_links import FrontendLinks
 from identity.domain.privacy import InactivityRules
@@ -24,16 +25,25 @@ class Privacy:
     sweep_inactive_accounts: SweepInactiveAccounts
 
 
-@dataclass(frozen=True, kw_only=True)
-class PrivacyAdapters:
-    sessions: SessionRepository
-    accounts: AccountRepository
-    passwords: PasswordHasher
-    limiter: RateLimiter
-    factors: SecondFactorRepository
-    blockers: DeletionBlockers
-    lifecycle: AccountLifecycle
-    traces: PersonalTraces
+class PrivacyAdapters(Protocol):
+    """What the deletion needs of identity.composition's Adapters (which it is, structurally)."""
+
+    @property
+    def sessions(self) -> SessionRepository: ...
+    @property
+    def accounts(self) -> AccountRepository: ...
+    @property
+    def passwords(self) -> PasswordHasher: ...
+    @property
+    def limiter(self) -> RateLimiter: ...
+    @property
+    def second_factors(self) -> SecondFactorRepository: ...
+    @property
+    def blockers(self) -> DeletionBlockers: ...
+    @property
+    def lifecycle(self) -> AccountLifecycle: ...
+    @property
+    def traces(self) -> PersonalTraces: ...
 
 
 def privacy_use_cases(
@@ -43,7 +53,7 @@ def privacy_use_cases(
     erase = EraseAccount(a.sessions, a.lifecycle, a.traces)
     return Privacy(
         delete_account=DeleteAccount(
-            a.sessions, a.accounts, a.passwords, a.limiter, a.factors, a.blockers, erase, clock
+            a.sessions, a.accounts, a.passwords, a.limiter, a.second_factors, a.blockers, erase, clock
         ),
         finish_erasures=FinishErasures(a.lifecycle, erase),
         sweep_inactive_accounts=SweepInactiveAccounts(a.accounts, a.lifecycle, a.blockers, erase, links, clock, rules),
