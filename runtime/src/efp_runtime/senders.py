@@ -78,6 +78,8 @@ IDENTITY_TEMPLATES = frozenset(
         "second_factor_changed",
         "account_deleted",
         "inactive_account_warning",
+        "email_change_code",
+        "email_changed",
     }
 )
 HABILITATION_TEMPLATES = frozenset(
