@@ -55,6 +55,6 @@ def privacy_use_cases(
         delete_account=DeleteAccount(
             a.sessions, a.accounts, a.passwords, a.limiter, a.second_factors, a.blockers, erase, clock
         ),
-        finish_erasures=FinishErasures(a.lifecycle, erase),
+        finish_erasures=FinishErasures(a.lifecycle, erase, clock),
         sweep_inactive_accounts=SweepInactiveAccounts(a.accounts, a.lifecycle, a.blockers, erase, links, clock, rules),
     )

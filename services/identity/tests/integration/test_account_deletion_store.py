@@ -96,7 +96,7 @@ class World:
         self.blockers = FakeDeletionBlockers()
         self.now = NOW
         erase = EraseAccount(self.sessions, self.lifecycle, MongoPersonalTraces(database))
-        self.finish = FinishErasures(self.lifecycle, erase)
+        self.finish = FinishErasures(self.lifecycle, erase, lambda: self.now)
         self.sweep = SweepInactiveAccounts(
             self.accounts,
             self.lifecycle,

@@ -7,8 +7,10 @@ from datetime import timedelta
 import pytest
 
 from contracts.accounts import LogInV1
+from contracts.privacy import DeletionBlockersV1
 from efp_runtime.message_context import MessageContext
 from identity.domain.privacy import INACTIVE_AFTER, NOTICE, REWARN_AFTER
+from identity.domain.session import Session
 from identity.fakes import LINKS, T0, FakeClock, Fakes
 
 pytestmark = pytest.mark.unit
@@ -139,3 +141,20 @@ async def test_without_habilitation_s_answer_an_inactive_account_waits(world: Fa
     world.blockers.down = False
     assert await sweep(world) == 1
     assert "a-1" not in world.accounts.accounts
+
+
+async def test_a_login_racing_the_deletion_wins_and_its_session_stays_open(world: Fakes) -> None:
+    world.clock.now = T0 + INACTIVE_AFTER + DAY
+    await sweep(world)
+    world.clock.advance(NOTICE + DAY)
+    await world.sessions.add(Session("s-new", "a-1", "csrf", world.clock.now, world.clock.now), [])
+    asked = world.blockers.of
+
+    async def log_in_meanwhile(account_id: str) -> DeletionBlockersV1:
+        await world.lifecycle.record_login(account_id, world.clock.now)  # between the read and the write
+        return await asked(account_id)
+
+    world.blockers.of = log_in_meanwhile  # type: ignore[method-assign]
+    assert await sweep(world) == 0
+    assert "a-1" in world.accounts.accounts
+    assert world.sessions.sessions["s-new"].revoked_at is None

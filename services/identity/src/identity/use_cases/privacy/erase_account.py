@@ -1,11 +1,14 @@
-"""The deletion itself, the same for a request and for inactivity: sessions closed, tombstone, traces erased.
+"""The deletion itself, the same for a request and for inactivity: tombstone, sessions closed, traces erased.
 
 The tombstone's write is the commit point: it carries `identity.account.deleted.v1` and the last e-mail
-in its outbox. The erasure after it is idempotent and marked done on the tombstone; a crash in between
-is finished by the sweep (FinishErasures).
+in its outbox, and from it on no look-up finds the account (its sessions open nothing). What follows is
+idempotent and marked done on the tombstone: closing every session, then erasing the other traces; a
+crash in between is finished by the sweep (FinishErasures). Closing the sessions after the commit point
+also means a deletion that loses a race (a login just before an inactive account's deletion) closes none.
 """
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 
 from contracts.notification import AccountDeletedEmailV1
@@ -39,32 +42,39 @@ class EraseAccount:
     ) -> None:
         """Raises Conflict (nothing deleted) if the account was written since it was read, or, with
         `warned_at`, if the person logged in since that warning."""
-        # The existing revoke path: relying parties signed in through these sessions get their
-        # back-channel logout from the delivery it wakes.
-        closed = await self._sessions.revoke_all(account.id, now)
         out = Outgoing(PRODUCER, context)
         out.event(AccountDeletedV1(account_id=account.id, email=account.email, deleted_at=now, reason=reason))
         out.email(account.email, AccountDeletedEmailV1(deleted_at=now, reason=reason), account_id=account.id)
         await self._lifecycle.tombstone(account, now, reason, out.messages, warned_at=warned_at)
-        logger.info("account %s deleted (%s), %d session(s) closed", account.id, reason, closed)
-        await self.finish(account.id, account.email)
+        logger.info("account %s deleted (%s)", account.id, reason)
+        await self.finish(account.id, account.email, now)
 
-    async def finish(self, account_id: str, email: str) -> None:
+    async def finish(self, account_id: str, email: str, now: datetime) -> None:
+        # The existing revoke path: relying parties signed in through these sessions get their
+        # back-channel logout from the delivery it wakes.
+        closed = await self._sessions.revoke_all(account_id, now)
         await self._traces.erase(account_id, email)
         await self._lifecycle.mark_erased(account_id)
+        logger.info("account %s: %d session(s) closed, traces erased", account_id, closed)
 
 
 class FinishErasures:
     """The sweep finishing the tombstones a crash left `erased: false`."""
 
-    def __init__(self, lifecycle: AccountLifecycle, erase: EraseAccount, batch: int = BATCH) -> None:
+    def __init__(
+        self,
+        lifecycle: AccountLifecycle,
+        erase: EraseAccount,
+        clock: Callable[[], datetime],
+        batch: int = BATCH,
+    ) -> None:
         self._lifecycle = lifecycle
         self._erase = erase
+        self._clock = clock
         self._batch = batch
 
     async def __call__(self) -> int:
         tombstones = await self._lifecycle.unerased(self._batch)
         for tombstone in tombstones:
-            await self._erase.finish(tombstone.account_id, tombstone.email)
-            logger.info("account %s: erasure finished", tombstone.account_id)
+            await self._erase.finish(tombstone.account_id, tombstone.email, self._clock())
         return len(tombstones)
