@@ -181,7 +181,9 @@ async def test_the_address_signs_up_again_and_two_tombstones_do_not_collide(
     assert await database[mongo_account_repository.COLLECTION].count_documents({"state": "deleted"}) == 2
 
 
-async def test_an_existing_database_converges_to_the_new_indexes(infrastructure: Infrastructure) -> None:
+async def test_an_existing_database_converges_to_the_new_indexes(
+    infrastructure: Infrastructure, caplog: pytest.LogCaptureFixture
+) -> None:
     client = create_mongo_client(infrastructure.mongodb_url)
     database = client[f"{infrastructure.database_prefix}converge_{uuid.uuid4().hex[:8]}"]
     try:
@@ -197,6 +199,10 @@ async def test_an_existing_database_converges_to_the_new_indexes(infrastructure:
             await ensure_indexes(database, INDEXES)
             await backfill_forget_at(database, NOW, timedelta(days=183))
 
+        caplog.clear()
+        with caplog.at_level("INFO", logger="identity.adapters.mongo_retention"):
+            await converge_indexes(database, INDEXES)
+        assert caplog.records == []  # a converged database loses no index at the next start
         session_indexes = await sessions.index_information()
         assert [i["key"] for i in session_indexes.values() if i.get("expireAfterSeconds") is not None] == [
             [("forget_at", 1)]
