@@ -43,6 +43,7 @@ from contracts.catalogue import requests_of
 from contracts.invited_accounts import CreateInvitedAccountV1
 from contracts.notification import SendEmailV1
 from contracts.organisations import GetOrganisationV1, SearchOrganisationsV1
+from contracts.privacy import GetDeletionBlockersV1
 from contracts.topology import SERVICES
 from efp_runtime.broker_access import USERS_BY_NAME
 
@@ -57,6 +58,8 @@ PEER_REQUESTS: dict[str, frozenset[str]] = {
     "habilitation": frozenset(
         r.MESSAGE_TYPE for r in (CreateInvitedAccountV1, GetProfileV1, SearchOrganisationsV1, GetOrganisationV1)
     ),
+    # An account's deletion asks habilitation whether the person is an organisation's last access manager.
+    "identity": frozenset({GetDeletionBlockersV1.MESSAGE_TYPE}),
     # `efp-ops activation-codes` acts as a named agent (ops/src/efp_ops/commands/activation_codes.py).
     OPERATOR: frozenset(
         r.MESSAGE_TYPE

@@ -7,7 +7,9 @@ from faststream.rabbit import RabbitBroker
 
 from efp_runtime.mongo import IndexSpec, create_mongo_client, ensure_indexes
 from efp_runtime.outbox import OutboxRelay
+from efp_runtime.rpc import RpcClient
 from identity.adapters import (
+    mongo_account_lifecycle,
     mongo_account_repository,
     mongo_captcha_repository,
     mongo_keyring_store,
@@ -28,6 +30,7 @@ from identity.adapters.fernet_secret_box import FernetSecretBox
 from identity.adapters.hmac_secret_hasher import HmacSecretHasher
 from identity.adapters.httpx_logout_sender import HttpxLogoutSender
 from identity.adapters.joserfc_token_signer import JoseKeyMaker, JoseTokenSigner
+from identity.adapters.mongo_account_lifecycle import MongoAccountLifecycle
 from identity.adapters.mongo_account_repository import MongoAccountRepository
 from identity.adapters.mongo_captcha_repository import MongoCaptchaRepository
 from identity.adapters.mongo_keyring_store import MongoKeyringStore
@@ -36,20 +39,25 @@ from identity.adapters.mongo_oidc_client_repository import MongoOidcClientReposi
 from identity.adapters.mongo_oidc_grant_repository import MongoAccessTokenRepository, MongoAuthorizationCodeRepository
 from identity.adapters.mongo_organisation_directory import MongoOrganisationDirectory
 from identity.adapters.mongo_password_reset_repository import MongoPasswordResetRepository
+from identity.adapters.mongo_personal_traces import MongoPersonalTraces
 from identity.adapters.mongo_rate_limiter import MongoRateLimiter
 from identity.adapters.mongo_registration_repository import MongoRegistrationRepository
+from identity.adapters.mongo_retention import backfill_forget_at, converge_indexes
 from identity.adapters.mongo_second_factor_repository import MongoSecondFactorRepository
 from identity.adapters.mongo_session_repository import MongoSessionRepository
 from identity.adapters.pillow_captcha_renderer import PillowCaptchaRenderer
+from identity.adapters.rpc_deletion_blockers import RpcDeletionBlockers
 from identity.adapters.webauthn_passkey_ceremonies import WebauthnPasskeyCeremonies
 from identity.composition import Adapters, Clock, Identity, Rules, use_cases
 from identity.config import IdentitySettings
 from identity.domain.frontend_links import FrontendLinks
+from identity.domain.privacy import InactivityRules
 
 INDEXES: list[IndexSpec] = [
     *mongo_captcha_repository.INDEXES,
     *mongo_registration_repository.INDEXES,
     *mongo_account_repository.INDEXES,
+    *mongo_account_lifecycle.INDEXES,
     *mongo_session_repository.INDEXES,
     *mongo_rate_limiter.INDEXES,
     *mongo_login_failure_log.INDEXES,
@@ -81,7 +89,11 @@ def adapters_from(settings: IdentitySettings, broker: RabbitBroker, clock: Clock
     relay = OutboxRelay(broker, list(outboxes.values()), settings.outbox_poll_seconds)
     registrations = MongoRegistrationRepository(outboxes[mongo_registration_repository.COLLECTION], relay)
     sessions_ended = asyncio.Event()
-    sessions = MongoSessionRepository(outboxes[mongo_session_repository.COLLECTION], relay, sessions_ended.set)
+    session_retention = timedelta(days=settings.session_retention_days)
+    sessions = MongoSessionRepository(
+        outboxes[mongo_session_repository.COLLECTION], relay, sessions_ended.set, session_retention
+    )
+    rpc = RpcClient(settings.amqp_url, "identity", settings.rpc_timeout_seconds)
     keyring = MongoKeyringStore(database[mongo_keyring_store.COLLECTION])
     # The keys' encryption password: the service's secret key, never stored beside them.
     key_password = settings.secret_key.get_secret_value()
@@ -89,9 +101,12 @@ def adapters_from(settings: IdentitySettings, broker: RabbitBroker, clock: Clock
     renderer = PillowCaptchaRenderer()
 
     async def prepare() -> None:
+        await converge_indexes(database, INDEXES)
         await ensure_indexes(database, INDEXES)
+        await backfill_forget_at(database, utc_now(), session_retention)
 
     async def close() -> None:
+        await rpc.close()
         renderer.close()
         await sender.close()
         await mongo.close()
@@ -127,10 +142,14 @@ def adapters_from(settings: IdentitySettings, broker: RabbitBroker, clock: Clock
             settings.webauthn_rp(), settings.webauthn_rp_name, settings.webauthn_origin_list()
         ),
         session_history=sessions,
+        blockers=RpcDeletionBlockers(rpc),
+        lifecycle=MongoAccountLifecycle(outboxes[mongo_account_repository.COLLECTION], relay),
+        traces=MongoPersonalTraces(database),
         sessions_ended=sessions_ended,
         relay=relay,
         outboxes=list(outboxes.values()),
         prepare=[prepare],
+        connect=[rpc.connect],
         close=[close],
     )
 
@@ -147,6 +166,9 @@ def rules_from(settings: IdentitySettings) -> Rules:
         captcha_creations_per_ip=(settings.captcha_creations_per_ip_per_minute, timedelta(minutes=1)),
         captcha_media_per_ip=(settings.captcha_media_per_ip_per_minute, timedelta(minutes=1)),
         production=settings.environment == "production",
+        inactivity=InactivityRules(
+            timedelta(days=settings.inactive_account_days), timedelta(days=settings.inactive_notice_days)
+        ),
     )
 
 

@@ -11,8 +11,10 @@ from pymongo.asynchronous.collection import AsyncCollection
 from efp_runtime.outbox import OutboxRelay
 from identity.domain.frontend_links import FrontendLinks
 from identity.domain.mailbox import DEFAULT_SHARED_LOCAL_PARTS
+from identity.domain.privacy import InactivityRules
 from identity.domain.registration import RESEND_COOLDOWN
 from identity.my_data_wiring import MyData, MyDataAdapters, my_data_use_cases
+from identity.privacy_wiring import Privacy, privacy_use_cases
 from identity.second_factor_wiring import SecondFactor, SecondFactorAdapters, second_factor_use_cases
 from identity.use_cases.accounts.create_agent import CreateAgent
 from identity.use_cases.accounts.create_invited_account import CreateInvitedAccount
@@ -56,6 +58,7 @@ from identity.use_cases.passwords.ports import PasswordResetRepository
 from identity.use_cases.passwords.request_password_reset import RequestPasswordReset
 from identity.use_cases.passwords.reset_password import ResetPassword
 from identity.use_cases.passwords.verify_password_reset_code import VerifyPasswordResetCode
+from identity.use_cases.privacy.ports import AccountLifecycle, DeletionBlockers, PersonalTraces
 from identity.use_cases.registration.abandon_idle_registrations import AbandonIdleRegistrations
 from identity.use_cases.registration.choose_registration_password import ChooseRegistrationPassword
 from identity.use_cases.registration.complete_registration import CompleteRegistration
@@ -107,12 +110,18 @@ class Adapters:
     passkeys: PasskeyCeremonies
     # Every session document of an account (the export of « mes données »): the sessions' store.
     session_history: SessionHistory
+    # Account deletion: habilitation's say, the lifecycle fields of the accounts, the other traces.
+    blockers: DeletionBlockers
+    lifecycle: AccountLifecycle
+    traces: PersonalTraces
     # Set when a session ends: the back-channel delivery runs at once.
     sessions_ended: asyncio.Event = field(default_factory=asyncio.Event)
     # The process's side (none with fakes): the relay and the collections whose documents carry an outbox.
     relay: OutboxRelay | None = None
     outboxes: Sequence[AsyncCollection[dict[str, Any]]] = ()
     prepare: Sequence[Step] = ()
+    # Once the broker is up (the RPC client to habilitation).
+    connect: Sequence[Step] = ()
     close: Sequence[Step] = ()
 
 
@@ -131,6 +140,7 @@ class Rules:
     captcha_creations_per_ip: tuple[int, timedelta] = CREATIONS_PER_IP
     captcha_media_per_ip: tuple[int, timedelta] = MEDIA_PER_IP
     production: bool = False
+    inactivity: InactivityRules = field(default_factory=InactivityRules)
 
 
 @dataclass(frozen=True)
@@ -185,6 +195,7 @@ class Identity:
     oidc: Oidc
     second_factor: SecondFactor
     my_data: MyData
+    privacy: Privacy
 
 
 def use_cases(adapters: Adapters, clock: Clock, rules: Rules, oidc_clock: Clock | None = None) -> Identity:
@@ -226,6 +237,8 @@ def use_cases(adapters: Adapters, clock: Clock, rules: Rules, oidc_clock: Clock 
             a.second_factors,
             per_ip=rules.login_per_ip,
             per_address=rules.login_per_address,
+            activity=a.lifecycle,
+            activity_clock=oidc_clock or clock,
         ),
         authenticate_session=AuthenticateSession(a.sessions, a.accounts, a.second_factors, clock),
         log_out=LogOut(a.sessions, clock),
@@ -270,6 +283,8 @@ def use_cases(adapters: Adapters, clock: Clock, rules: Rules, oidc_clock: Clock 
             rules.resend_cooldown,
             clock,
         ),
+        # The shiftable clock: the step-up's freshness, and the sweeps' dates in tests.
+        privacy=privacy_use_cases(a, oidc_clock or clock, rules.links, rules.inactivity),
     )
 
 

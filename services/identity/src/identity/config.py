@@ -58,6 +58,13 @@ class IdentitySettings(RuntimeSettings):
         120, ge=1, validation_alias=AliasChoices("IDENTITY_CAPTCHA_MEDIA_PER_IP_PER_MINUTE")
     )
     sweep_seconds: float = Field(30.0, gt=0, validation_alias=AliasChoices("IDENTITY_SWEEP_SECONDS"))
+    # Retention (README « Retention »): closed or expired sessions and their IP addresses, in days.
+    session_retention_days: int = Field(183, ge=1, validation_alias=AliasChoices("IDENTITY_SESSION_RETENTION_DAYS"))
+    # Accounts without a login this long are warned, then deleted after the notice (domain.privacy).
+    inactive_account_days: int = Field(1095, ge=1, validation_alias=AliasChoices("IDENTITY_INACTIVE_ACCOUNT_DAYS"))
+    inactive_notice_days: int = Field(30, ge=1, validation_alias=AliasChoices("IDENTITY_INACTIVE_NOTICE_DAYS"))
+    # How long a request to habilitation (an account deletion's blockers) may take.
+    rpc_timeout_seconds: float = Field(5.0, gt=0, validation_alias=AliasChoices("IDENTITY_RPC_TIMEOUT_SECONDS"))
     espeak_executable: str = Field("espeak-ng", validation_alias=AliasChoices("IDENTITY_ESPEAK"))
     # Test harnesses only: every captcha also accepts this answer. Refused in production.
     captcha_test_answer: str | None = Field(None, validation_alias=AliasChoices("EFP_CAPTCHA_TEST_ANSWER"))

@@ -31,6 +31,8 @@ def create_app(settings: IdentitySettings | None = None, adapters: Adapters | No
     service.metrics.outbox_backlog(adapters.outboxes)
     for prepare in adapters.prepare:
         service.before_connect(prepare)
+    for connect in adapters.connect:
+        service.after_connect(connect)
     service.before_connect(lambda: _provide_keys_and_dev_clients(identity.oidc, settings))
     service.serve_requests(routes(identity))
     if adapters.relay is not None:
@@ -43,6 +45,8 @@ def create_app(settings: IdentitySettings | None = None, adapters: Adapters | No
         {
             "registrations": identity.abandon_idle_registrations,
             "email_changes": identity.my_data.forget_expired_email_changes,
+            "account-erasures": identity.privacy.finish_erasures,
+            "inactive-accounts": identity.privacy.sweep_inactive_accounts,
         },
         settings.sweep_seconds,
     )

@@ -22,6 +22,7 @@ from identity.domain.errors import RateLimited, WeakPassword
 from identity.entrypoints.rpc_handlers import routes
 from identity.fakes import Fakes
 from identity.my_data_wiring import MyData
+from identity.privacy_wiring import Privacy
 from identity.second_factor_wiring import SecondFactor
 
 CONTEXT = MessageContext(message_id="m-13", correlation_id="corr-13")
@@ -40,6 +41,7 @@ class UseCases(SimpleNamespace):
             **{f.name: self._use_case(f.name, failure) for f in dataclasses.fields(SecondFactor)}
         )
         self.my_data = SimpleNamespace(**{f.name: self._use_case(f.name, failure) for f in dataclasses.fields(MyData)})
+        self.privacy = SimpleNamespace(**{f.name: self._use_case(f.name, failure) for f in dataclasses.fields(Privacy)})
 
     def _use_case(self, name: str, failure: Exception | None) -> Callable[..., Awaitable[BaseModel]]:
         async def use_case(*args: Any) -> BaseModel:

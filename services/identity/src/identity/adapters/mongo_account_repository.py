@@ -2,7 +2,11 @@
 
 A change of address under way is a subdocument (`pending_email_change`: the new address, the code's
 keyed hash, its expiry, wrong tries, when a new code may be asked for); the unique index on `email`
-decides between a change and a sign-up of the same address finishing at once."""
+decides between a change and a sign-up of the same address finishing at once.
+
+A deleted account is a tombstone without an address (adapters/mongo_account_lifecycle.py): the unique
+index on `email` is sparse so tombstones do not collide, and no look-up here returns one.
+"""
 
 from datetime import datetime
 from typing import Any
@@ -19,7 +23,7 @@ from identity.domain.errors import AccountExists, Conflict
 
 COLLECTION = "accounts"
 INDEXES = [
-    IndexSpec(COLLECTION, [("email", 1)], unique=True),
+    IndexSpec(COLLECTION, [("email", 1)], unique=True, sparse=True),
     IndexSpec(COLLECTION, [("registration_id", 1)], sparse=True),
     IndexSpec(COLLECTION, [("siren", 1)], sparse=True),
     IndexSpec(COLLECTION, [(f"{OUTBOX_FIELD}.message_id", 1)], sparse=True),
@@ -83,7 +87,8 @@ class MongoAccountRepository:
 
     async def _one(self, query: dict[str, Any]) -> Account | None:
         doc = await self._store.find_one(query)
-        return _account(doc) if doc else None
+        # A tombstone is no account: it authenticates nothing and its address is free.
+        return _account(doc) if doc and doc.get("state") != "deleted" else None
 
 
 def _document(account: Account) -> dict[str, Any]:
@@ -120,5 +125,7 @@ def _account(doc: dict[str, Any]) -> Account:
         version=doc["version"],
         history=[Change(h["at"], h["what"]) for h in doc.get("history", [])],
         pending_email_change=_pending(doc.get("pending_email_change")),
+        last_login_at=doc.get("last_login_at"),
+        inactivity_warned_at=doc.get("inactivity_warned_at"),
         **fields,
     )

@@ -1,6 +1,10 @@
-"""Registrations in MongoDB, each saved together with its outbox in one document write."""
+"""Registrations in MongoDB, each saved together with its outbox in one document write.
 
-from datetime import datetime
+Retention: an abandoned (expired) registration is TTL-deleted 7 days after it was abandoned, a completed
+one a day after completion (`forget_at`, set by the write that ends it; open ones have none).
+"""
+
+from datetime import datetime, timedelta
 from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
@@ -17,7 +21,9 @@ INDEXES = [
     IndexSpec(COLLECTION, [("state", 1), ("last_activity_at", 1)]),
     IndexSpec(COLLECTION, [("email", 1)]),
     IndexSpec(COLLECTION, [(f"{OUTBOX_FIELD}.message_id", 1)], sparse=True),
+    IndexSpec(COLLECTION, [("forget_at", 1)], expire_after_seconds=0),
 ]
+KEPT_AFTER = {Step.EXPIRED: timedelta(days=7), Step.COMPLETED: timedelta(days=1)}
 
 
 class MongoRegistrationRepository:
@@ -74,7 +80,15 @@ def _document(r: Registration) -> dict[str, Any]:
         "last_name": r.last_name,
         "first_name": r.first_name,
         "history": [{"at": h.at, "trigger": h.trigger, "source": h.source, "dest": h.dest} for h in r.history],
+        "forget_at": forget_at(r),
     }
+
+
+def forget_at(r: Registration) -> datetime | None:
+    """When the TTL index deletes the registration: KEPT_AFTER its end (its last transition)."""
+    kept = KEPT_AFTER.get(r.state)
+    ended = r.history[-1].at if r.history else r.last_activity_at
+    return ended + kept if kept is not None else None
 
 
 def _registration(doc: dict[str, Any]) -> Registration:

@@ -1,4 +1,7 @@
-"""Sessions in MongoDB, keyed by the hash of their token; TTL-deleted a day after they end.
+"""Sessions in MongoDB, keyed by the hash of their token; TTL-deleted `retention` (6 months) after they end.
+
+`forget_at` is the TTL index's field: `expires_at` + retention for a live session, `revoked_at` +
+retention once it is closed (the earlier TTL index on `expires_at`, a day, is dropped by mongo_retention).
 
 A session also lists the relying parties that signed in through it and want a back-channel
 logout (`logout_clients`); once it ends, they are told and removed from the list.
@@ -13,7 +16,7 @@ one records `replaced_by`, the new one `sso_id` (the login's first session, whos
 """
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bson import Binary
@@ -26,9 +29,10 @@ from identity.domain.session import AMR_PASSWORD, Challenge, Session
 from identity.use_cases.export.ports import SessionRecord
 
 COLLECTION = "sessions"
-# Kept a day past their end for audit, then the TTL sweep deletes them.
+# Kept RETENTION past their end (what the person's data export shows), then the TTL sweep deletes them.
+RETENTION = timedelta(days=183)
 INDEXES = [
-    IndexSpec(COLLECTION, [("expires_at", 1)], expire_after_seconds=24 * 3600),
+    IndexSpec(COLLECTION, [("forget_at", 1)], expire_after_seconds=0),
     IndexSpec(COLLECTION, [("account_id", 1), ("revoked_at", 1)]),
     IndexSpec(COLLECTION, [(f"{OUTBOX_FIELD}.message_id", 1)], sparse=True),
     IndexSpec(COLLECTION, [("logout_pending", 1)], sparse=True),
@@ -41,14 +45,16 @@ class MongoSessionRepository:
         collection: AsyncCollection[dict[str, Any]],
         relay: OutboxRelay,
         on_revoked: Callable[[], None] = lambda: None,
+        retention: timedelta = RETENTION,
     ) -> None:
         self._collection = collection
+        self._retention = retention
         self._relay = relay
         # Wakes the back-channel logout delivery at once instead of at its next poll.
         self._on_revoked = on_revoked
 
     async def add(self, session: Session, messages: list[OutboxMessage]) -> None:
-        await self._collection.insert_one({**_document(session), OUTBOX_FIELD: pending_messages(messages)})
+        await self._collection.insert_one({**self._document(session), OUTBOX_FIELD: pending_messages(messages)})
         if messages:
             self._relay.kick(COLLECTION, session.id)
 
@@ -72,23 +78,27 @@ class MongoSessionRepository:
         )
 
     async def revoke(self, session_id: str, at: datetime) -> None:
-        await self._collection.update_one({"_id": session_id, "revoked_at": None}, {"$set": {"revoked_at": at}})
+        await self._collection.update_one({"_id": session_id, "revoked_at": None}, self._revoked(at))
         self._on_revoked()
 
     async def revoke_all(self, account_id: str, at: datetime) -> int:
-        result = await self._collection.update_many(
-            {"account_id": account_id, "revoked_at": None}, {"$set": {"revoked_at": at}}
-        )
+        result = await self._collection.update_many({"account_id": account_id, "revoked_at": None}, self._revoked(at))
         self._on_revoked()
         return result.modified_count
 
     async def revoke_others(self, account_id: str, keep_session_id: str, at: datetime) -> int:
         result = await self._collection.update_many(
             {"account_id": account_id, "revoked_at": None, "_id": {"$ne": keep_session_id}},
-            {"$set": {"revoked_at": at}},
+            self._revoked(at),
         )
         self._on_revoked()
         return result.modified_count
+
+    def _revoked(self, at: datetime) -> dict[str, Any]:
+        return {"$set": {"revoked_at": at, "forget_at": at + self._retention}}
+
+    def _document(self, session: Session) -> dict[str, Any]:
+        return {**_document(session), "forget_at": session.expires_at + self._retention}
 
     # --- second factor --------------------------------------------------------------------------
 
@@ -98,7 +108,7 @@ class MongoSessionRepository:
         before = await self._collection.find_one_and_update(
             {"_id": old_session_id, "revoked_at": None},
             {
-                "$set": {"revoked_at": at, "replaced_by": new.id},
+                "$set": {"revoked_at": at, "replaced_by": new.id, "forget_at": at + self._retention},
                 "$unset": {"logout_pending": "", "logout_clients": "", "challenge": ""},
             },
             projection={"logout_clients": 1},
@@ -106,7 +116,7 @@ class MongoSessionRepository:
         )
         if before is None:
             return False
-        doc = _document(new)
+        doc = self._document(new)
         if before.get("logout_clients"):
             doc |= {"logout_clients": before["logout_clients"], "logout_pending": True}
         await self._collection.insert_one({**doc, OUTBOX_FIELD: pending_messages([])})
@@ -189,7 +199,7 @@ def _document(session: Session) -> dict[str, Any]:
         "csrf_token": session.csrf_token,
         "created_at": session.created_at,
         "last_seen_at": session.last_seen_at,
-        # The TTL index's field: 5 minutes after a pending session's start, 12 hours after a full one's.
+        # 5 minutes after a pending session's start, 12 hours after a full one's (forget_at counts from it).
         "expires_at": session.expires_at,
         "ip": session.ip,
         "revoked_at": None,

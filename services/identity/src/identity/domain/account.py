@@ -69,6 +69,9 @@ class Account:
     registration_id: str | None = None
     # A new address waiting for its code (use_cases.email_change); None when no change is under way.
     pending_email_change: PendingEmailChange | None = None
+    # Written by the login and the inactivity sweep only (domain.privacy), never by the account's writes.
+    last_login_at: datetime | None = None
+    inactivity_warned_at: datetime | None = None
     version: int = 0
     history: list[Change] = field(default_factory=list)
     events: list[AccountEvent] = field(default_factory=list)

@@ -149,17 +149,22 @@ def open_stock(path: Path) -> Iterator[IO[str]]:
 
 
 async def sweep() -> dict[str, int]:
-    """One pass of the service's sweeps (idle registrations expire, expired e-mail changes go), wired as
-    the service wires them."""
+    """One pass of the service's sweeps (idle registrations expire, expired e-mail changes go, unfinished
+    erasures, inactive accounts), wired exactly as the service wires them."""
     settings = IdentitySettings()
     # Never connected: the relay is only kicked, and the running service's relay publishes at its next poll.
     broker = create_broker(settings, "identity-operator")
     # Honours the test clock like the habilitation sweeper does (refused in production, see efp_runtime.clock).
     adapters, identity = bootstrap.build(settings, broker, clock_from(settings.test_clock_file, settings.environment))
     try:
+        # The inactive accounts' sweep asks habilitation (RPC) before any deletion.
+        for connect in adapters.connect:
+            await connect()
         return {
             "registrations": await identity.abandon_idle_registrations(),
             "email_changes": await identity.my_data.forget_expired_email_changes(),
+            "account-erasures": await identity.privacy.finish_erasures(),
+            "inactive-accounts": await identity.privacy.sweep_inactive_accounts(),
         }
     finally:
         for close in adapters.close:

@@ -66,4 +66,5 @@ def routes(identity: Identity) -> Routes:
         p.StartEmailChangeV1: mine.start_email_change,
         p.VerifyEmailChangeV1: mine.verify_email_change,
         p.ExportIdentityDataV1: mine.export_identity_data,
+        p.DeleteAccountV1: identity.privacy.delete_account,
     }

@@ -22,6 +22,7 @@ from identity.fakes.captcha import FakeCaptchaRepository, RecordingRenderer, Rec
 from identity.fakes.clock import KEY, LINKS, T0, FakeClock
 from identity.fakes.directory import FakeOrganisationDirectory
 from identity.fakes.oidc import ISSUER, FakeClients, FakeCodes, FakeKeyring, FakeSender, FakeSso, FakeTokens
+from identity.fakes.privacy import FakeAccountLifecycle, FakeDeletionBlockers, FakePersonalTraces
 from identity.fakes.registration import FakeRegistrationRepository
 from identity.fakes.second_factor import FakePasskeyCeremonies, FakeSecondFactorRepository
 
@@ -75,11 +76,25 @@ class Fakes:
     # The real Fernet box (it does no I/O): tests open what it sealed.
     secret_box: FernetSecretBox = field(default_factory=lambda: FernetSecretBox([SECOND_FACTOR_KEY]))
     passkeys: FakePasskeyCeremonies = field(default_factory=FakePasskeyCeremonies)
+    blockers: FakeDeletionBlockers = field(default_factory=FakeDeletionBlockers)
     # Real JOSE on the fake keyring: tests verify the tokens with joserfc.
     signer: JoseTokenSigner = field(init=False)
+    lifecycle: FakeAccountLifecycle = field(init=False)
+    traces: FakePersonalTraces = field(init=False)
 
     def __post_init__(self) -> None:
         self.signer = JoseTokenSigner(self.keyring, KEY_PASSWORD, self.clock, reload_seconds=0)
+        self.lifecycle = FakeAccountLifecycle(self.accounts)
+        self.traces = FakePersonalTraces(
+            self.sessions,
+            self.resets,
+            self.registrations,
+            self.failures,
+            self.limiter,
+            self.second_factors,
+            self.codes,
+            self.tokens,
+        )
 
     def adapters(self) -> Adapters:
         return Adapters(
@@ -109,6 +124,9 @@ class Fakes:
             secret_box=self.secret_box,
             passkeys=self.passkeys,
             session_history=self.sessions,
+            blockers=self.blockers,
+            lifecycle=self.lifecycle,
+            traces=self.traces,
         )
 
     async def captcha(self, captcha_id: str = "c-1", answer: str = "AC34DX") -> Captcha:

@@ -25,11 +25,13 @@ from identity.domain.device_cookie import device_token, trusted_device
 from identity.domain.errors import InvalidCredentials, InvalidInput, RateLimited
 from identity.domain.login_throttle import LoginFailures
 from identity.domain.mailbox import normalise_email
+from identity.domain.privacy import login_worth_recording
 from identity.domain.session import Session, session_id_of
 from identity.use_cases.accounts.ports import AccountRepository, PasswordHasher
 from identity.use_cases.accounts.views import profile_of
 from identity.use_cases.captcha.solve_captcha import SolveCaptcha
 from identity.use_cases.codes.ports import RateLimiter, SecretHasher
+from identity.use_cases.privacy.ports import AccountLifecycle
 from identity.use_cases.second_factor.ports import SecondFactorRepository
 from identity.use_cases.sessions.ports import LoginFailureLog, SessionRepository
 
@@ -54,7 +56,12 @@ class LogIn:
         second_factors: SecondFactorRepository,
         per_ip: tuple[int, timedelta] = PER_IP,
         per_address: tuple[int, timedelta] = PER_ADDRESS,
+        activity: AccountLifecycle | None = None,
+        activity_clock: Callable[[], datetime] | None = None,
     ) -> None:
+        # The last login (inactive accounts, domain.privacy), on the sweep's clock (the shiftable one).
+        self._activity = activity
+        self._activity_clock = activity_clock or clock
         self._per_ip = per_ip
         self._per_address = per_address
         self._accounts = accounts
@@ -108,6 +115,8 @@ class LogIn:
             ip=client_ip,
             pending_second_factor=await self._second_factors.enrolled(account.id),
         )
+        if self._activity is not None and login_worth_recording(account, self._activity_clock()):
+            await self._activity.record_login(account.id, self._activity_clock())
         out = Outgoing(PRODUCER, context)
         out.event(SessionStartedV1(account_id=account.id, started_at=now, client_ip=client_ip))
         await self._sessions.add(session, out.messages)
