@@ -16,7 +16,7 @@ import pytest
 from devstack.mail_recorder import MailRecorder
 from devstack.pytest_plugin import RunningSystem
 from tests.e2e.access import become_manager
-from tests.e2e.journeys import log_in, new_captcha, start_registration
+from tests.e2e.journeys import log_in, new_captcha
 from tests.privacy.privacy_steps import Someone, database_of, eventually, mail_about, store, wait_until_gone
 
 pytestmark = [pytest.mark.e2e, pytest.mark.clock_leap]
@@ -75,42 +75,60 @@ def test_an_account_without_a_login_for_three_years_is_warned_then_deleted_thirt
             assert accounts.find_one({"_id": manager.account_id, "email": manager.email}) is not None
 
 
-def test_what_identity_keeps_briefly_is_gone_once_its_period_is_past(
+def test_what_identity_keeps_briefly_carries_its_end_and_the_store_forgets_it_then(
     system: RunningSystem, mail_server: MailRecorder
 ) -> None:
+    """The TTL rules: the store deletes by its own clock, so the test reads the end each write sets, then moves
+    those ends into the past (the store edited) and sees the store's TTL monitor delete the documents."""
     person = Someone(system, mail_server, AUTAN[0])
     other = system.client()
     assert log_in(other, person.email).status_code == 200
-    captcha = new_captcha(other)  # made now, used in the past
-    registration = start_registration(system.client(), f"retention.{person.account_id}@centre-formation.fr")
+    other.headers["X-CSRF-Token"] = other.get("/api/v1/me").json()["csrf_token"]
+    assert other.delete("/api/v1/session").status_code == 204
+    captcha = new_captcha(system.client())
+    reset = system.client().post(
+        "/api/v1/password-resets", json={"email": person.email, "captcha_id": captcha, "captcha_answer": "TEST-ANSWER"}
+    )
+    assert reset.status_code == 202, reset.text
     with store(system) as client:
         identity = client[database_of(system, "identity")]
-        # Closed today, a session is kept six months (183 days) with its address.
-        person.http.delete("/api/v1/session")
         closed = identity["sessions"].find_one({"account_id": person.account_id, "revoked_at": {"$ne": None}})
+        registration = identity["registrations"].find_one({"email": person.email})
         assert closed is not None
+        assert registration is not None
+        # A closed session is kept six months (183 days) with its address; a finished sign-up a day.
         assert abs(closed["forget_at"] - (closed["revoked_at"] + timedelta(days=183))) < timedelta(minutes=1)
+        assert timedelta(hours=23) < registration["forget_at"] - registration["created_at"] < timedelta(days=2)
+        ttl = {
+            name: {
+                spec["key"][0][0]: spec["expireAfterSeconds"]
+                for spec in identity[name].index_information().values()
+                if "expireAfterSeconds" in spec
+            }
+            for name in ("sessions", "registrations", "password_resets", "captchas")
+        }
+        assert ttl == {
+            "sessions": {"forget_at": 0},
+            "registrations": {"forget_at": 0},
+            "password_resets": {"expires_at": 7 * DAY},
+            "captchas": {"expires_at": 0},
+        }
 
-        with own_clock(system, "identity", -184 * DAY):
-            other.delete("/api/v1/session")  # closed 184 days ago: past its six months
-            reset = other.post(
-                "/api/v1/password-resets",
-                json={"email": person.email, "captcha_id": captcha, "captcha_answer": "TEST-ANSWER"},
+        past = datetime.now(UTC) - timedelta(seconds=1)
+        identity["sessions"].update_one({"_id": closed["_id"]}, {"$set": {"forget_at": past}})
+        identity["registrations"].update_one({"_id": registration["_id"]}, {"$set": {"forget_at": past}})
+        identity["password_resets"].update_one(
+            {"_id": reset.json()["reset_id"]}, {"$set": {"expires_at": past - timedelta(days=7)}}
+        )
+
+        def forgotten() -> bool:
+            return (
+                identity["sessions"].count_documents({"_id": closed["_id"]}) == 0
+                and identity["registrations"].count_documents({"_id": registration["_id"]}) == 0
+                and identity["password_resets"].count_documents({"_id": reset.json()["reset_id"]}) == 0
             )
-            assert reset.status_code == 202, reset.text
-            fresh = new_captcha(system.client())  # expired 184 days ago
 
-            def forgotten() -> bool:
-                return (
-                    identity["sessions"].count_documents({"account_id": person.account_id}) == 0
-                    and identity["password_resets"].count_documents({"_id": reset.json()["reset_id"]}) == 0
-                    and identity["captchas"].count_documents({"_id": fresh}) == 0
-                )
-
-            assert eventually(forgotten, within=15)
-        # An abandoned sign-up is kept 7 days, then forgotten (TTL on `forget_at`).
-        kept = identity["registrations"].find_one({"_id": registration})
-        assert kept is not None
+        assert eventually(forgotten, within=15)
 
 
 def test_email_bodies_are_erased_after_a_year_and_the_rest_after_three(

@@ -239,6 +239,8 @@ def system(infrastructure: Infrastructure, mail_server: MailRecorder) -> Iterato
             "NOTIFICATION_SENDING_LEASE_SECONDS": "3",
             "EFP_TEST_CLOCK_FILE": str(infrastructure.state_dir / "clock-offset"),
             "HABILITATION_SWEEP_SECONDS": "1",
+            # Identity's sweeps too (idle sign-ups, e-mail changes, erasures, inactive accounts).
+            "IDENTITY_SWEEP_SECONDS": "1",
             # The suite's managers and agents log in with a password alone; an enrolled person is still
             # asked for step-up, and tests/security/test_second_factor.py restarts habilitation with it on.
             "HABILITATION_SECOND_FACTOR_REQUIRED": "false",
