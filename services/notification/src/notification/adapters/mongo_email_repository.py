@@ -10,18 +10,35 @@ from pymongo.errors import BulkWriteError, OperationFailure
 from efp_runtime.mongo import IndexSpec
 from efp_runtime.state_machine import Transition
 from notification.adapters.group_commit import GroupCommit
-from notification.domain.email import AbandonReason, Attempt, Email, EmailState
+from notification.domain.email import ERASED_ADDRESS, ERASED_TEXT, AbandonReason, Attempt, Email, EmailState
 
 COLLECTION = "emails"
-# Few indexes on purpose: every one is maintained on each of the two writes per e-mail.
-# The organisation's history (by siren) will need ("siren", 1), ("created_at", -1) when it ships.
+# Few indexes on purpose. Each one gets an entry when an e-mail is created; the state updates after
+# that change only `state`, `attempts` and `history`, so they maintain the (state, created_at) index
+# alone (MongoDB leaves an index whose keys did not change untouched). An erasure changes `to` and
+# `masked_text`: the `to` index and the partial body index once more, once per e-mail.
 INDEXES = [
     IndexSpec(COLLECTION, [("account_id", 1), ("created_at", -1)], sparse=True),  # the account's history
     IndexSpec(COLLECTION, [("siren", 1), ("created_at", -1)], sparse=True),  # the organisation's history
-    IndexSpec(COLLECTION, [("state", 1), ("created_at", 1)]),  # abandoned e-mails, e-mails stuck sending
+    # Abandoned e-mails, e-mails stuck sending, the metadata retention (done e-mails by age).
+    IndexSpec(COLLECTION, [("state", 1), ("created_at", 1)]),
+    # The e-mails mentioning an account (a requester named to the managers…): erased at its deletion.
+    # Multikey, and sparse: `mentions` is written only when there are some.
+    IndexSpec(COLLECTION, [("mentions", 1)], sparse=True),
+    # By address: at an account's deletion, the e-mails sent to it before it existed (sign-up codes).
+    IndexSpec(COLLECTION, [("to", 1)]),
+    # The bodies still kept, by age: the body retention reads only those, never the erased ones
+    # (which stay in the (state, created_at) index for two more years).
+    IndexSpec(
+        COLLECTION,
+        [("created_at", 1)],
+        options={"name": "body_kept_created_at", "partialFilterExpression": {"masked_text": {"$gt": ""}}},
+    ),
 ]
 NEWEST_FIRST = [("created_at", -1), ("_id", -1)]
 MUTABLE_FIELDS = ("state", "abandon_reason", "attempts", "history")
+# Written too once erased in the process (an e-mail whose content is erased as soon as it is done).
+ERASED_FIELDS = ("to", "masked_text", "erased_at")
 DUPLICATE_KEY = 11000
 
 
@@ -70,10 +87,7 @@ class MongoEmailRepository:
         tokens = [uuid.uuid4().hex for _ in emails]
         result = await self._collection.bulk_write(
             [
-                UpdateOne(
-                    {"_id": e.id, "version": e.version},
-                    {"$set": {**_mutable_fields(e), "last_write": token}, "$inc": {"version": 1}},
-                )
+                UpdateOne({"_id": e.id, "version": e.version}, _update(e, token))
                 for e, token in zip(emails, tokens, strict=True)
             ],
             ordered=False,
@@ -111,9 +125,40 @@ class MongoEmailRepository:
         return [_email(doc) async for doc in cursor]
 
 
+def _update(e: Email, token: str) -> dict[str, Any] | list[dict[str, Any]]:
+    """The write of a state change. Into a final state it also erases the body and the address when the
+    stored e-mail was marked `erase_when_done` meanwhile (its account deleted while it was on its way):
+    decided by the store in the same write, so the sending path reads nothing more."""
+    fields = _mutable_fields(e)
+    if not e.done or e.erased_at is not None:
+        return {"$set": {**fields, "last_write": token}, "$inc": {"version": 1}}
+    marked = {"$eq": ["$erase_when_done", True]}
+    done_at = e.history[-1].at
+    return [
+        {
+            "$set": {
+                # Literal values: a reply or a reason starting with "$" is text, not a field path.
+                **{name: {"$literal": value} for name, value in fields.items()},
+                "last_write": token,
+                "version": {"$add": ["$version", 1]},
+                "masked_text": {"$cond": [marked, ERASED_TEXT, "$masked_text"]},
+                "to": {"$cond": [marked, ERASED_ADDRESS, "$to"]},
+                "erased_at": {
+                    "$cond": [
+                        marked,
+                        {"$ifNull": ["$erased_at", {"$literal": done_at}]},
+                        {"$ifNull": ["$erased_at", None]},
+                    ]
+                },
+            }
+        }
+    ]
+
+
 def _mutable_fields(e: Email) -> dict[str, Any]:
     document = _document(e)
-    return {name: document[name] for name in MUTABLE_FIELDS}
+    names = (*MUTABLE_FIELDS, *ERASED_FIELDS) if e.erased_at is not None else MUTABLE_FIELDS
+    return {name: document.get(name) for name in names}
 
 
 def _document(e: Email) -> dict[str, Any]:
@@ -127,6 +172,10 @@ def _document(e: Email) -> dict[str, Any]:
         "created_at": e.created_at,
         "account_id": e.account_id,
         "siren": e.siren,
+        # Only when there are some, and only when set: the sparse index and the common document stay small.
+        **({"mentions": e.mentions} if e.mentions else {}),
+        **({"erase_when_done": True} if e.erase_when_done else {}),
+        **({"erased_at": e.erased_at} if e.erased_at else {}),
         "state": e.state.value,
         "abandon_reason": e.abandon_reason.value if e.abandon_reason else None,
         "attempts": [{"at": a.at, "outcome": a.outcome, "reply": a.reply} for a in e.attempts],
@@ -148,6 +197,9 @@ def _email(doc: dict[str, Any]) -> Email:
         created_at=doc["created_at"],
         account_id=doc.get("account_id"),
         siren=doc.get("siren"),
+        mentions=list(doc.get("mentions") or []),
+        erase_when_done=bool(doc.get("erase_when_done")),
+        erased_at=doc.get("erased_at"),
         state=EmailState(doc["state"]),
         abandon_reason=AbandonReason(doc["abandon_reason"]) if doc.get("abandon_reason") else None,
         attempts=[Attempt(a["at"], a["outcome"], a["reply"]) for a in doc["attempts"]],
