@@ -47,13 +47,12 @@ class FakeEmailRepository:
         stored = self.emails.get(email.id)
         if stored is None or stored.version != email.version:
             return False
+        # As the store's final write does: marked meanwhile (its account deleted), saved erased once done.
+        if stored.erase_when_done and email.done and email.erased_at is None:
+            email.erase_when_done = True
+            email.erase(email.history[-1].at)
         email.version += 1
-        saved = copy.deepcopy(email)
-        # As the store's final write does: marked meanwhile (its account deleted), erased once done.
-        if stored.erase_when_done and saved.done and saved.erased_at is None:
-            saved.erase_when_done = True
-            saved.erase(saved.history[-1].at)
-        self.emails[email.id] = saved
+        self.emails[email.id] = copy.deepcopy(email)
         return True
 
     async def list_for_account(self, account_id: str, limit: int, before: Email | None) -> list[Email]:

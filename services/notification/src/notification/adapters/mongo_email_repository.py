@@ -10,7 +10,7 @@ from pymongo.errors import BulkWriteError, OperationFailure
 from efp_runtime.mongo import IndexSpec
 from efp_runtime.state_machine import Transition
 from notification.adapters.group_commit import GroupCommit
-from notification.domain.email import ERASED_ADDRESS, ERASED_TEXT, AbandonReason, Attempt, Email, EmailState
+from notification.domain.email import AbandonReason, Attempt, Email, EmailState
 
 COLLECTION = "emails"
 # Few indexes on purpose. Each one gets an entry when an e-mail is created; the state updates after
@@ -37,8 +37,8 @@ INDEXES = [
 ]
 NEWEST_FIRST = [("created_at", -1), ("_id", -1)]
 MUTABLE_FIELDS = ("state", "abandon_reason", "attempts", "history")
-# Written too once erased in the process (an e-mail whose content is erased as soon as it is done).
-ERASED_FIELDS = ("to", "masked_text", "erased_at")
+# Written too once erased (the last e-mail of an account, or one marked while on its way).
+ERASED_FIELDS = ("to", "masked_text", "erased_at", "erase_when_done")
 DUPLICATE_KEY = 11000
 
 
@@ -86,19 +86,36 @@ class MongoEmailRepository:
         # Each write leaves a token: if not every one matched, the token tells which did.
         tokens = [uuid.uuid4().hex for _ in emails]
         result = await self._collection.bulk_write(
-            [
-                UpdateOne({"_id": e.id, "version": e.version}, _update(e, token))
-                for e, token in zip(emails, tokens, strict=True)
-            ],
+            [UpdateOne(_unchanged(e), _update(e, token)) for e, token in zip(emails, tokens, strict=True)],
             ordered=False,
         )
         if result.matched_count == len(emails):
             return [True] * len(emails)
         written = {
-            doc["_id"]: doc.get("last_write")
-            async for doc in self._collection.find({"_id": {"$in": [e.id for e in emails]}}, {"last_write": 1})
+            doc["_id"]: doc
+            async for doc in self._collection.find(
+                {"_id": {"$in": [e.id for e in emails]}}, {"last_write": 1, "version": 1, "erase_when_done": 1}
+            )
         }
-        return [written.get(e.id) == token for e, token in zip(emails, tokens, strict=True)]
+        saved: list[bool | Exception] = []
+        for e, token in zip(emails, tokens, strict=True):
+            doc = written.get(e.id, {})
+            if doc.get("last_write") == token:
+                saved.append(True)
+            elif doc.get("version") == e.version and doc.get("erase_when_done") and e.done:
+                saved.append(await self._save_erased(e, token))
+            else:
+                saved.append(False)
+        return saved
+
+    async def _save_erased(self, e: Email, token: str) -> bool:
+        """A final state refused only because the e-mail was marked meanwhile (its account deleted while
+        it was on its way): saved erased, and erased in the caller's hands too (so it is not parked).
+        Rare: only e-mails in flight at a deletion pay this read and write."""
+        e.erase_when_done = True
+        e.erase(e.history[-1].at)
+        result = await self._collection.update_one({"_id": e.id, "version": e.version}, _update(e, token))
+        return result.matched_count == 1
 
     async def list_for_account(self, account_id: str, limit: int, before: Email | None) -> list[Email]:
         return await self._history({"account_id": account_id}, limit, before)
@@ -125,34 +142,17 @@ class MongoEmailRepository:
         return [_email(doc) async for doc in cursor]
 
 
-def _update(e: Email, token: str) -> dict[str, Any] | list[dict[str, Any]]:
-    """The write of a state change. Into a final state it also erases the body and the address when the
-    stored e-mail was marked `erase_when_done` meanwhile (its account deleted while it was on its way):
-    decided by the store in the same write, so the sending path reads nothing more."""
-    fields = _mutable_fields(e)
-    if not e.done or e.erased_at is not None:
-        return {"$set": {**fields, "last_write": token}, "$inc": {"version": 1}}
-    marked = {"$eq": ["$erase_when_done", True]}
-    done_at = e.history[-1].at
-    return [
-        {
-            "$set": {
-                # Literal values: a reply or a reason starting with "$" is text, not a field path.
-                **{name: {"$literal": value} for name, value in fields.items()},
-                "last_write": token,
-                "version": {"$add": ["$version", 1]},
-                "masked_text": {"$cond": [marked, ERASED_TEXT, "$masked_text"]},
-                "to": {"$cond": [marked, ERASED_ADDRESS, "$to"]},
-                "erased_at": {
-                    "$cond": [
-                        marked,
-                        {"$ifNull": ["$erased_at", {"$literal": done_at}]},
-                        {"$ifNull": ["$erased_at", None]},
-                    ]
-                },
-            }
-        }
-    ]
+def _unchanged(e: Email) -> dict[str, Any]:
+    """The version check. A final state not erased in the process is written only if the e-mail was not
+    marked `erase_when_done` meanwhile: the filter costs nothing on the common path, and a marked one is
+    then saved erased (`_save_erased`)."""
+    if e.done and e.erased_at is None:
+        return {"_id": e.id, "version": e.version, "erase_when_done": {"$ne": True}}
+    return {"_id": e.id, "version": e.version}
+
+
+def _update(e: Email, token: str) -> dict[str, Any]:
+    return {"$set": {**_mutable_fields(e), "last_write": token}, "$inc": {"version": 1}}
 
 
 def _mutable_fields(e: Email) -> dict[str, Any]:

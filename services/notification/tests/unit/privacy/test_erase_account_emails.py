@@ -124,6 +124,20 @@ async def test_an_email_marked_while_being_sent_is_erased_by_the_write_of_its_ou
     assert (email.state, email.masked_text, email.to, email.erased_at) == (EmailState.SENT, "", "", T0)
 
 
+async def test_an_email_marked_while_being_sent_and_abandoned_is_not_parked() -> None:
+    service = Service(PERMANENT)
+    send = service.sender.send
+
+    async def deleted_during_smtp(email_id: str, to: str, rendered: object) -> Delivery:
+        await service.erase(DELETED)
+        return await send(email_id, to, rendered)  # type: ignore[arg-type]
+
+    service.sender.send = deleted_during_smtp  # type: ignore[method-assign]
+
+    assert await service.ask("m-1", reset()) == Outcome(EmailState.ABANDONED, Then.ACK)
+    assert service.emails.emails["m-1"].to == ""
+
+
 async def test_the_last_email_is_erased_as_soon_as_it_is_sent() -> None:
     service = Service()
     last = SendEmailV1(to=ADA, content=AccountDeletedEmailV1(deleted_at=T0), account_id="a-1")
