@@ -88,7 +88,7 @@ def adapters_from(settings: NotificationSettings) -> tuple[Adapters, Infrastruct
             {Scope.RECIPIENT: settings.rate_limit_per_recipient, Scope.REQUESTER: settings.rate_limit_per_requester},
             timedelta(seconds=settings.rate_limit_window_seconds),
         )
-    erasure = MongoEmailErasure(database[mongo_email_repository.COLLECTION])
+    erasure = MongoEmailErasure(database[mongo_email_repository.COLLECTION], database[mongo_rate_limiter.COLLECTION])
     adapters = Adapters(
         emails=MongoEmailRepository(database[mongo_email_repository.COLLECTION]),
         erasure=erasure,

@@ -81,8 +81,9 @@ class FakeEmailRepository:
 class FakeEmailErasure:
     """Erasure and retention on a fake repository's e-mails, writing no version (as the real one)."""
 
-    def __init__(self, repository: FakeEmailRepository) -> None:
+    def __init__(self, repository: FakeEmailRepository, limiter: "FakeRateLimiter | None" = None) -> None:
         self.repository = repository
+        self.limiter = limiter
 
     def _of(self, person: Person) -> list[Email]:
         return [
@@ -101,7 +102,13 @@ class FakeEmailErasure:
         due = [e for e in self._of(person) if e.done and e.erased_at is None]
         for email in due:
             email.erase(now)
+            email.version += 1
         return len(due)
+
+    async def forget_budgets(self, keys: Collection[str]) -> int:
+        if self.limiter is None:
+            return 0
+        return sum(self.limiter.taken.pop(key, None) is not None for key in keys)
 
     async def erase_bodies(self, created_before: datetime, limit: int) -> int:
         due = [e for e in self.repository.emails.values() if e.done and e.masked_text and e.created_at < created_before]
@@ -175,12 +182,13 @@ class FakeHeldCommands:
 def in_memory_adapters(sender: FakeMailSender | None = None, rate_limiter: FakeRateLimiter | None = None) -> Adapters:
     """The real renderer (templates ship with the code) and in-memory everything else."""
     emails = FakeEmailRepository()
-    erasure = FakeEmailErasure(emails)
+    limiter = rate_limiter or FakeRateLimiter(0)
+    erasure = FakeEmailErasure(emails, limiter)
     return Adapters(
         emails=emails,
         erasure=erasure,
         retention=erasure,
         renderer=JinjaEmailRenderer(),
         sender=sender or FakeMailSender(),
-        rate_limiter=rate_limiter or FakeRateLimiter(0),
+        rate_limiter=limiter,
     )

@@ -14,7 +14,10 @@ from efp_runtime.mongo import create_mongo_client, ensure_indexes
 from notification import bootstrap
 from notification.adapters.mongo_email_erasure import MongoEmailErasure
 from notification.adapters.mongo_email_repository import COLLECTION, MongoEmailRepository
+from notification.adapters.mongo_rate_limiter import COLLECTION as BUDGETS
+from notification.adapters.mongo_rate_limiter import MongoRateLimiter
 from notification.domain.email import Email, EmailState
+from notification.domain.rate_budget import Budget, Scope, budgets_to
 from notification.use_cases.privacy.ports import Person
 
 pytestmark = pytest.mark.integration
@@ -59,7 +62,10 @@ async def test_mentions_and_the_erasure_fields_come_back_as_stored(database: Asy
 
 
 async def test_done_emails_about_mentioning_or_to_the_person_are_erased_once(database: AsyncDatabase[Any]) -> None:
-    emails, erasure = MongoEmailRepository(database[COLLECTION]), MongoEmailErasure(database[COLLECTION])
+    emails, erasure = (
+        MongoEmailRepository(database[COLLECTION]),
+        MongoEmailErasure(database[COLLECTION], database[BUDGETS]),
+    )
     mentioning = sent(email("mentioning", account_id="a-9", to="manager@example.fr"))
     mentioning.mentions = ["a-1"]
     for made in (
@@ -86,7 +92,10 @@ async def test_done_emails_about_mentioning_or_to_the_person_are_erased_once(dat
 async def test_a_send_in_progress_saves_its_outcome_and_that_write_erases_what_was_marked(
     database: AsyncDatabase[Any],
 ) -> None:
-    emails, erasure = MongoEmailRepository(database[COLLECTION]), MongoEmailErasure(database[COLLECTION])
+    emails, erasure = (
+        MongoEmailRepository(database[COLLECTION]),
+        MongoEmailErasure(database[COLLECTION], database[BUDGETS]),
+    )
     sending = email("m-1")
     sending.start_sending(T0)
     await emails.add(sending)
@@ -108,7 +117,10 @@ async def test_a_send_in_progress_saves_its_outcome_and_that_write_erases_what_w
 
 
 async def test_a_stale_copy_of_a_marked_email_is_still_refused(database: AsyncDatabase[Any]) -> None:
-    emails, erasure = MongoEmailRepository(database[COLLECTION]), MongoEmailErasure(database[COLLECTION])
+    emails, erasure = (
+        MongoEmailRepository(database[COLLECTION]),
+        MongoEmailErasure(database[COLLECTION], database[BUDGETS]),
+    )
     sending = email("m-1")
     sending.start_sending(T0)
     await emails.add(sending)
@@ -157,7 +169,10 @@ async def test_an_email_erased_as_soon_as_done_is_written_erased(database: Async
 
 
 async def test_retention_erases_old_bodies_and_deletes_older_emails_done_only(database: AsyncDatabase[Any]) -> None:
-    emails, retention = MongoEmailRepository(database[COLLECTION]), MongoEmailErasure(database[COLLECTION])
+    emails, retention = (
+        MongoEmailRepository(database[COLLECTION]),
+        MongoEmailErasure(database[COLLECTION], database[BUDGETS]),
+    )
     now = T0 + 4 * YEAR
     for made in (
         sent(email("young", now - YEAR + timedelta(days=1))),
@@ -175,3 +190,40 @@ async def test_retention_erases_old_bodies_and_deletes_older_emails_done_only(da
     assert set(remaining) == {"young", "old", "stuck"}
     assert (remaining["old"]["masked_text"], remaining["old"]["to"]) == ("", "ada@example.fr")
     assert remaining["young"]["masked_text"] == remaining["stuck"]["masked_text"] == "Bonjour Ada"
+
+
+async def test_a_done_emails_replies_lose_the_address_and_a_stale_copy_cannot_write_it_back(
+    database: AsyncDatabase[Any],
+) -> None:
+    emails, erasure = (
+        MongoEmailRepository(database[COLLECTION]),
+        MongoEmailErasure(database[COLLECTION], database[BUDGETS]),
+    )
+    refused = email("m-1")
+    refused.start_sending(T0)
+    await emails.add(refused)
+    refused.failed(T0, "550 5.1.1 <ADA@example.fr>: unknown", permanent=True)
+    await emails.update(refused)
+    stale = await emails.get("m-1")
+    assert stale is not None
+
+    assert await erasure.erase_done(ADA, T0) == 1
+
+    found = await emails.get("m-1")
+    assert found is not None
+    assert found.attempts[-1].reply == "550 5.1.1 <<adresse effacée>>: unknown"
+    assert found.history[-1].why == "550 5.1.1 <<adresse effacée>>: unknown"
+    # An operator's requeue read before the erasure is refused by the version.
+    stale.requeue(T0, by="ops")
+    assert not await emails.update(stale)
+
+
+async def test_the_budgets_of_an_address_are_forgotten(database: AsyncDatabase[Any]) -> None:
+    limiter = MongoRateLimiter(database[BUDGETS], {Scope.RECIPIENT: 5}, timedelta(hours=1))
+    erasure = MongoEmailErasure(database[COLLECTION], database[BUDGETS])
+    for family, who in (("reset", "Ada@Example.fr"), ("other", "ada@example.fr"), ("other", "grace@example.fr")):
+        await limiter.take(Budget(Scope.RECIPIENT, family, who), f"m-{family}-{who}", T0)
+
+    assert await erasure.forget_budgets({b.key for b in budgets_to("ada@example.fr")}) == 2
+
+    assert [doc["_id"] async for doc in database[BUDGETS].find({})] == ["recipient:other:grace@example.fr"]

@@ -213,3 +213,13 @@ def _email(doc: dict[str, Any]) -> Email:
         ],
         version=doc["version"],
     )
+
+
+def email_of(doc: dict[str, Any]) -> Email:
+    """An e-mail as stored (for the erasure, which reads the done e-mails it erases)."""
+    return _email(doc)
+
+
+def changed_fields(e: Email) -> dict[str, Any]:
+    """What a write after creation sets: the state and its story, and the erased fields once erased."""
+    return _mutable_fields(e)

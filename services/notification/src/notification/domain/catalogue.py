@@ -60,6 +60,7 @@ SECURITY_NOTICES = frozenset(
     }
 )
 SIGNUP, RESET, OTHER = "signup", "reset", "other"
+FAMILIES = (SIGNUP, RESET, OTHER)
 # Rate budgets by purpose: a flood of sign-up e-mails to an address must not use up the budget
 # its password reset needs. The code proving a new address (a change of e-mail) is asked for like a
 # sign-up's, by whoever has an account, for any address: it draws on the sign-up budget.

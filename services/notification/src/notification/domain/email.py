@@ -1,6 +1,7 @@
 """Email: one e-mail the platform promised to send, and what happened to it."""
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -40,6 +41,8 @@ INTERRUPTED = "interrupted before the outcome was saved"
 # What an erased e-mail keeps of its body and address (the message history reads "").
 ERASED_TEXT = ""
 ERASED_ADDRESS = ""
+# Where an SMTP reply or a reason quoted the erased address.
+ERASED_MARK = "<adresse effacée>"
 
 _MACHINE = machine(EmailState, TRANSITIONS, initial=EmailState.QUEUED)
 
@@ -154,7 +157,12 @@ class Email:
         self.abandon_reason = None
 
     def erase(self, now: datetime) -> None:
-        """The body and the address go; the subject (it names no one), template, dates and states stay."""
+        """The body and the address go, the address also from the SMTP replies and reasons that quote it
+        (« 550 5.1.1 <ada@example.fr>: unknown »); the subject (it names no one), template, dates, states
+        and the rest of the replies stay."""
+        if self.to:
+            self.attempts = [replace(a, reply=_without(a.reply, self.to)) for a in self.attempts]
+            self.history = [replace(h, why=_without(h.why, self.to)) if h.why else h for h in self.history]
         self.masked_text = ERASED_TEXT
         self.to = ERASED_ADDRESS
         self.erased_at = self.erased_at or now
@@ -164,3 +172,7 @@ class Email:
         self.history.append(step)
         if self.done and self.erase_when_done:
             self.erase(now)
+
+
+def _without(text: str, address: str) -> str:
+    return re.sub(re.escape(address), ERASED_MARK, text, flags=re.IGNORECASE)

@@ -43,10 +43,9 @@ class Service:
         self.clock = FakeClock()
         self.emails = FakeEmailRepository()
         self.sender = FakeMailSender(*deliveries)
-        self.send = SendEmail(
-            self.emails, JinjaEmailRenderer(), self.sender, self.clock, POLICY, FakeRateLimiter(0), LEASE
-        )
-        self.erase = EraseAccountEmails(FakeEmailErasure(self.emails), self.clock)
+        self.limiter = FakeRateLimiter(20)
+        self.send = SendEmail(self.emails, JinjaEmailRenderer(), self.sender, self.clock, POLICY, self.limiter, LEASE)
+        self.erase = EraseAccountEmails(FakeEmailErasure(self.emails, self.limiter), self.clock)
 
     async def ask(self, message_id: str, command: SendEmailV1) -> Outcome:
         return await self.send(command, MessageContext(message_id=message_id, correlation_id="c"))
@@ -79,6 +78,35 @@ async def test_the_done_emails_about_mentioning_or_to_the_person_lose_body_and_a
     other = service.emails.emails["other"]
     assert (other.to, other.erased_at) == ("grace@example.fr", None)
     assert "Lovelace" in other.masked_text
+
+
+async def test_the_address_goes_from_the_smtp_replies_that_quote_it_and_the_rest_stays() -> None:
+    refused = Delivery(accepted=False, reply="550 5.1.1 <Ada@Example.fr>: Recipient address rejected", permanent=True)
+    service = Service(TRANSIENT, refused)
+    await service.ask("m-1", reset())
+    service.clock.advance(timedelta(minutes=1))
+    await service.ask("m-1", reset())
+
+    await service.erase(DELETED)
+
+    email = service.emails.emails["m-1"]
+    assert [a.reply for a in email.attempts] == [
+        "451 4.3.0 try again later",
+        "550 5.1.1 <<adresse effacée>>: Recipient address rejected",
+    ]
+    assert "Ada@Example.fr" not in str(email.history)
+    assert "550 5.1.1 <<adresse effacée>>" in str(email.history)
+
+
+async def test_the_rate_budgets_of_the_address_are_forgotten() -> None:
+    service = Service()
+    await service.ask("m-1", reset())
+    await service.ask("other", reset(to="grace@example.fr", account_id="a-2"))
+    assert set(service.limiter.taken) == {"recipient:reset:ada@example.fr", "recipient:reset:grace@example.fr"}
+
+    await service.erase(DELETED)
+
+    assert set(service.limiter.taken) == {"recipient:reset:grace@example.fr"}
 
 
 async def test_the_address_is_found_whatever_its_case() -> None:

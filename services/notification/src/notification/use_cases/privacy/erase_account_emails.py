@@ -2,7 +2,8 @@
 
 Every e-mail sent about the account, mentioning it (its data in a body sent to someone else), or to its
 address (sign-up codes, sent before the account existed) keeps its subject, template, dates and states,
-under ids, and nothing else of the person. Idempotent: a redelivered event finds them erased already.
+under ids, and nothing else of the person; the rate budgets of the address go too. Idempotent: a
+redelivered event finds them erased already.
 """
 
 import logging
@@ -10,6 +11,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from contracts.privacy import AccountDeletedV1
+from notification.domain.rate_budget import budgets_to
 from notification.use_cases.privacy.ports import EmailErasure, Person
 
 logger = logging.getLogger(__name__)
@@ -27,6 +29,8 @@ class EraseAccountEmails:
         # after it by its own final write. (The other order would miss one done in between.)
         marked = await self._erasure.mark_erase_when_done(person)
         erased = await self._erasure.erase_done(person, self._clock())
+        # The rate budgets of the address are keyed by it: forgotten too (they would expire within the hour).
+        await self._erasure.forget_budgets({b.key for address in addresses for b in budgets_to(address)})
         # Ids only: the address is not logged.
         logger.info("account %s deleted: %d e-mails erased, %d to erase once done", event.account_id, erased, marked)
         return erased

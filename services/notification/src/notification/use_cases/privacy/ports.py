@@ -1,5 +1,6 @@
 """The ports of a person's data kept in e-mails: erased at their account's deletion, aged out by retention."""
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -22,7 +23,12 @@ class EmailErasure(Protocol):
         ...
 
     async def erase_done(self, person: Person, now: datetime) -> int:
-        """Erase the body and address of the person's done e-mails not erased yet; how many were."""
+        """Erase the body and address of the person's done e-mails not erased yet (`Email.erase`); how
+        many were."""
+        ...
+
+    async def forget_budgets(self, keys: Collection[str]) -> int:
+        """Delete these rate budgets (their keys name an address); how many there were."""
         ...
 
 
