@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+from bson import json_util
 from pymongo import MongoClient
 from pymongo.collection import Collection
 
@@ -70,6 +71,15 @@ def test_a_deleted_accounts_emails_lose_body_and_address_and_its_history_shows_t
     assert all(r["masked_text"] == "" and r["erased_at"] is not None for r in erased)
     assert {r["template"] for r in erased} == {"signup_verification_code", "account_created"}
     assert emails.count_documents({"to": address}) == 0
+    # Nor anywhere else in the service's store (the rate budgets were keyed by it).
+    database = emails.database
+    holding = [
+        f"{name}.{doc['_id']}"
+        for name in database.list_collection_names()
+        for doc in database[name].find()
+        if address.casefold() in json_util.dumps(doc).casefold()
+    ]
+    assert holding == []
     # Identity was not told here, so the session still works: the history shows the e-mails, bodies empty.
     history = client.get("/api/v1/me/messages")
     assert history.status_code == 200, history.text
