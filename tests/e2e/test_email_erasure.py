@@ -1,6 +1,6 @@
 """A person's data in the e-mails kept, through the running system: a deleted account's e-mails lose their
-body and address (identity.account.deleted.v1, published here as identity would), and the retention
-sweep erases old bodies and deletes older e-mails on the shifted service clock."""
+body and address (identity.account.deleted.v1, published here as identity would). The retention is
+tests/privacy/test_retention.py's (it moves notification's own clock, after every other test)."""
 
 import asyncio
 import uuid
@@ -14,9 +14,8 @@ from bson import json_util
 from pymongo import MongoClient
 from pymongo.collection import Collection
 
-from contracts.notification import PasswordResetCodeV1, SendEmailV1
 from contracts.privacy import AccountDeletedV1
-from contracts.topology import COMMANDS_EXCHANGE, EVENTS_EXCHANGE, SEND_EMAIL_ROUTING_KEY
+from contracts.topology import EVENTS_EXCHANGE
 from devstack.mail_recorder import MailRecorder
 from devstack.pytest_plugin import RunningSystem
 from efp_runtime.polling import eventually_sync
@@ -25,7 +24,6 @@ from tests.e2e.test_email_delivery import publish
 
 pytestmark = pytest.mark.e2e
 Record = dict[str, Any]
-DAY = 24 * 3600
 
 
 @pytest.fixture(scope="module")
@@ -84,30 +82,3 @@ def test_a_deleted_accounts_emails_lose_body_and_address_and_its_history_shows_t
     history = client.get("/api/v1/me/messages")
     assert history.status_code == 200, history.text
     assert [item["text"] for item in history.json()["items"]] == [""]
-
-
-def reset_code(system: RunningSystem, address: str) -> None:
-    command = SendEmailV1(to=address, content=PasswordResetCodeV1(code="482913")).model_dump_json().encode()
-    asyncio.run(
-        publish(system, COMMANDS_EXCHANGE, SEND_EMAIL_ROUTING_KEY, [(uuid.uuid4().hex, command)], as_user="identity")
-    )
-
-
-def test_a_body_older_than_a_year_is_erased_and_an_email_older_than_three_years_deleted(
-    system: RunningSystem, emails: Collection[Record]
-) -> None:
-    year_old, ancient = unique_email(), unique_email()
-    # Sent on a clock set back past each period; the sweep then runs on the real time.
-    try:
-        system.shift_clock(-366 * DAY)
-        reset_code(system, year_old)
-        records(emails, {"to": year_old}, 1, "the e-mail of a year ago", state="sent")
-        system.shift_clock(-1096 * DAY)
-        reset_code(system, ancient)
-        records(emails, {"to": ancient}, 1, "the e-mail of three years ago", state="sent")
-    finally:
-        system.shift_clock(0)
-
-    [kept] = records(emails, {"to": year_old}, 1, "the body erased", masked_text="")
-    assert (kept["state"], kept["template"]) == ("sent", "password_reset_code")
-    records(emails, {"to": ancient}, 0, "the e-mail deleted")

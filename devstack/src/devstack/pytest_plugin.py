@@ -237,8 +237,6 @@ def system(infrastructure: Infrastructure, mail_server: MailRecorder) -> Iterato
             "NOTIFICATION_BACKOFF_BASE_SECONDS": "0.5",
             "NOTIFICATION_MAX_ATTEMPTS": "3",
             "NOTIFICATION_SENDING_LEASE_SECONDS": "3",
-            # The e-mail retention sweep every second (tests/e2e/test_email_erasure.py shifts the clock).
-            "NOTIFICATION_SWEEP_SECONDS": "1",
             "EFP_TEST_CLOCK_FILE": str(infrastructure.state_dir / "clock-offset"),
             "HABILITATION_SWEEP_SECONDS": "1",
             # The suite's managers and agents log in with a password alone; an enrolled person is still
