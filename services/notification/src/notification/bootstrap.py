@@ -21,6 +21,7 @@ from efp_runtime.senders import broker_user
 from notification.adapters import mongo_email_repository, mongo_rate_limiter
 from notification.adapters.fail_point_mail_sender import CrashAfterAcceptMailSender
 from notification.adapters.jinja_email_renderer import JinjaEmailRenderer
+from notification.adapters.mongo_email_erasure import MongoEmailErasure
 from notification.adapters.mongo_email_repository import MongoEmailRepository
 from notification.adapters.mongo_email_state_counts import MongoEmailStateCounts
 from notification.adapters.mongo_rate_limiter import MongoRateLimiter, NoRateLimit
@@ -87,8 +88,11 @@ def adapters_from(settings: NotificationSettings) -> tuple[Adapters, Infrastruct
             {Scope.RECIPIENT: settings.rate_limit_per_recipient, Scope.REQUESTER: settings.rate_limit_per_requester},
             timedelta(seconds=settings.rate_limit_window_seconds),
         )
+    erasure = MongoEmailErasure(database[mongo_email_repository.COLLECTION], database[mongo_rate_limiter.COLLECTION])
     adapters = Adapters(
         emails=MongoEmailRepository(database[mongo_email_repository.COLLECTION]),
+        erasure=erasure,
+        retention=erasure,
         renderer=JinjaEmailRenderer(),
         sender=CrashAfterAcceptMailSender(smtp) if settings.test_crash_after_smtp_accept else smtp,
         rate_limiter=rate_limiter,

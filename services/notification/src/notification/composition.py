@@ -11,6 +11,10 @@ from notification.config import NotificationSettings
 from notification.domain.retry_policy import RetryPolicy
 from notification.use_cases.history.list_messages import ListAccountMessages, ListOrganisationMessages
 from notification.use_cases.ports import EmailRepository
+from notification.use_cases.privacy.erase_account_emails import EraseAccountEmails
+from notification.use_cases.privacy.export_messages import ExportMessagesData
+from notification.use_cases.privacy.ports import EmailErasure, EmailRetention
+from notification.use_cases.privacy.sweep_retention import SweepEmailRetention
 from notification.use_cases.sending.ports import EmailRenderer, MailSender, RateLimiter
 from notification.use_cases.sending.send_email import SendEmail
 
@@ -20,6 +24,9 @@ class Adapters:
     """What the use cases need from the outside world."""
 
     emails: EmailRepository
+    # The same e-mails, for the erasure of a deleted account's and the retention sweep.
+    erasure: EmailErasure
+    retention: EmailRetention
     renderer: EmailRenderer
     sender: MailSender
     rate_limiter: RateLimiter
@@ -32,6 +39,9 @@ class Notification:
     send_email: SendEmail
     list_account_messages: ListAccountMessages
     list_organisation_messages: ListOrganisationMessages
+    export_messages_data: ExportMessagesData
+    erase_account_emails: EraseAccountEmails
+    sweep_retention: SweepEmailRetention
 
 
 def retry_policy(settings: NotificationSettings) -> RetryPolicy:
@@ -60,4 +70,12 @@ def use_cases(adapters: Adapters, settings: NotificationSettings, clock: Clock =
         send_email=send_email,
         list_account_messages=ListAccountMessages(adapters.emails),
         list_organisation_messages=ListOrganisationMessages(adapters.emails),
+        export_messages_data=ExportMessagesData(adapters.emails),
+        erase_account_emails=EraseAccountEmails(adapters.erasure, clock),
+        sweep_retention=SweepEmailRetention(
+            adapters.retention,
+            clock,
+            body_retention=timedelta(days=settings.body_retention_days),
+            metadata_retention=timedelta(days=settings.metadata_retention_days),
+        ),
     )

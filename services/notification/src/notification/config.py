@@ -65,6 +65,14 @@ class NotificationSettings(RuntimeSettings):
     sending_lease_seconds: float = Field(
         120.0, gt=0, validation_alias=AliasChoices("NOTIFICATION_SENDING_LEASE_SECONDS")
     )
+    # Retention of the e-mails kept (done ones, by age): bodies erased after a year, the address, subject,
+    # dates and states kept; the whole e-mail deleted after three years. Swept every `sweep_seconds`.
+    body_retention_days: int = Field(365, ge=1, validation_alias=AliasChoices("NOTIFICATION_BODY_RETENTION_DAYS"))
+    metadata_retention_days: int = Field(
+        1095, ge=1, validation_alias=AliasChoices("NOTIFICATION_METADATA_RETENTION_DAYS")
+    )
+    sweep_seconds: float = Field(300.0, gt=0, validation_alias=AliasChoices("NOTIFICATION_SWEEP_SECONDS"))
+
     # Test harnesses only: exit right after an e-mail is saved `sent` (before the broker ack),
     # or right after the SMTP server accepted one (before it is saved). Refused in production.
     test_crash_after_send: bool | None = Field(
@@ -73,6 +81,12 @@ class NotificationSettings(RuntimeSettings):
     test_crash_after_smtp_accept: bool | None = Field(
         None, validation_alias=AliasChoices("NOTIFICATION_TEST_CRASH_AFTER_SMTP_ACCEPT")
     )
+
+    @model_validator(mode="after")
+    def _bodies_go_before_the_rest(self) -> "NotificationSettings":
+        if self.metadata_retention_days < self.body_retention_days:
+            raise ValueError("NOTIFICATION_METADATA_RETENTION_DAYS must not be below NOTIFICATION_BODY_RETENTION_DAYS")
+        return self
 
     @model_validator(mode="after")
     def _no_test_hooks_in_production(self) -> "NotificationSettings":

@@ -8,10 +8,11 @@ from datetime import UTC, datetime, timedelta
 from efp_runtime.clock import ManualClock
 from notification.adapters.jinja_email_renderer import JinjaEmailRenderer
 from notification.composition import Adapters
-from notification.domain.email import Email, EmailState
+from notification.domain.email import ERASED_TEXT, Email, EmailState
 from notification.domain.rate_budget import Budget, Scope
 from notification.domain.retry_policy import RetryPolicy
 from notification.use_cases.abandoned.ports import HeldCommand
+from notification.use_cases.privacy.ports import Person
 from notification.use_cases.sending.ports import Admission, Delivery, RenderedEmail
 
 T0 = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
@@ -46,6 +47,10 @@ class FakeEmailRepository:
         stored = self.emails.get(email.id)
         if stored is None or stored.version != email.version:
             return False
+        # As the store's final write does: marked meanwhile (its account deleted), saved erased once done.
+        if stored.erase_when_done and email.done and email.erased_at is None:
+            email.erase_when_done = True
+            email.erase(email.history[-1].at)
         email.version += 1
         self.emails[email.id] = copy.deepcopy(email)
         return True
@@ -71,6 +76,51 @@ class FakeEmailRepository:
     async def list_abandoned(self, limit: int) -> list[Email]:
         abandoned = [e for e in self.emails.values() if e.state is EmailState.ABANDONED]
         return copy.deepcopy(sorted(abandoned, key=lambda e: (e.created_at, e.id), reverse=True)[:limit])
+
+
+class FakeEmailErasure:
+    """Erasure and retention on a fake repository's e-mails, writing no version (as the real one)."""
+
+    def __init__(self, repository: FakeEmailRepository, limiter: "FakeRateLimiter | None" = None) -> None:
+        self.repository = repository
+        self.limiter = limiter
+
+    def _of(self, person: Person) -> list[Email]:
+        return [
+            e
+            for e in self.repository.emails.values()
+            if e.account_id == person.account_id or person.account_id in e.mentions or e.to in person.addresses
+        ]
+
+    async def mark_erase_when_done(self, person: Person) -> int:
+        marked = [e for e in self._of(person) if not e.done and not e.erase_when_done]
+        for email in marked:
+            email.erase_when_done = True
+        return len(marked)
+
+    async def erase_done(self, person: Person, now: datetime) -> int:
+        due = [e for e in self._of(person) if e.done and e.erased_at is None]
+        for email in due:
+            email.erase(now)
+            email.version += 1
+        return len(due)
+
+    async def forget_budgets(self, keys: Collection[str]) -> int:
+        if self.limiter is None:
+            return 0
+        return sum(self.limiter.taken.pop(key, None) is not None for key in keys)
+
+    async def erase_bodies(self, created_before: datetime, limit: int) -> int:
+        due = [e for e in self.repository.emails.values() if e.done and e.masked_text and e.created_at < created_before]
+        for email in due[:limit]:
+            email.masked_text = ERASED_TEXT
+        return len(due[:limit])
+
+    async def delete(self, created_before: datetime, limit: int) -> int:
+        due = [e.id for e in self.repository.emails.values() if e.done and e.created_at < created_before][:limit]
+        for email_id in due:
+            del self.repository.emails[email_id]
+        return len(due)
 
 
 class FakeRateLimiter:
@@ -131,9 +181,14 @@ class FakeHeldCommands:
 
 def in_memory_adapters(sender: FakeMailSender | None = None, rate_limiter: FakeRateLimiter | None = None) -> Adapters:
     """The real renderer (templates ship with the code) and in-memory everything else."""
+    emails = FakeEmailRepository()
+    limiter = rate_limiter or FakeRateLimiter(0)
+    erasure = FakeEmailErasure(emails, limiter)
     return Adapters(
-        emails=FakeEmailRepository(),
+        emails=emails,
+        erasure=erasure,
+        retention=erasure,
         renderer=JinjaEmailRenderer(),
         sender=sender or FakeMailSender(),
-        rate_limiter=rate_limiter or FakeRateLimiter(0),
+        rate_limiter=limiter,
     )

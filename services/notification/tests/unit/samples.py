@@ -13,11 +13,15 @@ from contracts.notification import (
     AccessRequestReceivedV1,
     AccessRequestResentV1,
     AccountCreatedEmailV1,
+    AccountDeletedEmailV1,
     ActivationCodeRedeemedV1,
     CodesLockedEmailV1,
+    EmailChangeCodeV1,
+    EmailChangedNoticeV1,
     HabilitationEndedV1,
     HabilitationEndingSoonV1,
     HabilitationSummaryV1,
+    InactiveAccountWarningV1,
     InvitationResentV1,
     InvitationV1,
     ManagerRightGrantedV1,
@@ -149,6 +153,53 @@ SAMPLES = {
             "Modification effectuée le 12/06/2030 à 16:05 (heure de Paris).",
             "Si vous n'êtes pas à l'origine de cette modification, réinitialisez immédiatement votre mot de passe",
             "et prévenez votre responsable des accès.",
+        ),
+    ),
+    "email_change_code": Sample(
+        EmailChangeCodeV1(code="730215"),
+        "Votre code de vérification",
+        (
+            "Afin de confirmer votre nouvelle adresse e-mail, merci de saisir le code de vérification ci-dessous : "
+            "730215",
+            "Ce code est à usage unique. Il expirera dans 30 minutes.",
+            "Si vous n'êtes pas à l'origine de cette demande, vous pouvez ignorer ce message",
+        ),
+    ),
+    "email_changed": Sample(
+        # 21:30 UTC in winter: 22:30 in Paris, the same day.
+        EmailChangedNoticeV1(
+            new_email_hint="h•••@cfi-atlantique.fr", changed_at=datetime(2030, 1, 14, 21, 30, tzinfo=UTC)
+        ),
+        "Votre adresse e-mail a été modifiée",
+        (
+            "L'adresse e-mail de votre compte EFP Connect a été remplacée par h•••@cfi-atlantique.fr le 14/01/2030 "
+            "à 22:30 (heure de Paris).",
+            "Vous ne recevrez plus de messages d'EFP Connect à cette adresse.",
+            "Si vous n'êtes pas à l'origine de cette modification, quelqu'un a peut-être accès à votre compte : "
+            "contactez sans attendre l'assistance EFP Connect",
+        ),
+    ),
+    "account_deleted": Sample(
+        AccountDeletedEmailV1(deleted_at=datetime(2030, 6, 12, 14, 5, tzinfo=UTC)),
+        "Votre compte EFP Connect a été supprimé",
+        (
+            "Votre compte EFP Connect a été supprimé à votre demande le 12/06/2030 à 16:05 (heure de Paris).",
+            "Vos données personnelles ont été effacées",
+            "Si vous n'êtes pas à l'origine de cette suppression, prévenez sans attendre votre responsable des accès.",
+        ),
+    ),
+    "inactive_account_warning": Sample(
+        InactiveAccountWarningV1(
+            last_login_on=date(2027, 3, 2),
+            delete_on=date(2030, 4, 1),
+            link="https://efpconnect.emploi.gouv.fr/connexion",
+        ),
+        "Votre compte EFP Connect va être supprimé",
+        (
+            "Aucune connexion à votre compte EFP Connect n'a eu lieu depuis le 02/03/2027.",
+            "Sans connexion de votre part, il sera supprimé le 01/04/2030",
+            "Pour conserver votre compte, il vous suffit de vous identifier avant cette date.",
+            "Se connecter",
         ),
     ),
     "access_request_received": Sample(

@@ -18,6 +18,9 @@ VARIABLES = (
     "NOTIFICATION_RATE_LIMIT_MAX_WAIT_SECONDS",
     "NOTIFICATION_TEST_CRASH_AFTER_SEND",
     "NOTIFICATION_TEST_CRASH_AFTER_SMTP_ACCEPT",
+    "NOTIFICATION_BODY_RETENTION_DAYS",
+    "NOTIFICATION_METADATA_RETENTION_DAYS",
+    "NOTIFICATION_SWEEP_SECONDS",
 )
 
 
@@ -124,4 +127,18 @@ def test_a_fail_point_is_refused_in_production_even_switched_off(
     monkeypatch.setenv(name, value)
 
     with pytest.raises(ValueError, match=name):
+        NotificationSettings()
+
+
+def test_bodies_are_kept_a_year_and_the_rest_three(monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = NotificationSettings()
+
+    assert (settings.body_retention_days, settings.metadata_retention_days) == (365, 1095)
+
+
+def test_metadata_cannot_go_before_the_bodies(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NOTIFICATION_BODY_RETENTION_DAYS", "400")
+    monkeypatch.setenv("NOTIFICATION_METADATA_RETENTION_DAYS", "300")
+
+    with pytest.raises(ValueError, match="NOTIFICATION_METADATA_RETENTION_DAYS"):
         NotificationSettings()

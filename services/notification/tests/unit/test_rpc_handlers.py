@@ -33,7 +33,7 @@ def test_every_notification_request_of_the_contracts_is_routed_and_nothing_else(
     notification = composition.use_cases(in_memory_adapters(), NotificationSettings())
 
     assert set(routes(notification)) == requests_of("notification")
-    assert len(requests_of("notification")) == 3  # ping and the two histories
+    assert len(requests_of("notification")) == 4  # ping, the two histories and the export of a person's e-mails
 
 
 async def test_ping_answers_pong() -> None:

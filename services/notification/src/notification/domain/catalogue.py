@@ -14,6 +14,10 @@ SUBJECTS = {
         "{% if change == 'recovery_code_used' %}Un code de secours a été utilisé pour vous connecter"
         "{% else %}Votre double authentification a été modifiée{% endif %}"
     ),
+    "email_change_code": "Votre code de vérification",
+    "email_changed": "Votre adresse e-mail a été modifiée",
+    "account_deleted": "Votre compte EFP Connect a été supprimé",
+    "inactive_account_warning": "Votre compte EFP Connect va être supprimé",
     "access_request_received": "Nouvelle demande d'accès au service numérique {{ service_label }}",
     "access_request_resent": "Relance d'une demande d'accès au service numérique {{ service_label }}",
     "access_granted": "Vous avez obtenu une nouvelle habilitation d'accès au service numérique {{ service_label }}",
@@ -41,10 +45,13 @@ MASK = "••••••"
 # that wrong codes locked an address is caused by a stranger, but at most once a day per purpose.
 # A change of second factor needs a session and a fresh second factor; the notice of a recovery code
 # used needs one of the account's ten single-use codes. A replayed TOTP code, which whoever saw a code
-# can repeat, is logged but not notified.)
+# can repeat, is logged but not notified. A change of address needs the password and a code sent to
+# the new address; the deletion notice, the password and is sent once per account.)
 SECURITY_NOTICES = frozenset(
     {
         "password_changed",
+        "email_changed",
+        "account_deleted",
         "codes_locked",
         "second_factor_changed",
         "manager_right_granted",
@@ -53,11 +60,14 @@ SECURITY_NOTICES = frozenset(
     }
 )
 SIGNUP, RESET, OTHER = "signup", "reset", "other"
+FAMILIES = (SIGNUP, RESET, OTHER)
 # Rate budgets by purpose: a flood of sign-up e-mails to an address must not use up the budget
-# its password reset needs.
+# its password reset needs. The code proving a new address (a change of e-mail) is asked for like a
+# sign-up's, by whoever has an account, for any address: it draws on the sign-up budget.
 BUDGET_FAMILIES = {
     "signup_verification_code": SIGNUP,
     "signup_attempt_existing_account": SIGNUP,
+    "email_change_code": SIGNUP,
     "password_reset_code": RESET,
 }
 

@@ -1,6 +1,7 @@
 """Email: one e-mail the platform promised to send, and what happened to it."""
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -37,6 +38,11 @@ TRANSITIONS = [
 ]
 FINAL_STATES = (EmailState.SENT, EmailState.ABANDONED)
 INTERRUPTED = "interrupted before the outcome was saved"
+# What an erased e-mail keeps of its body and address (the message history reads "").
+ERASED_TEXT = ""
+ERASED_ADDRESS = ""
+# Where an SMTP reply or a reason quoted the erased address.
+ERASED_MARK = "<adresse effacée>"
 
 _MACHINE = machine(EmailState, TRANSITIONS, initial=EmailState.QUEUED)
 
@@ -62,6 +68,13 @@ class Email:
     created_at: datetime
     account_id: str | None = None
     siren: str | None = None
+    # Other accounts whose personal data the body holds: their deletion erases it too.
+    mentions: list[str] = field(default_factory=list)
+    # Body and address erased once it is done (sent or abandoned): the last e-mail of a deleted
+    # account, or any e-mail still on its way when the account it is about was deleted.
+    erase_when_done: bool = False
+    # When the body and address were erased (an account deleted); None while they are kept.
+    erased_at: datetime | None = None
     state: EmailState = EmailState.QUEUED
     abandon_reason: AbandonReason | None = None
     attempts: list[Attempt] = field(default_factory=list)
@@ -143,6 +156,23 @@ class Email:
         self._fire("requeue", now, f"requeued by {by}")
         self.abandon_reason = None
 
+    def erase(self, now: datetime) -> None:
+        """The body and the address go, the address also from the SMTP replies and reasons that quote it
+        (« 550 5.1.1 <ada@example.fr>: unknown »); the subject (it names no one), template, dates, states
+        and the rest of the replies stay."""
+        if self.to:
+            self.attempts = [replace(a, reply=_without(a.reply, self.to)) for a in self.attempts]
+            self.history = [replace(h, why=_without(h.why, self.to)) if h.why else h for h in self.history]
+        self.masked_text = ERASED_TEXT
+        self.to = ERASED_ADDRESS
+        self.erased_at = self.erased_at or now
+
     def _fire(self, trigger: str, now: datetime, reason: str = "") -> None:
         self.state, step = fire_recorded(_MACHINE, self.state, trigger, now, why=reason or None)
         self.history.append(step)
+        if self.done and self.erase_when_done:
+            self.erase(now)
+
+
+def _without(text: str, address: str) -> str:
+    return re.sub(re.escape(address), ERASED_MARK, text, flags=re.IGNORECASE)

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from enum import StrEnum
 
-from notification.domain.catalogue import budget_family
+from notification.domain.catalogue import FAMILIES, budget_family
 
 
 class Scope(StrEnum):
@@ -32,3 +32,8 @@ def budgets_of(to: str, template: str, requester: str | None) -> tuple[Budget, .
     recipient = Budget(Scope.RECIPIENT, family, to)
     # Older producers name no requester: only the recipient's budget applies then.
     return (recipient, Budget(Scope.REQUESTER, family, requester)) if requester else (recipient,)
+
+
+def budgets_to(address: str) -> tuple[Budget, ...]:
+    """Every budget of an address, one per family (forgotten with the account it belonged to)."""
+    return tuple(Budget(Scope.RECIPIENT, family, address) for family in FAMILIES)

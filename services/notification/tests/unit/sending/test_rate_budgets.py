@@ -97,8 +97,10 @@ def postponed(level: int) -> Outcome:
 
 def test_the_security_notices_are_templates_of_the_catalogue_and_draw_on_no_budget() -> None:
     assert sorted(SECURITY_NOTICES) == [
+        "account_deleted",
         "activation_code_redeemed",
         "codes_locked",
+        "email_changed",
         "manager_right_granted",
         "manager_right_withdrawn",
         "password_changed",
@@ -112,6 +114,8 @@ def test_sign_up_reset_and_other_e_mails_draw_on_separate_budgets() -> None:
     families = {template: budget_family(template) for template in SUBJECTS}
 
     assert families["signup_verification_code"] == families["signup_attempt_existing_account"] == "signup"
+    # A code proving a new address is asked for like a sign-up's, for any address.
+    assert families["email_change_code"] == "signup"
     assert families["password_reset_code"] == "reset"
     assert families["account_created"] == families["invitation"] == families["access_request_received"] == "other"
     assert budgets_of("Victime@Example.fr", "password_reset_code", ATTACKER_IP) == (

@@ -20,7 +20,7 @@ class RequeueEmail:
 
 
 class CannotRequeue(Exception):
-    """The e-mail is unknown, not abandoned, or its command is no longer kept."""
+    """The e-mail is unknown, not abandoned, erased, or its command is no longer kept."""
 
 
 class RequeueAbandonedEmail:
@@ -34,6 +34,8 @@ class RequeueAbandonedEmail:
         email = await self._emails.get(email_id)
         if email is None:
             raise CannotRequeue(f"no e-mail {email_id}")
+        if email.erased_at is not None:
+            raise CannotRequeue(f"e-mail {email_id} was erased (its account was deleted); it is not sent again")
         # QUEUED: a previous run saved the requeue and stopped before republishing; finish it.
         if email.state not in (EmailState.ABANDONED, EmailState.QUEUED):
             raise CannotRequeue(f"e-mail {email_id} is {email.state.value}, not abandoned")

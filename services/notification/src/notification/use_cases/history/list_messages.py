@@ -59,13 +59,14 @@ class ListOrganisationMessages:
 def _page(emails: list[Email], limit: int, total: int) -> MessagePageV1:
     page = emails[:limit]
     return MessagePageV1(
-        items=[_message(email) for email in page],
+        items=[message_of(email) for email in page],
         next_before=page[-1].id if len(emails) > limit else None,
         total=total,
     )
 
 
-def _message(email: Email) -> MessageV1:
+def message_of(email: Email) -> MessageV1:
+    """What the person sees of an e-mail (also in the export of their data); an erased body reads ""."""
     return MessageV1(
         id=email.id,
         template=email.template,

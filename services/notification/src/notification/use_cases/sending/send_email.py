@@ -105,7 +105,7 @@ class SendEmail:
             return Outcome(email.state, Then.ACK)
         if email.state is EmailState.ABANDONED:
             # Parked again: a crash may have come between saving `abandoned` and parking.
-            return Outcome(email.state, Then.PARK)
+            return _abandoned(email)
         if email.claimed_recently(now, self._lease):
             # Another consumer may be talking to the SMTP server about it right now
             # (a duplicate published by an outbox relay): look again later.
@@ -126,7 +126,7 @@ class SendEmail:
         if email.state is EmailState.QUEUED or email.done:
             # Still throttled (wait again), or given up just now (its last attempt was the
             # interrupted one, or it waited too long for a budget): park it.
-            return throttled or Outcome(email.state, Then.PARK)
+            return throttled or _abandoned(email)
         return None
 
     async def _claim(self, email: Email, budgets: tuple[Budget, ...]) -> Outcome | None:
@@ -147,7 +147,7 @@ class SendEmail:
             hours = self._max_throttled.total_seconds() / 3600
             email.expire(now, f"rate limit still reached after {hours:g} h: {admission.rule}")
             logger.warning("e-mail %s abandoned: throttled for %g h", email.id, hours)
-            return Outcome(email.state, Then.PARK)
+            return _abandoned(email)
         email.throttle(now, f"rate limit: {admission.rule}; postponed")
         level = self._policy.level_for(admission.retry_after.total_seconds())
         logger.info("e-mail %s postponed: %s", email.id, admission.rule)
@@ -169,7 +169,7 @@ class SendEmail:
         if email.state is EmailState.SENT:
             return Outcome(email.state, Then.ACK)
         if email.state is EmailState.ABANDONED:
-            return Outcome(email.state, Then.PARK)
+            return _abandoned(email)
         return self._retry(email.state, level=email.attempts_since_queued)
 
     def _retry(self, state: EmailState, level: int) -> Outcome:
@@ -187,4 +187,13 @@ class SendEmail:
             created_at=self._clock(),
             account_id=command.account_id,
             siren=command.siren,
+            mentions=list(command.mentions),
+            # The last e-mail of a deleted account: nothing of it kept once it is done.
+            erase_when_done=getattr(type(command.content), "ERASE_WHEN_DONE", False),
         )
+
+
+def _abandoned(email: Email) -> Outcome:
+    """Its command parked for an operator's requeue; not once erased (its account deleted): it cannot be
+    sent again, and the parked copy would keep the body on the broker for days."""
+    return Outcome(email.state, Then.ACK if email.erased_at else Then.PARK)
