@@ -43,7 +43,7 @@ from contracts.catalogue import requests_of
 from contracts.invited_accounts import CreateInvitedAccountV1
 from contracts.notification import SendEmailV1
 from contracts.organisations import GetOrganisationV1, SearchOrganisationsV1
-from contracts.privacy import GetDeletionBlockersV1
+from contracts.privacy import AccountDeletedV1, AccountEmailChangedV1, GetDeletionBlockersV1
 from contracts.topology import SERVICES
 from efp_runtime.broker_access import USERS_BY_NAME
 
@@ -100,7 +100,13 @@ HABILITATION_TEMPLATES = frozenset(
 TEMPLATE_OWNERS = {t: "identity" for t in IDENTITY_TEMPLATES} | {t: "habilitation" for t in HABILITATION_TEMPLATES}
 # Messages of the dead-lettered queues (topology.DEAD_LETTERED_QUEUES), which `efp-ops` replays.
 OPERATOR_REPLAYS = frozenset(
-    {AccountCreatedV1.MESSAGE_TYPE, AccountProfileUpdatedV1.MESSAGE_TYPE, SendEmailV1.MESSAGE_TYPE}
+    {
+        AccountCreatedV1.MESSAGE_TYPE,
+        AccountProfileUpdatedV1.MESSAGE_TYPE,
+        AccountEmailChangedV1.MESSAGE_TYPE,
+        AccountDeletedV1.MESSAGE_TYPE,
+        SendEmailV1.MESSAGE_TYPE,
+    }
 )
 
 
