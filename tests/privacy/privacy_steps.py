@@ -114,9 +114,9 @@ def eventually(check: Any, within: float = 20, interval: float = 0.3) -> Any:
 def mail_about(mail_server: MailRecorder, address: str, words: str, within: float = 30) -> Any:
     """The first mail to `address` whose subject holds `words`, waited for."""
     mail = eventually(
-        lambda: next((m for m in mail_server.mails_to(address) if words in m.subject()), None), within=within
+        lambda: next((m for m in mail_server.mails_to(address) if words in m.subject), None), within=within
     )
-    assert mail is not None, f"no mail « {words} » to {address}: {[m.subject() for m in mail_server.mails_to(address)]}"
+    assert mail is not None, f"no mail « {words} » to {address}: {[m.subject for m in mail_server.mails_to(address)]}"
     return mail
 
 
