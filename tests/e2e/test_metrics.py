@@ -137,7 +137,12 @@ def test_outbox_backlog_and_sweeps_are_exposed(journey: Journey) -> None:
 
     assert {"registrations", "accounts"} <= label_values(identity, "efp_outbox_pending_documents", "collection")
     assert "access_requests" in label_values(habilitation, "efp_outbox_pending_documents", "collection")
-    assert label_values(identity, "efp_sweep_lag_seconds", "sweep") == {"registrations", "email_changes"}
+    assert label_values(identity, "efp_sweep_lag_seconds", "sweep") == {
+        "registrations",
+        "email_changes",
+        "account_erasures",
+        "inactive_accounts",
+    }
     assert label_values(habilitation, "efp_sweep_lag_seconds", "sweep") == {
         "activation_codes",
         "invitations",

@@ -45,8 +45,8 @@ def create_app(settings: IdentitySettings | None = None, adapters: Adapters | No
         {
             "registrations": identity.abandon_idle_registrations,
             "email_changes": identity.my_data.forget_expired_email_changes,
-            "account-erasures": identity.privacy.finish_erasures,
-            "inactive-accounts": identity.privacy.sweep_inactive_accounts,
+            "account_erasures": identity.privacy.finish_erasures,
+            "inactive_accounts": identity.privacy.sweep_inactive_accounts,
         },
         settings.sweep_seconds,
     )

@@ -79,14 +79,14 @@ async def snapshot(database: AsyncDatabase[dict[str, Any]]) -> dict[str, list[di
 async def test_importing_the_sample_twice_leaves_the_same_documents(directory, database) -> None:
     first = await import_sample(directory)
     assert first == ImportReport(
-        organisations=ImportCounts(read=40, written=40, changed=40, skipped_invalid=0),
-        establishments=ImportCounts(read=89, written=89, changed=89, skipped_invalid=0),
+        organisations=ImportCounts(read=45, written=45, changed=45, skipped_invalid=0),
+        establishments=ImportCounts(read=94, written=94, changed=94, skipped_invalid=0),
     )
     stored = await snapshot(database)
     second = await import_sample(directory)
     assert (second.organisations.changed, second.establishments.changed) == (0, 0)
     assert await snapshot(database) == stored
-    assert (len(stored[ORGANISATIONS]), len(stored[ESTABLISHMENTS])) == (40, 89)
+    assert (len(stored[ORGANISATIONS]), len(stored[ESTABLISHMENTS])) == (45, 94)
 
 
 async def test_an_accentless_prefix_finds_emeraude_without_its_closed_establishment(directory) -> None:
@@ -196,8 +196,8 @@ def test_the_import_command_loads_the_sample_then_its_zip_changes_nothing(
     )
     assert first.returncode == 0, first.stderr
     counts = json.loads(first.stdout.strip())
-    assert counts["organisations"] == {"read": 40, "written": 40, "changed": 40, "skipped_invalid": 0}
-    assert counts["establishments"] == {"read": 89, "written": 89, "changed": 89, "skipped_invalid": 0}
+    assert counts["organisations"] == {"read": 45, "written": 45, "changed": 45, "skipped_invalid": 0}
+    assert counts["establishments"] == {"read": 94, "written": 94, "changed": 94, "skipped_invalid": 0}
     # INSEE publishes the stock files as .zip archives of one CSV each.
     again = run_command(
         infrastructure,

@@ -163,8 +163,8 @@ async def sweep() -> dict[str, int]:
         return {
             "registrations": await identity.abandon_idle_registrations(),
             "email_changes": await identity.my_data.forget_expired_email_changes(),
-            "account-erasures": await identity.privacy.finish_erasures(),
-            "inactive-accounts": await identity.privacy.sweep_inactive_accounts(),
+            "account_erasures": await identity.privacy.finish_erasures(),
+            "inactive_accounts": await identity.privacy.sweep_inactive_accounts(),
         }
     finally:
         for close in adapters.close:
