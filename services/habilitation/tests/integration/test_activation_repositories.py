@@ -196,13 +196,15 @@ async def test_a_letter_is_taken_once_by_its_agent_before_it_expires(
     database: AsyncDatabase[dict[str, Any]],
 ) -> None:
     letters = MongoActivationLetters(database[mongo_activation_letters.COLLECTION])
-    await letters.keep("code-1", "agent-1", b"%PDF-1", T0 + timedelta(minutes=10))
-    await letters.keep("code-2", "agent-1", b"%PDF-2", T0 + timedelta(minutes=10))
+    # Real time: the store's TTL monitor (every second) deletes a letter whose expiry is past by its clock.
+    now = datetime.now(UTC)
+    await letters.keep("code-1", "agent-1", b"%PDF-1", now + timedelta(minutes=10))
+    await letters.keep("code-2", "agent-1", b"%PDF-2", now + timedelta(minutes=10))
 
-    assert await letters.take("code-1", "agent-2", T0) is None
-    assert await letters.take("code-1", "agent-1", T0) == b"%PDF-1"
-    assert await letters.take("code-1", "agent-1", T0) is None
-    assert await letters.take("code-2", "agent-1", T0 + timedelta(minutes=10)) is None
+    assert await letters.take("code-1", "agent-2", now) is None
+    assert await letters.take("code-1", "agent-1", now) == b"%PDF-1"
+    assert await letters.take("code-1", "agent-1", now) is None
+    assert await letters.take("code-2", "agent-1", now + timedelta(minutes=10)) is None
     indexes = await database[mongo_activation_letters.COLLECTION].index_information()
     assert any(spec.get("expireAfterSeconds") == 0 for spec in indexes.values())
 
