@@ -1,10 +1,13 @@
 """The fault suite's handle on the running system: start services with its settings, inject faults."""
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+import httpx
 
 from devstack.mail_recorder import MailRecorder
 from devstack.pytest_plugin import Infrastructure, RunningSystem
+from devstack.system import StoreNode
 
 # Settings the suite gives the notification service (each time it is started):
 # - no per-recipient cap: a manager gets one e-mail per access request, more than the anti-flood
@@ -20,6 +23,8 @@ class Faults:
     system: RunningSystem
     infrastructure: Infrastructure
     mail_server: MailRecorder
+    # What /health/ready answered while the last store fault lasted (polled every half second).
+    readiness_during_fault: set[int] = field(default_factory=set)
 
     def start(self, name: str) -> None:
         self.system.start(name, SERVICE_ENV.get(name))
@@ -51,3 +56,42 @@ class Faults:
         while len(self.mail_server.received()) == before and time.monotonic() - healed < 120:
             time.sleep(0.05)
         return time.monotonic() - healed
+
+    def kill_and_restart_store(self, down_seconds: float) -> float:
+        """kill -9 of the store, dead a while under load, started again on the same port and data
+        directory; seconds from its start to every service ready again."""
+        store = self._store()
+        store.kill()
+        self._watch_readiness(down_seconds)
+        store.start()
+        healed = time.monotonic()
+        self.system.wait_ready(timeout=120)
+        return time.monotonic() - healed
+
+    def pause_store(self, seconds: float) -> float:
+        """SIGSTOP of the store (connections open, nothing answers), SIGCONT after `seconds`;
+        seconds from the SIGCONT to every service ready again."""
+        store = self._store()
+        store.pause()
+        try:
+            self._watch_readiness(seconds)
+        finally:
+            store.resume()
+        healed = time.monotonic()
+        self.system.wait_ready(timeout=120)
+        return time.monotonic() - healed
+
+    def _store(self) -> StoreNode:
+        assert self.infrastructure.store is not None, "the fault suite starts its own store"
+        return self.infrastructure.store
+
+    def _watch_readiness(self, seconds: float) -> None:
+        self.readiness_during_fault = set()
+        end = time.monotonic() + seconds
+        while (left := end - time.monotonic()) > 0:
+            try:
+                status = httpx.get(f"{self.system.gateway_url}/health/ready", timeout=min(2.0, left)).status_code
+                self.readiness_during_fault.add(status)
+            except httpx.HTTPError:
+                pass
+            time.sleep(min(0.5, max(0.0, end - time.monotonic())))
