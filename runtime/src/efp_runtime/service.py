@@ -28,7 +28,7 @@ from efp_runtime.broker import (
 from efp_runtime.message_context import MessageContext, context_of
 from efp_runtime.metrics import MetricsSettings, ServiceMetrics
 from efp_runtime.refusal import Refusal
-from efp_runtime.rpc import INTERNAL_ERROR, SENDER_REFUSED, refuse_redelivered
+from efp_runtime.rpc import INTERNAL_ERROR, SENDER_REFUSED, RpcUnavailable, refuse_redelivered
 from efp_runtime.senders import SenderCheck
 from efp_runtime.settings import RuntimeSettings
 from efp_runtime.store_outage import STORE_UNAVAILABLE, store_unavailable, waiting_for_the_store
@@ -106,6 +106,10 @@ def serve_requests(
             return RpcReply(result=await routes[type(request)](request, context))
         except Refusal as refused:
             return RpcReply(error=to_error(refused))
+        except RpcUnavailable as away:
+            # A service this one asked did not answer, or could not serve: "try again shortly" (503).
+            logger.warning("%s request %s: %s", service, request.kind, away)
+            return RpcReply(error=away.error or STORE_UNAVAILABLE)
         except Exception as error:
             if store_unavailable(error):
                 # Killed, restarting or unreachable: "try again shortly" (503), not a fault of ours (500).

@@ -17,9 +17,9 @@ from pymongo.errors import (
 )
 
 from contracts.errors import ErrorCode
-from contracts.rpc import PingV1, PongV1
+from contracts.rpc import PingV1, PongV1, RpcError, RpcReply
 from efp_runtime.message_context import MessageContext
-from efp_runtime.rpc import INTERNAL_ERROR
+from efp_runtime.rpc import INTERNAL_ERROR, RpcClient, RpcRefused, RpcUnavailable
 from efp_runtime.service import checked_first, serve_requests
 from efp_runtime.store_outage import STORE_UNAVAILABLE, store_unavailable, until_store_answers, waiting_for_the_store
 
@@ -163,3 +163,46 @@ async def test_the_wait_between_attempts_is_a_real_pause() -> None:
     await until_store_answers(call, "test", pause=0.05)
 
     assert loop.time() - started >= 0.05
+
+
+class AnsweringChannel:
+    """A channel whose every request is answered at once with `reply` (the client's own reply consumer)."""
+
+    def __init__(self, client: RpcClient, reply: RpcReply[Any]) -> None:
+        self.default_exchange = self
+        self._client, self._reply = client, reply
+
+    async def publish(self, message: Any, routing_key: str, mandatory: bool) -> None:
+        answer = SimpleNamespace(correlation_id=message.correlation_id, body=self._reply.model_dump_json().encode())
+        await self._client._on_reply(answer)  # type: ignore[arg-type]
+
+
+def answered(reply: RpcReply[Any]) -> RpcClient:
+    client = RpcClient("amqp://habilitation:x@127.0.0.1/", "habilitation", 1)
+    client._channel = AnsweringChannel(client, reply)  # type: ignore[assignment]
+    return client
+
+
+async def test_a_service_answering_service_unavailable_is_unavailable_to_its_caller_not_a_refusal() -> None:
+    client = answered(RpcReply(error=STORE_UNAVAILABLE))
+
+    with pytest.raises(RpcUnavailable) as away:
+        await client.call("identity", PingV1())
+    assert away.value.error == STORE_UNAVAILABLE
+
+
+async def test_another_refusal_is_still_a_refusal() -> None:
+    client = answered(RpcReply(error=RpcError(code="not_found", detail="Introuvable.")))
+
+    with pytest.raises(RpcRefused):
+        await client.call("identity", PingV1())
+
+
+async def test_a_service_this_one_asked_being_unavailable_makes_this_request_unavailable_too() -> None:
+    async def use_case(request: object, context: MessageContext) -> BaseModel:
+        raise RpcUnavailable("identity did not answer ping.v1")
+
+    reply = await serve_requests("habilitation", {PingV1: use_case})(PingV1(), message())
+
+    assert reply.error is not None
+    assert reply.error.code == ErrorCode.SERVICE_UNAVAILABLE
