@@ -20,7 +20,7 @@ def create_mongo_client(url: str) -> AsyncMongoClient[dict[str, Any]]:
 
 # The readiness probe's wait for the store: well within the gateway's RPC timeout, so a store that does
 # not answer (paused, restarting) makes the service say "unavailable" instead of making its caller time out.
-STORE_PING_SECONDS = 1.0
+STORE_PING_SECONDS = 2.0
 
 
 async def store_answers(database: AsyncDatabase[dict[str, Any]], within: float = STORE_PING_SECONDS) -> None:
