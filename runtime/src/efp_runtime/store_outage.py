@@ -8,7 +8,6 @@ it were poison. Handlers are idempotent (they deduplicate on the message id), so
 after a store error is what a redelivery would do, without spending one of its bounded deliveries.
 """
 
-import asyncio
 import functools
 import logging
 import time
@@ -17,6 +16,7 @@ from typing import Any, TypeVar
 
 from faststream.exceptions import NackMessage
 from pymongo.errors import ConnectionFailure, PyMongoError
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, wait_fixed
 
 from contracts.errors import ErrorCode
 from contracts.rpc import RpcError
@@ -54,14 +54,21 @@ async def until_store_answers(
     """`call()`, again every `pause` seconds while the store is away, for `patience` seconds at most;
     then, and for any other error, the error is raised."""
     deadline = clock() + patience
-    while True:
-        try:
+
+    def tell(state: RetryCallState) -> None:
+        error = state.outcome.exception() if state.outcome else None
+        logger.warning("%s: the store does not answer (%s); trying again in %gs", what, type(error).__name__, pause)
+
+    async for attempt in AsyncRetrying(
+        retry=retry_if_exception(store_unavailable),
+        stop=lambda _: clock() >= deadline,
+        wait=wait_fixed(pause),
+        before_sleep=tell,
+        reraise=True,  # the store's own error, not tenacity's RetryError
+    ):
+        with attempt:
             return await call()
-        except Exception as error:
-            if not store_unavailable(error) or clock() >= deadline:
-                raise
-            logger.warning("%s: the store does not answer (%s); trying again in %gs", what, type(error).__name__, pause)
-        await asyncio.sleep(pause)
+    raise AssertionError("tenacity ends with a result or an error")  # pragma: no cover
 
 
 def waiting_for_the_store(
