@@ -16,7 +16,7 @@ from contracts.topology import (
 )
 from devstack.mail_recorder import MailRecorder
 from devstack.pytest_plugin import RunningSystem
-from efp_runtime.polling import eventually
+from efp_runtime.polling import eventually, eventually_sync
 from tests.e2e.bus_tap import drain, tapped, types
 from tests.e2e.journeys import code_in, start_registration, unique_email
 
@@ -43,6 +43,42 @@ def test_a_notification_service_killed_before_the_email_still_delivers_exactly_o
     client.get("/health/ready")
     with pytest.raises(AssertionError):
         mail_server.wait_for_mail(email, count=2, timeout=3)
+
+
+def test_an_email_whose_consumer_is_cut_off_mid_conversation_is_recorded_and_sent_once(
+    system: RunningSystem, client: httpx.Client, mail_server: MailRecorder
+) -> None:
+    """A broker restart or a node lost closes notification's channel while it talks to the SMTP server;
+    aiormq then cancels the handler. The sending must still reach its `sent` record: cancelled between
+    the server's acceptance and the record, the redelivered command would send it a second time."""
+    rabbit = system.infrastructure.rabbit
+    if rabbit is None:
+        pytest.skip("the session's own broker has the console this test uses")
+    api = httpx.Client(base_url=rabbit.management_url, auth=("guest", "guest"), timeout=10)
+    email = unique_email()
+    hold = mail_server.hold(email)
+    start_registration(client, email)
+    assert hold.arrived.wait(20), "the code e-mail never reached the SMTP server"
+
+    # The command is unacknowledged while its handler waits for the server's answer: cut notification off.
+    connections = [c for c in api.get("api/connections").json() if c["user"] == "notification"]
+    assert connections, "notification has no connection of its own to the broker"
+    for connection in connections:
+        assert api.delete(f"api/connections/{connection['name']}").status_code in (204, 404)
+    hold.released.set()
+
+    [mail] = mail_server.wait_for_mail(email)
+    email_id = mail.message_id.strip("<>").split("@")[0]
+
+    # The broker gives the command back once notification reconnects: it must find the e-mail sent,
+    # not send it again once the sending lease ran out.
+    def redelivered() -> tuple[int, bool]:
+        return len(mail_server.mails_to(email)), f"e-mail {email_id} already sent" in system.logs()
+
+    sent, found_sent = eventually_sync(
+        redelivered, lambda seen: seen[0] > 1 or seen[1], within=30, what="the redelivered command's outcome"
+    )
+    assert (sent, found_sent) == (1, True), f"{sent} e-mails sent"
 
 
 async def test_the_code_never_travels_on_the_public_exchange_nor_in_logs(

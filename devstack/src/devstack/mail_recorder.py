@@ -2,9 +2,11 @@
 
 It can also be told to refuse for a while (`fail_with`), or to answer the messages to one
 address with a scripted sequence of replies (`script_replies`: e.g. 451 then accept), to show
-what the platform does when the mail server is down or says no.
+what the platform does when the mail server is down or says no, or to keep the next message to one
+address waiting before its answer (`hold`), to interrupt the sender in the middle of a conversation.
 """
 
+import asyncio
 import email
 import email.parser
 import email.policy
@@ -48,15 +50,31 @@ class ReceivedMail:
         return str(part.get_content()).replace("\r\n", "\n")
 
 
+@dataclass(frozen=True)
+class Hold:
+    """The next message to one address, kept before its answer: `arrived` once its content is in,
+    answered (and recorded, as a server that already took it) once `released` is set."""
+
+    arrived: threading.Event = field(default_factory=threading.Event)
+    released: threading.Event = field(default_factory=threading.Event)
+
+
 class _Handler:
     def __init__(self) -> None:
         self.mails: list[ReceivedMail] = []
         self.refusal: str | None = None
         self.scripts: dict[str, deque[str]] = {}
         self.replies: list[tuple[str, str]] = []
+        self.holds: dict[str, Hold] = {}
         self.lock = threading.Lock()
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        with self.lock:
+            holds = [self.holds.pop(to) for to in envelope.rcpt_tos if to in self.holds]
+        for hold in holds:
+            hold.arrived.set()
+            # Released from the test's thread: waited for in a worker thread, the server's loop going on.
+            await asyncio.to_thread(hold.released.wait, 60)
         reply = self._scripted(list(envelope.rcpt_tos)) or self.refusal
         if reply and not reply.startswith("2"):
             with self.lock:
@@ -102,6 +120,13 @@ class MailRecorder:
         '550 5.1.1 unknown', or a '250 …' to accept), then accept as usual."""
         with self._handler.lock:
             self._handler.scripts[address] = deque(replies)
+
+    def hold(self, address: str) -> Hold:
+        """Keep the next message to `address` waiting, content received, until `released` is set."""
+        hold = Hold()
+        with self._handler.lock:
+            self._handler.holds[address] = hold
+        return hold
 
     def replies_to(self, address: str) -> list[str]:
         """Every reply given to a message for `address`, refusals included, in order."""
