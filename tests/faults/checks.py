@@ -35,6 +35,8 @@ class Row:
     sent: int = 0
     accepted: int = 0
     retried: int = 0
+    # 5xx answers other than 502/503/504 (a 500): a failure in any scenario.
+    server_errors: int = 0
     unknown: int = 0
     expected: int = 0
     received: int = 0

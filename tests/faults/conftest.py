@@ -23,6 +23,7 @@ COLUMNS = (
     ("requests", "sent", "d"),
     ("2xx", "accepted", "d"),
     ("retried", "retried", "d"),
+    ("other 5xx", "server_errors", "d"),
     ("restarted sign-ups", "unknown", "d"),
     ("e-mails owed", "expected", "d"),
     ("received", "received", "d"),
@@ -49,6 +50,8 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         write(" | ".join([row.scenario.ljust(first), *cells]))
     write(
         "retried: attempts that got no definite answer (connection refused or cut, 502/503/504), sent again; "
+        "other 5xx: answers 500 or any 5xx but those three (a failure: the platform broke instead of saying "
+        "'try again'); "
         "restarted sign-ups: registrations begun again on a new address after such an attempt "
         "(the old address may get a code: allowed, not owed); "
         "re-sent same Message-ID: an e-mail notification sent again because it was killed between the SMTP "

@@ -1,10 +1,15 @@
 """The fault suite's handle on the running system: start services with its settings, inject faults."""
 
+import contextlib
+import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+import httpx
 
 from devstack.mail_recorder import MailRecorder
 from devstack.pytest_plugin import Infrastructure, RunningSystem
+from devstack.system import StoreNode
 
 # Settings the suite gives the notification service (each time it is started):
 # - no per-recipient cap: a manager gets one e-mail per access request, more than the anti-flood
@@ -15,11 +20,17 @@ SERVICE_ENV = {
 }
 
 
+# Longer than the gateway's RPC timeout (5 s): a readiness round waits that long for a ping unanswered.
+READINESS_TIMEOUT = 7.0
+
+
 @dataclass
 class Faults:
     system: RunningSystem
     infrastructure: Infrastructure
     mail_server: MailRecorder
+    # What /health/ready answered while the last store fault lasted (ReadinessWatcher).
+    readiness_during_fault: set[int] = field(default_factory=set)
 
     def start(self, name: str) -> None:
         self.system.start(name, SERVICE_ENV.get(name))
@@ -51,3 +62,60 @@ class Faults:
         while len(self.mail_server.received()) == before and time.monotonic() - healed < 120:
             time.sleep(0.05)
         return time.monotonic() - healed
+
+    def kill_and_restart_store(self, down_seconds: float) -> float:
+        """kill -9 of the store, dead a while under load, started again on the same port and data
+        directory; seconds from its start to every service ready again."""
+        store = self._store()
+        store.kill()
+        watcher = ReadinessWatcher(self.system.gateway_url)
+        time.sleep(down_seconds)
+        watcher.over.set()
+        store.start()
+        healed = time.monotonic()
+        self.readiness_during_fault = watcher.seen()
+        self.system.wait_ready(timeout=120)
+        return time.monotonic() - healed
+
+    def pause_store(self, seconds: float) -> float:
+        """SIGSTOP of the store (connections stay open, nothing answers), SIGCONT after `seconds`;
+        seconds from the SIGCONT to every service ready again."""
+        store = self._store()
+        store.pause()
+        try:
+            watcher = ReadinessWatcher(self.system.gateway_url)
+            time.sleep(seconds)
+            watcher.over.set()
+        finally:
+            store.resume()
+        healed = time.monotonic()
+        self.readiness_during_fault = watcher.seen()
+        self.system.wait_ready(timeout=120)
+        return time.monotonic() - healed
+
+    def _store(self) -> StoreNode:
+        assert self.infrastructure.store is not None, "the fault suite starts its own store"
+        return self.infrastructure.store
+
+
+class ReadinessWatcher:
+    """What /health/ready answers until `over` is set, asked on a thread of its own: a round of pings may
+    take the gateway's RPC timeout, and a fault must last its own time, not the probe's."""
+
+    def __init__(self, gateway_url: str) -> None:
+        self.over = threading.Event()
+        self._url = f"{gateway_url}/health/ready"
+        self._statuses: set[int] = set()
+        self._thread = threading.Thread(target=self._watch, name="readiness watcher")
+        self._thread.start()
+
+    def seen(self) -> set[int]:
+        """The statuses answered, once the last probe in flight has its answer."""
+        self._thread.join()
+        return self._statuses
+
+    def _watch(self) -> None:
+        while not self.over.is_set():
+            with contextlib.suppress(httpx.HTTPError):  # the gateway itself busy: asked again
+                self._statuses.add(httpx.get(self._url, timeout=READINESS_TIMEOUT).status_code)
+            self.over.wait(0.5)

@@ -53,6 +53,8 @@ class Tally:
     sent: int = 0
     accepted: int = 0
     retried: int = 0
+    # Answers 500 or any 5xx but 502/503/504: the platform broke instead of saying "try again".
+    server_errors: int = 0
     unknown_outcomes: int = 0
     # (recipient, kind) → e-mails owed for acknowledged work / that may come from unknown outcomes.
     expected: Counter[tuple[str, str]] = field(default_factory=Counter)
@@ -71,6 +73,8 @@ class Tally:
                 self.accepted += 1
             elif attempt == "retried":
                 self.retried += 1
+            elif attempt == "server error":
+                self.server_errors += 1
 
     def owe(self, to: str, kind: str, n: int = 1) -> None:
         with self.lock:
@@ -150,8 +154,16 @@ class Browser:
         except httpx.TransportError:
             self.tally.count("retried")
             return None
-        self.tally.count("accepted" if response.is_success else "retried" if response.status_code in RETRYABLE else "")
+        self.tally.count(_attempt_kind(response.status_code))
         return response
+
+
+def _attempt_kind(status: int) -> str:
+    if 200 <= status < 300:
+        return "accepted"
+    if status in RETRYABLE:
+        return "retried"
+    return "server error" if status >= 500 else ""
 
 
 def _code_in(text: str) -> str | None:

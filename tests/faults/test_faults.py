@@ -1,10 +1,12 @@
-"""Faults under load: each service killed (-9), the broker restarted, SMTP failing, a poison message.
+"""Faults under load: each service killed (-9), the broker restarted, the store killed (-9) and
+restarted or unreachable, SMTP failing, a poison message.
 
 Each scenario gives two fresh organisations a manager, runs the mixed load (sign-ups, logins,
 access requests accepted by the managers, invitations), injects its fault once a third of the
 requests are sent, lets the load finish, and then counts: every e-mail owed arrived exactly once,
 no duplicate at all, every aggregate consistent, every outbox drained, no message left in any
-queue and none dead-lettered. The table of what was tried and counted prints at the session's end.
+queue and none dead-lettered, and no answer was a 500 (a platform that cannot go on says 503).
+The table of what was tried and counted prints at the session's end.
 """
 
 import asyncio
@@ -45,13 +47,14 @@ from tests.faults.load import Browser, Organisation, Tally, collaborator_journey
 pytestmark = pytest.mark.faults
 
 # Per scenario: journeys of 11 requests each (captcha, 5 sign-up steps, captcha, login, /me, access
-# request, acceptance) and single-request invitations: 60 × 11 + 340 = 1,000 requests (7,000 over the
-# seven scenarios). EFP_FAULTS_JOURNEYS=30 EFP_FAULTS_INVITATIONS=120 gives a quicker 450 per scenario.
+# request, acceptance) and single-request invitations: 60 × 11 + 340 = 1,000 requests (9,000 over the
+# nine scenarios). EFP_FAULTS_JOURNEYS=30 EFP_FAULTS_INVITATIONS=120 gives a quicker 450 per scenario.
 JOURNEYS = int(os.environ.get("EFP_FAULTS_JOURNEYS", "60"))
 INVITATIONS = int(os.environ.get("EFP_FAULTS_INVITATIONS", "340"))
 WORKERS = 8
 DOWN_SECONDS = 3.0
 SMTP_OUTAGE_SECONDS = 8.0
+STORE_PAUSE_SECONDS = 10.0
 # Organisations of the SIRENE sample with two open establishments, two per scenario, never reused.
 ORGANISATIONS = [
     ("000010116", "00001011600010", "00001011600028"),
@@ -68,6 +71,10 @@ ORGANISATIONS = [
     ("000019042", "00001904200019", "00001904200027"),
     ("000019984", "00001998400012", "00001998400020"),
     ("000020925", "00002092500012", "00002092500020"),
+    ("000030007", "00003000700017", "00003000700025"),
+    ("000030015", "00003001500010", "00003001500028"),
+    ("000030023", "00003002300014", "00003002300022"),
+    ("000030031", "00003003100017", "00003003100025"),
 ]
 _free_organisations = list(ORGANISATIONS)
 
@@ -113,6 +120,7 @@ def _run(
     late = settle(faults.infrastructure, faults.mail_server, tally)
     row.duration_seconds = time.monotonic() - started
     row.sent, row.accepted, row.retried, row.unknown = tally.sent, tally.accepted, tally.retried, tally.unknown_outcomes
+    row.server_errors = tally.server_errors
     row.problems += [f"load: {error}" for error in tally.errors[:20]]
     row.problems += [f"never settled: {what}" for what in late]
     count_emails(row, faults.mail_server, tally, already, resend_window)
@@ -146,7 +154,7 @@ def _check_pending_visible(row: Row, faults: Faults, orgs: list[Organisation]) -
 
 def _verdict(row: Row) -> None:
     assert not row.problems, "\n".join(row.problems[:40])
-    assert row.lost == row.duplicates == row.stuck == row.outboxes == 0
+    assert row.lost == row.duplicates == row.stuck == row.outboxes == row.server_errors == 0
 
 
 @pytest.mark.parametrize("service", ["identity", "habilitation", "notification", "gateway"])
@@ -161,6 +169,26 @@ def test_a_broker_restart_mid_run_loses_and_repeats_nothing(faults: Faults) -> N
 
 def test_an_smtp_outage_shorter_than_the_retry_budget_loses_and_repeats_nothing(faults: Faults) -> None:
     _verdict(_run(f"SMTP 451 for {SMTP_OUTAGE_SECONDS:.0f} s", faults, lambda: faults.fail_smtp(SMTP_OUTAGE_SECONDS)))
+
+
+def test_the_store_killed_and_restarted_mid_run_loses_and_repeats_nothing(faults: Faults) -> None:
+    row = _run("kill -9 store", faults, lambda: faults.kill_and_restart_store(DOWN_SECONDS))
+    _store_down_was_seen(row, faults)
+    _verdict(row)
+
+
+def test_the_store_unreachable_for_a_while_loses_and_repeats_nothing(faults: Faults) -> None:
+    pause = lambda: faults.pause_store(STORE_PAUSE_SECONDS)  # noqa: E731
+    row = _run(f"store stopped {STORE_PAUSE_SECONDS:.0f} s", faults, pause)
+    _store_down_was_seen(row, faults)
+    _verdict(row)
+
+
+def _store_down_was_seen(row: Row, faults: Faults) -> None:
+    """While the store was away, readiness said so at least once (503), and never answered a 500."""
+    seen = faults.readiness_during_fault
+    if 503 not in seen or any(status >= 500 and status != 503 for status in seen):
+        row.problems.append(f"readiness during the store's outage answered {sorted(seen)}, not 503")
 
 
 POISONED_ACCOUNT_QUEUE = "habilitation.identity-accounts.created"

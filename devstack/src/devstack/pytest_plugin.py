@@ -29,13 +29,14 @@ from devstack.store_users import provision_store_users
 from devstack.system import (
     SERVICES,
     Endpoints,
+    StoreNode,
     load_sirene_sample,
     metrics_urls,
     process_envs,
     service_env,
-    start_mongodb,
     start_rabbitmq,
     start_service,
+    start_store,
     wait_ready,
     wait_web,
     web_env,
@@ -81,6 +82,8 @@ class Infrastructure:
     state_dir: Path
     # The node this session started (None when AMQP_URL or containers provide the broker).
     rabbit: RabbitNode | None = None
+    # The store this session started (None when MONGODB_URL or containers provide it).
+    store: StoreNode | None = None
     # Databases are per session, so a shared server (MONGODB_URL) keeps runs apart.
     database_prefix: str = field(default_factory=lambda: f"t{uuid.uuid4().hex[:8]}_")
 
@@ -168,8 +171,9 @@ def infrastructure(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Infrast
         else:
             rabbit = None if os.environ.get("AMQP_URL") else start_rabbitmq(stack, state_dir, free_port(), free_port())
             amqp_url = os.environ.get("AMQP_URL") or rabbit.amqp_url  # type: ignore[union-attr]
-            mongodb_url = os.environ.get("MONGODB_URL") or start_mongodb(stack, state_dir, free_port())
-            yield Infrastructure(amqp_url, mongodb_url, state_dir, rabbit)
+            store = None if os.environ.get("MONGODB_URL") else start_store(stack, state_dir, free_port())
+            mongodb_url = os.environ.get("MONGODB_URL") or store.url  # type: ignore[union-attr]
+            yield Infrastructure(amqp_url, mongodb_url, state_dir, rabbit, store)
             return
         yield Infrastructure(amqp_url, mongodb_url, state_dir)
     finally:

@@ -3,6 +3,7 @@
 import base64
 import os
 import secrets
+import signal
 import sys
 import time
 import urllib.parse
@@ -35,28 +36,71 @@ class Endpoints:
     mail_ui_url: str | None = None
 
 
-def start_mongodb(stack: Stack, data_dir: Path, port: int) -> str:
-    """SecantusDB with authentication on; returns its administrator's URL (root), which only the
+@dataclass
+class StoreNode:
+    """The SecantusDB process a stack started, and what the fault suite does to it (by its PID only)."""
+
+    stack: Stack
+    storage: Path
+    port: int
+    secret: str
+    log_dir: Path
+    child: Child | None = None
+
+    @property
+    def url(self) -> str:
+        """Its administrator's URL (root). retryWrites=false: with retryable writes SecantusDB's inserts
+        slow down ~20x over time."""
+        credentials = f"{STORE_ADMIN}:{urllib.parse.quote(self.secret, safe='')}"
+        return (
+            f"mongodb://{credentials}@127.0.0.1:{self.port}/?authSource=admin&retryWrites=false&directConnection=true"
+        )
+
+    def start(self) -> None:
+        """Start it (again) on the same port and data directory: what it acknowledged is there."""
+        child = spawn(
+            "secantusdb",
+            [
+                *(sys.executable, "-m", "devstack.secantus_server", "--auth"),
+                *("--port", str(self.port), "--storage-path", str(self.storage)),
+            ],
+            self.log_dir,
+            env={STORE_ADMIN_PASSWORD_VARIABLE: self.secret},
+        )
+        self.child = self.stack.add(child)
+        wait_until(lambda: port_open(self.port) or not child.alive(), 60, "SecantusDB")
+        if not child.alive():
+            raise RuntimeError(f"SecantusDB exited:\n{child.log_tail()}")
+
+    def kill(self) -> None:
+        """kill -9: no checkpoint, no clean close; its journal is all it has on the next start."""
+        assert self.child is not None
+        self.child.kill()
+
+    def pause(self) -> None:
+        """SIGSTOP: the port still accepts connections, nothing answers (a network-style outage)."""
+        assert self.child is not None
+        os.killpg(self.child.pid, signal.SIGSTOP)
+
+    def resume(self) -> None:
+        assert self.child is not None
+        os.killpg(self.child.pid, signal.SIGCONT)
+
+
+def start_store(stack: Stack, data_dir: Path, port: int) -> StoreNode:
+    """SecantusDB with authentication on; its `url` is its administrator's (root), which only the
     harness, the operators' commands and the tests' own checks use (services: devstack.store_users)."""
     storage = data_dir / "secantusdb"
     storage.mkdir(parents=True, exist_ok=True)
     secret = os.environ.get(STORE_ADMIN_PASSWORD_VARIABLE) or kept_secret(data_dir, "store-admin-password", 24)
-    child = spawn(
-        "secantusdb",
-        [
-            *(sys.executable, "-m", "devstack.secantus_server", "--auth"),
-            *("--port", str(port), "--storage-path", str(storage)),
-        ],
-        data_dir / "logs",
-        env={STORE_ADMIN_PASSWORD_VARIABLE: secret},
-    )
-    stack.add(child)
-    wait_until(lambda: port_open(port) or not child.alive(), 60, "SecantusDB")
-    if not child.alive():
-        raise RuntimeError(f"SecantusDB exited:\n{child.log_tail()}")
-    # retryWrites=false: with retryable writes SecantusDB's inserts slow down ~20x over time.
-    credentials = f"{STORE_ADMIN}:{urllib.parse.quote(secret, safe='')}"
-    return f"mongodb://{credentials}@127.0.0.1:{port}/?authSource=admin&retryWrites=false&directConnection=true"
+    node = StoreNode(stack, storage, port, secret, data_dir / "logs")
+    node.start()
+    return node
+
+
+def start_mongodb(stack: Stack, data_dir: Path, port: int) -> str:
+    """The store's administrator URL (`start_store` for a handle on the process)."""
+    return start_store(stack, data_dir, port).url
 
 
 def start_maildev(stack: Stack, data_dir: Path, smtp_port: int, web_port: int) -> tuple[str, str]:

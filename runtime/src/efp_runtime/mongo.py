@@ -4,6 +4,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+import pymongo
 from pymongo import AsyncMongoClient, ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
@@ -13,8 +14,28 @@ logger = logging.getLogger(__name__)
 
 
 def create_mongo_client(url: str) -> AsyncMongoClient[dict[str, Any]]:
-    """One client per process; it pools connections. Timeouts fail fast instead of hanging."""
-    return AsyncMongoClient(url, tz_aware=True, serverSelectionTimeoutMS=10_000, uuidRepresentation="standard")
+    """One client per process; it pools connections. Timeouts fail fast instead of hanging.
+
+    journal=True: a write is acknowledged once it is in the store's journal. Without it SecantusDB (like
+    mongod with w:1, j:false) acknowledges from memory, and a kill -9 loses the last tens of milliseconds
+    of acknowledged writes (measured: 40 of 3,915 sequential inserts; none with the journal): a sign-up
+    step answered 200 was found undone after the store restarted. It costs about 0.4 ms of latency per
+    write here, and nothing on MongoDB's default w:majority, which is journaled already.
+    """
+    return AsyncMongoClient(
+        url, tz_aware=True, serverSelectionTimeoutMS=10_000, uuidRepresentation="standard", journal=True
+    )
+
+
+# The readiness probe's wait for the store: well within the gateway's RPC timeout, so a store that does
+# not answer (paused, restarting) makes the service say "unavailable" instead of making its caller time out.
+STORE_PING_SECONDS = 2.0
+
+
+async def store_answers(database: AsyncDatabase[dict[str, Any]], within: float = STORE_PING_SECONDS) -> None:
+    """Returns once the store answers a ping; raises PyMongo's timeout or connection error otherwise."""
+    with pymongo.timeout(within):
+        await database.command("ping")
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from faststream.exceptions import RejectMessage
 from faststream.rabbit import RabbitMessage
 
 from contracts.envelope import CORRELATION_HEADER
+from contracts.errors import ErrorCode
 from contracts.rpc import Request, ResultT, RpcError, RpcReply
 from contracts.topology import credentials_queue, rpc_queue
 from efp_runtime.message_context import correlation_id_var, new_id
@@ -41,7 +42,12 @@ def refuse_redelivered(message: RabbitMessage) -> None:
 
 
 class RpcUnavailable(Exception):
-    """The service did not answer in time, or its queue does not exist."""
+    """The service did not answer in time, its queue does not exist, or it answered that it cannot serve
+    now (`service_unavailable`, its store away: `error` then holds its words)."""
+
+    def __init__(self, message: str, error: RpcError | None = None) -> None:
+        super().__init__(message)
+        self.error = error
 
 
 class RpcRefused(Exception):
@@ -130,6 +136,10 @@ class RpcClient:
         # RESULT is the very model the request's type parameter names (set by contracts.rpc.Request).
         model = cast("type[ResultT]", request.RESULT)
         reply: RpcReply[ResultT] = RpcReply[model].model_validate_json(body)  # type: ignore[valid-type]
+        if reply.error is not None and reply.error.code == ErrorCode.SERVICE_UNAVAILABLE:
+            # Not a refusal to read and act on (a caller turning refusals into "not found" or a field error
+            # would be wrong): the same as no answer, for its caller to pass on as 503 or try later.
+            raise RpcUnavailable(f"{service} cannot answer {request.MESSAGE_TYPE} now", reply.error)
         if reply.error is not None:
             raise RpcRefused(reply.error)
         if reply.result is None:

@@ -16,7 +16,7 @@ from faststream import FastStream
 from faststream.rabbit import RabbitExchange, RabbitMessage, RabbitQueue
 from pydantic import BaseModel, Field
 
-from contracts.rpc import FieldError, Request, RpcError, RpcReply
+from contracts.rpc import FieldError, PingV1, Request, RpcError, RpcReply
 from contracts.topology import credentials_queue, rpc_queue
 from efp_runtime.broker import (
     create_broker,
@@ -28,9 +28,10 @@ from efp_runtime.broker import (
 from efp_runtime.message_context import MessageContext, context_of
 from efp_runtime.metrics import MetricsSettings, ServiceMetrics
 from efp_runtime.refusal import Refusal
-from efp_runtime.rpc import INTERNAL_ERROR, SENDER_REFUSED, refuse_redelivered
+from efp_runtime.rpc import INTERNAL_ERROR, SENDER_REFUSED, RpcUnavailable, refuse_redelivered
 from efp_runtime.senders import SenderCheck
 from efp_runtime.settings import RuntimeSettings
+from efp_runtime.store_outage import STORE_UNAVAILABLE, store_unavailable, waiting_for_the_store
 from efp_runtime.structured_logging import configure_logging
 from efp_runtime.sweeper import Sweep, run_sweeper
 from efp_runtime.telemetry import trace_messages, tracer_provider
@@ -69,6 +70,17 @@ def to_rpc_error(refused: Refusal) -> RpcError:
     )
 
 
+def checked_first(checks: list[Step], route: Route) -> Route:
+    """`route`, answered once every check passed (the list is read per request: checks declared later count)."""
+
+    async def checked(request: Any, context: MessageContext) -> BaseModel:
+        for check in checks:
+            await check()
+        return await route(request, context)
+
+    return checked
+
+
 def serve_requests(
     service: str,
     routes: Routes,
@@ -94,7 +106,15 @@ def serve_requests(
             return RpcReply(result=await routes[type(request)](request, context))
         except Refusal as refused:
             return RpcReply(error=to_error(refused))
-        except Exception:
+        except RpcUnavailable as away:
+            # A service this one asked did not answer, or could not serve: "try again shortly" (503).
+            logger.warning("%s request %s: %s", service, request.kind, away)
+            return RpcReply(error=away.error or STORE_UNAVAILABLE)
+        except Exception as error:
+            if store_unavailable(error):
+                # Killed, restarting or unreachable: "try again shortly" (503), not a fault of ours (500).
+                logger.warning("%s request %s: the store does not answer (%s)", service, request.kind, error)
+                return RpcReply(error=STORE_UNAVAILABLE)
             # The caller is waiting: answer now. A redelivery would come after it gave up.
             logger.exception("%s request %s failed", service, request.kind)
             return RpcReply(error=INTERNAL_ERROR)
@@ -124,9 +144,17 @@ class Service:
         self._started: list[Step] = []
         self._tasks: dict[str, Task] = {}
         self._closers: list[Step] = []
+        self._readiness: list[Step] = []
+
+    def readiness(self, check: Step) -> None:
+        """A check the readiness ping (`PingV1`) passes first, e.g. the store answering: a service whose
+        store is away says so to the gateway's /health/ready, instead of answering pings and failing requests."""
+        self._readiness.append(check)
 
     def serve_requests(self, routes: Routes, to_error: Callable[[Refusal], RpcError] = to_rpc_error) -> None:
         """Answer on the service's durable RPC queue and on its transient one for requests carrying secrets."""
+        if PingV1 in routes:
+            routes = {**routes, PingV1: checked_first(self._readiness, routes[PingV1])}
         handler = serve_requests(self.name, routes, to_error, self.senders)
         queues = [rpc_request_queue(rpc_queue(self.name), self.settings)]
         if any(request.CARRIES_SECRET for request in routes):
@@ -138,8 +166,10 @@ class Service:
         self, queue: RabbitQueue, handler: Callable[..., Any], exchange: RabbitExchange | None = None, **options: Any
     ) -> None:
         """Consume a durable queue; what it rejects goes to its dead-letter queue, declared before it starts.
-        Only messages from the senders their type allows reach `handler` (efp_runtime.senders)."""
-        self.broker.subscriber(queue, exchange, title=queue.name, **options)(self.senders.guard(handler, self.broker))
+        Only messages from the senders their type allows reach `handler` (efp_runtime.senders); one the
+        store cannot take yet is handled again once it answers (efp_runtime.store_outage)."""
+        handled = self.senders.guard(waiting_for_the_store(handler, queue.name), self.broker)
+        self.broker.subscriber(queue, exchange, title=queue.name, **options)(handled)
         self._dead_lettered.append(queue.name)
 
     def before_connect(self, step: Step) -> None:

@@ -128,7 +128,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RpcUnavailable)
     async def on_unavailable(request: Request, exc: RpcUnavailable) -> JSONResponse:
         logger.warning("service unavailable: %s", exc)
-        return problem_response(ErrorCode.SERVICE_UNAVAILABLE, UNAVAILABLE)
+        # A service that answered it cannot serve now may say why (an account deletion put off): its words.
+        return problem_response(ErrorCode.SERVICE_UNAVAILABLE, exc.error.detail if exc.error else UNAVAILABLE)
 
     @app.exception_handler(auth.Unauthenticated)
     async def on_unauthenticated(request: Request, exc: auth.Unauthenticated) -> JSONResponse:

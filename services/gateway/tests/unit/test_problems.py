@@ -44,6 +44,10 @@ def make_app() -> FastAPI:
     async def unavailable() -> None:
         raise RpcUnavailable("x")
 
+    @app.get("/unavailable-saying-why")
+    async def unavailable_saying_why() -> None:
+        raise RpcUnavailable("x", RpcError(code="service_unavailable", detail="La suppression attendra."))
+
     @app.get("/crash")
     async def crash() -> None:
         raise RuntimeError("boom")
@@ -129,6 +133,13 @@ def test_an_unavailable_service_is_a_503_in_french(client: TestClient) -> None:
     assert body["code"] == "service_unavailable"
     assert body["detail"] == problems.UNAVAILABLE
     assert "momentanément indisponible" in body["detail"]
+
+
+def test_a_service_saying_it_cannot_serve_now_is_a_503_with_its_words(client: TestClient) -> None:
+    response = client.get("/unavailable-saying-why")
+
+    assert response.status_code == 503
+    assert (response.json()["code"], response.json()["detail"]) == ("service_unavailable", "La suppression attendra.")
 
 
 def test_a_crash_is_a_500_that_hides_the_cause(client: TestClient) -> None:

@@ -16,7 +16,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from efp_runtime.aggregate_store import AggregateStore
 from efp_runtime.clock import system_clock
-from efp_runtime.mongo import IndexSpec, create_mongo_client, ensure_indexes
+from efp_runtime.mongo import IndexSpec, create_mongo_client, ensure_indexes, store_answers
 from efp_runtime.outbox import OutboxRelay
 from efp_runtime.rpc import RpcClient
 from habilitation.adapters import (
@@ -90,6 +90,10 @@ class Infrastructure:
     async def prepare(self) -> None:
         await ensure_indexes(self.database, INDEXES)
         await self.listing.rebuild_if_empty()
+
+    async def store_answers(self) -> None:
+        """The readiness ping's check: the store answers (efp_runtime.mongo.store_answers)."""
+        await store_answers(self.database)
 
     async def close(self) -> None:
         await self.rpc.close()

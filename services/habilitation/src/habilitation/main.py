@@ -31,6 +31,7 @@ def create_app(settings: HabilitationSettings | None = None, habilitation: Habil
         habilitation, infrastructure = bootstrap.build(settings, service.broker, clock)
         service.metrics.outbox_backlog(infrastructure.outboxes)
         service.before_connect(infrastructure.prepare)
+        service.readiness(infrastructure.store_answers)
         # The habilitation sweep and several requests ask identity over RPC: connected before any message.
         service.after_connect(infrastructure.rpc.connect)
         service.task("outbox-relay", infrastructure.relay.run)

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 from faststream.rabbit import RabbitBroker
 
-from efp_runtime.mongo import IndexSpec, create_mongo_client, ensure_indexes
+from efp_runtime.mongo import IndexSpec, create_mongo_client, ensure_indexes, store_answers
 from efp_runtime.outbox import OutboxRelay
 from efp_runtime.rpc import RpcClient
 from identity.adapters import (
@@ -151,6 +151,7 @@ def adapters_from(settings: IdentitySettings, broker: RabbitBroker, clock: Clock
         prepare=[prepare],
         connect=[rpc.connect],
         close=[close],
+        ready=[lambda: store_answers(database)],
     )
 
 

@@ -123,6 +123,8 @@ class Adapters:
     # Once the broker is up (the RPC client to habilitation).
     connect: Sequence[Step] = ()
     close: Sequence[Step] = ()
+    # What the readiness ping checks first (the store answering).
+    ready: Sequence[Step] = ()
 
 
 @dataclass(frozen=True, kw_only=True)

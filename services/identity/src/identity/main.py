@@ -33,6 +33,8 @@ def create_app(settings: IdentitySettings | None = None, adapters: Adapters | No
         service.before_connect(prepare)
     for connect in adapters.connect:
         service.after_connect(connect)
+    for check in adapters.ready:
+        service.readiness(check)
     service.before_connect(lambda: _provide_keys_and_dev_clients(identity.oidc, settings))
     service.serve_requests(routes(identity))
     if adapters.relay is not None:

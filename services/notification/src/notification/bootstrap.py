@@ -16,7 +16,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from contracts.topology import NOTIFICATION_ABANDONED_QUEUE
 from efp_runtime.clock import system_clock
-from efp_runtime.mongo import IndexSpec, create_mongo_client
+from efp_runtime.mongo import IndexSpec, create_mongo_client, store_answers
 from efp_runtime.senders import broker_user
 from notification.adapters import mongo_email_repository, mongo_rate_limiter
 from notification.adapters.fail_point_mail_sender import CrashAfterAcceptMailSender
@@ -50,6 +50,10 @@ class Infrastructure:
     async def close(self) -> None:
         await self.smtp.close()
         await self.mongo.close()
+
+    async def store_answers(self) -> None:
+        """The readiness ping's check: the store answers (efp_runtime.mongo.store_answers)."""
+        await store_answers(self.database)
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ def create_app(
         )
         service.before_connect(lambda: ensure_indexes(infrastructure.database, bootstrap.INDEXES))
         service.on_stop(infrastructure.close)
+        service.readiness(infrastructure.store_answers)
     delivery_queues = RabbitDeliveryQueues(service.broker, composition.retry_policy(settings))
     # Before the subscribers start: a deferred or abandoned command always has somewhere to go.
     service.after_connect(delivery_queues.declare)

@@ -9,6 +9,7 @@ from pymongo.errors import BulkWriteError, OperationFailure
 
 from efp_runtime.mongo import IndexSpec
 from efp_runtime.state_machine import Transition
+from efp_runtime.store_outage import until_store_answers
 from notification.adapters.group_commit import GroupCommit
 from notification.domain.email import AbandonReason, Attempt, Email, EmailState
 
@@ -89,9 +90,12 @@ class MongoEmailRepository:
         # Only what changes after creation: smaller writes, and the masked text is written once.
         # Each write leaves a token: if not every one matched, the token tells which did.
         tokens = [uuid.uuid4().hex for _ in emails]
-        result = await self._collection.bulk_write(
-            [UpdateOne(_unchanged(e), _update(e, token)) for e, token in zip(emails, tokens, strict=True)],
-            ordered=False,
+        writes = [UpdateOne(_unchanged(e), _update(e, token)) for e, token in zip(emails, tokens, strict=True)]
+        # Sent again, the same writes with the same tokens, while the store is away: a `sent` after the
+        # SMTP server's acceptance must not be lost (the e-mail would go out twice); a write the store did
+        # before its answer was lost matches nothing the second time, and its token below says it was saved.
+        result = await until_store_answers(
+            lambda: self._collection.bulk_write(writes, ordered=False), "saving e-mail states"
         )
         if result.matched_count == len(emails):
             return [True] * len(emails)
