@@ -70,9 +70,13 @@ PROCESSES = ("gateway", "identity", "habilitation", "rabbitmq", "secantusdb")
 
 @dataclass
 class Measure:
-    cpu_ms: float  # per operation, every process but the bench
+    by_process: dict[str, float]  # CPU ms per operation of each process but the bench, idle taken off
     latencies: list[float]
     failures: int
+
+    @property
+    def cpu_ms(self) -> float:
+        return sum(self.by_process.values())
 
     @property
     def p50(self) -> float:
@@ -108,17 +112,22 @@ class System:
 
     def __init__(self, stack: Stack, env: dict[str, str], logs: Path, children: dict[str, Child]) -> None:
         self.stack, self.env, self.logs, self.children = stack, env, logs, children
-        self.idle_rate = 0.0
+        self.idle_rate = dict.fromkeys(PROCESSES, 0.0)
 
-    def cpu(self) -> float:
-        return sum(cpu_seconds(self.children[name].pid) for name in PROCESSES)
+    def cpu(self) -> dict[str, float]:
+        return {name: cpu_seconds(self.children[name].pid) for name in PROCESSES}
 
     def idle(self, seconds: float) -> float:
         """CPU-seconds a second with no request (the outbox relays' polls): taken off each operation's."""
         before = self.cpu()
         time.sleep(seconds)
-        self.idle_rate = (self.cpu() - before) / seconds
-        return self.idle_rate
+        self.idle_rate = {name: spent / seconds for name, spent in self.since(before, 0).items()}
+        return sum(self.idle_rate.values())
+
+    def since(self, before: dict[str, float], elapsed: float) -> dict[str, float]:
+        """CPU-seconds of each process since `before`, less what idling `elapsed` seconds costs."""
+        now = self.cpu()
+        return {name: now[name] - before[name] - self.idle_rate[name] * elapsed for name in PROCESSES}
 
     def restart_gateway(self, gateway: str, copy_size: int) -> float:
         """Seconds from the restart until the copy holds `copy_size` habilitations."""
@@ -150,8 +159,8 @@ def timed(system: System, seconds: float, operation: Callable[[], bool], at_leas
         started = time.perf_counter()
         failures += not operation()
         latencies.append(time.perf_counter() - started)
-    spent = system.cpu() - before - system.idle_rate * (time.perf_counter() - began)
-    return Measure(spent / len(latencies) * 1000, latencies, failures)
+    spent = system.since(before, time.perf_counter() - began)
+    return Measure({name: cpu / len(latencies) * 1000 for name, cpu in spent.items()}, latencies, failures)
 
 
 def page(client: httpx.Client, path: str, total: int) -> Callable[[], bool]:
@@ -199,10 +208,10 @@ def measure_size(
     result.idle[total] = system.idle(args.idle_seconds)
     before = system.cpu()
     run = asyncio.run(flat_out(port, checks, 1, args.seconds))
-    spent = system.cpu() - before - system.idle_rate * run.elapsed
-    cpu_ms = spent / max(1, len(run.latencies)) * 1000
+    spent = system.since(before, run.elapsed)
+    per_check = {name: cpu / max(1, len(run.latencies)) * 1000 for name, cpu in spent.items()}
     result.figures.setdefault("authorization check", {})[(total, 0)] = Measure(
-        cpu_ms, run.latencies, run.failures + run.wrong
+        per_check, run.latencies, run.failures + run.wrong
     )
     gateway = f"http://127.0.0.1:{port}"
     emails = [org.email(n) for org in managers for n in range(1, 6)]
@@ -330,6 +339,11 @@ def report(result: Result) -> None:
             by_org = sizes[(totals[-1], organisations[-1])].cpu_ms / sizes[(totals[-1], organisations[0])].cpu_ms
             by_total = sizes[(totals[-1], organisations[0])].cpu_ms / sizes[(totals[0], organisations[0])].cpu_ms
             print(f"{operation:<32} large ÷ small organisation {by_org:.2f}×, largest ÷ smallest total {by_total:.2f}×")
+    print("where it goes at the largest size (CPU ms per operation; smallest size in brackets)")
+    for operation, sizes in result.figures.items():
+        first, last = sizes[min(sizes)], sizes[max(sizes)]
+        shares = ", ".join(f"{name} {last.by_process[name]:.1f} ({first.by_process[name]:.1f})" for name in PROCESSES)
+        print(f"{operation:<32} {shares}")
     print("query plans (large organisation, largest size):")
     for plan in result.plans:
         print(describe(plan))
@@ -356,7 +370,7 @@ def parser() -> argparse.ArgumentParser:
     parsed.add_argument(
         "--users", type=sizes, default=[1_000, 10_000], help="members of the small and large organisation"
     )
-    parsed.add_argument("--seconds", type=float, default=3, help="of each operation at each size (5 at least)")
+    parsed.add_argument("--seconds", type=float, default=2, help="of each operation at each size (5 at least)")
     parsed.add_argument("--idle-seconds", type=float, default=4, help="idle CPU measured at each size")
     return parsed
 
