@@ -55,6 +55,20 @@ BENCHES: dict[str, tuple[list[tuple[str, str]], list[str]]] = {
         [("OIDC code exchanges/s (identity CPU)", "(figure)"), ("sign-in CPU ÷ plain login CPU", "≤ 1.5×")],
         ["--sign-ins", "30", "--exchanges", "100", "--concurrency", "4", "--accounts", "2"],
     ),
+    "growth": (
+        [
+            (f"growth: {operation} (CPU, largest ÷ smallest)", "≤ 1.5×")
+            for operation in (
+                "authorization check",
+                "login",
+                "users page",
+                "access requests page (pending)",
+                "invitations page (sent)",
+                "GET /me of a manager",
+            )
+        ],
+        ["--habilitations", "1000,5000", "--users", "100,1000", "--seconds", "1", "--idle-seconds", "2"],
+    ),
 }
 
 

@@ -19,7 +19,10 @@ INDEXES = [
     # Present only while pending: the unique index makes a second pending request impossible,
     # even from two replicas at the same moment.
     IndexSpec(COLLECTION, [("pending_key", 1)], unique=True, sparse=True),
-    IndexSpec(COLLECTION, [("siren", 1), ("state", 1), ("created_at", -1)]),
+    # The managers' list by status, newest first; `_id` breaks ties as the sort does (else a sort in memory).
+    IndexSpec(COLLECTION, [("siren", 1), ("state", 1), ("created_at", -1), ("_id", -1)]),
+    # The red badge of `GET /me`: pending requests of the managed organisations (`siren` $in).
+    IndexSpec(COLLECTION, [("state", 1), ("siren", 1)]),
     # The managers' list without a status filter, newest first.
     IndexSpec(COLLECTION, [("siren", 1), ("created_at", -1), ("_id", -1)]),
     IndexSpec(COLLECTION, [("account_id", 1), ("created_at", -1)]),

@@ -25,12 +25,12 @@ class MongoActiveHabilitations:
         return await self._read(query, [("_id", 1)], limit)
 
     async def page_of_establishment(self, siret: str, after_id: str | None, limit: int) -> list[ActiveHabilitation]:
-        # Through the `{siren, state}` index (a SIRET begins with its SIREN): an establishment's few
-        # active habilitations, sorted in memory, instead of a walk of every active one in id order.
+        # Through the `{siren, state, account_id}` index (a SIRET begins with its SIREN): an establishment's
+        # few active habilitations, sorted in memory, instead of a walk of every active one in id order.
         query: dict[str, Any] = {"siren": siret[:SIREN_LENGTH], "siret": siret, "state": HabilitationState.ACTIVE.value}
         if after_id is not None:
             query["_id"] = {"$gt": after_id}
-        return await self._read(query, [("siren", 1), ("state", 1)], limit)
+        return await self._read(query, [("siren", 1), ("state", 1), ("account_id", 1)], limit)
 
     async def _read(self, query: dict[str, Any], hint: list[tuple[str, int]], limit: int) -> list[ActiveHabilitation]:
         cursor = self._collection.find(query, _FIELDS).sort("_id", 1).hint(hint).limit(limit)

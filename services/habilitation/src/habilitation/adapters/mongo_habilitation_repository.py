@@ -14,7 +14,9 @@ from habilitation.domain.history import stored_transition, transition_of
 COLLECTION = "habilitations"
 INDEXES = [
     IndexSpec(COLLECTION, [("account_id", 1), ("state", 1)]),
-    IndexSpec(COLLECTION, [("siren", 1), ("state", 1)]),
+    # An organisation's active habilitations, and those of one page of its users (`account_id` $in):
+    # without the third key a page would read every active habilitation of the organisation.
+    IndexSpec(COLLECTION, [("siren", 1), ("state", 1), ("account_id", 1)]),
     # The sweeper's query: active habilitations by end date.
     IndexSpec(COLLECTION, [("state", 1), ("end_date", 1)]),
     IndexSpec(COLLECTION, [(f"{OUTBOX_FIELD}.message_id", 1)], sparse=True),

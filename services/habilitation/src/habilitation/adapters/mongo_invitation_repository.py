@@ -32,7 +32,10 @@ INDEXES = [
     IndexSpec(COLLECTION, [("state", 1), ("expires_at", 1)]),
     # Present only while sent: a second pending invitation is impossible, even from two replicas.
     IndexSpec(COLLECTION, [("pending_key", 1)], unique=True, sparse=True),
-    IndexSpec(COLLECTION, [("siren", 1), ("created_at", -1)]),
+    # The managers' list, newest first; `_id` breaks ties as the sort does (else a sort in memory).
+    IndexSpec(COLLECTION, [("siren", 1), ("created_at", -1), ("_id", -1)]),
+    # The managers' pending list (`status=sent`: sent and not yet expired), without a full scan.
+    IndexSpec(COLLECTION, [("siren", 1), ("state", 1), ("expires_at", 1)]),
     # A person's invitations, received and sent: their account's deletion and their data's export.
     IndexSpec(COLLECTION, [("account_id", 1)]),
     IndexSpec(COLLECTION, [("invited_by", 1)]),

@@ -27,6 +27,9 @@ SORT = [("last_key", ASCENDING), ("first_key", ASCENDING), ("account_id", ASCEND
 INDEXES = [
     # Every page: equality on the organisation, then the sort order (the cursor continues it).
     IndexSpec(COLLECTION, [("siren", 1), *SORT]),
+    # The page's count, and its filter on a store whose planner cannot walk the index above under the
+    # organisation's equality (SecantusDB is rule-based: equalities then one range, or a full scan).
+    IndexSpec(COLLECTION, [("siren", 1), ("listed_until", 1)]),
     # Role and establishment filters (multikey on the held habilitations).
     IndexSpec(COLLECTION, [("siren", 1), ("held.role", 1), ("held.siret", 1)]),
     IndexSpec(COLLECTION, [("account_id", 1)]),
