@@ -14,11 +14,17 @@ time whatever the previous ones do, and its latency counts from that time), then
 `--concurrency` connections carry for `--seconds`. The client is a bare HTTP/1.1 keep-alive client
 on asyncio streams, so that on a small machine it leaves the CPU to the system under test.
 
+The goal is a ratio measured in the same run: the flat-out checks/s through the gateway ÷ the checks/s
+of a bare FastAPI endpoint (bench/bare_endpoint.py: the same route, query parameters and JSON answer
+from a dict, under uvicorn with the gateway's settings), driven right after by the same client with
+the same checks and connections: ≥ 0.8. The paced p99 stays in the report.
+
     .venv/bin/python bench/authorizations.py [--rate 200] [--seconds 10] [--concurrency 32] [--preload 20000]
 """
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import statistics
@@ -41,7 +47,7 @@ from scoreboard import Row
 
 from contracts.authorizations import ListActiveHabilitationsV1
 from devstack.mail_recorder import MailRecorder
-from devstack.processes import Stack, cpu_seconds, free_port
+from devstack.processes import Stack, cpu_seconds, free_port, port_open, spawn, wait_until
 from devstack.system import (
     SERVICES,
     Endpoints,
@@ -58,7 +64,10 @@ AGENT = ("agent.banc@travail.gouv.fr", "Agent-Banc-Pa55word!")
 API_KEY = f"bench-{uuid.uuid4().hex}"
 SIREN, SIRETS = "000016220", ("00001622000014", "00001622000022", "00001622000030")
 HABILITATION_DATABASE = "habilitation"
-GOAL_P99_MS, GOAL_RATE = 15, 800
+GOAL_P99_MS = 15  # the report's absolute figure
+GOAL_RATIO = 0.8
+BARE_ENDPOINT = Path(__file__).resolve().parent / "bare_endpoint.py"
+BARE = "bare FastAPI"
 
 
 # --- the system's own data ------------------------------------------------------------------
@@ -207,6 +216,15 @@ class Result:
         return len(flat_run.latencies) / flat_run.elapsed
 
     @property
+    def bare_rate(self) -> float:
+        bare_run = self.runs.get(BARE)
+        return len(bare_run.latencies) / bare_run.elapsed if bare_run and bare_run.elapsed else 0.0
+
+    @property
+    def ratio(self) -> float:
+        return self.flat_rate / self.bare_rate if self.bare_rate else 0.0
+
+    @property
     def ok(self) -> bool:
         return not any(run.failures or run.wrong for run in self.runs.values())
 
@@ -232,6 +250,9 @@ def run(args: argparse.Namespace) -> Result:
                 "EFP_BOOTSTRAP_AGENT_EMAIL": AGENT[0],
                 "EFP_BOOTSTRAP_AGENT_PASSWORD": AGENT[1],
                 "HABILITATION_DATABASE": HABILITATION_DATABASE,
+                # The agent and the manager log in with a password alone, as in the e2e tests: proving a TOTP
+                # code costs a login step, not the path measured here.
+                "HABILITATION_SECOND_FACTOR_REQUIRED": "false",
             },
         )
         started = time.perf_counter()
@@ -258,10 +279,30 @@ def run(args: argparse.Namespace) -> Result:
             runs[name] = asyncio.run(work())
             after = {group: cpu_seconds(pid) for group, pid in groups.items()} | {"bench": time.process_time()}
             cpu[name] = {group: after[group] - before[group] for group in after}
+        runs[BARE] = bare_run(stack, state, checks, preloaded, granted.keys, args)
     finally:
         stack.stop()
         mail.stop()
     return Result(args, inserted, load_seconds, snapshot_size, granted, runs, cpu)
+
+
+def bare_run(
+    stack: Stack,
+    state: Path,
+    checks: list[Check],
+    preloaded: list[tuple[str, str, str, str]],
+    granted: list[tuple[str, str, str, str]],
+    args: argparse.Namespace,
+) -> Run:
+    """The other side of the ratio: the bare endpoint, flat out, same client, checks and connections."""
+    held = state / "held.json"
+    held.write_text(json.dumps([[*key, str(uuid.uuid4())] for key in [*preloaded, *granted]]))
+    port = free_port()
+    command = [sys.executable, str(BARE_ENDPOINT), "--port", str(port), "--keys", str(held)]
+    stack.add(spawn("bare-endpoint", command, state / "logs"))
+    wait_until(lambda: port_open(port), 60, "the bare endpoint")
+    asyncio.run(flat_out(port, checks, 8, 2))  # warm-up, as the gateway's
+    return asyncio.run(flat_out(port, checks, args.concurrency, args.seconds))
 
 
 def report(result: Result) -> None:
@@ -282,39 +323,28 @@ def report(result: Result) -> None:
     )
     for name, run in result.runs.items():
         print(figures(name, run))
+        if name not in result.cpu:
+            continue
         answered = len(run.latencies) or 1
         shares = ", ".join(f"{group} {seconds / answered * 1000:.2f}" for group, seconds in result.cpu[name].items())
         print(f"{'':<24} CPU ms per check: {shares} (on {cores} cores)")
     paced_run = next(iter(result.runs.values()))
     if paced_run.late:
         print(f"{'':<24} {paced_run.late} paced checks left > 5 ms late (the client fell behind)")
-    p99, rate = result.paced_p99_ms, result.flat_rate
+    p99 = result.paced_p99_ms
+    print(f"paced p99                {p99:.1f} ms at {args.rate:.0f}/s (was held to < {GOAL_P99_MS} ms)")
+    met = "met" if result.ratio >= GOAL_RATIO else "MISSED"
     print(
-        f"goal                     p99 {p99:.1f} ms < {GOAL_P99_MS} ms at {args.rate:.0f}/s: "
-        f"{'met' if p99 < GOAL_P99_MS else 'MISSED'}; {rate:.0f}/s >= {GOAL_RATE}/s: "
-        f"{'met' if rate >= GOAL_RATE else 'MISSED'}"
+        f"ratio gateway ÷ bare     {result.flat_rate:.0f} ÷ {result.bare_rate:.0f} checks/s = {result.ratio:.2f}   "
+        f"goal >= {GOAL_RATIO}: {met}"
     )
 
 
 def rows(result: Result) -> list[Row]:
     wrong = "" if result.ok else " (failed or wrong answers)"
-    p99, rate = result.paced_p99_ms, result.flat_rate
-    return [
-        Row(
-            f"authorization check p99 at {result.args.rate:.0f}/s",
-            f"{p99:.1f} ms{wrong}",
-            f"< {GOAL_P99_MS} ms",
-            result.ok and p99 < GOAL_P99_MS,
-            p99,
-        ),
-        Row(
-            "authorization checks flat out",
-            f"{rate:.0f}/s{wrong}",
-            f"≥ {GOAL_RATE}/s",
-            result.ok and rate >= GOAL_RATE,
-            rate,
-        ),
-    ]
+    measured = f"{result.ratio:.2f} ({result.flat_rate:.0f} ÷ {result.bare_rate:.0f}/s){wrong}"
+    met = result.ok and result.ratio >= GOAL_RATIO
+    return [Row("authorization checks/s: gateway ÷ bare FastAPI", measured, f"≥ {GOAL_RATIO}", met, result.ratio)]
 
 
 def parser() -> argparse.ArgumentParser:

@@ -299,7 +299,7 @@ async def measure(web_url: str, gateway_url: str, emails: list[str], args: argpa
         size = min(args.round, args.sign_ins - start)
         meter.start()
         latencies, elapsed, failures = await run_logins(gateway_url, emails, size, args.concurrency)
-        logins.add(Phase(len(latencies), elapsed, latencies, failures, meter.stop()))
+        logins.add(Phase(len(latencies), elapsed, latencies, sum(failures.values()), meter.stop()))
         meter.start()
         part = await run_sign_ins(web_url, gateway_url, emails, size, args.concurrency)
         part.cpu = meter.stop()

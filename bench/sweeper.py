@@ -4,6 +4,14 @@ Starts its own SecantusDB on a free port in a temp dir (as bench/login.py does; 
 pass only writes the events into the outbox), inserts the invitations directly in bulk into a
 fresh database with the service's indexes, then times one `SweepInvitations` pass.
 
+The goal is a ratio measured in the same run: the sweep's cost per document ÷ a trivial update's
+≤ 1.2. The trivial update is one `update_many` setting one field on the same documents of the same
+collection and indexes, right after the sweep: `state` back to `sent` (the field the sweep's filter
+and index select by, so the store rewrites that index entry as the sweep must). Printed beside it, an
+update of a field in no index, just before the sweep with the sweep's own filter: the store's floor
+for touching a document at all. What the sweep adds is then visible on any machine; the absolute time
+for 100,000 stays in the report.
+
     .venv/bin/python bench/sweeper.py [--overdue 100000] [--fresh 5000]
 
 Where the time goes (py-spy on the SecantusDB process during a pass): ~97 % of its busy time is
@@ -39,7 +47,8 @@ from habilitation.adapters.mongo_invitation_repository import COLLECTION, MongoI
 from habilitation.domain.invitation import VALID_FOR, Invitation, InvitedGrant, hash_token, new_token
 from habilitation.use_cases.invitations.sweep_invitations import SweepInvitations
 
-GOAL_SECONDS, GOAL_SIZE = 30, 100_000
+GOAL_SECONDS, GOAL_SIZE = 30, 100_000  # the report's absolute figure
+GOAL_RATIO = 1.2
 NOW = datetime(2030, 1, 15, 9, 0, tzinfo=UTC)
 INSERT_BATCH = 2_000
 
@@ -50,10 +59,21 @@ class Result:
     expired: int
     elapsed: float
     plan: dict[str, Any]
+    trivial: int = 0  # documents the trivial update (`state` set back) touched
+    trivial_elapsed: float = 0.0
+    unindexed: int = 0  # documents the update of a field in no index touched
+    unindexed_elapsed: float = 0.0
 
     @property
     def rate(self) -> float:
         return self.expired / self.elapsed if self.elapsed else float("inf")
+
+    @property
+    def ratio(self) -> float:
+        """The sweep's seconds per document ÷ the trivial update's."""
+        if not (self.expired and self.trivial and self.trivial_elapsed):
+            return float("inf")
+        return (self.elapsed / self.expired) / (self.trivial_elapsed / self.trivial)
 
 
 def stored(n: int, sent_at: datetime) -> dict[str, Any]:
@@ -77,7 +97,7 @@ def stored(n: int, sent_at: datetime) -> dict[str, Any]:
     return {**fields, "_id": invitation.id, "version": 1, OUTBOX_FIELD: []}
 
 
-async def bench(url: str, overdue: int, fresh: int) -> tuple[int, float, dict[str, Any]]:
+async def bench(url: str, overdue: int, fresh: int) -> Result:
     client = create_mongo_client(url)
     database = client[f"bench_sweeper_{uuid.uuid4().hex[:8]}"]
     await ensure_indexes(database, mongo_invitation_repository.INDEXES)
@@ -90,6 +110,10 @@ async def bench(url: str, overdue: int, fresh: int) -> tuple[int, float, dict[st
     print(f"inserted                 {len(docs):,} invitations in {time.perf_counter() - started:.1f} s")
     query = {"state": "sent", "expires_at": {"$lte": NOW}}
     plan = await collection.find(query).explain()
+    # The floor: one field in no index set on the same documents, found the same way.
+    started = time.perf_counter()
+    unindexed = (await collection.update_many(query, {"$set": {"touched": True}})).modified_count
+    unindexed_elapsed = time.perf_counter() - started
     sweep = SweepInvitations(MongoInvitationRepository(AggregateStore(collection, None)), lambda: NOW)
     started = time.perf_counter()
     expired = await sweep()
@@ -98,8 +122,12 @@ async def bench(url: str, overdue: int, fresh: int) -> tuple[int, float, dict[st
     with_event = await collection.count_documents({"state": "expired", f"{OUTBOX_FIELD}.0": {"$exists": True}})
     still_sent = await collection.count_documents({"state": "sent"})
     print(f"left due after the pass  {left:,}; expired with their event {with_event:,}; still sent {still_sent:,}")
+    # The ratio's other side: one indexed field set on the same documents (counted above, so after them).
+    started = time.perf_counter()
+    trivial = (await collection.update_many({"state": "expired"}, {"$set": {"state": "sent"}})).modified_count
+    trivial_elapsed = time.perf_counter() - started
     await client.close()
-    return expired, elapsed, plan
+    return Result(overdue, expired, elapsed, plan, trivial, trivial_elapsed, unindexed, unindexed_elapsed)
 
 
 def run(args: argparse.Namespace) -> Result:
@@ -107,10 +135,9 @@ def run(args: argparse.Namespace) -> Result:
     state = Path(tempfile.mkdtemp(prefix="efp-bench-sweeper-"))
     try:
         url = start_mongodb(stack, state, free_port())
-        expired, elapsed, plan = asyncio.run(bench(url, args.overdue, args.fresh))
+        return asyncio.run(bench(url, args.overdue, args.fresh))
     finally:
         stack.stop()
-    return Result(args.overdue, expired, elapsed, plan)
 
 
 def report(result: Result) -> None:
@@ -123,17 +150,24 @@ def report(result: Result) -> None:
         f"one sweep pass           {result.expired:,} invitations expired in {result.elapsed:.1f} s "
         f"({result.rate:,.0f}/s)"
     )
-    print(f"                         goal < {GOAL_SECONDS} s for {GOAL_SIZE:,}")
+    seconds = GOAL_SIZE / result.rate
+    print(f"                         {seconds:.1f} s for {GOAL_SIZE:,} at that rate (was held to < {GOAL_SECONDS} s)")
+    for name, count, seconds in [
+        ("trivial update (state)", result.trivial, result.trivial_elapsed),
+        ("unindexed field update", result.unindexed, result.unindexed_elapsed),
+    ]:
+        rate = count / seconds if seconds else 0.0
+        print(f"{name:<24} {count:,} documents, one field set, in {seconds:.1f} s ({rate:,.0f}/s)")
+    met = "met" if result.ratio <= GOAL_RATIO else "MISSED"
+    print(f"ratio sweep ÷ trivial    {result.ratio:.2f} per document   goal <= {GOAL_RATIO}: {met}")
 
 
 def rows(result: Result) -> list[Row]:
-    """The goal is for 100,000; a smaller run (--quick) is held to the same rate."""
-    seconds = GOAL_SIZE / result.rate
-    measured = f"{seconds:.1f} s"
-    if result.overdue != GOAL_SIZE:
-        measured += f" (scaled from {result.overdue:,})"
-    met = result.expired == result.overdue and seconds < GOAL_SECONDS
-    return [Row(f"sweep of {GOAL_SIZE:,} invitations", measured, f"< {GOAL_SECONDS} s", met, seconds)]
+    per_sweep = result.elapsed / result.expired * 1e6 if result.expired else float("inf")
+    per_trivial = result.trivial_elapsed / result.trivial * 1e6 if result.trivial else float("inf")
+    measured = f"{result.ratio:.2f} ({per_sweep:.0f} ÷ {per_trivial:.0f} µs per document)"
+    met = result.expired == result.overdue and result.ratio <= GOAL_RATIO
+    return [Row("sweep ÷ trivial update, per document", measured, f"≤ {GOAL_RATIO}", met, result.ratio)]
 
 
 def parser() -> argparse.ArgumentParser:
