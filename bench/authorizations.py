@@ -16,8 +16,10 @@ on asyncio streams, so that on a small machine it leaves the CPU to the system u
 
 The goal is a ratio measured in the same run: the flat-out checks/s through the gateway ÷ the checks/s
 of a bare FastAPI endpoint (bench/bare_endpoint.py: the same route, query parameters and JSON answer
-from a dict, under uvicorn with the gateway's settings), driven right after by the same client with
-the same checks and connections: ≥ 0.8. The paced p99 stays in the report.
+from a dict, under uvicorn with the gateway's settings), driven by the same client with the same
+checks and connections: ≥ 0.8. The two sides alternate in rounds (`--seconds` each in all), so that a
+change in the machine's load weighs on both alike. The paced p99 stays in the report, and beside the
+ratio the CPU per check of the gateway process and of the bare one.
 
     .venv/bin/python bench/authorizations.py [--rate 200] [--seconds 10] [--concurrency 32] [--preload 20000]
 """
@@ -27,19 +29,21 @@ import asyncio
 import json
 import os
 import random
+import signal
 import statistics
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
-from http_load import Check, Run, flat_out, paced  # bench/, beside this script
+from emails import profile  # bench/, beside this script
+from http_load import Check, Run, flat_out, paced
 from journeys import ANSWER, log_in, sign_up
 from pymongo import MongoClient
 from pymongo.collection import Collection
@@ -68,6 +72,7 @@ GOAL_P99_MS = 15  # the report's absolute figure
 GOAL_RATIO = 0.8
 BARE_ENDPOINT = Path(__file__).resolve().parent / "bare_endpoint.py"
 BARE = "bare FastAPI"
+ROUNDS = 4  # flat-out rounds of each side, alternating
 
 
 # --- the system's own data ------------------------------------------------------------------
@@ -270,39 +275,60 @@ def run(args: argparse.Namespace) -> Result:
         groups = {name: child.pid for name, child in children.items() if name != "notification"}
         groups |= {"rabbitmq": node.child.pid, "secantusdb": secantus.pid}
         runs: dict[str, Run] = {}
-        plans: list[tuple[str, Callable[[], Coroutine[Any, Any, Run]]]] = [
-            (f"paced at {args.rate:.0f}/s", lambda: paced(port, checks, args.rate, args.seconds)),
-            (f"flat out, {args.concurrency} conns", lambda: flat_out(port, checks, args.concurrency, args.seconds)),
-        ]
-        for name, work in plans:
-            before = {group: cpu_seconds(pid) for group, pid in groups.items()} | {"bench": time.process_time()}
-            runs[name] = asyncio.run(work())
-            after = {group: cpu_seconds(pid) for group, pid in groups.items()} | {"bench": time.process_time()}
-            cpu[name] = {group: after[group] - before[group] for group in after}
-        runs[BARE] = bare_run(stack, state, checks, preloaded, granted.keys, args)
+        paced_name = f"paced at {args.rate:.0f}/s"
+        before = {group: cpu_seconds(pid) for group, pid in groups.items()} | {"bench": time.process_time()}
+        runs[paced_name] = asyncio.run(paced(port, checks, args.rate, args.seconds))
+        after = {group: cpu_seconds(pid) for group, pid in groups.items()} | {"bench": time.process_time()}
+        cpu[paced_name] = {group: after[group] - before[group] for group in after}
+        bare = start_bare_endpoint(stack, state, preloaded, granted.keys)
+        flat_name = f"flat out, {args.concurrency} conns"
+        runs[flat_name], runs[BARE] = Run(), Run()
+        cpu[flat_name] = dict.fromkeys([*groups, "bench"], 0.0)
+        cpu[BARE] = {"bare endpoint": 0.0, "bench": 0.0}
+        asyncio.run(flat_out(bare.port, checks, 8, 2))  # its warm-up, as the gateway's
+        profiler = profile(children["gateway"].pid, args.profile) if args.profile else None
+        # Side by side in alternating rounds: a change in the machine's load weighs on both sides alike.
+        for _ in range(ROUNDS):
+            for name, target, pids in ((flat_name, port, groups), (BARE, bare.port, {"bare endpoint": bare.pid})):
+                before = {group: cpu_seconds(pid) for group, pid in pids.items()} | {"bench": time.process_time()}
+                part = asyncio.run(flat_out(target, checks, args.concurrency, args.seconds / ROUNDS))
+                after = {group: cpu_seconds(pid) for group, pid in pids.items()} | {"bench": time.process_time()}
+                merge(runs[name], part)
+                for group in after:
+                    cpu[name][group] += after[group] - before[group]
+        if profiler is not None:
+            profiler.send_signal(signal.SIGINT)  # py-spy writes its output when interrupted
+            profiler.wait(60)
     finally:
         stack.stop()
         mail.stop()
     return Result(args, inserted, load_seconds, snapshot_size, granted, runs, cpu)
 
 
-def bare_run(
-    stack: Stack,
-    state: Path,
-    checks: list[Check],
-    preloaded: list[tuple[str, str, str, str]],
-    granted: list[tuple[str, str, str, str]],
-    args: argparse.Namespace,
-) -> Run:
-    """The other side of the ratio: the bare endpoint, flat out, same client, checks and connections."""
+@dataclass
+class BareEndpoint:
+    port: int
+    pid: int
+
+
+def start_bare_endpoint(
+    stack: Stack, state: Path, preloaded: list[tuple[str, str, str, str]], granted: list[tuple[str, str, str, str]]
+) -> BareEndpoint:
+    """The other side of the ratio: bench/bare_endpoint.py, answering from the same held keys."""
     held = state / "held.json"
     held.write_text(json.dumps([[*key, str(uuid.uuid4())] for key in [*preloaded, *granted]]))
     port = free_port()
     command = [sys.executable, str(BARE_ENDPOINT), "--port", str(port), "--keys", str(held)]
-    stack.add(spawn("bare-endpoint", command, state / "logs"))
+    child = stack.add(spawn("bare-endpoint", command, state / "logs"))
     wait_until(lambda: port_open(port), 60, "the bare endpoint")
-    asyncio.run(flat_out(port, checks, 8, 2))  # warm-up, as the gateway's
-    return asyncio.run(flat_out(port, checks, args.concurrency, args.seconds))
+    return BareEndpoint(port, child.pid)
+
+
+def merge(total: Run, part: Run) -> None:
+    total.latencies += part.latencies
+    total.failures += part.failures
+    total.wrong += part.wrong
+    total.elapsed += part.elapsed
 
 
 def report(result: Result) -> None:
@@ -323,8 +349,6 @@ def report(result: Result) -> None:
     )
     for name, run in result.runs.items():
         print(figures(name, run))
-        if name not in result.cpu:
-            continue
         answered = len(run.latencies) or 1
         shares = ", ".join(f"{group} {seconds / answered * 1000:.2f}" for group, seconds in result.cpu[name].items())
         print(f"{'':<24} CPU ms per check: {shares} (on {cores} cores)")
@@ -333,6 +357,10 @@ def report(result: Result) -> None:
         print(f"{'':<24} {paced_run.late} paced checks left > 5 ms late (the client fell behind)")
     p99 = result.paced_p99_ms
     print(f"paced p99                {p99:.1f} ms at {args.rate:.0f}/s (was held to < {GOAL_P99_MS} ms)")
+    flat_name = list(result.runs)[1]
+    gateway_ms = result.cpu[flat_name]["gateway"] / max(len(result.runs[flat_name].latencies), 1) * 1000
+    bare_ms = result.cpu[BARE]["bare endpoint"] / max(len(result.runs[BARE].latencies), 1) * 1000
+    print(f"CPU per check            gateway {gateway_ms:.2f} ms, bare endpoint {bare_ms:.2f} ms")
     met = "met" if result.ratio >= GOAL_RATIO else "MISSED"
     print(
         f"ratio gateway ÷ bare     {result.flat_rate:.0f} ÷ {result.bare_rate:.0f} checks/s = {result.ratio:.2f}   "
@@ -354,6 +382,7 @@ def parser() -> argparse.ArgumentParser:
     parsed.add_argument("--concurrency", type=int, default=32)
     parsed.add_argument("--holders", type=int, default=4)
     parsed.add_argument("--preload", type=int, default=20_000)
+    parsed.add_argument("--profile", help="py-spy profile of the gateway while flat out (.svg or .txt); needs py-spy")
     return parsed
 
 
