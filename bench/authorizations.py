@@ -47,6 +47,7 @@ from http_load import Check, Run, flat_out, paced
 from journeys import ANSWER, log_in, sign_up
 from pymongo import MongoClient
 from pymongo.collection import Collection
+from pymongo.database import Database
 from scoreboard import Row
 
 from contracts.authorizations import ListActiveHabilitationsV1
@@ -63,6 +64,7 @@ from devstack.system import (
     wait_ready,
 )
 from efp_runtime.rpc import RpcClient
+from habilitation.adapters import mongo_organisation_users as listing
 
 AGENT = ("agent.banc@travail.gouv.fr", "Agent-Banc-Pa55word!")
 API_KEY = f"bench-{uuid.uuid4().hex}"
@@ -103,11 +105,28 @@ def preload(mongodb_url: str, count: int) -> list[tuple[str, str, str, str]]:
                 "outbox": [],
             }
         )
+    # Their lines in the organisations' users listing, as the repository keeps it: else the service's
+    # start-up rebuilds the whole listing, one person at a time (minutes for 20,000 on two cores).
+    listed = [
+        {
+            "_id": f"{doc['siren']}:{doc['account_id']}",
+            "siren": doc["siren"],
+            "account_id": doc["account_id"],
+            "last_key": "",
+            "first_key": "",
+            "words": [],
+            "held": [{"role": doc["role"], "siret": doc["siret"], "until": listing.FOREVER}],
+            "listed_until": listing.FOREVER,
+        }
+        for doc in docs
+    ]
     client: MongoClient[dict[str, Any]]
     with MongoClient(mongodb_url) as client:
-        collection: Collection[dict[str, Any]] = client[HABILITATION_DATABASE]["habilitations"]
+        database: Database[dict[str, Any]] = client[HABILITATION_DATABASE]
+        collection: Collection[dict[str, Any]] = database["habilitations"]
         for start in range(0, len(docs), 2_000):
             collection.insert_many(docs[start : start + 2_000], ordered=False)
+            database[listing.COLLECTION].insert_many(listed[start : start + 2_000], ordered=False)
     return keys
 
 
@@ -266,7 +285,8 @@ def run(args: argparse.Namespace) -> Result:
         load_sirene_sample(env, state / "logs")
         children = {name: start_service(stack, name, env, state / "logs") for name in (*SERVICES, "gateway")}
         gateway = f"http://127.0.0.1:{port}"
-        wait_ready(gateway, children, timeout=180)
+        # The start-up snapshot of --preload habilitations: minutes on a loaded two-core machine.
+        wait_ready(gateway, children, timeout=600)
         granted = grant_through_the_api(gateway, mail, args.holders)
         load_seconds, snapshot_size = time_the_snapshot(node.amqp_url)
         checks = mix(granted.keys, preloaded)
