@@ -14,34 +14,45 @@ time whatever the previous ones do, and its latency counts from that time), then
 `--concurrency` connections carry for `--seconds`. The client is a bare HTTP/1.1 keep-alive client
 on asyncio streams, so that on a small machine it leaves the CPU to the system under test.
 
+The goal is a ratio measured in the same run: the flat-out checks/s through the gateway ÷ the checks/s
+of a bare FastAPI endpoint (bench/bare_endpoint.py: the same route, query parameters and JSON answer
+from a dict, under uvicorn with the gateway's settings), driven by the same client with the same
+checks and connections: ≥ 0.8. The two sides alternate in rounds (`--seconds` each in all), so that a
+change in the machine's load weighs on both alike. The paced p99 stays in the report, and beside the
+ratio the CPU per check of the gateway process and of the bare one.
+
     .venv/bin/python bench/authorizations.py [--rate 200] [--seconds 10] [--concurrency 32] [--preload 20000]
 """
 
 import argparse
 import asyncio
+import json
 import os
 import random
+import signal
 import statistics
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
-from http_load import Check, Run, flat_out, paced  # bench/, beside this script
+from emails import profile  # bench/, beside this script
+from http_load import Check, Run, flat_out, paced
 from journeys import ANSWER, log_in, sign_up
 from pymongo import MongoClient
 from pymongo.collection import Collection
+from pymongo.database import Database
 from scoreboard import Row
 
 from contracts.authorizations import ListActiveHabilitationsV1
 from devstack.mail_recorder import MailRecorder
-from devstack.processes import Stack, cpu_seconds, free_port
+from devstack.processes import Stack, cpu_seconds, free_port, port_open, spawn, wait_until
 from devstack.system import (
     SERVICES,
     Endpoints,
@@ -53,12 +64,17 @@ from devstack.system import (
     wait_ready,
 )
 from efp_runtime.rpc import RpcClient
+from habilitation.adapters import mongo_organisation_users as listing
 
 AGENT = ("agent.banc@travail.gouv.fr", "Agent-Banc-Pa55word!")
 API_KEY = f"bench-{uuid.uuid4().hex}"
 SIREN, SIRETS = "000016220", ("00001622000014", "00001622000022", "00001622000030")
 HABILITATION_DATABASE = "habilitation"
-GOAL_P99_MS, GOAL_RATE = 15, 800
+GOAL_P99_MS = 15  # the report's absolute figure
+GOAL_RATIO = 0.8
+BARE_ENDPOINT = Path(__file__).resolve().parent / "bare_endpoint.py"
+BARE = "bare FastAPI"
+ROUNDS = 4  # flat-out rounds of each side, alternating
 
 
 # --- the system's own data ------------------------------------------------------------------
@@ -89,11 +105,28 @@ def preload(mongodb_url: str, count: int) -> list[tuple[str, str, str, str]]:
                 "outbox": [],
             }
         )
+    # Their lines in the organisations' users listing, as the repository keeps it: else the service's
+    # start-up rebuilds the whole listing, one person at a time (minutes for 20,000 on two cores).
+    listed = [
+        {
+            "_id": f"{doc['siren']}:{doc['account_id']}",
+            "siren": doc["siren"],
+            "account_id": doc["account_id"],
+            "last_key": "",
+            "first_key": "",
+            "words": [],
+            "held": [{"role": doc["role"], "siret": doc["siret"], "until": listing.FOREVER}],
+            "listed_until": listing.FOREVER,
+        }
+        for doc in docs
+    ]
     client: MongoClient[dict[str, Any]]
     with MongoClient(mongodb_url) as client:
-        collection: Collection[dict[str, Any]] = client[HABILITATION_DATABASE]["habilitations"]
+        database: Database[dict[str, Any]] = client[HABILITATION_DATABASE]
+        collection: Collection[dict[str, Any]] = database["habilitations"]
         for start in range(0, len(docs), 2_000):
             collection.insert_many(docs[start : start + 2_000], ordered=False)
+            database[listing.COLLECTION].insert_many(listed[start : start + 2_000], ordered=False)
     return keys
 
 
@@ -207,6 +240,15 @@ class Result:
         return len(flat_run.latencies) / flat_run.elapsed
 
     @property
+    def bare_rate(self) -> float:
+        bare_run = self.runs.get(BARE)
+        return len(bare_run.latencies) / bare_run.elapsed if bare_run and bare_run.elapsed else 0.0
+
+    @property
+    def ratio(self) -> float:
+        return self.flat_rate / self.bare_rate if self.bare_rate else 0.0
+
+    @property
     def ok(self) -> bool:
         return not any(run.failures or run.wrong for run in self.runs.values())
 
@@ -232,6 +274,9 @@ def run(args: argparse.Namespace) -> Result:
                 "EFP_BOOTSTRAP_AGENT_EMAIL": AGENT[0],
                 "EFP_BOOTSTRAP_AGENT_PASSWORD": AGENT[1],
                 "HABILITATION_DATABASE": HABILITATION_DATABASE,
+                # The agent and the manager log in with a password alone, as in the e2e tests: proving a TOTP
+                # code costs a login step, not the path measured here.
+                "HABILITATION_SECOND_FACTOR_REQUIRED": "false",
             },
         )
         started = time.perf_counter()
@@ -240,7 +285,8 @@ def run(args: argparse.Namespace) -> Result:
         load_sirene_sample(env, state / "logs")
         children = {name: start_service(stack, name, env, state / "logs") for name in (*SERVICES, "gateway")}
         gateway = f"http://127.0.0.1:{port}"
-        wait_ready(gateway, children, timeout=180)
+        # The start-up snapshot of --preload habilitations: minutes on a loaded two-core machine.
+        wait_ready(gateway, children, timeout=600)
         granted = grant_through_the_api(gateway, mail, args.holders)
         load_seconds, snapshot_size = time_the_snapshot(node.amqp_url)
         checks = mix(granted.keys, preloaded)
@@ -249,19 +295,60 @@ def run(args: argparse.Namespace) -> Result:
         groups = {name: child.pid for name, child in children.items() if name != "notification"}
         groups |= {"rabbitmq": node.child.pid, "secantusdb": secantus.pid}
         runs: dict[str, Run] = {}
-        plans: list[tuple[str, Callable[[], Coroutine[Any, Any, Run]]]] = [
-            (f"paced at {args.rate:.0f}/s", lambda: paced(port, checks, args.rate, args.seconds)),
-            (f"flat out, {args.concurrency} conns", lambda: flat_out(port, checks, args.concurrency, args.seconds)),
-        ]
-        for name, work in plans:
-            before = {group: cpu_seconds(pid) for group, pid in groups.items()} | {"bench": time.process_time()}
-            runs[name] = asyncio.run(work())
-            after = {group: cpu_seconds(pid) for group, pid in groups.items()} | {"bench": time.process_time()}
-            cpu[name] = {group: after[group] - before[group] for group in after}
+        paced_name = f"paced at {args.rate:.0f}/s"
+        before = {group: cpu_seconds(pid) for group, pid in groups.items()} | {"bench": time.process_time()}
+        runs[paced_name] = asyncio.run(paced(port, checks, args.rate, args.seconds))
+        after = {group: cpu_seconds(pid) for group, pid in groups.items()} | {"bench": time.process_time()}
+        cpu[paced_name] = {group: after[group] - before[group] for group in after}
+        bare = start_bare_endpoint(stack, state, preloaded, granted.keys)
+        flat_name = f"flat out, {args.concurrency} conns"
+        runs[flat_name], runs[BARE] = Run(), Run()
+        cpu[flat_name] = dict.fromkeys([*groups, "bench"], 0.0)
+        cpu[BARE] = {"bare endpoint": 0.0, "bench": 0.0}
+        asyncio.run(flat_out(bare.port, checks, 8, 2))  # its warm-up, as the gateway's
+        profiler = profile(children["gateway"].pid, args.profile) if args.profile else None
+        # Side by side in alternating rounds: a change in the machine's load weighs on both sides alike.
+        for _ in range(ROUNDS):
+            for name, target, pids in ((flat_name, port, groups), (BARE, bare.port, {"bare endpoint": bare.pid})):
+                before = {group: cpu_seconds(pid) for group, pid in pids.items()} | {"bench": time.process_time()}
+                part = asyncio.run(flat_out(target, checks, args.concurrency, args.seconds / ROUNDS))
+                after = {group: cpu_seconds(pid) for group, pid in pids.items()} | {"bench": time.process_time()}
+                merge(runs[name], part)
+                for group in after:
+                    cpu[name][group] += after[group] - before[group]
+        if profiler is not None:
+            profiler.send_signal(signal.SIGINT)  # py-spy writes its output when interrupted
+            profiler.wait(60)
     finally:
         stack.stop()
         mail.stop()
     return Result(args, inserted, load_seconds, snapshot_size, granted, runs, cpu)
+
+
+@dataclass
+class BareEndpoint:
+    port: int
+    pid: int
+
+
+def start_bare_endpoint(
+    stack: Stack, state: Path, preloaded: list[tuple[str, str, str, str]], granted: list[tuple[str, str, str, str]]
+) -> BareEndpoint:
+    """The other side of the ratio: bench/bare_endpoint.py, answering from the same held keys."""
+    held = state / "held.json"
+    held.write_text(json.dumps([[*key, str(uuid.uuid4())] for key in [*preloaded, *granted]]))
+    port = free_port()
+    command = [sys.executable, str(BARE_ENDPOINT), "--port", str(port), "--keys", str(held)]
+    child = stack.add(spawn("bare-endpoint", command, state / "logs"))
+    wait_until(lambda: port_open(port), 60, "the bare endpoint")
+    return BareEndpoint(port, child.pid)
+
+
+def merge(total: Run, part: Run) -> None:
+    total.latencies += part.latencies
+    total.failures += part.failures
+    total.wrong += part.wrong
+    total.elapsed += part.elapsed
 
 
 def report(result: Result) -> None:
@@ -288,33 +375,24 @@ def report(result: Result) -> None:
     paced_run = next(iter(result.runs.values()))
     if paced_run.late:
         print(f"{'':<24} {paced_run.late} paced checks left > 5 ms late (the client fell behind)")
-    p99, rate = result.paced_p99_ms, result.flat_rate
+    p99 = result.paced_p99_ms
+    print(f"paced p99                {p99:.1f} ms at {args.rate:.0f}/s (was held to < {GOAL_P99_MS} ms)")
+    flat_name = list(result.runs)[1]
+    gateway_ms = result.cpu[flat_name]["gateway"] / max(len(result.runs[flat_name].latencies), 1) * 1000
+    bare_ms = result.cpu[BARE]["bare endpoint"] / max(len(result.runs[BARE].latencies), 1) * 1000
+    print(f"CPU per check            gateway {gateway_ms:.2f} ms, bare endpoint {bare_ms:.2f} ms")
+    met = "met" if result.ratio >= GOAL_RATIO else "MISSED"
     print(
-        f"goal                     p99 {p99:.1f} ms < {GOAL_P99_MS} ms at {args.rate:.0f}/s: "
-        f"{'met' if p99 < GOAL_P99_MS else 'MISSED'}; {rate:.0f}/s >= {GOAL_RATE}/s: "
-        f"{'met' if rate >= GOAL_RATE else 'MISSED'}"
+        f"ratio gateway ÷ bare     {result.flat_rate:.0f} ÷ {result.bare_rate:.0f} checks/s = {result.ratio:.2f}   "
+        f"goal >= {GOAL_RATIO}: {met}"
     )
 
 
 def rows(result: Result) -> list[Row]:
     wrong = "" if result.ok else " (failed or wrong answers)"
-    p99, rate = result.paced_p99_ms, result.flat_rate
-    return [
-        Row(
-            f"authorization check p99 at {result.args.rate:.0f}/s",
-            f"{p99:.1f} ms{wrong}",
-            f"< {GOAL_P99_MS} ms",
-            result.ok and p99 < GOAL_P99_MS,
-            p99,
-        ),
-        Row(
-            "authorization checks flat out",
-            f"{rate:.0f}/s{wrong}",
-            f"≥ {GOAL_RATE}/s",
-            result.ok and rate >= GOAL_RATE,
-            rate,
-        ),
-    ]
+    measured = f"{result.ratio:.2f} ({result.flat_rate:.0f} ÷ {result.bare_rate:.0f}/s){wrong}"
+    met = result.ok and result.ratio >= GOAL_RATIO
+    return [Row("authorization checks/s: gateway ÷ bare FastAPI", measured, f"≥ {GOAL_RATIO}", met, result.ratio)]
 
 
 def parser() -> argparse.ArgumentParser:
@@ -324,6 +402,7 @@ def parser() -> argparse.ArgumentParser:
     parsed.add_argument("--concurrency", type=int, default=32)
     parsed.add_argument("--holders", type=int, default=4)
     parsed.add_argument("--preload", type=int, default=20_000)
+    parsed.add_argument("--profile", help="py-spy profile of the gateway while flat out (.svg or .txt); needs py-spy")
     return parsed
 
 

@@ -8,6 +8,11 @@ request the manager refuses right after the answer (untimed; one pending request
 organisation, and a cancelled one may not be asked again for 30 days, a refused one may). Each is timed
 from its sending to the SMTP acceptance of the manager's e-mail linking to it. Figures, not assertions.
 
+The goal is the CPU one access request costs the system: every process's CPU-seconds during the run
+(gateway, identity, habilitation, notification, the broker, the store; not this bench nor its SMTP
+recorder) summed and divided by the requests: ≤ 25 ms, so that 50 requests/s fit in 1.25 cores. The
+p99 of request → e-mail is kept in the bench's own report.
+
     .venv/bin/python bench/request_to_email.py [--rate 50] [--seconds 15] [--collaborators 30]
 """
 
@@ -46,7 +51,9 @@ AGENT = ("agent.banc@travail.gouv.fr", "Agent-Banc-Pa55word!")
 SIREN, SIRETS = "000016220", ("00001622000014", "00001622000022", "00001622000030")
 # The e-mail's link to the request (habilitation/use_cases/links.py, Links.access_request).
 LINK = re.compile(r"/gestion-des-acces/demandes/([0-9a-f-]{36})")
-GOAL_P99 = 1.0
+GOAL_P99 = 1.0  # the bench's own report
+GOAL_CPU_MS = 25.0
+BENCH = "bench+smtp"  # the load and the SMTP recorder: not the system's cost
 SETTINGS = {
     "EFP_ENVIRONMENT": "test",
     "EFP_CAPTCHA_TEST_ANSWER": ANSWER,
@@ -61,6 +68,9 @@ SETTINGS = {
     "NOTIFICATION_RATE_LIMIT_PER_RECIPIENT": "0",
     # A few collaborators ask hundreds of times: the per-account daily cap (5) would refuse them.
     "HABILITATION_ACCESS_REQUESTS_PER_DAY": "1000000",
+    # The agent and the manager log in with a password alone, as in the e2e tests: proving a TOTP
+    # code costs a login step, not the path measured here.
+    "HABILITATION_SECOND_FACTOR_REQUIRED": "false",
 }
 
 
@@ -184,6 +194,12 @@ class Result:
     def ok(self) -> bool:
         return not self.run.failures and not self.missing and len(self.latencies) > 1
 
+    @property
+    def cpu_ms(self) -> float:
+        """CPU milliseconds per request, summed over every process but the bench's."""
+        system = sum(seconds for name, seconds in self.cpu.items() if name != BENCH)
+        return system / max(len(self.run.sent), 1) * 1000
+
 
 def run(args: argparse.Namespace) -> Result:
     stack, mail = Stack(), MailRecorder(free_port())
@@ -218,10 +234,10 @@ def run(args: argparse.Namespace) -> Result:
                 raise RuntimeError(f"warm-up failed: {warm.failures}")
             await asyncio.to_thread(accepted_by_id, mail, manager, warm.sent, args.timeout)
             # The bench's own process also holds the SMTP server (a thread): counted as « bench+smtp ».
-            before = {name: cpu_seconds(pid) for name, pid in groups.items()} | {"bench+smtp": time.process_time()}
+            before = {name: cpu_seconds(pid) for name, pid in groups.items()} | {BENCH: time.process_time()}
             run = await drive(clients, refuser, args.rate, int(args.rate * args.seconds))
             accepted = await asyncio.to_thread(accepted_by_id, mail, manager, run.sent, args.timeout)
-            after = {name: cpu_seconds(pid) for name, pid in groups.items()} | {"bench+smtp": time.process_time()}
+            after = {name: cpu_seconds(pid) for name, pid in groups.items()} | {BENCH: time.process_time()}
             for client in [refuser, *clients]:
                 await client.aclose()
             return run, accepted, {name: after[name] - before[name] for name in after}
@@ -257,16 +273,18 @@ def report(result: Result) -> None:
     per = max(len(run.sent), 1)
     # Per request: its submission and its refusal, with everything they set off.
     print("CPU per request          " + ", ".join(f"{n} {c / per * 1000:.1f} ms" for n, c in cpu.items()))
+    met = "met" if result.cpu_ms <= GOAL_CPU_MS else "MISSED"
+    print(f"system CPU per request   {result.cpu_ms:.1f} ms (all but {BENCH})   goal <= {GOAL_CPU_MS:g} ms: {met}")
     print(f"cores                    {os.cpu_count()}, shared by the broker, the store, the services and this bench")
 
 
 def rows(result: Result) -> list[Row]:
-    p99 = statistics.quantiles(result.latencies, n=100)[98] if len(result.latencies) > 1 else float("nan")
-    measured = f"{p99 * 1000:.0f} ms"
+    measured = f"{result.cpu_ms:.1f} ms"
     if not result.ok:
         measured += f" ({sum(result.run.failures.values())} failed, {result.missing} missing)"
-    figure = f"request → e-mail p99 at {result.args.rate:g}/s"
-    return [Row(figure, measured, f"< {GOAL_P99 * 1000:.0f} ms", result.ok and p99 < GOAL_P99, p99 * 1000)]
+    figure = f"access request → e-mail, system CPU per request at {result.args.rate:g}/s"
+    met = result.ok and result.cpu_ms <= GOAL_CPU_MS
+    return [Row(figure, measured, f"≤ {GOAL_CPU_MS:g} ms", met, result.cpu_ms)]
 
 
 def parser() -> argparse.ArgumentParser:

@@ -1,8 +1,15 @@
-"""Sweeper benchmark: one pass expiring 100,000 overdue invitations, and the plan of the sweeper's query.
+"""Sweeper benchmark: sweeping 100,000 overdue invitations, and the plan of the sweeper's query.
 
 Starts its own SecantusDB on a free port in a temp dir (as bench/login.py does; no broker: the
 pass only writes the events into the outbox), inserts the invitations directly in bulk into a
-fresh database with the service's indexes, then times one `SweepInvitations` pass.
+fresh database with the service's indexes, then times `SweepInvitations` passes.
+
+The goal is a ratio measured in the same run: the sweep's cost per document ÷ a trivial update's
+≤ 1.2. The trivial update is one `update_many` setting one field in no index, with the sweep's own
+filter, on the same documents of the same collection and indexes. The overdue invitations fall due in
+`ROUNDS` bands a minute apart; each round updates one band trivially, then sweeps it (the sweep's clock
+set just past that band), so the two sides alternate and a change in the machine's load weighs on both
+alike. The absolute time for 100,000 stays in the report.
 
     .venv/bin/python bench/sweeper.py [--overdue 100000] [--fresh 5000]
 
@@ -39,7 +46,9 @@ from habilitation.adapters.mongo_invitation_repository import COLLECTION, MongoI
 from habilitation.domain.invitation import VALID_FOR, Invitation, InvitedGrant, hash_token, new_token
 from habilitation.use_cases.invitations.sweep_invitations import SweepInvitations
 
-GOAL_SECONDS, GOAL_SIZE = 30, 100_000
+GOAL_SECONDS, GOAL_SIZE = 30, 100_000  # the report's absolute figure
+GOAL_RATIO = 1.2
+ROUNDS = 5  # bands of overdue invitations: a trivial update then a sweep of each, in turn
 NOW = datetime(2030, 1, 15, 9, 0, tzinfo=UTC)
 INSERT_BATCH = 2_000
 
@@ -50,10 +59,19 @@ class Result:
     expired: int
     elapsed: float
     plan: dict[str, Any]
+    trivial: int = 0  # documents the trivial update touched
+    trivial_elapsed: float = 0.0
 
     @property
     def rate(self) -> float:
         return self.expired / self.elapsed if self.elapsed else float("inf")
+
+    @property
+    def ratio(self) -> float:
+        """The sweep's seconds per document ÷ the trivial update's."""
+        if not (self.expired and self.trivial and self.trivial_elapsed):
+            return float("inf")
+        return (self.elapsed / self.expired) / (self.trivial_elapsed / self.trivial)
 
 
 def stored(n: int, sent_at: datetime) -> dict[str, Any]:
@@ -77,29 +95,39 @@ def stored(n: int, sent_at: datetime) -> dict[str, Any]:
     return {**fields, "_id": invitation.id, "version": 1, OUTBOX_FIELD: []}
 
 
-async def bench(url: str, overdue: int, fresh: int) -> tuple[int, float, dict[str, Any]]:
+async def bench(url: str, overdue: int, fresh: int) -> Result:
     client = create_mongo_client(url)
     database = client[f"bench_sweeper_{uuid.uuid4().hex[:8]}"]
     await ensure_indexes(database, mongo_invitation_repository.INDEXES)
     collection = database[COLLECTION]
     started = time.perf_counter()
-    overdue_at, fresh_at = NOW - VALID_FOR - timedelta(hours=1), NOW - timedelta(hours=1)
-    docs = [stored(n, overdue_at) for n in range(overdue)] + [stored(overdue + n, fresh_at) for n in range(fresh)]
+    # Band b falls due (ROUNDS - b) minutes before the last one; all of them more than an hour ago.
+    due = [NOW - timedelta(hours=1, minutes=ROUNDS - band) for band in range(ROUNDS)]
+    docs = [stored(n, due[n % ROUNDS] - VALID_FOR) for n in range(overdue)]
+    docs += [stored(overdue + n, NOW - timedelta(hours=1)) for n in range(fresh)]
     for start in range(0, len(docs), INSERT_BATCH):
         await collection.insert_many(docs[start : start + INSERT_BATCH], ordered=False)
     print(f"inserted                 {len(docs):,} invitations in {time.perf_counter() - started:.1f} s")
     query = {"state": "sent", "expires_at": {"$lte": NOW}}
     plan = await collection.find(query).explain()
-    sweep = SweepInvitations(MongoInvitationRepository(AggregateStore(collection, None)), lambda: NOW)
-    started = time.perf_counter()
-    expired = await sweep()
-    elapsed = time.perf_counter() - started
+    expired = trivial = 0
+    elapsed = trivial_elapsed = 0.0
+    for band_due in due:
+        clock = band_due + timedelta(seconds=30)  # past this band, before the next
+        band = {"state": "sent", "expires_at": {"$lte": clock}}
+        started = time.perf_counter()
+        trivial += (await collection.update_many(band, {"$set": {"touched": True}})).modified_count
+        trivial_elapsed += time.perf_counter() - started
+        sweep = SweepInvitations(MongoInvitationRepository(AggregateStore(collection, None)), lambda c=clock: c)
+        started = time.perf_counter()
+        expired += await sweep()
+        elapsed += time.perf_counter() - started
     left = await collection.count_documents(query)
     with_event = await collection.count_documents({"state": "expired", f"{OUTBOX_FIELD}.0": {"$exists": True}})
     still_sent = await collection.count_documents({"state": "sent"})
     print(f"left due after the pass  {left:,}; expired with their event {with_event:,}; still sent {still_sent:,}")
     await client.close()
-    return expired, elapsed, plan
+    return Result(overdue, expired, elapsed, plan, trivial, trivial_elapsed)
 
 
 def run(args: argparse.Namespace) -> Result:
@@ -107,10 +135,9 @@ def run(args: argparse.Namespace) -> Result:
     state = Path(tempfile.mkdtemp(prefix="efp-bench-sweeper-"))
     try:
         url = start_mongodb(stack, state, free_port())
-        expired, elapsed, plan = asyncio.run(bench(url, args.overdue, args.fresh))
+        return asyncio.run(bench(url, args.overdue, args.fresh))
     finally:
         stack.stop()
-    return Result(args.overdue, expired, elapsed, plan)
 
 
 def report(result: Result) -> None:
@@ -120,20 +147,26 @@ def report(result: Result) -> None:
         stats = {k: result.plan["executionStats"][k] for k in ("nReturned", "totalKeysExamined", "totalDocsExamined")}
         print(f"execution stats          {stats}")
     print(
-        f"one sweep pass           {result.expired:,} invitations expired in {result.elapsed:.1f} s "
+        f"{f'sweep ({ROUNDS} passes)':<25}{result.expired:,} invitations expired in {result.elapsed:.1f} s "
         f"({result.rate:,.0f}/s)"
     )
-    print(f"                         goal < {GOAL_SECONDS} s for {GOAL_SIZE:,}")
+    seconds = GOAL_SIZE / result.rate
+    print(f"                         {seconds:.1f} s for {GOAL_SIZE:,} at that rate (was held to < {GOAL_SECONDS} s)")
+    rate = result.trivial / result.trivial_elapsed if result.trivial_elapsed else 0.0
+    print(
+        f"trivial update           {result.trivial:,} documents, one unindexed field set, in "
+        f"{result.trivial_elapsed:.1f} s ({rate:,.0f}/s)"
+    )
+    met = "met" if result.ratio <= GOAL_RATIO else "MISSED"
+    print(f"ratio sweep ÷ trivial    {result.ratio:.2f} per document   goal <= {GOAL_RATIO}: {met}")
 
 
 def rows(result: Result) -> list[Row]:
-    """The goal is for 100,000; a smaller run (--quick) is held to the same rate."""
-    seconds = GOAL_SIZE / result.rate
-    measured = f"{seconds:.1f} s"
-    if result.overdue != GOAL_SIZE:
-        measured += f" (scaled from {result.overdue:,})"
-    met = result.expired == result.overdue and seconds < GOAL_SECONDS
-    return [Row(f"sweep of {GOAL_SIZE:,} invitations", measured, f"< {GOAL_SECONDS} s", met, seconds)]
+    per_sweep = result.elapsed / result.expired * 1e6 if result.expired else float("inf")
+    per_trivial = result.trivial_elapsed / result.trivial * 1e6 if result.trivial else float("inf")
+    measured = f"{result.ratio:.2f} ({per_sweep:.0f} ÷ {per_trivial:.0f} µs per document)"
+    met = result.expired == result.overdue and result.ratio <= GOAL_RATIO
+    return [Row("sweep ÷ trivial update, per document", measured, f"≤ {GOAL_RATIO}", met, result.ratio)]
 
 
 def parser() -> argparse.ArgumentParser:

@@ -25,7 +25,8 @@ class Services(Protocol):
     async def call(self, service: str, request: RpcRequest[ResultT]) -> ResultT: ...
 
 
-def rpc_client(request: Request) -> Services:
+async def rpc_client(request: Request) -> Services:
+    # async: FastAPI runs a plain `def` dependency in its thread pool, a thread hop on every request.
     client: Services = request.app.state.rpc
     return client
 

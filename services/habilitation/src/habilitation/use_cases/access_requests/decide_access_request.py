@@ -65,7 +65,8 @@ class AcceptAccessRequest:
             outgoing, requester, request.siren, habilitations, establishments, self._links, after_request=True
         )
         await self._requests.update(request, outgoing.messages)
-        return access_request_v1(request, await self._accounts.many([request.account_id]))
+        # The requester read above: the answer names them without a second read of the same copy.
+        return access_request_v1(request, {requester.account_id: requester})
 
 
 class RefuseAccessRequest:
@@ -99,4 +100,5 @@ class RefuseAccessRequest:
         if requester is not None:
             access_refused(outgoing, request, requester, self._links)
         await self._requests.update(request, outgoing.messages)
-        return access_request_v1(request, await self._accounts.many([request.account_id]))
+        # The requester read above (none once their account is deleted): no second read of the same copy.
+        return access_request_v1(request, {requester.account_id: requester} if requester is not None else {})

@@ -68,7 +68,9 @@ class SubmitAccessRequest:
         managers = await self._rights.managers_of(establishment.siren)
         if not managers:
             raise NoManager()
-        requester = await self._accounts.get(command.actor.account_id)
+        # The requester's copy and the managers' in one read: the e-mails need both.
+        accounts = await self._accounts.many([command.actor.account_id, *(m.account_id for m in managers)])
+        requester = accounts.get(command.actor.account_id)
         if requester is None:
             raise InvalidInput("Votre compte n'est pas encore connu de ce service. Réessayez dans un instant.")
         request = AccessRequest.submit(
@@ -85,7 +87,8 @@ class SubmitAccessRequest:
         )
         outgoing = Outgoing(PRODUCER, context)
         request_events(outgoing, request)
-        manager_accounts = await self._accounts.many([m.account_id for m in managers])
-        request_to_managers(outgoing, request, requester, list(manager_accounts.values()), self._links, resent=False)
+        manager_ids = dict.fromkeys(m.account_id for m in managers)  # once each, as a read of their ids gave
+        manager_accounts = [accounts[account_id] for account_id in manager_ids if account_id in accounts]
+        request_to_managers(outgoing, request, requester, manager_accounts, self._links, resent=False)
         await self._requests.add(request, outgoing.messages)
         return access_request_v1(request, {requester.account_id: requester})
