@@ -11,11 +11,22 @@ import pytest
 
 from tests.faults.cluster_harness import ClusterFaults
 from tests.faults.harness import Faults
-from tests.faults.test_faults import _run, _verdict
+from tests.faults.test_faults import _free_organisations, _run, _verdict
 
 pytestmark = pytest.mark.faults
 
 PAUSE_SECONDS = 20.0
+# Two fresh organisations per scenario, as test_faults.ORGANISATIONS, added to the same pool (each is
+# used once in the session): SIRENE sample organisations with two open establishments.
+CLUSTER_ORGANISATIONS = [
+    ("000030080", "00003008000014", "00003008000022"),
+    ("000030098", "00003009800016", "00003009800024"),
+    ("000030106", "00003010600017", "00003010600025"),
+    ("000030114", "00003011400011", "00003011400029"),
+    ("000030122", "00003012200014", "00003012200022"),
+    ("000030130", "00003013000017", "00003013000025"),
+]
+_free_organisations.extend(CLUSTER_ORGANISATIONS)
 
 
 @pytest.fixture(scope="module")
