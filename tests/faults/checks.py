@@ -17,11 +17,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-import aio_pika
 import pymongo
 
 from devstack.mail_recorder import MailRecorder, ReceivedMail
 from devstack.pytest_plugin import Infrastructure
+from efp_runtime.broker_addresses import connect_failover
 from tests.faults.load import Tally, kind_of
 
 SERVICE_DATABASES = ("identity", "habilitation", "notification")
@@ -163,7 +163,7 @@ def count_emails(
 async def _dead_letter_reasons(amqp_url: str, queue_name: str) -> Counter[str]:
     """(type, first death reason) of the messages in a dead-letter queue, left where they are."""
     reasons: Counter[str] = Counter()
-    connection = await aio_pika.connect(amqp_url)
+    connection = await connect_failover(amqp_url)
     async with connection:
         channel = await connection.channel()
         queue = await channel.declare_queue(queue_name, passive=True)

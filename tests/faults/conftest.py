@@ -1,11 +1,18 @@
 """The fault suite's harness: the running system set up for faults, and the table printed at the end."""
 
+import os
+
 import pytest
 
 from devstack.mail_recorder import MailRecorder
 from devstack.pytest_plugin import Infrastructure, RunningSystem
 from tests.faults.checks import ROWS
 from tests.faults.harness import SERVICE_ENV, Faults
+
+# The suite's broker is a three-node cluster (devstack.pytest_plugin reads it when the session's
+# infrastructure starts, after this file is loaded): its scenarios lose a node. Its own session only
+# (scripts/test runs it apart), so the other sessions keep one node.
+os.environ.setdefault("EFP_BROKER_NODES", "3")
 
 
 @pytest.fixture(scope="session")

@@ -31,6 +31,7 @@ from contracts.topology import (
 )
 from devstack.mail_recorder import MailRecorder
 from devstack.pytest_plugin import RunningSystem
+from efp_runtime.broker_addresses import connect_failover
 from tests.e2e.access import Person, become_manager
 from tests.faults.checks import (
     ROWS,
@@ -218,7 +219,7 @@ def test_poison_messages_are_dead_lettered_while_the_service_keeps_serving(
 
 
 async def _publish_poison(amqp_url: str, poison: dict[str, str]) -> None:
-    connection = await aio_pika.connect(amqp_url)
+    connection = await connect_failover(amqp_url)
     async with connection:
         channel = await connection.channel()
         commands = await channel.get_exchange(COMMANDS_EXCHANGE)
@@ -243,7 +244,7 @@ async def _publish_poison(amqp_url: str, poison: dict[str, str]) -> None:
 
 
 async def _take_dead_letters(amqp_url: str, poison: dict[str, str]) -> dict[str, dict[str, Any]]:
-    connection = await aio_pika.connect(amqp_url)
+    connection = await connect_failover(amqp_url)
     found: dict[str, dict[str, Any]] = {}
     async with connection:
         channel = await connection.channel()

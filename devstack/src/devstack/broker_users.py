@@ -9,6 +9,7 @@ from pathlib import Path
 from devstack.rabbitmq import RabbitNode
 from devstack.system import kept_secret
 from efp_runtime.broker_access import USERS, ManagementApi, ProvisioningFailed, provision
+from efp_runtime.broker_addresses import amqp_addresses
 
 ADMIN = "efp-admin"
 ADMIN_PASSWORD_VARIABLE = "EFP_BROKER_ADMIN_PASSWORD"  # noqa: S105 (a variable's name)
@@ -21,11 +22,14 @@ def password(data_dir: Path, user: str, variable: str) -> str:
 
 
 def with_user(amqp_url: str, user: str, secret: str) -> str:
-    """`amqp_url` with another user's credentials."""
-    parts = urllib.parse.urlsplit(amqp_url)
-    host = parts.netloc.rsplit("@", 1)[-1]
+    """`amqp_url` with another user's credentials (on every address of a cluster's list)."""
     credentials = f"{urllib.parse.quote(user, safe='')}:{urllib.parse.quote(secret, safe='')}"
-    return urllib.parse.urlunsplit(parts._replace(netloc=f"{credentials}@{host}"))
+    urls = []
+    for address in amqp_addresses(amqp_url):
+        parts = urllib.parse.urlsplit(address)
+        host = parts.netloc.rsplit("@", 1)[-1]
+        urls.append(urllib.parse.urlunsplit(parts._replace(netloc=f"{credentials}@{host}")))
+    return ",".join(urls)
 
 
 def management_url_of(amqp_url: str) -> str:
@@ -41,7 +45,7 @@ def provision_users(amqp_url: str, management_url: str, data_dir: Path) -> dict[
     """Create the service and operator users with the rights of the admin in `amqp_url`; returns
     each user's AMQP URL, or {} (with a warning) when that admin may not, so that every process
     then connects with `amqp_url` as before."""
-    parts = urllib.parse.urlsplit(amqp_url)
+    parts = urllib.parse.urlsplit(amqp_addresses(amqp_url)[0])
     admin = urllib.parse.unquote(parts.username or "guest")
     admin_password = urllib.parse.unquote(parts.password or "guest")
     passwords = {user.name: password(data_dir, user.name, user.password_variable) for user in USERS}

@@ -3,6 +3,8 @@
 RabbitMQ (Debian's package) and SecantusDB start only if a test asks for them; AMQP_URL
 and MONGODB_URL in the environment point the tests at servers started elsewhere instead,
 and EFP_TEST_INFRA=containers starts them in Docker with testcontainers where an engine exists.
+EFP_BROKER_NODES=3 makes the session's broker a three-node cluster (devstack.rabbit_cluster), whose
+every node's address the services get; the fault suite sets it.
 SMTP is always this session's own recording server, since tests read what it received.
 Everything started is stopped at the end of the session, whatever happened.
 """
@@ -24,6 +26,7 @@ import pytest
 from devstack.broker_users import management_url_of, provision_users
 from devstack.mail_recorder import MailRecorder
 from devstack.processes import Child, Stack, free_port
+from devstack.rabbit_cluster import RabbitCluster, start_cluster_into
 from devstack.rabbitmq import RabbitNode
 from devstack.store_users import provision_store_users
 from devstack.system import (
@@ -80,8 +83,9 @@ class Infrastructure:
     # checks and the operators' commands; each service gets its own user (RunningSystem.store_users).
     mongodb_url: str
     state_dir: Path
-    # The node this session started (None when AMQP_URL or containers provide the broker).
-    rabbit: RabbitNode | None = None
+    # The node, or with EFP_BROKER_NODES=3 the cluster, this session started (None when AMQP_URL or
+    # containers provide the broker); a cluster's amqp_url lists every node.
+    rabbit: RabbitNode | RabbitCluster | None = None
     # The store this session started (None when MONGODB_URL or containers provide it).
     store: StoreNode | None = None
     # Databases are per session, so a shared server (MONGODB_URL) keeps runs apart.
@@ -169,7 +173,7 @@ def infrastructure(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Infrast
 
             amqp_url, mongodb_url = start_containers(stack.cleanups)
         else:
-            rabbit = None if os.environ.get("AMQP_URL") else start_rabbitmq(stack, state_dir, free_port(), free_port())
+            rabbit = None if os.environ.get("AMQP_URL") else _start_broker(stack, state_dir)
             amqp_url = os.environ.get("AMQP_URL") or rabbit.amqp_url  # type: ignore[union-attr]
             store = None if os.environ.get("MONGODB_URL") else start_store(stack, state_dir, free_port())
             mongodb_url = os.environ.get("MONGODB_URL") or store.url  # type: ignore[union-attr]
@@ -178,6 +182,15 @@ def infrastructure(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Infrast
         yield Infrastructure(amqp_url, mongodb_url, state_dir)
     finally:
         stack.stop()
+
+
+def _start_broker(stack: Stack, state_dir: Path) -> RabbitNode | RabbitCluster:
+    """One node, as every session but the fault suite's wants (a cluster takes longer to start);
+    EFP_BROKER_NODES=3 (set by tests/faults/conftest.py) makes it a cluster of that many."""
+    nodes = int(os.environ.get("EFP_BROKER_NODES", "1"))
+    if nodes > 1:
+        return start_cluster_into(stack, state_dir / "rabbit-cluster", nodes)
+    return start_rabbitmq(stack, state_dir, free_port(), free_port())
 
 
 @pytest.fixture(scope="session")

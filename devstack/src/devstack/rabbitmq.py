@@ -38,6 +38,8 @@ class RabbitNode:
     env: dict[str, str]
     state_dir: Path
     management: bool
+    # False for a cluster's node: the cluster's epmd serves every node and outlives each.
+    own_epmd: bool = True
 
     @property
     def amqp_url(self) -> str:
@@ -60,17 +62,29 @@ class RabbitNode:
         """Stop the node and start it again on the same ports and state: durable queues,
         their messages, users and permissions come back; connections are dropped."""
         self.stop()
-        fresh = start_rabbitmq(self.state_dir, self.ports, self.management)
-        self.child = fresh.child
+        self.start()
+
+    def start(self, timeout: float = 90) -> None:
+        """Start the node again on the same ports and state (after `stop`, or a kill)."""
+        self.child = launch_rabbitmq(self.state_dir, self.ports, self.management, self.own_epmd).child
+        await_rabbitmq(self, timeout)
 
     def stop(self) -> None:
         if self.child.alive():
             self.ctl("shutdown", timeout=60)
         self.child.stop()
-        subprocess.run(["epmd", "-kill"], env={**os.environ, **self.env}, capture_output=True, timeout=10)
+        if self.own_epmd:
+            subprocess.run(["epmd", "-kill"], env={**os.environ, **self.env}, capture_output=True, timeout=10)
 
 
 def start_rabbitmq(state_dir: Path, ports: RabbitPorts, management: bool = True, timeout: float = 90) -> RabbitNode:
+    node = launch_rabbitmq(state_dir, ports, management)
+    await_rabbitmq(node, timeout)
+    return node
+
+
+def launch_rabbitmq(state_dir: Path, ports: RabbitPorts, management: bool = True, own_epmd: bool = True) -> RabbitNode:
+    """Start the node's process without waiting for it (a cluster starts its nodes side by side)."""
     if not (BIN / "rabbitmq-server").exists():
         raise RuntimeError("rabbitmq-server is not installed: run scripts/bootstrap")
     base = state_dir / "rabbitmq"
@@ -104,15 +118,19 @@ def start_rabbitmq(state_dir: Path, ports: RabbitPorts, management: bool = True,
         "ERL_EPMD_PORT": str(ports.epmd),
     }
     child = spawn("rabbitmq", [str(BIN / "rabbitmq-server")], base / "log", env=env)
-    node = RabbitNode(child, nodename, ports, env, state_dir, management)
+    return RabbitNode(child, nodename, ports, env, state_dir, management, own_epmd)
+
+
+def await_rabbitmq(node: RabbitNode, timeout: float = 90) -> None:
     deadline = time.monotonic() + timeout
+    child = node.child
     # await_startup fails at once until the node has registered with epmd: retry it.
     while True:
         if not child.alive():
             raise RuntimeError(f"rabbitmq-server exited:\n{child.log_tail()}")
         result = node.ctl("await_startup", "--timeout", "30", timeout=40)
         if result.returncode == 0:
-            return node
+            return
         if time.monotonic() > deadline:
             node.stop()
             raise TimeoutError(f"RabbitMQ not ready after {timeout}s:\n{result.stderr}\n{child.log_tail()}")

@@ -15,6 +15,7 @@ from contracts.topology import (
     EVENTS_EXCHANGE,
     dead_letter_queue,
 )
+from efp_runtime.broker_addresses import amqp_addresses, failover_connection_class
 from efp_runtime.message_context import context_of, correlation_id_var
 from efp_runtime.senders import broker_user, stamp_sender
 from efp_runtime.settings import RuntimeSettings
@@ -36,6 +37,19 @@ class CorrelationMiddleware(BaseMiddleware):
         correlation_id_var.set(context.correlation_id)
 
 
+class FailoverRabbitBroker(RabbitBroker):
+    """FastStream's broker over every address of an AMQP_URL (efp_runtime.broker_addresses).
+
+    FastStream takes one URL and hands its connection arguments to aio-pika's `connect_robust`, which
+    also takes the connection class to make: the one that walks the address list.
+    """
+
+    def __init__(self, amqp_url: str, **kwargs: Any) -> None:
+        addresses = amqp_addresses(amqp_url)
+        super().__init__(addresses[0], **kwargs)
+        self._connection_kwargs["connection_class"] = failover_connection_class(addresses)
+
+
 def create_broker(settings: RuntimeSettings, service: str, **kwargs: Any) -> RabbitBroker:
     """A broker that loses nothing silently.
 
@@ -45,7 +59,7 @@ def create_broker(settings: RuntimeSettings, service: str, **kwargs: Any) -> Rab
     reply sent to direct reply-to as NO_ROUTE although it delivered it, which would fail
     each RPC handler after its reply. The outbox relay checks its own confirmations.
     """
-    return RabbitBroker(
+    return FailoverRabbitBroker(
         settings.amqp_url,
         app_id=service,
         default_channel=Channel(

@@ -21,6 +21,7 @@ from contracts.envelope import CORRELATION_HEADER
 from contracts.errors import ErrorCode
 from contracts.rpc import Request, ResultT, RpcError, RpcReply
 from contracts.topology import credentials_queue, rpc_queue
+from efp_runtime.broker_addresses import connect_failover
 from efp_runtime.message_context import correlation_id_var, new_id
 from efp_runtime.senders import broker_user
 
@@ -68,9 +69,7 @@ class RpcClient:
         self._channel: aio_pika.abc.AbstractChannel | None = None
 
     async def connect(self) -> None:
-        self._connection = await aio_pika.connect_robust(
-            self._url, client_properties={"connection_name": self._producer}
-        )
+        self._connection = await connect_failover(self._url, client_properties={"connection_name": self._producer})
         self._channel = await self._connection.channel(publisher_confirms=True, on_return_raises=True)
         replies = await self._channel.declare_queue(REPLY_QUEUE, passive=True)
         await replies.consume(self._on_reply, no_ack=True)

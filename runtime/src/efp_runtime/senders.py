@@ -46,6 +46,7 @@ from contracts.organisations import GetOrganisationV1, SearchOrganisationsV1
 from contracts.privacy import AccountDeletedV1, AccountEmailChangedV1, GetDeletionBlockersV1
 from contracts.topology import SERVICES
 from efp_runtime.broker_access import USERS_BY_NAME
+from efp_runtime.broker_addresses import amqp_addresses
 
 logger = logging.getLogger(__name__)
 GATEWAY = "gateway"
@@ -112,7 +113,8 @@ OPERATOR_REPLAYS = frozenset(
 
 def broker_user(amqp_url: str) -> str:
     """The user a process connects as: its AMQP URL's (aio-pika's default, guest, when it names none)."""
-    return urllib.parse.unquote(urllib.parse.urlsplit(amqp_url).username or "guest")
+    # Every address of a list names the same user (efp_runtime.broker_addresses).
+    return urllib.parse.unquote(urllib.parse.urlsplit(amqp_addresses(amqp_url)[0]).username or "guest")
 
 
 @functools.cache

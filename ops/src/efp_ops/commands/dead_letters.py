@@ -3,11 +3,10 @@
 import argparse
 from dataclasses import asdict
 
-import aio_pika
-
 from efp_ops.dead_letters import KNOWN_QUEUES, DeadLetterQueues, source_queue
 from efp_ops.settings import OpsSettings
 from efp_ops.verbs import Outcome, noun, verb
+from efp_runtime.broker_addresses import connect_failover
 from efp_runtime.senders import broker_user
 
 EPILOG = f"""Queues looked at, unless --queue names some: {", ".join(KNOWN_QUEUES)}.
@@ -41,7 +40,7 @@ def _chosen(args: argparse.Namespace) -> list[str]:
 
 async def _list(args: argparse.Namespace) -> Outcome:
     amqp_url = OpsSettings().amqp_url
-    connection = await aio_pika.connect(amqp_url, client_properties={"connection_name": "efp-ops"})
+    connection = await connect_failover(amqp_url, client_properties={"connection_name": "efp-ops"})
     async with connection:
         letters = await DeadLetterQueues(connection, broker_user(amqp_url)).peek(_chosen(args), args.limit)
     return Outcome([asdict(letter) for letter in letters])
@@ -50,7 +49,7 @@ async def _list(args: argparse.Namespace) -> Outcome:
 async def _replay(args: argparse.Namespace) -> Outcome:
     queues = _chosen(args)
     amqp_url = OpsSettings().amqp_url
-    connection = await aio_pika.connect(amqp_url, client_properties={"connection_name": "efp-ops"})
+    connection = await connect_failover(amqp_url, client_properties={"connection_name": "efp-ops"})
     async with connection:
         replayed = await DeadLetterQueues(connection, broker_user(amqp_url)).replay(
             queues, None if args.all else args.message_ids

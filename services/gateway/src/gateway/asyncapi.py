@@ -23,6 +23,7 @@ from contracts.base import Event
 from contracts.envelope import CE_SPECVERSION, cloudevents_source
 from contracts.rpc import Request, RpcReply
 from contracts.topology import EVENTS_EXCHANGE, SERVICES, credentials_queue, rpc_queue
+from efp_runtime.broker_addresses import amqp_addresses
 from gateway.asyncapi_examples import example_of
 
 VERSION = "1.0.0"
@@ -82,7 +83,7 @@ def request_queues(request: type[Request]) -> list[str]:
 @cache
 def document(amqp_url: str) -> dict[str, Any]:
     """The document, with the broker's address (never its credentials) as its server. Built once per URL."""
-    where = urlsplit(amqp_url)
+    where = urlsplit(amqp_addresses(amqp_url)[0])
     port = f":{where.port}" if where.port else ""
     broker = RabbitBroker(
         f"{where.scheme}://{where.hostname}{port}{where.path or '/'}",

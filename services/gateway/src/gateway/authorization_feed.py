@@ -26,7 +26,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-import aio_pika
 from aio_pika.abc import AbstractIncomingMessage, AbstractRobustConnection
 from pydantic import ValidationError
 
@@ -38,6 +37,7 @@ from contracts.authorizations import (
 from contracts.habilitation import HabilitationExpiredV1, HabilitationGrantedV1, HabilitationRevokedV1
 from contracts.topology import GATEWAY_AUTHORIZATIONS_QUEUE_PREFIX
 from efp_runtime.broker import EVENTS, checked_exchange
+from efp_runtime.broker_addresses import connect_failover
 from efp_runtime.senders import SenderCheck
 from gateway.authorization_model import AuthorizationModel
 from gateway.rpc import HABILITATION, Services
@@ -97,7 +97,7 @@ class AuthorizationFeed:
 
     async def start(self) -> None:
         """Bind and consume, then load in the background (the habilitation service may not be up yet)."""
-        self._connection = await aio_pika.connect_robust(
+        self._connection = await connect_failover(
             self._url, client_properties={"connection_name": "gateway-authorizations"}
         )
         channel = await self._connection.channel()

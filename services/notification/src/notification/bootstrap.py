@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-import aio_pika
 from aio_pika.abc import AbstractRobustConnection
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from contracts.topology import NOTIFICATION_ABANDONED_QUEUE
+from efp_runtime.broker_addresses import connect_failover
 from efp_runtime.clock import system_clock
 from efp_runtime.mongo import IndexSpec, create_mongo_client, store_answers
 from efp_runtime.senders import broker_user
@@ -107,9 +107,7 @@ def adapters_from(settings: NotificationSettings) -> tuple[Adapters, Infrastruct
 
 async def connect_operator(settings: NotificationSettings, clock: Callable[[], datetime] = system_clock) -> Operator:
     mongo = create_mongo_client(settings.mongodb_url)
-    amqp = await aio_pika.connect_robust(
-        settings.amqp_url, client_properties={"connection_name": "notification-operator"}
-    )
+    amqp = await connect_failover(settings.amqp_url, client_properties={"connection_name": "notification-operator"})
     channel = await amqp.channel(publisher_confirms=True, on_return_raises=True)
     emails = MongoEmailRepository(mongo[settings.database][mongo_email_repository.COLLECTION])
     parked = RabbitHeldCommands(channel, NOTIFICATION_ABANDONED_QUEUE, sender=broker_user(settings.amqp_url))
