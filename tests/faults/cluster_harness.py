@@ -11,7 +11,7 @@ import subprocess
 import time
 import urllib.parse
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -30,6 +30,8 @@ class ClusterFaults:
     faults: Faults
     # The node killed by `kill_busiest_leader`, until `restart_lost_node` brings it back.
     lost: str | None = None
+    # The busiest queues the node last killed or paused was leading at that moment.
+    led: list[str] = field(default_factory=list)
 
     @property
     def cluster(self) -> RabbitCluster:
@@ -51,7 +53,8 @@ class ClusterFaults:
     def kill_busiest_leader(self) -> float:
         """kill -9 the node leading the busiest queues; seconds from the kill to every service ready."""
         self.lost = self.busiest_leader()
-        print(f"killing {self.lost}, leader of {self._led_by(self.lost)}", flush=True)
+        self.led = self._led_by(self.lost)
+        print(f"killing {self.lost}, leader of {self.led}", flush=True)
         killed = time.monotonic()
         self.cluster.kill(self.lost)
         self.faults.system.wait_ready(timeout=120)
@@ -77,7 +80,8 @@ class ClusterFaults:
         """SIGSTOP the node leading the busiest queues, SIGCONT after `seconds`; seconds from the
         SIGCONT to every service ready."""
         node = self.busiest_leader()
-        print(f"pausing {node}, leader of {self._led_by(node)}", flush=True)
+        self.led = self._led_by(node)
+        print(f"pausing {node}, leader of {self.led}", flush=True)
         self.cluster.pause(node)
         time.sleep(seconds)
         self.cluster.resume(node)
@@ -118,6 +122,10 @@ class ClusterFaults:
         assert result.returncode == 0, result.stderr
         rows: list[dict[str, Any]] = json.loads(result.stdout)
         return rows
+
+    def leaders(self) -> dict[str, str]:
+        """Queue name → the node leading it now."""
+        return {queue["name"]: queue["leader"] for queue in self.quorum_queues()}
 
     def _led_by(self, node: str) -> list[str]:
         return sorted(q["name"] for q in self.quorum_queues() if q["leader"] == node and q["name"] in BUSIEST_QUEUES)

@@ -39,18 +39,28 @@ def test_the_node_leading_the_busiest_queues_killed_mid_run_loses_and_repeats_no
 ) -> None:
     row = _run("kill -9 busiest broker node", cluster_faults.faults, cluster_faults.kill_busiest_leader)
     _verdict(row)
+    lost = cluster_faults.lost
+    assert cluster_faults.led, f"{lost} led none of the busiest queues: the scenario lost no leader"
+    # The survivors elected new leaders for what the lost node led (it stays down for the next scenario).
+    leaders = cluster_faults.leaders()
+    assert {queue: leaders[queue] for queue in cluster_faults.led if leaders[queue] == lost} == {}
 
 
 def test_the_killed_node_restarted_mid_run_rejoins_and_catches_up(cluster_faults: ClusterFaults) -> None:
     if cluster_faults.lost is None:  # run alone: lose the node first, before the load
         cluster_faults.kill_busiest_leader()
     row = _run("broker node restarted, rejoins", cluster_faults.faults, cluster_faults.restart_lost_node)
-    row.problems += [f"replica behind: {problem}" for problem in cluster_faults.replicas_behind()]
+    behind = cluster_faults.replicas_behind()
+    row.problems += [f"replica behind: {problem}" for problem in behind]
     _verdict(row)
+    assert behind == []  # every quorum queue has its three members online, at the leader's commit index
 
 
 def test_a_node_paused_for_20_seconds_loses_and_repeats_nothing(cluster_faults: ClusterFaults) -> None:
     pause = lambda: cluster_faults.pause_busiest_leader(PAUSE_SECONDS)  # noqa: E731
     row = _run(f"broker node SIGSTOP {PAUSE_SECONDS:.0f} s", cluster_faults.faults, pause)
-    row.problems += [f"replica behind: {problem}" for problem in cluster_faults.replicas_behind()]
+    behind = cluster_faults.replicas_behind()
+    row.problems += [f"replica behind: {problem}" for problem in behind]
     _verdict(row)
+    assert cluster_faults.led, "the paused node led none of the busiest queues"
+    assert behind == []  # the paused node is back in every queue and caught up
