@@ -135,8 +135,8 @@ class System:
         log = self.logs / "gateway.log"
         seen = log.read_text(errors="replace").count("authorization copy loaded") if log.exists() else 0
         # INFO for the gateway alone: its copy says when it is loaded, and with how many. A snapshot page
-        # takes SecantusDB seconds at 100,000 (see the docstring): past the 5 s the gateway waits by default.
-        env = {**self.env, "EFP_LOG_LEVEL": "INFO", "GATEWAY_RPC_TIMEOUT_SECONDS": "120"}
+        # takes SecantusDB seconds at 100,000 (see the docstring): the gateway's default snapshot wait covers it.
+        env = {**self.env, "EFP_LOG_LEVEL": "INFO"}
         started = time.perf_counter()
         self.children["gateway"] = start_service(self.stack, "gateway", env, self.logs)
         wait_ready(gateway, self.children, timeout=180)

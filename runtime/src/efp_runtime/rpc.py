@@ -84,8 +84,18 @@ class RpcClient:
     def connected(self) -> bool:
         return self._connection is not None and not self._connection.is_closed
 
-    async def call(self, service: str, request: Request[ResultT], result_model: type[ResultT] | None = None) -> ResultT:
+    async def call(
+        self,
+        service: str,
+        request: Request[ResultT],
+        result_model: type[ResultT] | None = None,
+        *,
+        timeout_seconds: float | None = None,
+    ) -> ResultT:
         """Send `request` to `service` and return its result, or raise `RpcRefused`/`RpcUnavailable`.
+
+        `timeout_seconds` (how long the request may wait in the queue and for its answer) overrides the
+        client's for a call known to take longer than a person's request should, e.g. a bulk read.
 
         The result is parsed into the request's own `RESULT`. `result_model` is accepted during the
         transition from the older three-argument call, and must be that same model (mypy checks it
@@ -95,6 +105,7 @@ class RpcClient:
             raise TypeError(f"{request.MESSAGE_TYPE} answers {request.RESULT.__name__}, not {result_model.__name__}")
         if self._channel is None:
             raise RpcUnavailable("not connected")
+        timeout = timeout_seconds or self._timeout
         request_id = new_id()
         future: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
         self._pending[request_id] = future
@@ -113,13 +124,13 @@ class RpcClient:
             # RabbitMQ checks it is this connection's user: the service knows for sure who asks.
             user_id=broker_user(self._url),
             timestamp=datetime.now(UTC),
-            expiration=self._timeout,
+            expiration=timeout,
             headers={CORRELATION_HEADER: correlation_id_var.get() or request_id},
         )
         try:
             queue = credentials_queue(service) if request.CARRIES_SECRET else rpc_queue(service)
             await self._channel.default_exchange.publish(message, routing_key=queue, mandatory=True)
-            body = await asyncio.wait_for(future, self._timeout)
+            body = await asyncio.wait_for(future, timeout)
         except (
             TimeoutError,
             aio_pika.exceptions.DeliveryError,

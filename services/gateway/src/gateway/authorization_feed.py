@@ -65,7 +65,12 @@ def apply(model: AuthorizationModel, event: AuthorizationEvent) -> None:
 
 class AuthorizationFeed:
     def __init__(
-        self, amqp_url: str, rpc: Services, clock: Callable[[], datetime], senders: SenderCheck | None = None
+        self,
+        amqp_url: str,
+        rpc: Services,
+        clock: Callable[[], datetime],
+        senders: SenderCheck | None = None,
+        page_timeout_seconds: float | None = None,
     ) -> None:
         self.model = AuthorizationModel()
         self.queue_name = f"{GATEWAY_AUTHORIZATIONS_QUEUE_PREFIX}.{uuid.uuid4().hex[:12]}"
@@ -82,6 +87,9 @@ class AuthorizationFeed:
         self._losses = 0
         self._disconnected = False
         self._senders = senders or SenderCheck.of(amqp_url)
+        # A page is a bulk read: under the requests' own timeout a large snapshot never loaded (each page timed
+        # out, and the load began again from the first one).
+        self._page_timeout = page_timeout_seconds
 
     @property
     def fresh(self) -> bool:
@@ -123,7 +131,7 @@ class AuthorizationFeed:
                 after_id: str | None = None
                 while True:
                     request = ListActiveHabilitationsV1(after_id=after_id, limit=PAGE)
-                    page = await self._rpc.call(HABILITATION, request)
+                    page = await self._rpc.call(HABILITATION, request, timeout_seconds=self._page_timeout)
                     snapshot.extend(page.habilitations)
                     if page.next_after_id is None:
                         break

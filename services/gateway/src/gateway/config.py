@@ -10,6 +10,11 @@ class GatewaySettings(RuntimeSettings):
     port: int = Field(8000, validation_alias=AliasChoices("GATEWAY_PORT"))
     # How long a request waits for a service before answering 503.
     rpc_timeout_seconds: float = Field(5.0, gt=0, validation_alias=AliasChoices("GATEWAY_RPC_TIMEOUT_SECONDS"))
+    # How long the authorization copy waits for each page of habilitation's snapshot (5,000 habilitations): a
+    # bulk read, far longer than a person's request on a large or slow store (~10 s a page at 100k on SecantusDB).
+    snapshot_timeout_seconds: float = Field(
+        120.0, gt=0, validation_alias=AliasChoices("GATEWAY_SNAPSHOT_TIMEOUT_SECONDS")
+    )
     # Secure cookies need HTTPS: on by default, off only for local development and tests.
     cookie_secure: bool | None = Field(None, validation_alias=AliasChoices("GATEWAY_COOKIE_SECURE"))
     # Larger bodies are refused before they are read (413).

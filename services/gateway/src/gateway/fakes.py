@@ -36,7 +36,7 @@ class FakeServices:
     def requests(self) -> list[Request]:
         return [request for _, request in self.calls]
 
-    async def call(self, service: str, request: Request[ResultT]) -> ResultT:
+    async def call(self, service: str, request: Request[ResultT], *, timeout_seconds: float | None = None) -> ResultT:
         if isinstance(request, AuthenticateSessionV1) and self.session_refusal is not None:
             raise RpcRefused(self.session_refusal)
         if isinstance(request, AuthenticateSessionV1) and self.session is not None:

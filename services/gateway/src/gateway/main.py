@@ -58,7 +58,9 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         rpc = RpcClient(settings.amqp_url, SERVICE, settings.rpc_timeout_seconds)
         await rpc.connect()
         app.state.rpc = rpc
-        app.state.authorizations = feed = AuthorizationFeed(settings.amqp_url, rpc, app.state.clock)
+        app.state.authorizations = feed = AuthorizationFeed(
+            settings.amqp_url, rpc, app.state.clock, page_timeout_seconds=settings.snapshot_timeout_seconds
+        )
         await feed.start()
         server = serve_metrics_apart(settings, metrics)
         try:

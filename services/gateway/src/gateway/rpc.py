@@ -22,7 +22,9 @@ class Services(Protocol):
     @property
     def connected(self) -> bool: ...
 
-    async def call(self, service: str, request: RpcRequest[ResultT]) -> ResultT: ...
+    async def call(
+        self, service: str, request: RpcRequest[ResultT], *, timeout_seconds: float | None = None
+    ) -> ResultT: ...
 
 
 async def rpc_client(request: Request) -> Services:

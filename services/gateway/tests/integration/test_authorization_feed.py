@@ -60,7 +60,7 @@ class HabilitationService:
     def __init__(self, *held: HabilitationV1) -> None:
         self.active = {h.id: h for h in held}
 
-    async def call(self, service: str, request: Request) -> Any:
+    async def call(self, service: str, request: Request, *, timeout_seconds: float | None = None) -> Any:
         return ActiveHabilitationsV1(habilitations=[active(h) for h in self.active.values()], next_after_id=None)
 
 

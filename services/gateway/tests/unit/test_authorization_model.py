@@ -164,14 +164,16 @@ class SnapshotRpc:
     def __init__(self, pages: list[list[ActiveHabilitationV1]]) -> None:
         self.pages = pages
         self.asked: list[str | None] = []
+        self.timeouts: list[float | None] = []
         self.reading = asyncio.Event()
         self.release = asyncio.Event()
         self.release.set()
 
-    async def call(self, service: str, request: Request) -> Any:
+    async def call(self, service: str, request: Request, *, timeout_seconds: float | None = None) -> Any:
         assert service == "habilitation"
         after_id = getattr(request, "after_id", None)
         self.asked.append(after_id)
+        self.timeouts.append(timeout_seconds)
         self.reading.set()
         await self.release.wait()
         index = len(self.asked) - 1
@@ -196,6 +198,15 @@ async def test_the_feed_reads_every_page_and_answers_with_the_services_date() ->
     assert feed.check(*KEY) == REFUSED
 
 
+async def test_each_page_waits_the_snapshots_own_timeout_not_a_requests() -> None:
+    rpc = SnapshotRpc([[active("a")], [active("b", siret=SIRET_2)]])
+    feed = AuthorizationFeed("amqp://unused", rpc, Clock(T0), page_timeout_seconds=120)
+
+    await feed.load()
+
+    assert rpc.timeouts == [120, 120]
+
+
 async def test_the_feed_merges_events_consumed_during_its_load() -> None:
     rpc = SnapshotRpc([[active("in-snapshot", role="gestionnaire_centres"), active("revoked-during-read")]])
     rpc.release.clear()
@@ -214,7 +225,7 @@ async def test_the_feed_merges_events_consumed_during_its_load() -> None:
 
 async def test_a_failed_reload_leaves_the_previous_copy_answering() -> None:
     class Unavailable:
-        async def call(self, service: str, request: Request) -> Any:
+        async def call(self, service: str, request: Request, *, timeout_seconds: float | None = None) -> Any:
             raise TimeoutError("habilitation did not answer")
 
     feed = AuthorizationFeed("amqp://unused", Unavailable(), Clock(T0))

@@ -32,7 +32,7 @@ class SlowServices(FakeServices):
         self.answer.set()
         self.down = down
 
-    async def call(self, service: str, request: Request[ResultT]) -> ResultT:
+    async def call(self, service: str, request: Request[ResultT], *, timeout_seconds: float | None = None) -> ResultT:
         self.calls.append((service, request))
         await self.answer.wait()
         if service in self.down:
