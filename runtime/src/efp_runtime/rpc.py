@@ -105,7 +105,7 @@ class RpcClient:
             raise TypeError(f"{request.MESSAGE_TYPE} answers {request.RESULT.__name__}, not {result_model.__name__}")
         if self._channel is None:
             raise RpcUnavailable("not connected")
-        timeout = timeout_seconds or self._timeout
+        timeout = self._timeout if timeout_seconds is None else timeout_seconds
         request_id = new_id()
         future: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
         self._pending[request_id] = future

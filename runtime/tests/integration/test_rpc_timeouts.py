@@ -9,6 +9,7 @@ import pytest
 
 from contracts.rpc import PingV1, PongV1, RpcReply
 from devstack.pytest_plugin import Infrastructure
+from efp_runtime.polling import eventually
 from efp_runtime.rpc import RpcClient, RpcUnavailable
 
 pytestmark = pytest.mark.integration
@@ -53,11 +54,9 @@ async def test_a_request_expires_on_the_broker_with_its_calls_timeout(infrastruc
         await client.connect()
         try:
             call = asyncio.create_task(client.call("timeouts-test", PingV1(), timeout_seconds=30))
-            message = None
-            while message is None:
-                message = await queue.get(fail=False)
-                await asyncio.sleep(0.02)
+            message = await eventually(lambda: queue.get(fail=False), lambda found: found is not None)
             call.cancel()
         finally:
             await client.close()
+    assert message is not None
     assert message.expiration == 30
