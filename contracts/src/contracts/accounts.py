@@ -109,6 +109,7 @@ class SessionOpenedV1(_Result):
 
 class LogInV1(Request[SessionOpenedV1]):
     MESSAGE_TYPE: ClassVar[str] = "identity.log_in.v1"
+    CHANGES_SESSIONS: ClassVar[bool] = True
     CARRIES_SECRET: ClassVar[bool] = True
     kind: Literal["identity.log_in.v1"] = "identity.log_in.v1"
     email: str
@@ -134,6 +135,9 @@ class SessionV1(_Result):
     second_factor_at: datetime | None = None
     # Whether the account has a second factor enrolled (then every new session proves it).
     second_factor_enrolled: bool = False
+    # When the session ends unless used again: the earlier of its idle and absolute ends, as of this answer.
+    # A copy of this answer (the gateway's session cache) must not outlive it. None: not said.
+    expires_at: datetime | None = None
 
 
 class AuthenticateSessionV1(Request[SessionV1]):
@@ -145,6 +149,7 @@ class AuthenticateSessionV1(Request[SessionV1]):
 
 class LogOutV1(Request[DoneV1]):
     MESSAGE_TYPE: ClassVar[str] = "identity.log_out.v1"
+    CHANGES_SESSIONS: ClassVar[bool] = True
     CARRIES_SECRET: ClassVar[bool] = True
     kind: Literal["identity.log_out.v1"] = "identity.log_out.v1"
     session_token: str
@@ -158,6 +163,7 @@ class LogOutOtherSessionsV1(Request[OtherSessionsClosedV1]):
     """« Se déconnecter de mes autres sessions »: every session of the account but this one."""
 
     MESSAGE_TYPE: ClassVar[str] = "identity.log_out_other_sessions.v1"
+    CHANGES_SESSIONS: ClassVar[bool] = True
     CARRIES_SECRET: ClassVar[bool] = True
     kind: Literal["identity.log_out_other_sessions.v1"] = "identity.log_out_other_sessions.v1"
     session_token: str
@@ -185,6 +191,7 @@ class ChangePasswordV1(Request[DoneV1]):
     """A logged-in person changes their password: the current one first; the other sessions are closed."""
 
     MESSAGE_TYPE: ClassVar[str] = "identity.change_password.v1"
+    CHANGES_SESSIONS: ClassVar[bool] = True
     CARRIES_SECRET: ClassVar[bool] = True
     kind: Literal["identity.change_password.v1"] = "identity.change_password.v1"
     # The session asking: it stays open, every other session of the account is closed.
@@ -220,6 +227,7 @@ class VerifyPasswordResetCodeV1(Request[PasswordResetStepV1]):
 
 class ResetPasswordV1(Request[PasswordResetStepV1]):
     MESSAGE_TYPE: ClassVar[str] = "identity.reset_password.v1"
+    CHANGES_SESSIONS: ClassVar[bool] = True
     CARRIES_SECRET: ClassVar[bool] = True
     kind: Literal["identity.reset_password.v1"] = "identity.reset_password.v1"
     reset_id: str
@@ -269,6 +277,15 @@ class SessionStartedV1(Event):
     account_id: str
     started_at: datetime
     client_ip: str | None
+
+
+class SessionsChangedV1(Event):
+    """Some session of the account ended, or changed what `SessionV1` says of it (a second factor proved,
+    enrolled or removed): a copy of those answers (the gateway's session cache) drops the account's."""
+
+    MESSAGE_TYPE: ClassVar[str] = "identity.session.changed.v1"
+    account_id: str
+    changed_at: datetime
 
 
 class RegistrationAbandonedV1(Event):

@@ -59,6 +59,9 @@ class Request(Message, Generic[ResultT]):
     # True for requests carrying a password or a session token: sent to the service's
     # credentials queue (transient) instead of its durable RPC queue.
     CARRIES_SECRET: ClassVar[bool] = False
+    # True for requests that may end sessions or change what `SessionV1` says of them: a caller keeping
+    # copies of sessions (the gateway's cache) drops the affected ones once it has sent one.
+    CHANGES_SESSIONS: ClassVar[bool] = False
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:

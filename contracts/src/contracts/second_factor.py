@@ -80,6 +80,7 @@ class EnrolledV1(_Result):
 
 class ConfirmTotpEnrolmentV1(Request[EnrolledV1]):
     MESSAGE_TYPE: ClassVar[str] = "identity.confirm_totp_enrolment.v1"
+    CHANGES_SESSIONS: ClassVar[bool] = True
     CARRIES_SECRET: ClassVar[bool] = True
     kind: Literal["identity.confirm_totp_enrolment.v1"] = "identity.confirm_totp_enrolment.v1"
     session_token: str
@@ -88,6 +89,7 @@ class ConfirmTotpEnrolmentV1(Request[EnrolledV1]):
 
 class RemoveTotpV1(Request[SecondFactorStatusV1]):
     MESSAGE_TYPE: ClassVar[str] = "identity.remove_totp.v1"
+    CHANGES_SESSIONS: ClassVar[bool] = True
     CARRIES_SECRET: ClassVar[bool] = True
     kind: Literal["identity.remove_totp.v1"] = "identity.remove_totp.v1"
     session_token: str
@@ -107,6 +109,7 @@ class StartPasskeyRegistrationV1(Request[PasskeyOptionsV1]):
 
 class FinishPasskeyRegistrationV1(Request[EnrolledV1]):
     MESSAGE_TYPE: ClassVar[str] = "identity.finish_passkey_registration.v1"
+    CHANGES_SESSIONS: ClassVar[bool] = True
     CARRIES_SECRET: ClassVar[bool] = True
     kind: Literal["identity.finish_passkey_registration.v1"] = "identity.finish_passkey_registration.v1"
     session_token: str
@@ -117,6 +120,7 @@ class FinishPasskeyRegistrationV1(Request[EnrolledV1]):
 
 class RemovePasskeyV1(Request[SecondFactorStatusV1]):
     MESSAGE_TYPE: ClassVar[str] = "identity.remove_passkey.v1"
+    CHANGES_SESSIONS: ClassVar[bool] = True
     CARRIES_SECRET: ClassVar[bool] = True
     kind: Literal["identity.remove_passkey.v1"] = "identity.remove_passkey.v1"
     session_token: str
@@ -151,6 +155,7 @@ class ProveSecondFactorV1(Request[SessionOpenedV1]):
     """The login's second step (pending session) or a step-up (active session): a new session either way."""
 
     MESSAGE_TYPE: ClassVar[str] = "identity.prove_second_factor.v1"
+    CHANGES_SESSIONS: ClassVar[bool] = True
     CARRIES_SECRET: ClassVar[bool] = True
     kind: Literal["identity.prove_second_factor.v1"] = "identity.prove_second_factor.v1"
     session_token: str

@@ -13,6 +13,9 @@ one records `replaced_by`, the new one `sso_id` (the login's first session, whos
 
 `signed_in_clients` lists every relying party the person signed in to through the session, and stays
 (the export of « mes données » names them; `logout_clients` empties once they are told).
+
+Every write that ends a session (revoke, revoke_all, revoke_others, replace) puts `SessionsChangedV1` in
+the ended session's outbox: the gateway's cache of session answers drops the account's on it.
 """
 
 from collections.abc import Callable
@@ -23,9 +26,12 @@ from bson import Binary
 from pymongo import ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
 
+from contracts.accounts import SessionsChangedV1
+from efp_runtime.message_context import MessageContext
 from efp_runtime.mongo import IndexSpec
-from efp_runtime.outbox import OUTBOX_FIELD, OutboxMessage, OutboxRelay, pending_messages
+from efp_runtime.outbox import OUTBOX_FIELD, OutboxMessage, OutboxRelay, event_message, pending_messages
 from identity.domain.session import AMR_PASSWORD, Challenge, Session
+from identity.use_cases.accounts.messages import PRODUCER
 from identity.use_cases.export.ports import SessionRecord
 
 COLLECTION = "sessions"
@@ -78,24 +84,40 @@ class MongoSessionRepository:
         )
 
     async def revoke(self, session_id: str, at: datetime) -> None:
-        await self._collection.update_one({"_id": session_id, "revoked_at": None}, self._revoked(at))
+        # The account goes into the announcement, so it is read first (a session never changes account).
+        doc = await self._collection.find_one({"_id": session_id, "revoked_at": None}, {"account_id": 1})
+        if doc is not None:
+            update, _ = self._revoked(at, doc["account_id"])
+            result = await self._collection.update_one({"_id": session_id, "revoked_at": None}, update)
+            if result.modified_count:
+                self._relay.kick(COLLECTION, session_id)
         self._on_revoked()
 
     async def revoke_all(self, account_id: str, at: datetime) -> int:
-        result = await self._collection.update_many({"account_id": account_id, "revoked_at": None}, self._revoked(at))
-        self._on_revoked()
-        return result.modified_count
+        return await self._revoke_many({"account_id": account_id, "revoked_at": None}, account_id, at)
 
     async def revoke_others(self, account_id: str, keep_session_id: str, at: datetime) -> int:
-        result = await self._collection.update_many(
-            {"account_id": account_id, "revoked_at": None, "_id": {"$ne": keep_session_id}},
-            self._revoked(at),
-        )
+        query = {"account_id": account_id, "revoked_at": None, "_id": {"$ne": keep_session_id}}
+        return await self._revoke_many(query, account_id, at)
+
+    async def _revoke_many(self, query: dict[str, Any], account_id: str, at: datetime) -> int:
+        update, message_id = self._revoked(at, account_id)
+        result = await self._collection.update_many(query, update)
+        if result.modified_count:
+            # Each revoked session holds the same announcement (one message id: consumers see it once).
+            async for doc in self._collection.find({f"{OUTBOX_FIELD}.message_id": message_id}, {"_id": 1}):
+                self._relay.kick(COLLECTION, doc["_id"])
         self._on_revoked()
         return result.modified_count
 
-    def _revoked(self, at: datetime) -> dict[str, Any]:
-        return {"$set": {"revoked_at": at, "forget_at": at + self._retention}}
+    def _revoked(self, at: datetime, account_id: str) -> tuple[dict[str, Any], str]:
+        """The revocation's update, with its `SessionsChangedV1` in the document's outbox, and that message's id."""
+        message = _sessions_changed(account_id, at)
+        update = {
+            "$set": {"revoked_at": at, "forget_at": at + self._retention},
+            "$push": {OUTBOX_FIELD: {"$each": pending_messages([message])}},
+        }
+        return update, message.message_id
 
     def _document(self, session: Session) -> dict[str, Any]:
         return {**_document(session), "forget_at": session.expires_at + self._retention}
@@ -105,10 +127,12 @@ class MongoSessionRepository:
     async def replace(self, old_session_id: str, new: Session, at: datetime) -> bool:
         # The conditional revocation decides: only its winner inserts. The relying parties signed in
         # through the old session move to the new one (a step-up is no logout).
+        revoked, _ = self._revoked(at, new.account_id)
         before = await self._collection.find_one_and_update(
             {"_id": old_session_id, "revoked_at": None},
             {
-                "$set": {"revoked_at": at, "replaced_by": new.id, "forget_at": at + self._retention},
+                "$set": {**revoked["$set"], "replaced_by": new.id},
+                "$push": revoked["$push"],
                 "$unset": {"logout_pending": "", "logout_clients": "", "challenge": ""},
             },
             projection={"logout_clients": 1},
@@ -120,6 +144,7 @@ class MongoSessionRepository:
         if before.get("logout_clients"):
             doc |= {"logout_clients": before["logout_clients"], "logout_pending": True}
         await self._collection.insert_one({**doc, OUTBOX_FIELD: pending_messages([])})
+        self._relay.kick(COLLECTION, old_session_id)
         return True
 
     async def prove_second_factor(self, session_id: str, amr: list[str], at: datetime) -> None:
@@ -190,6 +215,13 @@ class MongoSessionRepository:
         )
         if after is not None and not after.get("logout_clients"):
             await self._collection.update_one({"_id": session_id}, {"$unset": {"logout_pending": ""}})
+
+
+def _sessions_changed(account_id: str, at: datetime) -> OutboxMessage:
+    # Announced by the write itself, whichever use case revokes: no path that ends a session can forget it.
+    # Its own context: the repository is not told the request's (the event only says "ask again").
+    event = SessionsChangedV1(account_id=account_id, changed_at=at)
+    return event_message(event, MessageContext.fresh(), PRODUCER)
 
 
 def _document(session: Session) -> dict[str, Any]:

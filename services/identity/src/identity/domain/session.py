@@ -84,6 +84,10 @@ class Session:
     def needs_touch(self, now: datetime) -> bool:
         return now >= self.last_seen_at + TOUCH_INTERVAL
 
+    def ends_at(self, seen_at: datetime) -> datetime:
+        """When it ends unless used again, if last seen at `seen_at`: the earlier of its idle and absolute ends."""
+        return min(self.expires_at, seen_at + IDLE_TIMEOUT)
+
     @property
     def proved_second_factor(self) -> bool:
         return bool(SECOND_FACTOR_AMR.intersection(self.amr))

@@ -129,3 +129,17 @@ async def test_logging_out_an_unknown_or_closed_session_is_done_all_the_same(ser
     assert (await service.log_out(LogOutV1(session_token=TOKEN), CONTEXT)).done is True
     assert (await service.log_out(LogOutV1(session_token="unknown"), CONTEXT)).done is True
     assert service.stored().revoked_at == T0
+
+
+async def test_the_answer_says_when_the_session_ends_unless_used_again(service: Service) -> None:
+    service.clock.advance(TOUCH_INTERVAL - timedelta(seconds=1))
+    untouched = await service.authenticate(AuthenticateSessionV1(session_token=TOKEN), CONTEXT)
+    assert untouched.expires_at == T0 + IDLE_TIMEOUT
+
+    service.clock.advance(timedelta(seconds=1))
+    touched = await service.authenticate(AuthenticateSessionV1(session_token=TOKEN), CONTEXT)
+    assert touched.expires_at == T0 + TOUCH_INTERVAL + IDLE_TIMEOUT
+
+    service.stored().last_seen_at = service.clock.now = T0 + ABSOLUTE_LIFETIME - timedelta(minutes=10)
+    near_the_end = await service.authenticate(AuthenticateSessionV1(session_token=TOKEN), CONTEXT)
+    assert near_the_end.expires_at == T0 + ABSOLUTE_LIFETIME

@@ -5,11 +5,15 @@ A recovery code used to log in is told too: it is the path of a lost device, so 
 
 from datetime import datetime
 
+from contracts.accounts import SessionsChangedV1
 from contracts.notification import SecondFactorChange, SecondFactorChangedEmailV1
 from efp_runtime.message_context import MessageContext
 from efp_runtime.outbox import OutboxMessage, Outgoing
 from identity.domain.account import Account
 from identity.use_cases.accounts.messages import PRODUCER
+
+# The changes that may turn the account's « double authentification » on or off.
+ENROLMENT_CHANGES = frozenset({"totp_enrolled", "passkey_added", "totp_removed", "passkey_removed"})
 
 
 def second_factor_notice(
@@ -28,4 +32,7 @@ def second_factor_notice(
     )
     out = Outgoing(PRODUCER, context)
     out.email(account.email, content, account_id=account.id)
+    if change in ENROLMENT_CHANGES:
+        # Every session of the account now says another `second_factor_enrolled`.
+        out.event(SessionsChangedV1(account_id=account.id, changed_at=at))
     return out.messages

@@ -36,8 +36,10 @@ class AuthenticateSession:
         account = await self._accounts.get(session.account_id)
         if account is None:
             raise Unauthenticated()
+        seen_at = session.last_seen_at
         if session.needs_touch(now):
             await self._sessions.touch(session.id, now)
+            seen_at = now
         return SessionV1(
             account_id=account.id,
             kind=account.kind.value,
@@ -47,4 +49,5 @@ class AuthenticateSession:
             amr=session.amr,
             second_factor_at=session.second_factor_at,
             second_factor_enrolled=await self._second_factors.enrolled(account.id),
+            expires_at=session.ends_at(seen_at),
         )
