@@ -208,19 +208,21 @@ def test_a_habilitation_revoked_while_the_gateway_is_cut_off_is_refused_at_once(
         nonlocal restored_before
         # The broker drops the feed's connection: its exclusive queue, and the revocation's event, are gone.
         held = await _cut_off(system, url, auth)
-        restored_before = system.logs().count("event connection restored")
+        restored_before = system.logs().count(f"event connection restored: {FEED_CONNECTION}")
         try:
             revoked = await asyncio.to_thread(manager.http.delete, f"/api/v1/habilitations/{granted.json()['id']}")
             assert revoked.status_code == 200, revoked.text
             # The old copy still holds the habilitation: the answer came from the habilitation service.
             assert not await asyncio.to_thread(_check, system, holder.account_id, siret)
-            assert system.logs().count("event connection restored") == restored_before
+            assert system.logs().count(f"event connection restored: {FEED_CONNECTION}") == restored_before
         finally:
             await held.close()
 
     asyncio.run(cut_off_then_revoke())
     # Once the queue is free the feed reconnects, reloads, and answers again, from a copy without it.
-    eventually_sync(lambda: system.logs().count("event connection restored") > restored_before, within=30)
+    eventually_sync(
+        lambda: system.logs().count(f"event connection restored: {FEED_CONNECTION}") > restored_before, within=30
+    )
     assert not eventually_sync(lambda: _check(system, holder.account_id, siret), lambda allowed: not allowed)
 
 

@@ -1,33 +1,23 @@
-"""Keeps the gateway's authorization copy current: this replica's own queue of habilitation events, and
-a reload of the habilitation service's snapshot at start-up and after every reconnection.
+"""Keeps the gateway's authorization copy current: this replica's own queue of habilitation events
+(`EventQueue`), and a reload of the habilitation service's snapshot at start-up and after every
+reconnection.
 
-Each replica answers checks from its own memory, so each needs every event: a shared queue would
-give each event to one replica only. The queue is classic, exclusive and auto-deleted: it lives and
-dies with the copy it feeds. Nothing in it is worth keeping once the replica is gone (the next one
-loads the snapshot), and a dead replica leaves no queue behind to fill up. Messages are consumed
-without acknowledgements for the same reason: a crash loses the copy along with the messages.
-
-What the queue cannot cover is the time it did not exist: before start-up, and while the connection
-was down (the broker deletes an exclusive queue with its connection). Both are covered by reading
-the snapshot after the queue is bound: an event published before that read describes a change the
-read already sees, and the model merges what arrives during the read (see `AuthorizationModel`).
+The queue cannot cover the time it did not exist: before start-up, and while the connection was down.
+Both are covered by reading the snapshot after the queue is bound: an event published before that read
+describes a change the read already sees, and the model merges what arrives during the read (see
+`AuthorizationModel`).
 
 While the connection is down the copy misses events, so it is *stale*: `fresh` is false from the
 moment the connection drops until it is back and the snapshot read again, and meanwhile the route asks
-the habilitation service instead (503 when it cannot). Only events whose AMQP `user_id` is `habilitation`
-are applied (efp_runtime.senders): the operator or another service cannot feed the copy.
+the habilitation service instead (503 when it cannot). Only the habilitation service's events are
+applied; an unreadable one sets off a reload.
 """
 
 import asyncio
 import contextlib
 import logging
-import uuid
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
-
-from aio_pika.abc import AbstractIncomingMessage, AbstractRobustConnection
-from pydantic import ValidationError
 
 from contracts.authorizations import (
     ActiveHabilitationV1,
@@ -36,10 +26,9 @@ from contracts.authorizations import (
 )
 from contracts.habilitation import HabilitationExpiredV1, HabilitationGrantedV1, HabilitationRevokedV1
 from contracts.topology import GATEWAY_AUTHORIZATIONS_QUEUE_PREFIX
-from efp_runtime.broker import EVENTS, checked_exchange
-from efp_runtime.broker_addresses import connect_failover
 from efp_runtime.senders import SenderCheck
 from gateway.authorization_model import AuthorizationModel
+from gateway.event_queue import EventQueue
 from gateway.rpc import HABILITATION, Services
 
 logger = logging.getLogger(__name__)
@@ -73,11 +62,19 @@ class AuthorizationFeed:
         page_timeout_seconds: float | None = None,
     ) -> None:
         self.model = AuthorizationModel()
-        self.queue_name = f"{GATEWAY_AUTHORIZATIONS_QUEUE_PREFIX}.{uuid.uuid4().hex[:12]}"
-        self._url = amqp_url
+        self.events: EventQueue[AuthorizationEvent] = EventQueue(
+            amqp_url,
+            GATEWAY_AUTHORIZATIONS_QUEUE_PREFIX,
+            "gateway-authorizations",
+            EVENT_TYPES,
+            lambda event: apply(self.model, event),
+            on_unreadable=self._schedule_reload,
+            on_lost=self._on_connection_lost,
+            on_restored=self._on_reconnect,
+            senders=senders,
+        )
         self._rpc = rpc
         self._clock = clock
-        self._connection: AbstractRobustConnection | None = None
         # One load at a time: a second one must not reset the journal of the first.
         self._loading = asyncio.Lock()
         self._stale = False
@@ -86,7 +83,6 @@ class AuthorizationFeed:
         self._cut_off = False
         self._losses = 0
         self._disconnected = False
-        self._senders = senders or SenderCheck.of(amqp_url)
         # A page is a bulk read: under the requests' own timeout a large snapshot never loaded (each page timed
         # out, and the load began again from the first one).
         self._page_timeout = page_timeout_seconds
@@ -105,20 +101,7 @@ class AuthorizationFeed:
 
     async def start(self) -> None:
         """Bind and consume, then load in the background (the habilitation service may not be up yet)."""
-        self._connection = await connect_failover(
-            self._url, client_properties={"connection_name": "gateway-authorizations"}
-        )
-        channel = await self._connection.channel()
-        # Only checked where provisioning declared it: the gateway's broker user may not configure it.
-        exchange = await checked_exchange(self._connection, channel, EVENTS)
-        queue = await channel.declare_queue(self.queue_name, exclusive=True, auto_delete=True)
-        for routing_key in EVENT_TYPES:
-            await queue.bind(exchange, routing_key=routing_key)
-        await queue.consume(self._on_message, no_ack=True)
-        # After a reconnection aio-pika has declared, bound and consumed the queue again (a new, empty
-        # one): what happened meanwhile comes from the snapshot.
-        self._connection.reconnect_callbacks.add(self._on_reconnect)
-        self._connection.close_callbacks.add(self._on_connection_lost)
+        await self.events.start()
         self._schedule_reload()
 
     async def load(self) -> int:
@@ -151,40 +134,22 @@ class AuthorizationFeed:
             self._reload.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._reload
-        if self._connection is not None:
-            # Closing is no loss to report.
-            self._connection.close_callbacks.discard(self._on_connection_lost)
-            await self._connection.close()
+        await self.events.close()
 
-    async def _on_message(self, message: AbstractIncomingMessage) -> None:
-        event_type = EVENT_TYPES.get(message.routing_key or "")
-        # Whatever its routing key (one put straight into this queue through the default exchange has
-        # the queue's name), only the habilitation service feeds the copy: dropped (and logged) otherwise,
-        # before a reload another sender could set off at will.
-        if not self._senders.allows(message.user_id, (event_type or HabilitationGrantedV1).MESSAGE_TYPE):
-            return
-        try:
-            if event_type is None:
-                raise ValueError(f"unexpected routing key {message.routing_key!r}")
-            event = event_type.model_validate_json(message.body)
-        except (ValidationError, ValueError):
-            # The habilitation service's own events, so a bug: the copy may now miss a change.
-            # Say so, and heal it from the snapshot.
-            logger.exception("unreadable habilitation event %s; reloading the authorization copy", message.message_id)
-            self._schedule_reload()
-            return
-        apply(self.model, event)
-
-    def _on_connection_lost(self, *_: Any) -> None:
+    def _on_connection_lost(self) -> None:
         # Events published from now on are lost with the exclusive queue: stop answering from the copy.
         self._losses += 1
         self._disconnected = self._cut_off = True
-        logger.warning("event connection lost; authorization checks go to the habilitation service")
+        logger.warning("authorization checks go to the habilitation service until the copy is reloaded")
 
-    def _on_reconnect(self, *_: Any) -> None:
-        logger.warning("event connection restored; reloading the authorization copy")
+    def _on_reconnect(self) -> None:
+        logger.warning("reloading the authorization copy")
         self._disconnected = False
         self._schedule_reload()
+
+    @property
+    def queue_name(self) -> str:
+        return self.events.queue_name
 
     def _schedule_reload(self) -> None:
         # A request during a reload means another one after it: that one's snapshot may predate the gap.

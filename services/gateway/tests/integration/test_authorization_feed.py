@@ -159,7 +159,7 @@ async def test_after_a_lost_connection_the_copy_reloads_what_it_missed(
     await feed.start()
     try:
         await _until(lambda: _allowed(feed))
-        connection = feed._connection  # what the broker dropping the connection looks like from here
+        connection = feed.events.connection  # what the broker dropping the connection looks like from here
         assert connection is not None
         assert connection.transport is not None
 
