@@ -20,6 +20,7 @@ from contracts.topology import (
     DEAD_LETTER_EXCHANGE,
     EVENTS_EXCHANGE,
     GATEWAY_AUTHORIZATIONS_QUEUE_PREFIX,
+    GATEWAY_SESSIONS_QUEUE_PREFIX,
     NOTIFICATION_COMMANDS_QUEUE,
     SEND_EMAIL_ROUTING_KEY,
     SERVICES,
@@ -192,6 +193,18 @@ CASES = [
         bind_own_queue(GATEWAY_AUTHORIZATIONS_QUEUE_PREFIX, EVENTS_EXCHANGE, SNEAKY_EVENT),
         True,
     ),
+    Case(
+        "gateway",
+        "bind its session cache to identity's session changes",
+        bind_own_queue(GATEWAY_SESSIONS_QUEUE_PREFIX, EVENTS_EXCHANGE, "identity.session.changed.v1"),
+        True,
+    ),
+    Case(
+        "gateway",
+        "bind to identity's account events",
+        bind_own_queue(GATEWAY_SESSIONS_QUEUE_PREFIX, EVENTS_EXCHANGE, "identity.account.created.v1"),
+        False,
+    ),
     Case("habilitation", "bind to every event", bind_own_queue("habilitation", EVENTS_EXCHANGE, "#"), False),
     # Operators read and requeue dead letters, nothing else.
     Case("operator", "get from notification.commands.dead-letter", get("notification.commands.dead-letter"), True),
@@ -245,6 +258,7 @@ def test_each_service_process_connects_as_its_own_user(system: RunningSystem, br
     users_by_name = {c["client_properties"].get("connection_name"): c["user"] for c in connections}
     assert users_by_name.get("gateway") == "gateway"
     assert users_by_name.get("gateway-authorizations") == "gateway"
+    assert users_by_name.get("gateway-sessions") == "gateway"
     assert users_by_name.get("habilitation") == "habilitation"
 
 

@@ -11,6 +11,7 @@ from contracts.topology import (
     DEAD_LETTER_EXCHANGE,
     DEAD_LETTERED_QUEUES,
     GATEWAY_AUTHORIZATIONS_QUEUE_PREFIX,
+    GATEWAY_SESSIONS_QUEUE_PREFIX,
     NOTIFICATION_ABANDONED_QUEUE,
     SERVICES,
     credentials_queue,
@@ -56,7 +57,9 @@ def named_in_topology(name: str) -> bool:
         or name in {rpc_queue(service) for service in SERVICES}
         or name in {credentials_queue(service) for service in SERVICES}
         or name == NOTIFICATION_ABANDONED_QUEUE
-        or name.startswith((DELAY_QUEUES, f"{GATEWAY_AUTHORIZATIONS_QUEUE_PREFIX}."))
+        or name.startswith(
+            (DELAY_QUEUES, f"{GATEWAY_AUTHORIZATIONS_QUEUE_PREFIX}.", f"{GATEWAY_SESSIONS_QUEUE_PREFIX}.")
+        )
     )
 
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from contracts.base import Event
 from contracts.identity import RegistrationStepV1
-from contracts.rpc import Request
+from contracts.rpc import Request, SessionChange
 
 
 class _Result(BaseModel):
@@ -109,7 +109,7 @@ class SessionOpenedV1(_Result):
 
 class LogInV1(Request[SessionOpenedV1]):
     MESSAGE_TYPE: ClassVar[str] = "identity.log_in.v1"
-    CHANGES_SESSIONS: ClassVar[bool] = True
+    CHANGES_SESSIONS: ClassVar[SessionChange] = "this"
     CARRIES_SECRET: ClassVar[bool] = True
     kind: Literal["identity.log_in.v1"] = "identity.log_in.v1"
     email: str
@@ -149,7 +149,7 @@ class AuthenticateSessionV1(Request[SessionV1]):
 
 class LogOutV1(Request[DoneV1]):
     MESSAGE_TYPE: ClassVar[str] = "identity.log_out.v1"
-    CHANGES_SESSIONS: ClassVar[bool] = True
+    CHANGES_SESSIONS: ClassVar[SessionChange] = "this"
     CARRIES_SECRET: ClassVar[bool] = True
     kind: Literal["identity.log_out.v1"] = "identity.log_out.v1"
     session_token: str
@@ -163,7 +163,7 @@ class LogOutOtherSessionsV1(Request[OtherSessionsClosedV1]):
     """« Se déconnecter de mes autres sessions »: every session of the account but this one."""
 
     MESSAGE_TYPE: ClassVar[str] = "identity.log_out_other_sessions.v1"
-    CHANGES_SESSIONS: ClassVar[bool] = True
+    CHANGES_SESSIONS: ClassVar[SessionChange] = "account"
     CARRIES_SECRET: ClassVar[bool] = True
     kind: Literal["identity.log_out_other_sessions.v1"] = "identity.log_out_other_sessions.v1"
     session_token: str
@@ -191,7 +191,7 @@ class ChangePasswordV1(Request[DoneV1]):
     """A logged-in person changes their password: the current one first; the other sessions are closed."""
 
     MESSAGE_TYPE: ClassVar[str] = "identity.change_password.v1"
-    CHANGES_SESSIONS: ClassVar[bool] = True
+    CHANGES_SESSIONS: ClassVar[SessionChange] = "account"
     CARRIES_SECRET: ClassVar[bool] = True
     kind: Literal["identity.change_password.v1"] = "identity.change_password.v1"
     # The session asking: it stays open, every other session of the account is closed.
@@ -227,7 +227,7 @@ class VerifyPasswordResetCodeV1(Request[PasswordResetStepV1]):
 
 class ResetPasswordV1(Request[PasswordResetStepV1]):
     MESSAGE_TYPE: ClassVar[str] = "identity.reset_password.v1"
-    CHANGES_SESSIONS: ClassVar[bool] = True
+    CHANGES_SESSIONS: ClassVar[SessionChange] = "account"
     CARRIES_SECRET: ClassVar[bool] = True
     kind: Literal["identity.reset_password.v1"] = "identity.reset_password.v1"
     reset_id: str

@@ -21,7 +21,7 @@ from contracts.base import Event
 from contracts.habilitation import ActorV1, HabilitationV1, ManagerRightV1
 from contracts.invitations import InvitationV1
 from contracts.messages import MessageV1
-from contracts.rpc import Request
+from contracts.rpc import Request, SessionChange
 from contracts.second_factor import SecondFactorStatusV1
 
 DeletionReason = Literal["requested", "inactive"]
@@ -44,7 +44,7 @@ class DeleteAccountV1(Request[AccountDeletionV1]):
     and a detail naming the organisation) while the person is the last access manager of one."""
 
     MESSAGE_TYPE: ClassVar[str] = "identity.delete_account.v1"
-    CHANGES_SESSIONS: ClassVar[bool] = True
+    CHANGES_SESSIONS: ClassVar[SessionChange] = "account"
     CARRIES_SECRET: ClassVar[bool] = True
     kind: Literal["identity.delete_account.v1"] = "identity.delete_account.v1"
     session_token: str
@@ -93,7 +93,7 @@ class VerifyEmailChangeV1(Request[AccountProfileV1]):
     the address changes, the old one is told, and every other session of the account is closed."""
 
     MESSAGE_TYPE: ClassVar[str] = "identity.verify_email_change.v1"
-    CHANGES_SESSIONS: ClassVar[bool] = True
+    CHANGES_SESSIONS: ClassVar[SessionChange] = "account"
     CARRIES_SECRET: ClassVar[bool] = True
     kind: Literal["identity.verify_email_change.v1"] = "identity.verify_email_change.v1"
     session_token: str

@@ -44,6 +44,10 @@ class RpcReply(BaseModel, Generic[ReplyResultT]):
     error: RpcError | None = None
 
 
+# What a request may change of sessions (Request.CHANGES_SESSIONS).
+SessionChange = Literal["this", "account"]
+
+
 class Request(Message, Generic[ResultT]):
     """A request sent to a service's RPC queue; `kind` selects the handler.
 
@@ -59,9 +63,10 @@ class Request(Message, Generic[ResultT]):
     # True for requests carrying a password or a session token: sent to the service's
     # credentials queue (transient) instead of its durable RPC queue.
     CARRIES_SECRET: ClassVar[bool] = False
-    # True for requests that may end sessions or change what `SessionV1` says of them: a caller keeping
-    # copies of sessions (the gateway's cache) drops the affected ones once it has sent one.
-    CHANGES_SESSIONS: ClassVar[bool] = False
+    # Requests that may end sessions or change what `SessionV1` says of them: "this" the session they name
+    # (or a login's previous one), "account" every session of its account. A caller keeping copies of
+    # sessions (the gateway's cache) drops those once it has sent one.
+    CHANGES_SESSIONS: ClassVar[SessionChange | None] = None
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:

@@ -17,7 +17,7 @@ from typing import ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from contracts.accounts import SessionOpenedV1
-from contracts.rpc import Request
+from contracts.rpc import Request, SessionChange
 
 # RFC 8176 authentication method references, as the ID token's `amr` and the session say them.
 AMR_PASSWORD = "pwd"  # noqa: S105 (an amr value, not a secret)
@@ -80,7 +80,7 @@ class EnrolledV1(_Result):
 
 class ConfirmTotpEnrolmentV1(Request[EnrolledV1]):
     MESSAGE_TYPE: ClassVar[str] = "identity.confirm_totp_enrolment.v1"
-    CHANGES_SESSIONS: ClassVar[bool] = True
+    CHANGES_SESSIONS: ClassVar[SessionChange] = "account"
     CARRIES_SECRET: ClassVar[bool] = True
     kind: Literal["identity.confirm_totp_enrolment.v1"] = "identity.confirm_totp_enrolment.v1"
     session_token: str
@@ -89,7 +89,7 @@ class ConfirmTotpEnrolmentV1(Request[EnrolledV1]):
 
 class RemoveTotpV1(Request[SecondFactorStatusV1]):
     MESSAGE_TYPE: ClassVar[str] = "identity.remove_totp.v1"
-    CHANGES_SESSIONS: ClassVar[bool] = True
+    CHANGES_SESSIONS: ClassVar[SessionChange] = "account"
     CARRIES_SECRET: ClassVar[bool] = True
     kind: Literal["identity.remove_totp.v1"] = "identity.remove_totp.v1"
     session_token: str
@@ -109,7 +109,7 @@ class StartPasskeyRegistrationV1(Request[PasskeyOptionsV1]):
 
 class FinishPasskeyRegistrationV1(Request[EnrolledV1]):
     MESSAGE_TYPE: ClassVar[str] = "identity.finish_passkey_registration.v1"
-    CHANGES_SESSIONS: ClassVar[bool] = True
+    CHANGES_SESSIONS: ClassVar[SessionChange] = "account"
     CARRIES_SECRET: ClassVar[bool] = True
     kind: Literal["identity.finish_passkey_registration.v1"] = "identity.finish_passkey_registration.v1"
     session_token: str
@@ -120,7 +120,7 @@ class FinishPasskeyRegistrationV1(Request[EnrolledV1]):
 
 class RemovePasskeyV1(Request[SecondFactorStatusV1]):
     MESSAGE_TYPE: ClassVar[str] = "identity.remove_passkey.v1"
-    CHANGES_SESSIONS: ClassVar[bool] = True
+    CHANGES_SESSIONS: ClassVar[SessionChange] = "account"
     CARRIES_SECRET: ClassVar[bool] = True
     kind: Literal["identity.remove_passkey.v1"] = "identity.remove_passkey.v1"
     session_token: str
@@ -155,7 +155,7 @@ class ProveSecondFactorV1(Request[SessionOpenedV1]):
     """The login's second step (pending session) or a step-up (active session): a new session either way."""
 
     MESSAGE_TYPE: ClassVar[str] = "identity.prove_second_factor.v1"
-    CHANGES_SESSIONS: ClassVar[bool] = True
+    CHANGES_SESSIONS: ClassVar[SessionChange] = "this"
     CARRIES_SECRET: ClassVar[bool] = True
     kind: Literal["identity.prove_second_factor.v1"] = "identity.prove_second_factor.v1"
     session_token: str

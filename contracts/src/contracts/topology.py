@@ -28,6 +28,8 @@ NOTIFICATION_ACCOUNT_DELETED_QUEUE: Final = "notification.identity-accounts.dele
 
 # Each gateway process feeds its copy of the habilitations from an exclusive queue `<prefix>.<random>`.
 GATEWAY_AUTHORIZATIONS_QUEUE_PREFIX: Final = "gateway.authorizations"
+# ... and its cache of session answers from another (identity.session.changed.v1).
+GATEWAY_SESSIONS_QUEUE_PREFIX: Final = "gateway.sessions"
 
 # Every queue declared with `x-dead-letter-exchange: efp.dead-letter`, so with a dead-letter queue:
 # provisioning declares those, and efp-ops reads them. tests/broker checks the running system has no other.

@@ -31,6 +31,7 @@ from contracts.topology import (
     DEAD_LETTERED_QUEUES,
     EVENTS_EXCHANGE,
     GATEWAY_AUTHORIZATIONS_QUEUE_PREFIX,
+    GATEWAY_SESSIONS_QUEUE_PREFIX,
     NOTIFICATION_ABANDONED_QUEUE,
     SERVICES,
     credentials_queue,
@@ -72,6 +73,8 @@ def _any(*patterns: str) -> str:
     return f"^({'|'.join(patterns)})$"
 
 
+# The gateway's own exclusive event queues, `<prefix>.<random>`.
+GATEWAY_QUEUES = (_under(GATEWAY_AUTHORIZATIONS_QUEUE_PREFIX), _under(GATEWAY_SESSIONS_QUEUE_PREFIX))
 EVENTS, COMMANDS, DEAD_LETTERS, DEFAULT = map(
     _name, (EVENTS_EXCHANGE, COMMANDS_EXCHANGE, DEAD_LETTER_EXCHANGE, DEFAULT_EXCHANGE)
 )
@@ -128,11 +131,16 @@ USERS = (
     BrokerUser(
         "gateway",
         # efp.events only until the authorization feed declares it passively (then drop it).
-        configure=_any(_under(GATEWAY_AUTHORIZATIONS_QUEUE_PREFIX)),
-        write=_any(_under(GATEWAY_AUTHORIZATIONS_QUEUE_PREFIX), DEFAULT),
-        read=_any(_under(GATEWAY_AUTHORIZATIONS_QUEUE_PREFIX), EVENTS),
-        # Its copy of the habilitations needs their granted/revoked/expired events only.
-        topics=(TopicPermission(EVENTS_EXCHANGE, write=NOTHING, read=r"^habilitation\.habilitation\."),),
+        configure=_any(*GATEWAY_QUEUES),
+        write=_any(*GATEWAY_QUEUES, DEFAULT),
+        read=_any(*GATEWAY_QUEUES, EVENTS),
+        # Its copy of the habilitations needs their granted/revoked/expired events only, its session cache
+        # identity's changes of sessions.
+        topics=(
+            TopicPermission(
+                EVENTS_EXCHANGE, write=NOTHING, read=r"^(habilitation\.habilitation\.|identity\.session\.changed\.)"
+            ),
+        ),
     ),
     BrokerUser(
         "operator",

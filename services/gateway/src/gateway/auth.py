@@ -1,9 +1,9 @@
 """Browser sessions at the gateway: the cookie, the CSRF check, the caller's identity.
 
-The session lives in the identity service; the gateway holds only the cookie's token and
-asks identity who is behind it on each request. State-changing calls made with the cookie
-must repeat the session's CSRF token in `X-CSRF-Token` (double submit against a secret the
-page got from the login or `GET /api/v1/me`, which another site cannot read).
+The session lives in the identity service; the gateway holds only the cookie's token and asks
+identity who is behind it, keeping the answer a few seconds (`session_cache`). State-changing calls
+made with the cookie must repeat the session's CSRF token in `X-CSRF-Token` (double submit against a
+secret the page got from the login or `GET /api/v1/me`, which another site cannot read).
 
 When cookies are Secure (behind HTTPS) the cookie is `__Host-efp_session` (ASVS 4.0.3 V3.4.4): the
 browser accepts that name only from this host, Secure, with Path=/ and no Domain, so a sibling
@@ -21,6 +21,7 @@ from contracts.errors import ErrorCode
 from contracts.habilitation import ActorV1
 from efp_runtime.rpc import RpcRefused
 from gateway.rpc import IDENTITY, Rpc
+from gateway.session_cache import SessionCache
 
 COOKIE = "efp_session"
 HOST_COOKIE = "__Host-" + COOKIE
@@ -60,6 +61,19 @@ async def current_session(request: Request, rpc: Rpc) -> SessionV1:
     token = session_token(request)
     if not token:
         raise Unauthenticated()
+    cache: SessionCache | None = getattr(request.app.state, "sessions", None)
+    session = cache.get(token) if cache is not None else None
+    if session is None:
+        session = await _ask_identity(rpc, token, cache)
+    if request.method not in SAFE_METHODS:
+        given = request.headers.get(CSRF_HEADER, "")
+        if not hmac.compare_digest(given.encode(), session.csrf_token.encode()):
+            raise CsrfFailed()
+    return session
+
+
+async def _ask_identity(rpc: Rpc, token: str, cache: SessionCache | None) -> SessionV1:
+    asked = cache.asked() if cache is not None else 0.0
     try:
         session = await rpc.call(IDENTITY, AuthenticateSessionV1(session_token=token))
     except RpcRefused as refused:
@@ -68,10 +82,8 @@ async def current_session(request: Request, rpc: Rpc) -> SessionV1:
         if refused.error.code == ErrorCode.SECOND_FACTOR_PENDING:
             raise SecondFactorPending() from refused
         raise
-    if request.method not in SAFE_METHODS:
-        given = request.headers.get(CSRF_HEADER, "")
-        if not hmac.compare_digest(given.encode(), session.csrf_token.encode()):
-            raise CsrfFailed()
+    if cache is not None:
+        cache.keep(token, session, asked)
     return session
 
 

@@ -15,6 +15,11 @@ class GatewaySettings(RuntimeSettings):
     snapshot_timeout_seconds: float = Field(
         120.0, gt=0, validation_alias=AliasChoices("GATEWAY_SNAPSHOT_TIMEOUT_SECONDS")
     )
+    # How long the gateway keeps identity's answer for a session cookie (session_cache): dropped sooner when
+    # identity says the session changed. 0: ask identity on every request.
+    session_cache_seconds: float = Field(
+        15.0, ge=0, le=60, validation_alias=AliasChoices("GATEWAY_SESSION_CACHE_SECONDS")
+    )
     # Secure cookies need HTTPS: on by default, off only for local development and tests.
     cookie_secure: bool | None = Field(None, validation_alias=AliasChoices("GATEWAY_COOKIE_SECURE"))
     # Larger bodies are refused before they are read (413).

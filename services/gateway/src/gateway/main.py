@@ -41,6 +41,7 @@ from gateway.routes import (
     second_factor,
     session,
 )
+from gateway.session_cache import SessionCache, SessionChanges
 
 SERVICE = "gateway"
 OPENAPI_URL = "/openapi.json"
@@ -57,7 +58,14 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         rpc = RpcClient(settings.amqp_url, SERVICE, settings.rpc_timeout_seconds)
         await rpc.connect()
+        sessions = None
         app.state.rpc = rpc
+        if settings.session_cache_seconds > 0:
+            app.state.sessions = sessions = SessionCache(
+                settings.amqp_url, app.state.clock, settings.session_cache_seconds
+            )
+            await sessions.start()
+            app.state.rpc = SessionChanges(rpc, sessions)
         app.state.authorizations = feed = AuthorizationFeed(
             settings.amqp_url, rpc, app.state.clock, page_timeout_seconds=settings.snapshot_timeout_seconds
         )
@@ -67,6 +75,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             yield
         finally:
             await feed.close()
+            if sessions is not None:
+                await sessions.close()
             await rpc.close()
             if server is not None:
                 server.shutdown()
