@@ -8,9 +8,13 @@ user table before it listens, and the per-service users are then made over the w
 """
 
 import argparse
+import json
 import os
 import signal
 import threading
+import time
+from collections import defaultdict
+from typing import Any
 
 from secantus import commands
 from secantus.auth import SCRAM_SHA_1, SCRAM_SHA_256, derive_credentials
@@ -49,6 +53,40 @@ def close_unchecked_commands() -> None:
         commands._COMMAND_ACTIONS[name] = (commands.A_FSYNC, commands.SCOPE_CLUSTER)
 
 
+def count_commands() -> dict[tuple[str, str, str], list[float]]:
+    """Where the store's time goes (EFP_STORE_COMMAND_STATS, for benches): each command's count and thread CPU
+    seconds by name, namespace and the shape of its filter (its fields), written as JSON when the server stops."""
+    stats: dict[tuple[str, str, str], list[float]] = defaultdict(lambda: [0, 0.0])
+    for name, handler in list(commands._HANDLERS.items()):
+
+        def timed(doc: dict[str, Any], ctx: Any, _handler: Any = handler, _name: str = name) -> dict[str, Any]:
+            started = time.thread_time()
+            try:
+                return _handler(doc, ctx)  # type: ignore[no-any-return]
+            finally:
+                target = doc.get(_name)
+                namespace = f"{doc.get('$db', '')}.{target if isinstance(target, str) else ''}"
+                entry = stats[(_name, namespace, _shape(doc))]
+                entry[0] += 1
+                entry[1] += time.thread_time() - started
+
+        commands._HANDLERS[name] = timed
+    return stats
+
+
+def _shape(doc: dict[str, Any]) -> str:
+    """A command's filter as its field names (`find`'s filter, the first update's or delete's `q`)."""
+    query = doc.get("filter") or doc.get("query")
+    for key in ("updates", "deletes"):
+        if isinstance(doc.get(key), list) and doc[key]:
+            query = doc[key][0].get("q")
+    if not isinstance(query, dict):
+        return ""
+    return ",".join(
+        sorted(f"{k}{'[' + ','.join(sorted(v)) + ']' if isinstance(v, dict) else ''}" for k, v in query.items())
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
@@ -66,9 +104,16 @@ def main() -> None:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
+    stats_path = os.environ.get("EFP_STORE_COMMAND_STATS")
+    stats = count_commands() if stats_path else None
     server.start()
     stop.wait()
     server.stop()
+    if stats_path and stats is not None:
+        ordered = sorted(stats.items(), key=lambda item: -item[1][1])
+        rows = [[name, namespace, shape, int(count), seconds] for (name, namespace, shape), (count, seconds) in ordered]
+        with open(stats_path, "w") as out:
+            json.dump(rows, out)
 
 
 if __name__ == "__main__":

@@ -1,10 +1,12 @@
 """The access-request repository against the real MongoDB-wire store: what a new request is checked against."""
 
+import json
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+from pymongo import AsyncMongoClient, monitoring
 from pymongo.asynchronous.database import AsyncDatabase
 
 from devstack.pytest_plugin import Infrastructure
@@ -46,3 +48,43 @@ async def test_recent_requests_are_the_pending_ones_of_any_age_and_the_others_se
 
     assert sorted(r.id for r in found) == ["old-pending", "recent-cancelled"]
     assert {r.id: r.last_sent_at for r in found}["recent-cancelled"] == T0 - days(3)
+
+
+async def test_the_recent_requests_are_read_through_indexes_not_the_whole_collection(
+    infrastructure: Infrastructure,
+) -> None:
+    sent = Sent()
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(infrastructure.mongodb_url, event_listeners=[sent])
+    database = client[f"{infrastructure.database_prefix}requests_{uuid.uuid4().hex[:8]}"]
+    await ensure_indexes(database, mongo_access_request_repository.INDEXES)
+    repository = MongoAccessRequestRepository(
+        AggregateStore(database[mongo_access_request_repository.COLLECTION], None)
+    )
+    await saved(repository, make_request(id="pending"))
+
+    await repository.recent_of_account("requester", T0 - RESEND_AFTER)
+
+    assert sent.finds
+    for find in sent.finds:
+        plan = json.dumps(await database.command({"explain": find, "verbosity": "queryPlanner"}), default=str)
+        assert "IXSCAN" in plan, plan
+        assert "COLLSCAN" not in plan, plan
+    await client.close()
+
+
+class Sent(monitoring.CommandListener):
+    """The `find` commands a call sends, as sent (without the session's fields)."""
+
+    def __init__(self) -> None:
+        self.finds: list[dict[str, Any]] = []
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        if event.command_name == "find":
+            ignored = {"lsid", "$db", "$clusterTime", "$readPreference", "txnNumber", "readConcern"}
+            self.finds.append({k: v for k, v in event.command.items() if k not in ignored})
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+        pass
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None:
+        pass
