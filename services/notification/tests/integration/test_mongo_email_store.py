@@ -75,6 +75,27 @@ async def test_an_update_from_a_stale_copy_is_refused(database: AsyncDatabase[An
     assert not await emails.update(mine)
 
 
+async def test_an_update_saves_the_whole_story_as_given_and_a_refused_one_changes_nothing(
+    database: AsyncDatabase[Any],
+) -> None:
+    emails = MongoEmailRepository(database[COLLECTION])
+    await emails.add(email("m-1", T0))
+    stale, current = await emails.get("m-1"), await emails.get("m-1")
+    assert stale is not None
+    assert current is not None
+    current.start_sending(T0)
+    # What a server says is saved as it is, even where an update pipeline would read a field path.
+    current.failed(T0 + timedelta(seconds=1), "$version 550 {'$inc': 1}", permanent=True)
+
+    assert await emails.update(current)
+    saved = await database[COLLECTION].find_one({"_id": "m-1"})
+    stale.start_sending(T0)
+    assert not await emails.update(stale)
+
+    assert await emails.get("m-1") == current
+    assert await database[COLLECTION].find_one({"_id": "m-1"}) == saved
+
+
 async def test_of_two_concurrent_updates_from_one_version_exactly_one_is_saved(database: AsyncDatabase[Any]) -> None:
     emails = MongoEmailRepository(database[COLLECTION])
     await emails.add(email("m-1", T0))
