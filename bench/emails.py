@@ -163,7 +163,20 @@ def profile(pid: int, output: str) -> subprocess.Popen[bytes]:
         raise SystemExit("--profile needs py-spy on the PATH (pip install py-spy)")
     # A .txt output gets collapsed stacks (one line per stack, for grep), anything else a flame graph.
     output_format = "raw" if output.endswith(".txt") else "flamegraph"
-    command = [py_spy, "record", "--pid", str(pid), "--output", output, "--rate", "200", "--format", output_format]
+    # --threads: each stack under its thread, so work in a pool (the driver's, the loop's executor) shows as such.
+    command = [
+        py_spy,
+        "record",
+        "--pid",
+        str(pid),
+        "--output",
+        output,
+        "--rate",
+        "200",
+        "--format",
+        output_format,
+        "--threads",
+    ]
     return subprocess.Popen(command)
 
 

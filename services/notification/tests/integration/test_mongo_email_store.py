@@ -7,7 +7,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.monitoring import CommandFailedEvent, CommandListener, CommandStartedEvent, CommandSucceededEvent
 
 from devstack.pytest_plugin import Infrastructure
 from efp_runtime.mongo import create_mongo_client, ensure_indexes
@@ -71,6 +73,27 @@ async def test_an_update_from_a_stale_copy_is_refused(database: AsyncDatabase[An
     mine.start_sending(T0)
 
     assert not await emails.update(mine)
+
+
+async def test_an_update_saves_the_whole_story_as_given_and_a_refused_one_changes_nothing(
+    database: AsyncDatabase[Any],
+) -> None:
+    emails = MongoEmailRepository(database[COLLECTION])
+    await emails.add(email("m-1", T0))
+    stale, current = await emails.get("m-1"), await emails.get("m-1")
+    assert stale is not None
+    assert current is not None
+    current.start_sending(T0)
+    # What a server says is saved as it is, even where an update pipeline would read a field path.
+    current.failed(T0 + timedelta(seconds=1), "$version 550 {'$inc': 1}", permanent=True)
+
+    assert await emails.update(current)
+    saved = await database[COLLECTION].find_one({"_id": "m-1"})
+    stale.start_sending(T0)
+    assert not await emails.update(stale)
+
+    assert await emails.get("m-1") == current
+    assert await database[COLLECTION].find_one({"_id": "m-1"}) == saved
 
 
 async def test_of_two_concurrent_updates_from_one_version_exactly_one_is_saved(database: AsyncDatabase[Any]) -> None:
@@ -165,6 +188,62 @@ async def test_concurrent_emails_to_one_address_never_pass_the_limit(database: A
 
     assert sum(results) == 5
     assert results[:5] == [True] * 5  # in the order they asked
+
+
+class Commands(CommandListener):
+    """The names of the commands a client sent to a collection, in order (not its handshakes)."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+
+    def started(self, event: CommandStartedEvent) -> None:
+        if event.command.get(event.command_name) == "rate_budgets":
+            self.names.append(event.command_name)
+
+    def succeeded(self, event: CommandSucceededEvent) -> None:
+        pass
+
+    def failed(self, event: CommandFailedEvent) -> None:
+        pass
+
+
+async def test_a_batch_wholly_let_through_is_answered_without_reading_the_budgets_back(
+    infrastructure: Infrastructure, database: AsyncDatabase[Any]
+) -> None:
+    commands = Commands()
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
+        infrastructure.mongodb_url, tz_aware=True, event_listeners=[commands]
+    )
+    limits = {Scope.RECIPIENT: 3, Scope.REQUESTER: 0}
+    limiter = MongoRateLimiter(client[database.name]["rate_budgets"], limits, timedelta(hours=1))
+    flood = Budget(Scope.RECIPIENT, "signup", "flood@example.fr")
+    try:
+        # New budgets (upserted) and an existing one (modified), in one batch each time.
+        first = await asyncio.gather(limiter.take(ADA, "m-1", T0), limiter.take(flood, "m-2", T0))
+        second = await asyncio.gather(*(limiter.take(flood, f"m-{i}", T0) for i in (3, 4)))
+        assert [a.admitted for a in [*first, *second]] == [True] * 4
+        assert commands.names == ["update", "update"]  # no "find"
+
+        # A refusal (and the same e-mail asking again) modifies nothing: the batch is read back.
+        del commands.names[:]
+        third = await asyncio.gather(limiter.take(flood, "m-2", T0), limiter.take(flood, "m-5", T0))
+        assert [(a.admitted, a.retry_after) for a in third] == [(True, timedelta(0)), (False, timedelta(hours=1))]
+        assert commands.names[1:] == ["find"]
+    finally:
+        await client.close()
+
+
+async def test_a_refused_email_leaves_its_budget_as_it_was(database: AsyncDatabase[Any]) -> None:
+    limiter = limiter_of(database, 1)
+    assert (await limiter.take(ADA, "m-1", T0)).admitted
+    before = await database["rate_budgets"].find_one({"_id": ADA.key})
+
+    refused = await limiter.take(ADA, "m-2", T0 + timedelta(minutes=30))
+
+    assert (refused.admitted, refused.retry_after) == (False, timedelta(minutes=30))
+    # Expiry included: a budget a flood keeps refusing still expires a window after its last admission.
+    assert await database["rate_budgets"].find_one({"_id": ADA.key}) == before
+    assert (await limiter.take(ADA, "m-3", T0 + timedelta(minutes=61))).admitted
 
 
 async def test_concurrent_inserts_of_one_email_store_it_once(database: AsyncDatabase[Any]) -> None:

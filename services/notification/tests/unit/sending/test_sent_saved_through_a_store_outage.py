@@ -30,6 +30,14 @@ class Documents:
             yield doc
 
 
+def checked_write(update: Any) -> tuple[int, dict[str, Any]]:
+    """The version an update pipeline requires and the fields it then sets (its `$replaceWith` shape)."""
+    unchanged, saved, _ = update._doc[0]["$replaceWith"]["$cond"]
+    checks = unchanged.get("$and", [unchanged])
+    version = next(check["$eq"][1] for check in checks if "$eq" in check)
+    return version, saved["$mergeObjects"][1]["$literal"]
+
+
 class OutageCollection:
     """The e-mails by id; the first `lost_answers` bulk writes are applied, then their answer is lost
     (the store killed between its write and its reply), the next `refused` ones are refused outright."""
@@ -44,17 +52,19 @@ class OutageCollection:
         if self.refused and not self.lost_answers:
             self.refused -= 1
             raise AutoReconnect("127.0.0.1:27017: connection refused")
-        matched = 0
+        matched = modified = 0
         for update in requests:
             doc = self.docs.get(update._filter["_id"])
-            if doc is not None and doc["version"] == update._filter["version"]:
-                doc.update(update._doc["$set"])
-                doc["version"] += update._doc["$inc"]["version"]
-                matched += 1
+            matched += doc is not None
+            version, fields = checked_write(update)
+            if doc is not None and doc["version"] == version:
+                doc.update(fields)
+                doc["version"] += 1
+                modified += 1
         if self.lost_answers:
             self.lost_answers -= 1
             raise AutoReconnect("127.0.0.1:27017: connection reset by peer")
-        return SimpleNamespace(matched_count=matched)
+        return SimpleNamespace(matched_count=matched, modified_count=modified)
 
     def find(self, query: dict[str, Any], projection: dict[str, int]) -> Documents:
         return Documents([dict(self.docs[i]) for i in query["_id"]["$in"] if i in self.docs])

@@ -16,6 +16,14 @@ class RenderedEmail:
 
 
 @dataclass(frozen=True)
+class StoredCopy:
+    """What the message history keeps of an e-mail: its subject and text, secrets masked."""
+
+    subject: str
+    text: str
+
+
+@dataclass(frozen=True)
 class Delivery:
     """What the SMTP server said. `permanent` failures (5xx) are not worth retrying."""
 
@@ -26,6 +34,10 @@ class Delivery:
 
 class EmailRenderer(Protocol):
     def render(self, content: EmailContent, masked: bool = False) -> RenderedEmail: ...
+
+    def render_with_copy(self, content: EmailContent) -> tuple[RenderedEmail, StoredCopy]:
+        """The e-mail to send and its masked copy: the same as `render` twice, for less."""
+        ...
 
 
 class MailSender(Protocol):

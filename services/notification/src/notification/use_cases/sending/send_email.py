@@ -14,7 +14,14 @@ from notification.domain.link_policy import check_links
 from notification.domain.rate_budget import Budget, budgets_of
 from notification.domain.retry_policy import RetryPolicy
 from notification.use_cases.ports import EmailRepository
-from notification.use_cases.sending.ports import Admission, EmailRenderer, MailSender, RateLimiter, RenderedEmail
+from notification.use_cases.sending.ports import (
+    Admission,
+    EmailRenderer,
+    MailSender,
+    RateLimiter,
+    RenderedEmail,
+    StoredCopy,
+)
 
 logger = logging.getLogger(__name__)
 # How long a throttled e-mail may wait for room in its budgets before it is abandoned.
@@ -81,8 +88,8 @@ class SendEmail:
         # leaves no half-made e-mail behind; the broker dead-letters the command for an operator.
         if self._frontend_url is not None:
             check_links(command.content, self._frontend_url, self._service_urls)
-        rendered = self._renderer.render(command.content)
-        email = self._new_email(command, context)
+        rendered, copy = self._renderer.render_with_copy(command.content)
+        email = self._new_email(command, context, copy)
         budgets = budgets_of(email.to, email.template, command.requester)
         # The common case, a new intent, costs one write before SMTP: created already claimed.
         throttled = await self._claim(email, budgets)
@@ -175,14 +182,13 @@ class SendEmail:
     def _retry(self, state: EmailState, level: int) -> Outcome:
         return Outcome(state, Then.RETRY, level, self._policy.delay(level, self._uniform))
 
-    def _new_email(self, command: SendEmailV1, context: MessageContext) -> Email:
-        masked = self._renderer.render(command.content, masked=True)
+    def _new_email(self, command: SendEmailV1, context: MessageContext, copy: StoredCopy) -> Email:
         return Email(
             id=context.message_id,
             to=str(command.to),
             template=command.content.template,
-            subject=masked.subject,
-            masked_text=masked.text,
+            subject=copy.subject,
+            masked_text=copy.text,
             correlation_id=context.correlation_id,
             created_at=self._clock(),
             account_id=command.account_id,
