@@ -88,6 +88,7 @@ def lists(db: AsyncDatabase[dict[str, Any]]) -> dict[str, Callable[[], Awaitable
     habilitations = MongoHabilitationRepository(AggregateStore(db[mongo_habilitation_repository.COLLECTION], None))
     requests = MongoAccessRequestRepository(AggregateStore(db[mongo_access_request_repository.COLLECTION], None))
     invitations = MongoInvitationRepository(AggregateStore(db[mongo_invitation_repository.COLLECTION], None))
+    active = MongoActiveHabilitations(db[mongo_habilitation_repository.COLLECTION])
     return {
         "users page": lambda: listing.page(UsersQuery(SIREN, NOW.date(), limit=50)),
         "the page's habilitations": lambda: habilitations.of_organisation(SIREN, account_ids=["a-1", "a-2"]),
@@ -96,6 +97,8 @@ def lists(db: AsyncDatabase[dict[str, Any]]) -> dict[str, Callable[[], Awaitable
         "the badge's pending count": lambda: requests.count_pending([SIREN, "000018572"]),
         "sent invitations": lambda: invitations.of_organisation(SIREN, InvitationState.SENT, NOW, PAGE),
         "all invitations": lambda: invitations.of_organisation(SIREN, None, NOW, PAGE),
+        # Not hinted (a hinted index is walked whole): the `siren` clause must still take an index.
+        "an establishment's snapshot page": lambda: active.page_of_establishment(f"{SIREN}00011", "h-0", 50),
     }
 
 
@@ -109,6 +112,7 @@ def lists(db: AsyncDatabase[dict[str, Any]]) -> dict[str, Callable[[], Awaitable
         "the badge's pending count",
         "sent invitations",
         "all invitations",
+        "an establishment's snapshot page",
     ],
 )
 async def test_the_list_reads_through_an_index(store: tuple[AsyncDatabase[dict[str, Any]], Sent], name: str) -> None:

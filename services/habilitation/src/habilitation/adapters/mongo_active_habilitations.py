@@ -28,15 +28,16 @@ class MongoActiveHabilitations:
         query: dict[str, Any] = {"state": HabilitationState.ACTIVE.value}
         if bounds:
             query["_id"] = bounds
-        return await self._read(query, None, limit)
+        return await self._read(query, limit)
 
     async def page_of_establishment(self, siret: str, after_id: str | None, limit: int) -> list[ActiveHabilitation]:
-        # Through the `{siren, state, account_id}` index (a SIRET begins with its SIREN): an establishment's
-        # few active habilitations, sorted in memory, instead of a walk of every active one in id order.
-        query: dict[str, Any] = {"siren": siret[:SIREN_LENGTH], "siret": siret, "state": HabilitationState.ACTIVE.value}
-        if after_id is not None:
-            query["_id"] = {"$gt": after_id}
-        return await self._read(query, [("siren", 1), ("state", 1), ("account_id", 1)], limit)
+        # The organisation's active habilitations through the `{siren, state, account_id}` index (a SIRET
+        # begins with its SIREN), the establishment and the page picked here: an equality on that prefix
+        # is what SecantusDB plans on the index (with `siret` or `_id` in the filter it scans, by explain),
+        # and not hinted, for a hinted index is walked whole: every organisation's entries.
+        query = {"siren": siret[:SIREN_LENGTH], "state": HabilitationState.ACTIVE.value}
+        held = await self._read(query, 0)
+        return [h for h in held if h.siret == siret and (after_id is None or h.id > after_id)][:limit]
 
     async def _sizer(self) -> WindowSizer:
         # Counted once per process (a count walks the collection): each window corrects the density.
@@ -44,12 +45,9 @@ class MongoActiveHabilitations:
             self._windows = WindowSizer(await self._collection.estimated_document_count())
         return self._windows
 
-    async def _read(
-        self, query: dict[str, Any], hint: list[tuple[str, int]] | None, limit: int
-    ) -> list[ActiveHabilitation]:
+    async def _read(self, query: dict[str, Any], limit: int) -> list[ActiveHabilitation]:
+        """In `_id` order, at most `limit` (0: all)."""
         cursor = self._collection.find(query, _FIELDS).sort("_id", 1).limit(limit)
-        if hint is not None:
-            cursor = cursor.hint(hint)
         return [
             ActiveHabilitation(
                 id=doc["_id"],
