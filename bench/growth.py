@@ -19,9 +19,10 @@ operation, steadier than latency on a shared machine; p50/p99 latency beside it.
 ÷ smallest ≤ 1.5× (organisation operations: the large organisation at the largest total ÷ the small
 one at the smallest). Then the store's query plan of each list (bench/growth_plans.py).
 SecantusDB's planner is rule-based: an equality prefix then a sort always reads the organisation's
-index entries and sorts them (`SORT`); only COLLSCANs can be removed with an index there. Its `_id`
-hint (the gateway's snapshot pages) decodes and sorts every document of the collection for each
-page, so the copy's start-up load grows with the square of the habilitations: it is timed too.
+index entries and sorts them (`SORT`); only COLLSCANs can be removed with an index there. The
+gateway's snapshot pages read `_id` windows bounded at both ends (an `_id` hint decoded and sorted
+the whole collection for each page, a load growing with the square of the habilitations); the copy's
+start-up load is timed too (alone, without the stack: bench/snapshot.py).
 
     .venv/bin/python bench/growth.py [--habilitations 1000,10000,100000] [--users 1000,10000] [--seconds 3]
 """

@@ -61,3 +61,27 @@ async def test_pages_hold_every_active_habilitation_once_with_what_a_check_needs
         "siret": "12345678900011",
         "end_date": on(1),
     }
+
+
+@pytest.mark.parametrize("limit", [1, 3, 8])
+async def test_pages_hold_every_active_one_once_in_id_order_whatever_the_ids(
+    collection: AsyncCollection[dict[str, Any]], limit: int
+) -> None:
+    # The windows step through the ids' hex prefixes (id_windows): ids without one must come all the same.
+    odd = ["", "0", "0000000", "00000000", "0000000g", "7fffffff", "A", "Z", "abc", "ffffffff", "ffffffffz", "g", "é"]
+    ids = odd + [str(uuid.uuid4()) for _ in range(10)] + [uuid.uuid4().hex for _ in range(10)]
+    repository = MongoHabilitationRepository(AggregateStore(collection, None))
+    for an_id in ids:
+        await repository.add(make_habilitation(id=an_id), [])
+    pages = ListActiveHabilitations(MongoActiveHabilitations(collection))
+
+    seen, after_id = [], None
+    while True:
+        page = await pages(az.ListActiveHabilitationsV1(after_id=after_id, limit=limit), CONTEXT)
+        assert len(page.habilitations) == limit or page.next_after_id is None
+        seen.extend(h.id for h in page.habilitations)
+        if page.next_after_id is None:
+            break
+        after_id = page.next_after_id
+
+    assert seen == sorted(ids)  # the store orders strings by their UTF-8 bytes, as Python by code points

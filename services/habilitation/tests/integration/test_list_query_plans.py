@@ -27,6 +27,7 @@ from habilitation.adapters import (
     mongo_organisation_users,
 )
 from habilitation.adapters.mongo_access_request_repository import MongoAccessRequestRepository
+from habilitation.adapters.mongo_active_habilitations import MongoActiveHabilitations
 from habilitation.adapters.mongo_habilitation_repository import MongoHabilitationRepository
 from habilitation.adapters.mongo_invitation_repository import MongoInvitationRepository
 from habilitation.adapters.mongo_organisation_users import MongoOrganisationUsers
@@ -40,6 +41,7 @@ pytestmark = pytest.mark.integration
 SIREN = "000018101"
 NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
 PAGE = RecordFilter(limit=50)
+_NEEDS = ("account_id", "service", "role", "siret", "end_date")
 _NOT_THE_QUERY = {"lsid", "$db", "$clusterTime", "$readPreference", "txnNumber", "readConcern"}
 
 
@@ -86,6 +88,7 @@ def lists(db: AsyncDatabase[dict[str, Any]]) -> dict[str, Callable[[], Awaitable
     habilitations = MongoHabilitationRepository(AggregateStore(db[mongo_habilitation_repository.COLLECTION], None))
     requests = MongoAccessRequestRepository(AggregateStore(db[mongo_access_request_repository.COLLECTION], None))
     invitations = MongoInvitationRepository(AggregateStore(db[mongo_invitation_repository.COLLECTION], None))
+    active = MongoActiveHabilitations(db[mongo_habilitation_repository.COLLECTION])
     return {
         "users page": lambda: listing.page(UsersQuery(SIREN, NOW.date(), limit=50)),
         "the page's habilitations": lambda: habilitations.of_organisation(SIREN, account_ids=["a-1", "a-2"]),
@@ -94,6 +97,8 @@ def lists(db: AsyncDatabase[dict[str, Any]]) -> dict[str, Callable[[], Awaitable
         "the badge's pending count": lambda: requests.count_pending([SIREN, "000018572"]),
         "sent invitations": lambda: invitations.of_organisation(SIREN, InvitationState.SENT, NOW, PAGE),
         "all invitations": lambda: invitations.of_organisation(SIREN, None, NOW, PAGE),
+        # Not hinted (a hinted index is walked whole): the `siren` clause must still take an index.
+        "an establishment's snapshot page": lambda: active.page_of_establishment(f"{SIREN}00011", "h-0", 50),
     }
 
 
@@ -107,6 +112,7 @@ def lists(db: AsyncDatabase[dict[str, Any]]) -> dict[str, Callable[[], Awaitable
         "the badge's pending count",
         "sent invitations",
         "all invitations",
+        "an establishment's snapshot page",
     ],
 )
 async def test_the_list_reads_through_an_index(store: tuple[AsyncDatabase[dict[str, Any]], Sent], name: str) -> None:
@@ -118,3 +124,28 @@ async def test_the_list_reads_through_an_index(store: tuple[AsyncDatabase[dict[s
         plan = json.dumps(await db.command({"explain": command, "verbosity": "queryPlanner"}), default=str)
         assert "IXSCAN" in plan, plan
         assert "COLLSCAN" not in plan, plan
+
+
+async def test_the_snapshot_page_reads_index_windows_bounded_at_both_ends(
+    store: tuple[AsyncDatabase[dict[str, Any]], Sent],
+) -> None:
+    # SecantusDB walks a range open at one end to the end of the index whatever the limit, and an `_id`
+    # hint decodes the whole collection: each window must be the `{state, _id}` index between two ids.
+    db, sent = store
+    collection = db[mongo_habilitation_repository.COLLECTION]
+    ids = sorted(str(uuid.uuid4()) for _ in range(40))
+    await collection.insert_many([{"_id": an_id, "state": "active", **dict.fromkeys(_NEEDS)} for an_id in ids])
+    sent.commands.clear()
+
+    page = await MongoActiveHabilitations(collection).page(ids[4], 5)
+
+    assert [h.id for h in page] == ids[5:10]
+    assert sent.commands
+    for command in sent.commands:
+        planner = (await db.command({"explain": command, "verbosity": "queryPlanner"}))["queryPlanner"]
+        scans = json.dumps(planner["winningPlan"])
+        assert '"stage": "IXSCAN"' in scans, scans
+        assert '"indexName": "state_1__id_1"' in scans, scans
+        assert "COLLSCAN" not in scans, scans
+        on_id = {op for clause in planner["parsedQuery"]["$and"] for op in clause.get("_id", {})}
+        assert on_id == {"$gt", "$lte"}, planner["parsedQuery"]

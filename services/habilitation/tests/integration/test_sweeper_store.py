@@ -148,7 +148,9 @@ async def test_the_warning_survives_later_saves_and_a_revocation_meanwhile_stops
     sweep = MongoHabilitationSweep(collection, None)
     await habilitations.add(make_habilitation(id="warned", end_date=on(5)), [])
     await habilitations.add(make_habilitation(id="revoked", end_date=on(5)), [])
-    [first, second] = await sweep.ending_unwarned(T0.date(), on(7), 10)
+    # By id: both end the same day, and the sweep orders by end date only (ties in whichever index order).
+    ending = {h.id: h for h in await sweep.ending_unwarned(T0.date(), on(7), 10)}
+    first, second = ending["warned"], ending["revoked"]
     revoked = await habilitations.get("revoked")
     assert revoked is not None
     revoked.revoke("manager", T0)

@@ -19,6 +19,8 @@ INDEXES = [
     IndexSpec(COLLECTION, [("siren", 1), ("state", 1), ("account_id", 1)]),
     # The sweeper's query: active habilitations by end date.
     IndexSpec(COLLECTION, [("state", 1), ("end_date", 1)]),
+    # The snapshot's pages (MongoActiveHabilitations.page): active ones in `_id` windows bounded at both ends.
+    IndexSpec(COLLECTION, [("state", 1), ("_id", 1)]),
     IndexSpec(COLLECTION, [(f"{OUTBOX_FIELD}.message_id", 1)], sparse=True),
 ]
 
