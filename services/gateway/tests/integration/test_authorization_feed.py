@@ -2,7 +2,7 @@
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -15,10 +15,9 @@ from contracts.base import Event
 from contracts.habilitation import HabilitationExpiredV1, HabilitationGrantedV1, HabilitationRevokedV1, HabilitationV1
 from contracts.rpc import Request
 from devstack.pytest_plugin import Infrastructure
-from efp_runtime.broker import EVENTS, create_broker, declare_exchanges
+from efp_runtime.broker import EVENTS
 from efp_runtime.message_context import MessageContext, amqp_properties
 from efp_runtime.outbox import event_message
-from efp_runtime.settings import RuntimeSettings
 from gateway.authorization_feed import AuthorizationFeed
 
 pytestmark = pytest.mark.integration
@@ -62,15 +61,6 @@ class HabilitationService:
 
     async def call(self, service: str, request: Request, *, timeout_seconds: float | None = None) -> Any:
         return ActiveHabilitationsV1(habilitations=[active(h) for h in self.active.values()], next_after_id=None)
-
-
-@pytest.fixture
-async def broker(infrastructure: Infrastructure) -> AsyncIterator[RabbitBroker]:
-    rabbit = create_broker(RuntimeSettings(AMQP_URL=infrastructure.amqp_url), "authorization-test")
-    await rabbit.connect()
-    await declare_exchanges(rabbit)
-    yield rabbit
-    await rabbit.stop()
 
 
 async def publish(broker: RabbitBroker, event: Event) -> None:

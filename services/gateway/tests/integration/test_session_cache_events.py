@@ -11,11 +11,10 @@ from faststream.rabbit import RabbitBroker
 
 from contracts.accounts import SessionsChangedV1, SessionV1
 from devstack.pytest_plugin import Infrastructure
-from efp_runtime.broker import EVENTS, create_broker, declare_exchanges
+from efp_runtime.broker import EVENTS
 from efp_runtime.message_context import MessageContext, amqp_properties
 from efp_runtime.outbox import event_message
 from efp_runtime.polling import eventually
-from efp_runtime.settings import RuntimeSettings
 from gateway.session_cache import SessionCache
 
 pytestmark = pytest.mark.integration
@@ -26,15 +25,6 @@ ACCOUNT, OTHER = (f"{who}-{uuid.uuid4().hex[:8]}" for who in ("ada", "bob"))
 def session(account_id: str) -> SessionV1:
     ends = datetime.now(UTC) + timedelta(minutes=30)
     return SessionV1(account_id=account_id, kind="user", csrf_token="csrf", siren=None, expires_at=ends)
-
-
-@pytest.fixture
-async def broker(infrastructure: Infrastructure) -> AsyncIterator[RabbitBroker]:
-    rabbit = create_broker(RuntimeSettings(AMQP_URL=infrastructure.amqp_url), "session-cache-test")
-    await rabbit.connect()
-    await declare_exchanges(rabbit)
-    yield rabbit
-    await rabbit.stop()
 
 
 @pytest.fixture
