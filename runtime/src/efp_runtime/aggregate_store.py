@@ -27,16 +27,29 @@ class AggregateStore:
         self._kick(doc_id, messages)
 
     async def update(self, doc_id: Any, version: int, fields: dict[str, Any], messages: list[OutboxMessage]) -> None:
-        """Save over `version`; raises StaleAggregate if the stored version moved on."""
-        update: dict[str, Any] = {"$set": fields, "$inc": {"version": 1}}
+        """Save over `version`; raises StaleAggregate if the stored version moved on (or the document is gone).
+
+        The version check is inside the update, the document left as it is when it fails, not in the filter:
+        SecantusDB finds a document by `_id` alone through its primary key but plans any other filter against
+        every index first (measured with the access requests' indexes: 2.75-3.35 -> 2.15-2.48 ms of its CPU per
+        update). A saved write always changes the document (its version), a refused one changes nothing: the
+        modified count says which. Values go in as literals: a message or a reason may begin with `$`.
+        """
+        _check_names(fields)
+        unchanged = {"$eq": ["$version", version]}
+        kept = {name: value for name, value in fields.items() if value is not _UNSET}
+        saved: list[Any] = ["$$ROOT", {"$literal": {**kept, "version": version + 1}}]
         if messages:
-            update["$push"] = {OUTBOX_FIELD: {"$each": pending_messages(messages)}}
-        unset = {name: "" for name, value in fields.items() if value is _UNSET}
-        if unset:
-            update["$set"] = {k: v for k, v in fields.items() if v is not _UNSET}
-            update["$unset"] = unset
-        result = await self.collection.update_one({"_id": doc_id, "version": version}, update)
-        if result.matched_count != 1:
+            pending = {"$literal": pending_messages(messages)}
+            saved.append({OUTBOX_FIELD: {"$concatArrays": [{"$ifNull": [f"${OUTBOX_FIELD}", []]}, pending]}})
+        stages: list[dict[str, Any]] = []
+        removed = [name for name, value in fields.items() if value is _UNSET]
+        if removed:
+            # Before the version changes, so both stages judge the same version; "$$REMOVE" drops the field.
+            stages.append({"$set": {name: {"$cond": [unchanged, "$$REMOVE", f"${name}"]} for name in removed}})
+        stages.append({"$replaceWith": {"$cond": [unchanged, {"$mergeObjects": saved}, "$$ROOT"]}})
+        result = await self.collection.update_one({"_id": doc_id}, stages)
+        if result.modified_count != 1:
             raise StaleAggregate(doc_id)
         self._kick(doc_id, messages)
 
@@ -52,6 +65,13 @@ class AggregateStore:
     def _kick(self, doc_id: Any, messages: list[OutboxMessage]) -> None:
         if messages and self._relay is not None:
             self._relay.kick(self.collection.name, doc_id)
+
+
+def _check_names(fields: dict[str, Any]) -> None:
+    """Top-level names only: in a pipeline a dotted name would be stored as it is, not as a path."""
+    wrong = [name for name in fields if "." in name or name.startswith("$") or name in ("_id", "version")]
+    if wrong:
+        raise ValueError(f"not a top-level field an aggregate may set: {wrong}")
 
 
 class _Unset:

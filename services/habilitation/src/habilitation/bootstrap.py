@@ -32,6 +32,7 @@ from habilitation.adapters import (
     mongo_organisation_users,
     mongo_terms_acceptances,
 )
+from habilitation.adapters.cached_directory import CachedDirectory
 from habilitation.adapters.fpdf_activation_letter import FpdfActivationLetter
 from habilitation.adapters.hmac_code_hasher import HmacCodeHasher
 from habilitation.adapters.mongo_access_request_repository import MongoAccessRequestRepository
@@ -58,7 +59,7 @@ from habilitation.domain.access_request import RequestLimits
 from habilitation.domain.activation_code import generate_code
 from habilitation.domain.second_factor import SecondFactorPolicy
 from habilitation.use_cases.links import Links
-from habilitation.use_cases.ports import Clock
+from habilitation.use_cases.ports import Clock, Directory
 
 INDEXES: list[IndexSpec] = [
     *mongo_habilitation_repository.INDEXES,
@@ -128,13 +129,16 @@ def adapters_from(settings: HabilitationSettings, broker: RabbitBroker) -> tuple
     )
     copies = MongoAccountCopies(database[mongo_account_copies.COLLECTION], listing)
     invitations = MongoInvitationRepository(store(mongo_invitation_repository.COLLECTION))
+    directory: Directory = RpcDirectory(rpc)
+    if settings.directory_cache_seconds > 0:
+        directory = CachedDirectory(directory, settings.directory_cache_seconds)
     adapters = Adapters(
         habilitations=MongoHabilitationRepository(store(mongo_habilitation_repository.COLLECTION), listing),
         rights=MongoManagerRightRepository(store(mongo_manager_right_repository.COLLECTION)),
         requests=MongoAccessRequestRepository(store(mongo_access_request_repository.COLLECTION)),
         copies=copies,
         accounts=RpcBackedAccounts(copies, rpc),
-        directory=RpcDirectory(rpc),
+        directory=directory,
         listing=listing,
         invitations=invitations,
         invitation_sweep=invitations,

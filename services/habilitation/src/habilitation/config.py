@@ -11,6 +11,10 @@ class HabilitationSettings(RuntimeSettings):
     # Where the links in e-mails lead (the frontend); pages ask the person to log in.
     frontend_url: str = Field("https://efpconnect.emploi.gouv.fr", validation_alias=AliasChoices("EFP_FRONTEND_URL"))
     rpc_timeout_seconds: float = Field(5.0, gt=0, validation_alias=AliasChoices("HABILITATION_RPC_TIMEOUT_SECONDS"))
+    # How long an establishment found in identity's directory is kept (adapters/cached_directory.py); 0: never.
+    directory_cache_seconds: float = Field(
+        60.0, ge=0, le=3600, validation_alias=AliasChoices("HABILITATION_DIRECTORY_CACHE_SECONDS")
+    )
     # Key of the HMAC that stores activation codes (>= 32 bytes); from the environment.
     secret_key: SecretStr = Field(validation_alias=AliasChoices("HABILITATION_SECRET_KEY"))
     activation_code_validity_months: int = Field(

@@ -9,14 +9,15 @@ IDENTITY = "identity"
 
 
 class RpcDirectory:
-    def __init__(self, rpc: RpcClient) -> None:
+    def __init__(self, rpc: RpcClient, service: str = IDENTITY) -> None:
         self._rpc = rpc
+        self._service = service
 
     async def establishment(self, siret: str) -> Establishment | None:
         compact = normalize_siret(siret)
         if compact is None:
             return None
-        found = await self._rpc.call(IDENTITY, SearchOrganisationsV1(q=compact, limit=1))
+        found = await self._rpc.call(self._service, SearchOrganisationsV1(q=compact, limit=1))
         for organisation in found.organisations:
             for establishment in organisation.establishments:
                 if establishment.siret == compact:
@@ -25,7 +26,7 @@ class RpcDirectory:
 
     async def establishments(self, siren: str) -> list[Establishment]:
         try:
-            organisation = await self._rpc.call(IDENTITY, GetOrganisationV1(siren=siren))
+            organisation = await self._rpc.call(self._service, GetOrganisationV1(siren=siren))
         except RpcRefused:
             return []
         return [_establishment(organisation, e) for e in organisation.establishments]
