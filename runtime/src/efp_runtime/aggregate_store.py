@@ -64,7 +64,7 @@ class AggregateStore:
 
     def _kick(self, doc_id: Any, messages: list[OutboxMessage]) -> None:
         if messages and self._relay is not None:
-            self._relay.kick(self.collection.name, doc_id)
+            self._relay.kick(self.collection.name, doc_id, messages)
 
 
 def _check_names(fields: dict[str, Any]) -> None:

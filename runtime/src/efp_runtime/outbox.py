@@ -139,6 +139,10 @@ def pending_messages(messages: Sequence[OutboxMessage]) -> list[dict[str, Any]]:
     return [asdict(m) for m in messages]
 
 
+# A kicked document: its collection, its id, and the messages its write stored (empty: read them).
+Kick = tuple[str, Any, tuple[OutboxMessage, ...]]
+
+
 class OutboxRelay:
     """Publishes the outbox of the given collections: at once when kicked, and by polling.
 
@@ -155,12 +159,14 @@ class OutboxRelay:
         self._broker = broker
         self._collections = {c.name: c for c in collections}
         self._poll_seconds = poll_seconds
-        self._kicks: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
+        self._kicks: asyncio.Queue[Kick] = asyncio.Queue()
         self._exchanges = {e.name: e for e in (EVENTS, COMMANDS)}
 
-    def kick(self, collection: str, document_id: Any) -> None:
-        """Ask for a document's outbox to be published now (after a successful write)."""
-        self._kicks.put_nowait((collection, document_id))
+    def kick(self, collection: str, document_id: Any, messages: Sequence[OutboxMessage] = ()) -> None:
+        """Ask for a document's outbox to be published now (after a successful write). `messages`: what
+        that write stored, published as they are instead of reading the document back (one read fewer per
+        write); any older ones the document still holds wait for the poll. Without them, the outbox is read."""
+        self._kicks.put_nowait((collection, document_id, tuple(messages)))
 
     async def run(self) -> None:
         """Run until cancelled. Kicked documents go out at once; a full scan runs every poll
@@ -185,18 +191,24 @@ class OutboxRelay:
                 logger.exception("outbox relay failed; retrying in %ss", self._poll_seconds)
                 await asyncio.sleep(self._poll_seconds)
 
-    async def _drain_batch(self, first: tuple[str, Any]) -> None:
+    async def _drain_batch(self, first: Kick) -> None:
         """The first kick and all those queued behind it, drained side by side: a busy service's
         e-mails wait for one round of confirmations, not for every document before them; and one
-        read and one write per collection for the whole batch, not one of each per document."""
+        read (for kicks without their messages) and one write per collection for the whole batch."""
         batch = {first}
         while len(batch) < BATCH and not self._kicks.empty():
             batch.add(self._kicks.get_nowait())
-        by_collection: dict[str, list[Any]] = {}
-        for name, doc_id in batch:
-            by_collection.setdefault(name, []).append(doc_id)
+        to_read: dict[str, list[Any]] = {}
+        known: dict[str, list[tuple[Any, OutboxMessage]]] = {}
+        for name, doc_id, messages in batch:
+            if messages:
+                known.setdefault(name, []).extend((doc_id, m) for m in messages)
+            else:
+                to_read.setdefault(name, []).append(doc_id)
         results = await asyncio.gather(
-            *(self._drain_many(name, ids) for name, ids in by_collection.items()), return_exceptions=True
+            *(self._drain_many(name, ids) for name, ids in to_read.items()),
+            *(self._publish_then_pull(name, pending) for name, pending in known.items()),
+            return_exceptions=True,
         )
         failures = [r for r in results if isinstance(r, BaseException)]
         if failures:
@@ -219,9 +231,11 @@ class OutboxRelay:
 
     async def _drain_many(self, collection_name: str, document_ids: list[Any]) -> int:
         """All pending messages of these documents go out side by side; only the confirmed ones are removed."""
-        collection = self._collections[collection_name]
-        cursor = collection.find({"_id": {"$in": document_ids}}, {OUTBOX_FIELD: 1})
+        cursor = self._collections[collection_name].find({"_id": {"$in": document_ids}}, {OUTBOX_FIELD: 1})
         pending = [(doc["_id"], stored_message(m)) async for doc in cursor for m in doc.get(OUTBOX_FIELD, [])]
+        return await self._publish_then_pull(collection_name, pending)
+
+    async def _publish_then_pull(self, collection_name: str, pending: list[tuple[Any, OutboxMessage]]) -> int:
         results = await asyncio.gather(*(self._publish(m) for _, m in pending), return_exceptions=True)
         confirmed: dict[Any, list[str]] = {}
         for (doc_id, message), result in zip(pending, results, strict=True):
@@ -232,7 +246,7 @@ class OutboxRelay:
                 UpdateOne({"_id": doc_id}, {"$pull": {OUTBOX_FIELD: {"message_id": {"$in": ids}}}})
                 for doc_id, ids in confirmed.items()
             ]
-            await collection.bulk_write(pulls, ordered=False)
+            await self._collections[collection_name].bulk_write(pulls, ordered=False)
         failures = [r for r in results if isinstance(r, BaseException)]
         if failures:
             raise failures[0]

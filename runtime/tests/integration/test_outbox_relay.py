@@ -9,7 +9,7 @@ import aio_pika
 import pytest
 from aio_pika.abc import AbstractIncomingMessage, AbstractQueue
 from faststream.rabbit import RabbitBroker
-from pymongo import AsyncMongoClient
+from pymongo import AsyncMongoClient, monitoring
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
@@ -28,6 +28,7 @@ from efp_runtime.outbox import (
     event_message,
     pending_messages,
 )
+from efp_runtime.polling import eventually
 from efp_runtime.settings import RuntimeSettings
 
 pytestmark = pytest.mark.integration
@@ -183,3 +184,57 @@ async def test_the_running_relay_publishes_what_it_is_kicked_for(
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
+
+
+class Reads(monitoring.CommandListener):
+    """The filters of the `find` commands a client sends."""
+
+    def __init__(self) -> None:
+        self.filters: list[dict[str, Any]] = []
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        if event.command_name == "find":
+            self.filters.append(event.command.get("filter", {}))
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None: ...
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None: ...
+
+
+async def test_a_kick_with_the_messages_its_write_stored_publishes_them_without_reading_the_document(
+    broker: RabbitBroker,
+    things: AsyncCollection[dict[str, Any]],
+    infrastructure: Infrastructure,
+    channel: aio_pika.abc.AbstractChannel,
+) -> None:
+    reads = Reads()
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
+        infrastructure.mongodb_url, tz_aware=True, journal=True, event_listeners=[reads]
+    )
+    tap = await _tap(channel, EVENTS_EXCHANGE, ThingHappenedV1.MESSAGE_TYPE)
+    relay = OutboxRelay(broker, [client[things.database.name][things.name]], poll_seconds=60)
+    task = asyncio.create_task(relay.run())
+    try:
+        events = [
+            event_message(ThingHappenedV1(thing_id=f"t5-{n}"), MessageContext.fresh(), "outbox-test") for n in range(2)
+        ]
+        await _save_with_outbox(things, "t5", events)
+        relay.kick(things.name, "t5", events)
+        received = await _received(tap, 2)
+        assert sorted(m.message_id for m in received) == sorted(e.message_id for e in events)
+        # Removed once confirmed, as after a read.
+        await eventually(lambda: things.find_one({"_id": "t5"}), lambda doc: doc is not None and not doc[OUTBOX_FIELD])
+        # The relay read no document by its id: only its polling pass, at start, looked for pending outboxes.
+        assert all("_id" not in query for query in reads.filters)
+        # Kicked without them, it reads the document's outbox.
+        later = event_message(ThingHappenedV1(thing_id="t6"), MessageContext.fresh(), "outbox-test")
+        await _save_with_outbox(things, "t6", [later])
+        relay.kick(things.name, "t6")
+        [message] = await _received(tap, 1)
+        assert message.message_id == later.message_id
+        assert {"_id": {"$in": ["t6"]}} in reads.filters
+    finally:
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        await client.close()

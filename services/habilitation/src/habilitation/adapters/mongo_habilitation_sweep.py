@@ -66,5 +66,5 @@ class MongoHabilitationSweep:
         if result.modified_count != 1:
             return False
         if messages and self._relay is not None:
-            self._relay.kick(self._collection.name, habilitation.id)
+            self._relay.kick(self._collection.name, habilitation.id, messages)
         return True

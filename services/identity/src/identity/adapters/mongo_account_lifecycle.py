@@ -67,7 +67,7 @@ class MongoAccountLifecycle:
         if result.matched_count != 1:
             raise Conflict()
         if self._relay is not None:
-            self._relay.kick(COLLECTION, account.id)
+            self._relay.kick(COLLECTION, account.id, messages)
 
     async def mark_erased(self, account_id: str) -> None:
         await self._collection.update_one(
@@ -114,7 +114,7 @@ class MongoAccountLifecycle:
         if result.modified_count != 1:
             return False
         if self._relay is not None and messages:
-            self._relay.kick(COLLECTION, account_id)
+            self._relay.kick(COLLECTION, account_id, messages)
         return True
 
     async def due_for_deletion(self, warned_before: datetime, limit: int) -> list[str]:

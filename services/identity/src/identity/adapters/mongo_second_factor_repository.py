@@ -127,7 +127,7 @@ class MongoSecondFactorRepository:
         result = await self._collection.update_one({"_id": account_id, "recovery_codes": code_hash}, update)
         used = result.modified_count == 1
         if used and messages and self._relay is not None:
-            self._relay.kick(COLLECTION, account_id)
+            self._relay.kick(COLLECTION, account_id, messages)
         return used
 
     async def passkey_used(

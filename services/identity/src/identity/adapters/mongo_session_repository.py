@@ -62,7 +62,7 @@ class MongoSessionRepository:
     async def add(self, session: Session, messages: list[OutboxMessage]) -> None:
         await self._collection.insert_one({**self._document(session), OUTBOX_FIELD: pending_messages(messages)})
         if messages:
-            self._relay.kick(COLLECTION, session.id)
+            self._relay.kick(COLLECTION, session.id, messages)
 
     async def get(self, session_id: str) -> Session | None:
         doc = await self._collection.find_one({"_id": session_id}, {OUTBOX_FIELD: 0})
