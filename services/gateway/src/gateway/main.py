@@ -93,6 +93,9 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         openapi_url=OPENAPI_URL if public_docs else None,
+        # Our spans are OpenTelemetry's FastAPI instrumentation's (EFP_OTEL_ENABLED, trace_requests below).
+        # FastAPI's own would double them once a global provider is set, and looks for one on every request.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.settings = settings
     # The test system's shifted clock, or the system's: the authorization copy's today, the export's date.
