@@ -47,6 +47,16 @@ class HttpMetrics:
             labels,
             registry=self.registry,
         )
+        # Each label set's two children, looked up once: `labels()` validates and locks on every call.
+        self._children: dict[tuple[str, str, str], tuple[Any, Any]] = {}
+
+    def record(self, route: str, method: str, status: str, seconds: float) -> None:
+        children = self._children.get((route, method, status))
+        if children is None:
+            children = self.requests.labels(route, method, status), self.seconds.labels(route, method, status)
+            self._children[route, method, status] = children
+        children[0].inc()
+        children[1].observe(seconds)
 
     def install(self, app: FastAPI) -> None:
         """Serve GET /metrics (left out of the OpenAPI document: it is for Prometheus, not API clients)
@@ -83,9 +93,7 @@ class MeasureRequests:
             await self.app(scope, receive, send_recording_status)
         finally:
             method = scope["method"] if scope["method"] in METHODS else "other"
-            labels = (_route_template(scope), method, str(status))
-            self.metrics.requests.labels(*labels).inc()
-            self.metrics.seconds.labels(*labels).observe(time.perf_counter() - started)
+            self.metrics.record(_route_template(scope), method, str(status), time.perf_counter() - started)
 
 
 def _route_template(scope: Scope) -> str:
