@@ -178,7 +178,12 @@ class OutboxRelay:
             try:
                 if loop.time() >= next_scan:
                     next_scan = loop.time() + self._poll_seconds
+                    # The kicks queued before the scan name writes it reads: once it has published them,
+                    # publishing their messages from memory again would send each twice.
+                    seen = self._kicks.qsize()
                     await self.drain_all()
+                    for _ in range(seen):
+                        self._kicks.get_nowait()
                     continue
                 first = await asyncio.wait_for(self._kicks.get(), max(0.0, next_scan - loop.time()))
                 await self._drain_batch(first)
