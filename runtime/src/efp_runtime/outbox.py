@@ -160,6 +160,8 @@ class OutboxRelay:
         self._collections = {c.name: c for c in collections}
         self._poll_seconds = poll_seconds
         self._kicks: asyncio.Queue[Kick] = asyncio.Queue()
+        # The messages the last polling pass published: a kick queued while it ran skips those.
+        self._scanned: set[str] = set()
         self._exchanges = {e.name: e for e in (EVENTS, COMMANDS)}
 
     def kick(self, collection: str, document_id: Any, messages: Sequence[OutboxMessage] = ()) -> None:
@@ -206,10 +208,10 @@ class OutboxRelay:
         to_read: dict[str, list[Any]] = {}
         known: dict[str, list[tuple[Any, OutboxMessage]]] = {}
         for name, doc_id, messages in batch:
-            if messages:
-                known.setdefault(name, []).extend((doc_id, m) for m in messages)
-            else:
+            if not messages:
                 to_read.setdefault(name, []).append(doc_id)
+            elif fresh := [(doc_id, m) for m in messages if m.message_id not in self._scanned]:
+                known.setdefault(name, []).extend(fresh)
         results = await asyncio.gather(
             *(self._drain_many(name, ids) for name, ids in to_read.items()),
             *(self._publish_then_pull(name, pending) for name, pending in known.items()),
@@ -221,31 +223,39 @@ class OutboxRelay:
 
     async def drain_all(self) -> int:
         """Publish every pending message of every collection; returns how many."""
-        published = 0
-        for name, collection in self._collections.items():
-            ids: list[Any] = []
-            # Served by each collection's sparse index on `outbox.message_id`, not a full scan.
-            async for doc in collection.find({f"{OUTBOX_FIELD}.message_id": {"$exists": True}}, {"_id": 1}):
-                ids.append(doc["_id"])
-                if len(ids) == BATCH:
-                    published += await self._drain_many(name, ids)
-                    ids = []
-            if ids:
-                published += await self._drain_many(name, ids)
+        published, scanned = 0, set[str]()
+        try:
+            for name, collection in self._collections.items():
+                ids: list[Any] = []
+                # Served by each collection's sparse index on `outbox.message_id`, not a full scan.
+                async for doc in collection.find({f"{OUTBOX_FIELD}.message_id": {"$exists": True}}, {"_id": 1}):
+                    ids.append(doc["_id"])
+                    if len(ids) == BATCH:
+                        published += await self._drain_many(name, ids, scanned)
+                        ids = []
+                if ids:
+                    published += await self._drain_many(name, ids, scanned)
+        finally:
+            self._scanned = scanned
         return published
 
-    async def _drain_many(self, collection_name: str, document_ids: list[Any]) -> int:
-        """All pending messages of these documents go out side by side; only the confirmed ones are removed."""
+    async def _drain_many(self, collection_name: str, document_ids: list[Any], scanned: set[str] | None = None) -> int:
+        """All pending messages of these documents go out side by side; only the confirmed ones are removed
+        (and their ids added to `scanned`)."""
         cursor = self._collections[collection_name].find({"_id": {"$in": document_ids}}, {OUTBOX_FIELD: 1})
         pending = [(doc["_id"], stored_message(m)) async for doc in cursor for m in doc.get(OUTBOX_FIELD, [])]
-        return await self._publish_then_pull(collection_name, pending)
+        return await self._publish_then_pull(collection_name, pending, scanned)
 
-    async def _publish_then_pull(self, collection_name: str, pending: list[tuple[Any, OutboxMessage]]) -> int:
+    async def _publish_then_pull(
+        self, collection_name: str, pending: list[tuple[Any, OutboxMessage]], scanned: set[str] | None = None
+    ) -> int:
         results = await asyncio.gather(*(self._publish(m) for _, m in pending), return_exceptions=True)
         confirmed: dict[Any, list[str]] = {}
         for (doc_id, message), result in zip(pending, results, strict=True):
             if not isinstance(result, BaseException):
                 confirmed.setdefault(doc_id, []).append(message.message_id)
+                if scanned is not None:
+                    scanned.add(message.message_id)
         if confirmed:
             pulls = [
                 UpdateOne({"_id": doc_id}, {"$pull": {OUTBOX_FIELD: {"message_id": {"$in": ids}}}})

@@ -267,3 +267,21 @@ async def test_kicks_queued_before_a_polling_pass_are_not_published_again_after_
         with pytest.raises(asyncio.CancelledError):
             await task
     assert sorted(m.message_id for m in received) == sorted(e.message_id for e in events)
+
+
+async def test_a_kick_for_a_write_a_polling_pass_already_published_publishes_nothing_more(
+    broker: RabbitBroker, things: AsyncCollection[dict[str, Any]], channel: aio_pika.abc.AbstractChannel
+) -> None:
+    tap = await _tap(channel, EVENTS_EXCHANGE, ThingHappenedV1.MESSAGE_TYPE)
+    relay = OutboxRelay(broker, [things], poll_seconds=60)
+    event = event_message(ThingHappenedV1(thing_id="t8"), MessageContext.fresh(), "outbox-test")
+    await _save_with_outbox(things, "t8", [event])
+    # The pass reads the write before its kick is queued: the kick arrives while the pass runs.
+    assert await relay.drain_all() == 1
+    relay.kick(things.name, "t8", [event])
+    await relay._drain_batch(relay._kicks.get_nowait())
+
+    [message] = await _received(tap, 1)
+    await asyncio.sleep(0.5)  # room for a second copy, were one sent
+    assert await tap.get(no_ack=True, fail=False) is None
+    assert message.message_id == event.message_id
