@@ -13,8 +13,9 @@ from pymongo.errors import DuplicateKeyError
 logger = logging.getLogger(__name__)
 
 
-def create_mongo_client(url: str) -> AsyncMongoClient[dict[str, Any]]:
-    """One client per process; it pools connections. Timeouts fail fast instead of hanging.
+def create_mongo_client(url: str, **options: Any) -> AsyncMongoClient[dict[str, Any]]:
+    """One client per process; it pools connections. Timeouts fail fast instead of hanging. `options`: more
+    client options (tests add `event_listeners` to see the commands sent).
 
     journal=True: a write is acknowledged once it is in the store's journal. Without it SecantusDB (like
     mongod with w:1, j:false) acknowledges from memory, and a kill -9 loses the last tens of milliseconds
@@ -23,7 +24,7 @@ def create_mongo_client(url: str) -> AsyncMongoClient[dict[str, Any]]:
     write here, and nothing on MongoDB's default w:majority, which is journaled already.
     """
     return AsyncMongoClient(
-        url, tz_aware=True, serverSelectionTimeoutMS=10_000, uuidRepresentation="standard", journal=True
+        url, tz_aware=True, serverSelectionTimeoutMS=10_000, uuidRepresentation="standard", journal=True, **options
     )
 
 

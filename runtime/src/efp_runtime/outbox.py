@@ -181,7 +181,8 @@ class OutboxRelay:
                 if loop.time() >= next_scan:
                     next_scan = loop.time() + self._poll_seconds
                     # The kicks queued before the scan name writes it reads: once it has published them,
-                    # publishing their messages from memory again would send each twice.
+                    # publishing their messages from memory again would send each twice. Those queued while
+                    # it runs may name writes it saw or not: they skip what it published (`_scanned`).
                     seen = self._kicks.qsize()
                     await self.drain_all()
                     for _ in range(seen):

@@ -6,13 +6,14 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 import pytest
-from pymongo import AsyncMongoClient, monitoring
+from pymongo import monitoring
 from pymongo.asynchronous.collection import AsyncCollection
 
 from contracts.base import Command
 from devstack.pytest_plugin import Infrastructure
 from efp_runtime.aggregate_store import UNSET, AggregateStore, StaleAggregate
 from efp_runtime.message_context import MessageContext
+from efp_runtime.mongo import create_mongo_client
 from efp_runtime.outbox import OUTBOX_FIELD, Outgoing
 
 pytestmark = pytest.mark.integration
@@ -42,14 +43,7 @@ async def filters() -> UpdateFilters:
 async def collection(
     infrastructure: Infrastructure, filters: UpdateFilters
 ) -> AsyncIterator[AsyncCollection[dict[str, Any]]]:
-    # The services' client, with a listener: the same options as create_mongo_client.
-    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
-        infrastructure.mongodb_url,
-        tz_aware=True,
-        uuidRepresentation="standard",
-        journal=True,
-        event_listeners=[filters],
-    )
+    client = create_mongo_client(infrastructure.mongodb_url, event_listeners=[filters])
     yield client[f"{infrastructure.database_prefix}aggregates"][f"things_{uuid.uuid4().hex[:6]}"]
     await client.close()
 

@@ -210,9 +210,7 @@ async def test_a_kick_with_the_messages_its_write_stored_publishes_them_without_
     channel: aio_pika.abc.AbstractChannel,
 ) -> None:
     reads = Reads()
-    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
-        infrastructure.mongodb_url, tz_aware=True, journal=True, event_listeners=[reads]
-    )
+    client = create_mongo_client(infrastructure.mongodb_url, event_listeners=[reads])
     tap = await _tap(channel, EVENTS_EXCHANGE, ThingHappenedV1.MESSAGE_TYPE)
     relay = OutboxRelay(broker, [client[things.database.name][things.name]], poll_seconds=60)
     task = asyncio.create_task(relay.run())
