@@ -15,9 +15,8 @@ from efp_runtime.structured_logging import configure_logging
 from efp_runtime.telemetry import tracer_provider
 from gateway import problems, security_headers, service_keys
 from gateway.authorization_feed import AuthorizationFeed
-from gateway.body_limit import BodyLimit
 from gateway.config import GatewaySettings
-from gateway.correlation import CorrelationIds
+from gateway.edge import Edge
 from gateway.observability import METRICS_PATH, HttpMetrics, trace_requests
 from gateway.routes import (
     access_management,
@@ -103,10 +102,6 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     problems.install(app)
     service_keys.install(app)
 
-    # Pure ASGI middlewares (see body_limit): the correlation id wraps the body limit, so a 413 carries it.
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
-    app.add_middleware(CorrelationIds)
-
     # The authorization check first: other systems call it far more than anything else, and each request
     # is matched against the routers in this order (no other router's paths overlap its one path).
     routers = (authorizations, health, captchas, registrations, organisations, session, me, privacy, password_resets)
@@ -117,10 +112,10 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             app.include_router(module.router)
     if public_docs:
         docs.install(app, OPENAPI_URL)
-    # Outside the others, so that what they refuse (413, 411) carries the headers too.
+    # The crash answer's headers; every other answer gets them from the edge middleware.
     security_headers.install(app, hsts=settings.secure_cookies())
-    # Last: the outermost middleware also measures what the others refuse (413, 411).
     metrics.install(app)
+    app.add_middleware(Edge, max_bytes=settings.max_body_bytes, hsts=settings.secure_cookies(), metrics=metrics)
     if not settings.metrics_on_api_port():
         # install() always serves GET /metrics: taken back here (serve_metrics_apart serves them then).
         app.router.routes[:] = [route for route in app.router.routes if getattr(route, "path", None) != METRICS_PATH]

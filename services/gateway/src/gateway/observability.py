@@ -1,6 +1,5 @@
 """The gateway's metrics (requests by route template, method and status, on GET /metrics) and HTTP tracing."""
 
-import time
 from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Response
@@ -15,7 +14,7 @@ from prometheus_client import (
     generate_latest,
 )
 from starlette.routing import Match
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
 if TYPE_CHECKING:
     from opentelemetry.sdk.trace import TracerProvider
@@ -59,44 +58,15 @@ class HttpMetrics:
         children[1].observe(seconds)
 
     def install(self, app: FastAPI) -> None:
-        """Serve GET /metrics (left out of the OpenAPI document: it is for Prometheus, not API clients)
-        and measure every other request. Call last: the middleware then wraps all the others."""
+        """Serve GET /metrics (left out of the OpenAPI document: it is for Prometheus, not API clients).
+        The edge middleware (gateway/edge.py) measures every other request."""
 
         @app.get(METRICS_PATH, include_in_schema=False)
         def metrics() -> Response:
             return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
 
-        app.add_middleware(MeasureRequests, metrics=self)
 
-
-class MeasureRequests:
-    """Pure ASGI middleware (no per-request task, unlike `@app.middleware`): counts and times requests."""
-
-    def __init__(self, app: ASGIApp, metrics: HttpMetrics) -> None:
-        self.app = app
-        self.metrics = metrics
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] == METRICS_PATH:
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status = 500  # if nothing is sent, the server answers 500
-
-        async def send_recording_status(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_recording_status)
-        finally:
-            method = scope["method"] if scope["method"] in METHODS else "other"
-            self.metrics.record(_route_template(scope), method, str(status), time.perf_counter() - started)
-
-
-def _route_template(scope: Scope) -> str:
+def route_template(scope: Scope) -> str:
     """The route's path template; a request refused before routing (413, 411) is matched here."""
     route = scope.get("route")
     if route is None:

@@ -8,8 +8,6 @@ cache may keep them. A route that chose its own Cache-Control keeps it.
 import inspect
 
 from fastapi import FastAPI, Request, Response
-from starlette.datastructures import MutableHeaders
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # The web pages' value (services/web security.py): two years, this domain and its subdomains.
 HSTS = "max-age=63072000; includeSubDomains"
@@ -27,9 +25,9 @@ def headers_for(path: str, hsts: bool) -> dict[str, str]:
 
 
 def install(app: FastAPI, hsts: bool) -> None:
-    """The middleware, and the same headers on the crash answer (500): Starlette's outermost
-    ServerErrorMiddleware writes that one outside every middleware. Call after problems.install."""
-    app.add_middleware(SecurityHeaders, hsts=hsts)
+    """The same headers on the crash answer (500) as the edge middleware (gateway/edge.py) puts on the others:
+    Starlette's outermost ServerErrorMiddleware writes that one outside every middleware.
+    Call after problems.install."""
     crash = app.exception_handlers.get(Exception)
     if crash is None:
         return
@@ -42,26 +40,3 @@ def install(app: FastAPI, hsts: bool) -> None:
         return response
 
     app.exception_handlers[Exception] = crash_with_headers
-
-
-class SecurityHeaders:
-    """Pure ASGI middleware: adds the headers to the response start, whoever wrote the response."""
-
-    def __init__(self, app: ASGIApp, hsts: bool) -> None:
-        self.app = app
-        self.hsts = hsts
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        wanted = headers_for(scope["path"], self.hsts)
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in wanted.items():
-                    headers.setdefault(name, value)
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)

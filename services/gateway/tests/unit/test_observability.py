@@ -1,12 +1,11 @@
 """Gateway metrics by route template, method and status; HTTP tracing when switched on."""
 
-from collections.abc import Awaitable, Callable
-
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from efp_runtime.telemetry import TelemetrySettings, tracer_provider
+from gateway.edge import Edge
 from gateway.observability import HttpMetrics, trace_requests
 
 
@@ -25,14 +24,10 @@ def _app() -> tuple[FastAPI, HttpMetrics]:
     def boom() -> None:
         raise RuntimeError("broken")
 
-    @app.middleware("http")
-    async def refuse_large(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        if int(request.headers.get("content-length") or 0) > 10:
-            return Response(status_code=413)
-        return await call_next(request)
-
     metrics = HttpMetrics()
     metrics.install(app)
+    # The gateway's edge middleware measures; its body limit refuses before routing.
+    app.add_middleware(Edge, max_bytes=10, hsts=False, metrics=metrics)
     return app, metrics
 
 
