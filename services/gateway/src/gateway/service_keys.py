@@ -7,10 +7,13 @@ of one, was right, nor how long the keys are.
 
 import hashlib
 import hmac
+from collections.abc import Callable, Coroutine
 from functools import lru_cache
+from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 
 from contracts.errors import ErrorCode
 from gateway import auth, problems
@@ -42,11 +45,27 @@ def accepts(configured: str, authorization: str | None) -> bool:
     return matched
 
 
-async def require_service_key(request: Request) -> None:
-    """Route dependency: a valid service key, or 401. With no key configured, every call is refused."""
+def require_service_key(request: Request) -> None:
+    """A valid service key, or 401. With no key configured, every call is refused."""
     configured = request.app.state.settings.service_api_keys.get_secret_value()
     if not accepts(configured, request.headers.get("authorization")):
         raise ServiceKeyRefused()
+
+
+class ServiceKeyRoute(APIRoute):
+    """The route class of a router for other systems: each of its routes checks the key before anything else
+    (its parameters included, so a caller without one learns nothing), and none can forget to. A route class
+    rather than a router dependency: FastAPI solves a dependency on every call, which cost the authorization
+    check, the path other systems call most, about a tenth of the gateway's CPU (issue 16)."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def checked(request: Request) -> Response:
+            require_service_key(request)
+            return await handler(request)
+
+        return checked
 
 
 def install(app: FastAPI) -> None:

@@ -2,16 +2,16 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 
 from contracts.authorizations import AuthorizationV1, CheckAuthorizationV1
 from gateway.authorization_feed import AuthorizationFeed
 from gateway.problems import problem_responses
 from gateway.routes.bodies import siret_digits
 from gateway.rpc import HABILITATION, Services
-from gateway.service_keys import require_service_key
+from gateway.service_keys import ServiceKeyRoute
 
-router = APIRouter(prefix="/api/v1", tags=["Systèmes du ministère"], dependencies=[Depends(require_service_key)])
+router = APIRouter(prefix="/api/v1", tags=["Systèmes du ministère"], route_class=ServiceKeyRoute)
 
 
 @router.get(

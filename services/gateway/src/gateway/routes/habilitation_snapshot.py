@@ -3,7 +3,7 @@ new subscriber starts from before it follows the habilitation events (AsyncAPI d
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from contracts.authorizations import ActiveHabilitationsV1, ListActiveHabilitationsV1
@@ -12,9 +12,9 @@ from contracts.rpc import FieldError
 from gateway.problems import problem_response, problem_responses
 from gateway.routes.bodies import siret_digits
 from gateway.rpc import HABILITATION, Rpc
-from gateway.service_keys import require_service_key
+from gateway.service_keys import ServiceKeyRoute
 
-router = APIRouter(prefix="/api/v1", tags=["Systèmes du ministère"], dependencies=[Depends(require_service_key)])
+router = APIRouter(prefix="/api/v1", tags=["Systèmes du ministère"], route_class=ServiceKeyRoute)
 SIRET_LENGTH = 14
 
 
