@@ -103,8 +103,9 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     service_keys.install(app)
 
     # The authorization check first: other systems call it far more than anything else, and each request
-    # is matched against the routers in this order (no other router's paths overlap its one path).
-    routers = (authorizations, health, captchas, registrations, organisations, session, me, privacy, password_resets)
+    # is matched against the routes in this order (no other router's paths overlap its one path).
+    authorizations.install(app)
+    routers = (health, captchas, registrations, organisations, session, me, privacy, password_resets)
     later = (access_requests, access_management, activation, messages, invitations, habilitation_snapshot, asyncapi)
     sign_in = (oidc_sign_in, oidc_provider)
     for module in (*routers, second_factor, *later, *sign_in):

@@ -63,7 +63,7 @@ def _client(loaded: bool = True) -> tuple[TestClient, FakeServices, FakeCopy]:
     app.state.settings = Settings()
     app.state.rpc = rpc = FakeServices(AuthorizationV1(allowed=True, habilitation_id="from-the-store"))
     app.state.authorizations = copy = FakeCopy(loaded)
-    app.include_router(authorizations.router)
+    authorizations.install(app)
     return TestClient(app), rpc, copy
 
 
