@@ -114,9 +114,10 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     if public_docs:
         docs.install(app, OPENAPI_URL)
     # The crash answer's headers; every other answer gets them from the edge middleware.
-    security_headers.install(app, hsts=settings.secure_cookies())
+    hsts = settings.secure_cookies()  # served over HTTPS: browsers ignore HSTS otherwise
+    security_headers.install(app, hsts=hsts)
     metrics.install(app)
-    app.add_middleware(Edge, max_bytes=settings.max_body_bytes, hsts=settings.secure_cookies(), metrics=metrics)
+    app.add_middleware(Edge, max_bytes=settings.max_body_bytes, hsts=hsts, metrics=metrics)
     if not settings.metrics_on_api_port():
         # install() always serves GET /metrics: taken back here (serve_metrics_apart serves them then).
         app.router.routes[:] = [route for route in app.router.routes if getattr(route, "path", None) != METRICS_PATH]
