@@ -19,8 +19,8 @@ from typing import Any
 from secantus import commands
 from secantus.auth import SCRAM_SHA_1, SCRAM_SHA_256, derive_credentials
 from secantus.server import SecantusDBServer
-from secantus.storage import Storage, _id_point_lookup_keys
 
+from devstack.secantus_routing import route_operator_filters
 from devstack.system import STORE_ADMIN as ADMIN
 from devstack.system import STORE_ADMIN_PASSWORD_VARIABLE
 
@@ -52,27 +52,6 @@ def close_unchecked_commands() -> None:
     exempt = commands._NO_PRIVILEGE_COMMANDS | commands._PRE_AUTH_COMMANDS
     for name in set(commands._HANDLERS) - set(commands._COMMAND_ACTIONS) - exempt:
         commands._COMMAND_ACTIONS[name] = (commands.A_FSYNC, commands.SCOPE_CLUSTER)
-
-
-def routed_by_id(candidates: Any) -> Any:
-    """SecantusDB 0.7.0b3's write path (`Storage._try_index_id_keys`) scans the whole collection for a filter
-    with any `$` key, and findAndModify writes through `{"_id": <the document it found>, "$and": [<query>]}`:
-    so every `find_one_and_update` (our counters, the captcha's single use, the codes) read every document of
-    its collection, 9.6 ms of the store's CPU at 500 documents of 8 KB and 80 ms at 5,000 (measured
-    2026-12-07). MongoDB fetches an `_id` equality by its index. This wrapper does the same for a filter with
-    one: the write path applies the whole filter to each candidate it is given (`matches`), so the result
-    is unchanged; only the documents read are."""
-
-    def by_id(self: Storage, db: str, coll: str, filter: dict[str, Any], *, collation: Any = None) -> Any:
-        if len(filter) > 1 and "_id" in filter and _id_point_lookup_keys(filter["_id"]) is not None:
-            return candidates(self, db, coll, {"_id": filter["_id"]}, collation=collation)
-        return candidates(self, db, coll, filter, collation=collation)
-
-    return by_id
-
-
-def fetch_writes_by_id() -> None:
-    Storage._try_index_id_keys = routed_by_id(Storage._try_index_id_keys)
 
 
 def count_commands() -> dict[tuple[str, str, str], list[float]]:
@@ -120,7 +99,7 @@ def main() -> None:
     server = SecantusDBServer(
         args.host, args.port, args.storage_path, ttl_sweep_seconds=args.ttl_sweep_seconds, require_auth=args.auth
     )
-    fetch_writes_by_id()
+    route_operator_filters()
     if args.auth:
         close_unchecked_commands()
         seed_admin(server, os.environ[STORE_ADMIN_PASSWORD_VARIABLE])

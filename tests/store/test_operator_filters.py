@@ -1,11 +1,12 @@
-"""The store devstack starts (SecantusDB, through devstack.secantus_server) writes a document named by its
-`_id` without reading the rest of its collection, as MongoDB does.
+"""The store devstack starts (SecantusDB, through devstack.secantus_server) serves a filter with operators
+through an index, as MongoDB does, instead of reading its whole collection.
 
-SecantusDB 0.7.0b3 read every document of the collection for each `find_one_and_update` (the counters, the
-captcha's single use, the codes), and for an update whose filter names the `_id` beside an operator such as
-`$or` (the TOTP step): its cost grew with the collection. The launcher routes those writes through the `_id`
-(`routed_by_id`); these tests run a real SecantusDB server in this process, count the documents its write
-path reads, and check that the answers stay those of the whole filter.
+SecantusDB 0.7.0b3 read every document of the collection for any filter with a top-level `$and` or `$or`:
+each `find_one_and_update` (it writes through one: the counters, the captcha's single use, the codes), an
+update naming the `_id` beside an `$or` (the TOTP step), a list's next page (its keyset cursor), the expired
+invitations, a search by name or e-mail. Their cost grew with the collection. The launcher routes them
+(devstack.secantus_routing); these tests run a real SecantusDB server in this process, count the documents
+its scans read, and check that the answers stay those of the whole filter.
 """
 
 import tempfile
@@ -20,7 +21,7 @@ from secantus.server import SecantusDBServer
 from secantus.storage import Storage
 
 from devstack.processes import free_port
-from devstack.secantus_server import routed_by_id
+from devstack.secantus_routing import routed_explain, routed_lookup
 
 pytestmark = pytest.mark.integration
 DOCUMENTS = 200
@@ -65,8 +66,44 @@ def captchas(store: MongoClient[dict[str, Any]]) -> Collection[dict[str, Any]]:
 
 
 @pytest.fixture
+def invitations(store: MongoClient[dict[str, Any]]) -> Collection[dict[str, Any]]:
+    """Ten organisations' invitations, each `created_at` shared by two (a keyset cursor's ties)."""
+    collection = store.bench.invitations
+    collection.create_index([("siren", 1), ("created_at", -1), ("_id", -1)])
+    collection.create_index([("account_id", 1), ("created_at", -1)])
+    collection.create_index([("invited_by", 1), ("created_at", -1)])
+    states = ("sent", "expired", "accepted")
+    collection.insert_many(
+        [
+            {
+                "_id": f"{n:04}",
+                "siren": f"s{n % 10}",
+                "state": states[n % 3],
+                "expires_at": n % 7,
+                "created_at": n // 2,
+                "account_id": f"a{n}",
+                "invited_by": f"m{n % 5}",
+            }
+            for n in range(DOCUMENTS)
+        ]
+    )
+    return collection
+
+
+@pytest.fixture
 def routed(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(Storage, "_try_index_id_keys", routed_by_id(Storage._try_index_id_keys))
+    monkeypatch.setattr(Storage, "_try_index_id_keys", routed_lookup(Storage._try_index_id_keys))
+    monkeypatch.setattr(Storage, "_pick_index_for_filter", routed_explain(Storage._pick_index_for_filter))
+
+
+def found(collection: Collection[dict[str, Any]], filter: dict[str, Any]) -> list[str]:
+    return [doc["_id"] for doc in collection.find(filter).sort([("created_at", -1), ("_id", -1)])]
+
+
+def by_hand(collection: Collection[dict[str, Any]], keep: Any) -> list[str]:
+    """What the filter means, from every document read here."""
+    every = sorted(collection.find(), key=lambda doc: (doc["created_at"], doc["_id"]), reverse=True)
+    return [doc["_id"] for doc in every if keep(doc)]
 
 
 @pytest.mark.usefixtures("routed")
@@ -113,6 +150,41 @@ def test_an_update_naming_the_id_beside_an_or_is_applied_only_where_the_whole_fi
     assert later_step(6) == 1
     assert captchas.find_one({"_id": "9"}, {"_id": 0, "step": 1}) == {"step": 6}
     assert scans["captchas"] == 0
+
+
+@pytest.mark.usefixtures("routed")
+def test_a_next_page_an_or_beside_an_organisation_and_an_or_alone_read_only_what_their_indexes_give(
+    invitations: Collection[dict[str, Any]], scans: Counter[str]
+) -> None:
+    after = {"$or": [{"created_at": {"$lt": 40}}, {"created_at": 40, "_id": {"$lt": "0081"}}]}
+    next_page = {"$and": [{"siren": "s1"}, after]}
+    expired = {"siren": "s2", "$or": [{"state": "expired"}, {"state": "sent", "expires_at": {"$lte": 3}}]}
+    of_person = {"$or": [{"account_id": "a12"}, {"invited_by": "a12"}, {"invited_by": "m3"}]}
+    pages = [found(invitations, f) for f in (next_page, expired, of_person)]
+    assert scans["invitations"] == 0
+    assert pages == [
+        by_hand(invitations, lambda d: d["siren"] == "s1" and (d["created_at"], d["_id"]) < (40, "0081")),
+        by_hand(
+            invitations,
+            lambda d: (
+                d["siren"] == "s2" and (d["state"] == "expired" or (d["state"] == "sent" and d["expires_at"] <= 3))
+            ),
+        ),
+        by_hand(invitations, lambda d: d["account_id"] == "a12" or d["invited_by"] in ("a12", "m3")),
+    ]
+    assert all(pages)
+    plan = invitations.find(expired).explain()["queryPlanner"]["winningPlan"]
+    assert "siren_1_created_at_-1__id_-1" in str(plan)
+
+
+@pytest.mark.usefixtures("routed")
+def test_an_or_with_a_branch_no_index_serves_is_still_answered_whole(
+    invitations: Collection[dict[str, Any]], scans: Counter[str]
+) -> None:
+    either = {"$or": [{"account_id": "a12"}, {"state": "accepted"}]}  # no index on `state` alone
+    answer = found(invitations, either)
+    assert scans["invitations"] == DOCUMENTS  # read whole, as before
+    assert answer == by_hand(invitations, lambda d: d["account_id"] == "a12" or d["state"] == "accepted")
 
 
 def test_the_store_unrouted_reads_the_whole_collection_for_the_same_write(
