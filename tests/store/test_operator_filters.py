@@ -20,8 +20,8 @@ from pymongo.collection import Collection
 from secantus.server import SecantusDBServer
 from secantus.storage import Storage
 
+from devstack import secantus_routing
 from devstack.processes import free_port
-from devstack.secantus_routing import routed_explain, routed_lookup
 
 pytestmark = pytest.mark.integration
 DOCUMENTS = 200
@@ -92,8 +92,10 @@ def invitations(store: MongoClient[dict[str, Any]]) -> Collection[dict[str, Any]
 
 @pytest.fixture
 def routed(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(Storage, "_try_index_id_keys", routed_lookup(Storage._try_index_id_keys))
-    monkeypatch.setattr(Storage, "_pick_index_for_filter", routed_explain(Storage._pick_index_for_filter))
+    monkeypatch.setattr(Storage, "_try_index_id_keys", secantus_routing.routed(Storage._try_index_id_keys))
+    monkeypatch.setattr(
+        Storage, "_pick_index_for_filter", secantus_routing.routed(Storage._pick_index_for_filter, union=False)
+    )
 
 
 def found(collection: Collection[dict[str, Any]], filter: dict[str, Any]) -> list[str]:

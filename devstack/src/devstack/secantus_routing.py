@@ -55,27 +55,19 @@ def narrowest(filter: Filter, lookup: Lookup, *, union: bool = True) -> Any:
     return None
 
 
-def routed_lookup(original: Any) -> Any:
-    def candidates(self: Storage, db: str, coll: str, filter: Filter, *, collation: Any = None) -> Any:
+def routed(original: Any, *, union: bool = True) -> Any:
+    """`original` (the lookup, or explain's picker) behind `narrowest`. Explain passes `union=False`: an
+    `$or`'s union is reported as the collection scan it replaces (one index cannot name it)."""
+
+    def routed_call(self: Storage, db: str, coll: str, filter: Filter, *, collation: Any = None) -> Any:
         def lookup(part: Filter) -> Any:
             return original(self, db, coll, part, collation=collation)
 
-        return narrowest(filter, lookup)
+        return narrowest(filter, lookup, union=union)
 
-    return candidates
-
-
-def routed_explain(original: Any) -> Any:
-    def picked(self: Storage, db: str, coll: str, filter: Filter, *, collation: Any = None) -> Any:
-        def pick(part: Filter) -> Any:
-            return original(self, db, coll, part, collation=collation)
-
-        # An `$or`'s union is reported as the collection scan it replaces (one index cannot name it).
-        return narrowest(filter, pick, union=False)
-
-    return picked
+    return routed_call
 
 
 def route_operator_filters() -> None:
-    Storage._try_index_id_keys = routed_lookup(Storage._try_index_id_keys)
-    Storage._pick_index_for_filter = routed_explain(Storage._pick_index_for_filter)
+    Storage._try_index_id_keys = routed(Storage._try_index_id_keys)
+    Storage._pick_index_for_filter = routed(Storage._pick_index_for_filter, union=False)
